@@ -1,0 +1,40 @@
+// Time as the runbooks see it. Real runs use the wall clock. Simulated runs use the simulator's
+// virtual clock (test/sim: virtual = V0 + (real - R0) * speed), so that measured figures are in the
+// same time base as the pods' timestamps and the simulator's ground truth.
+
+export interface Clock {
+  /** Milliseconds since the epoch, in this clock's time base. */
+  now(): number;
+  /** Waits this many milliseconds of this clock's time. */
+  sleep(ms: number): Promise<void>;
+  /** How many clock milliseconds pass per real millisecond (1 for the wall clock). */
+  readonly speed: number;
+}
+
+export const wallClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  speed: 1,
+};
+
+export interface ClockFile {
+  virtualEpochMs: number;
+  realEpochMs: number;
+  speed: number;
+}
+
+export function scaledClock(file: ClockFile): Clock {
+  return {
+    now: () => file.virtualEpochMs + (Date.now() - file.realEpochMs) * file.speed,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / file.speed))),
+    speed: file.speed,
+  };
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes} min ${seconds} s`;
+}

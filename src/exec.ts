@@ -1,0 +1,230 @@
+// The one place that spawns processes. Every call: argv as an array (zx quotes each element),
+// a timeout, a redacted record on the event stream, and the tool resolved to an absolute path
+// from an explicit search path (so nothing in node_modules/.bin can stand in for the user's tools).
+import { $, type ProcessPromise } from 'zx';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join, resolve, sep } from 'node:path';
+import { EventBus } from './events.ts';
+import { ToolMissing, Interrupted } from './errors.ts';
+import { redact, redactArgv } from './redact.ts';
+
+export type ToolName = 'docker' | 'minikube' | 'kubectl' | 'helm' | 'kubectl-ai' | 'kagent';
+
+export interface ExecRequest {
+  tool: ToolName;
+  args: string[];
+  /** A hard bound in clock milliseconds; the process is killed when it passes. */
+  timeoutMs: number;
+  /** Sent on stdin, then stdin is closed. Without it stdin is closed at once (kubectl-ai reads an open stdin to EOF). */
+  input?: string;
+  /** Extra environment for this call (e.g. minikube's docker-env). */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Shown to the user next to the command. */
+  why?: string;
+  /** Do not show this call on screen (routine polling); it is still in the transcript. */
+  quiet?: boolean;
+}
+
+export interface ExecResult {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+export interface BackgroundProcess {
+  /** Resolves with the first regex match on stdout, or rejects when the deadline passes or the process exits. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  stop(): Promise<void>;
+}
+
+export interface Exec {
+  run(request: ExecRequest): Promise<ExecResult>;
+  /** Starts a long-running process (port-forward, tunnel) that must be stopped by the caller. */
+  start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess;
+  /** The absolute path of a tool, or undefined when it is not installed. */
+  which(tool: ToolName): string | undefined;
+}
+
+export interface ZxExecOptions {
+  bus: EventBus;
+  /** Directories searched for tools, in order. */
+  searchPath: string[];
+  /** The environment every child gets (simulation settings, NO_COLOR…). */
+  baseEnv: NodeJS.ProcessEnv;
+  /** Clock milliseconds per real millisecond: timeouts are given in clock time. */
+  speed: number;
+}
+
+const TAIL_CHARS = 2000;
+const MIN_REAL_TIMEOUT_MS = 5000;
+
+/**
+ * The search path for real runs: PATH, minus any node_modules/.bin (npx and npm scripts put the
+ * project's own first, and a test-only helm there must never shadow the user's helm).
+ */
+export function userSearchPath(pathVar = process.env.PATH ?? ''): string[] {
+  return pathVar
+    .split(delimiter)
+    .filter(Boolean)
+    .filter((dir) => !resolve(dir).split(sep).includes('node_modules'));
+}
+
+export function findExecutable(name: string, searchPath: string[]): string | undefined {
+  const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
+  for (const dir of searchPath) {
+    for (const candidate of names) {
+      const full = join(dir, candidate);
+      try {
+        if (!statSync(full).isFile()) continue;
+        accessSync(full, constants.X_OK);
+        return full;
+      } catch {
+        // not here; keep looking
+      }
+    }
+  }
+  return undefined;
+}
+
+function tail(text: string): string {
+  const redacted = redact(text);
+  return redacted.length > TAIL_CHARS ? `…${redacted.slice(-TAIL_CHARS)}` : redacted;
+}
+
+export class ZxExec implements Exec {
+  private readonly running = new Set<ProcessPromise>();
+  private interrupted = false;
+
+  constructor(private readonly options: ZxExecOptions) {}
+
+  which(tool: ToolName): string | undefined {
+    return findExecutable(tool, this.options.searchPath);
+  }
+
+  private resolve(tool: ToolName): string {
+    const path = this.which(tool);
+    if (!path) throw new ToolMissing(tool);
+    return path;
+  }
+
+  private realTimeout(clockMs: number): number {
+    return Math.max(MIN_REAL_TIMEOUT_MS, Math.ceil(clockMs / this.options.speed));
+  }
+
+  async run(request: ExecRequest): Promise<ExecResult> {
+    if (this.interrupted) throw new Interrupted();
+    const bin = this.resolve(request.tool);
+    const argv = [request.tool, ...request.args];
+    const display = redactArgv(argv);
+    const { bus } = this.options;
+    bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });
+    const started = Date.now();
+    let timedOut = false;
+    const process$ = $({
+      quiet: true,
+      verbose: false,
+      nothrow: true,
+      cwd: request.cwd,
+      env: { ...this.options.baseEnv, ...request.env },
+      input: request.input ?? '',
+      timeout: this.realTimeout(request.timeoutMs),
+      timeoutSignal: 'SIGKILL',
+    })`${bin} ${request.args}`;
+    this.running.add(process$);
+    try {
+      const output = await process$;
+      const durationMs = Date.now() - started;
+      timedOut = output.signal === 'SIGKILL' && !this.interrupted;
+      const result: ExecResult = {
+        argv,
+        exitCode: output.exitCode ?? (timedOut ? 124 : 1),
+        stdout: output.stdout,
+        stderr: output.stderr,
+        durationMs,
+        timedOut,
+      };
+      bus.emit({
+        kind: 'command-end',
+        tool: request.tool,
+        argv: display,
+        exitCode: result.exitCode,
+        ms: durationMs,
+        timedOut,
+        stdoutTail: tail(result.stdout),
+        stderrTail: tail(result.stderr),
+      });
+      if (this.interrupted) throw new Interrupted();
+      return result;
+    } finally {
+      this.running.delete(process$);
+    }
+  }
+
+  start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
+    const bin = this.resolve(request.tool);
+    const display = redactArgv([request.tool, ...request.args]);
+    this.options.bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });
+    const process$ = $({
+      quiet: true,
+      verbose: false,
+      nothrow: true,
+      cwd: request.cwd,
+      env: { ...this.options.baseEnv, ...request.env },
+      input: '',
+    })`${bin} ${request.args}`;
+    this.running.add(process$);
+    let stdout = '';
+    let exited = false;
+    process$.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const finished = process$.then(() => {
+      exited = true;
+      this.running.delete(process$);
+    });
+    const speed = this.options.speed;
+    return {
+      waitFor: async (pattern, timeoutMs) => {
+        const deadline = Date.now() + Math.max(1000, timeoutMs / speed);
+        while (Date.now() < deadline) {
+          const match = pattern.exec(stdout);
+          if (match) return match;
+          if (exited) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`${display.join(' ')} did not print ${pattern} in time${exited ? ' (it exited)' : ''}`);
+      },
+      stop: async () => {
+        if (!exited) {
+          try {
+            process$.kill('SIGTERM');
+          } catch {
+            // already gone
+          }
+        }
+        await finished;
+      },
+    };
+  }
+
+  /** Ctrl-C: stop every child so the runbook can run its cleanup and write its report. */
+  async interruptAll(): Promise<void> {
+    this.interrupted = true;
+    await Promise.all(
+      [...this.running].map(async (p) => {
+        try {
+          p.kill('SIGTERM');
+        } catch {
+          // already gone
+        }
+      }),
+    );
+  }
+
+  /** Cleanup after an interrupt still needs to run commands (e.g. remove a temp release). */
+  resume(): void {
+    this.interrupted = false;
+  }
+}

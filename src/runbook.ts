@@ -1,0 +1,373 @@
+// The runbook framework: named steps with spinners and timings, checks with criterion ids,
+// prompts that never wait without a terminal, cleanup in `finally`, Ctrl-C handling, exit codes
+// 0/1/2/130, and a report written whatever happened.
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import os from 'node:os';
+import { confirm, password, select } from '@inquirer/prompts';
+import { loadConfig, usageText, type FlagSpec, type LoadedConfig, type Settings, SETTINGS } from './config.ts';
+import { EventBus, type CheckRecord, type CheckStatus } from './events.ts';
+import { CheckFailed, CommandFailed, Interrupted, ToolMissing, UsageError, exitCodes } from './errors.ts';
+import { ZxExec, userSearchPath, type Exec } from './exec.ts';
+import { wallClock, type Clock } from './clock.ts';
+import { Ui, defaultUiOptions } from './ui.ts';
+import { redact } from './redact.ts';
+import { writeReport } from './report/write.ts';
+import type { ReportData, RunResult, TimelineEntry } from './report/model.ts';
+import { Docker } from './tools/docker.ts';
+import { Minikube } from './tools/minikube.ts';
+import { Kubectl } from './tools/kubectl.ts';
+import { Helm } from './tools/helm.ts';
+import { KubectlAi } from './tools/kubectl-ai.ts';
+import { Kagent } from './tools/kagent.ts';
+import { Gordon } from './tools/gordon.ts';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Tools {
+  docker: Docker;
+  minikube: Minikube;
+  kubectl: Kubectl;
+  helm: Helm;
+  kubectlAi: KubectlAi;
+  kagent: Kagent;
+  gordon: Gordon;
+}
+
+export interface RunbookDefinition {
+  /** File name without extension, e.g. `00-setup`. */
+  id: string;
+  title: string;
+  summary: string;
+  flags?: FlagSpec[];
+  run(ctx: RunbookContext): Promise<void>;
+}
+
+export interface CheckInput {
+  id: string;
+  title: string;
+  expected: string;
+  measured: string;
+  pass: boolean | CheckStatus;
+  remedy?: string;
+  value?: number;
+  unit?: CheckRecord['unit'];
+}
+
+export interface Simulation {
+  stateDir: string;
+  binDir: string;
+  env: Record<string, string>;
+}
+
+export class RunbookContext {
+  readonly environment: Record<string, string> = {};
+  readonly timeline: TimelineEntry[] = [];
+  readonly startedAt: number;
+  private readonly cleanups: Array<{ label: string; fn: () => Promise<void> }> = [];
+
+  constructor(
+    readonly definition: RunbookDefinition,
+    readonly config: LoadedConfig,
+    readonly exec: Exec,
+    readonly clock: Clock,
+    readonly tools: Tools,
+    readonly ui: Ui,
+    readonly simulation: Simulation | undefined,
+    readonly bus: EventBus,
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  get settings(): Settings {
+    return this.config.settings;
+  }
+
+  get interactive(): boolean {
+    return !this.config.yes;
+  }
+
+  flag(name: string): string | boolean | undefined {
+    return this.config.flags[name];
+  }
+
+  /** Runs one named step: a spinner while it runs, its time in the report, and its failure stops the run. */
+  async step<T>(name: string, why: string, fn: () => Promise<T>): Promise<T> {
+    const started = this.clock.now();
+    this.bus.emit({ kind: 'step-start', step: name, why, at: started });
+    try {
+      const result = await fn();
+      this.bus.emit({ kind: 'step-end', step: name, status: 'ok', ms: this.clock.now() - started });
+      return result;
+    } catch (error) {
+      this.bus.emit({ kind: 'step-end', step: name, status: 'failed', ms: this.clock.now() - started, detail: error instanceof Error ? redact(error.message) : undefined });
+      throw error;
+    }
+  }
+
+  skip(name: string, reason: string): void {
+    this.bus.emit({ kind: 'step-start', step: name, why: reason, at: this.clock.now() });
+    this.bus.emit({ kind: 'step-end', step: name, status: 'skipped', ms: 0, detail: reason });
+  }
+
+  /** Records a check; returns whether it passed (warn and skip do not fail the run). */
+  check(input: CheckInput): boolean {
+    const status: CheckStatus = typeof input.pass === 'boolean' ? (input.pass ? 'pass' : 'fail') : input.pass;
+    const record: CheckRecord = {
+      id: input.id,
+      title: redact(input.title),
+      expected: redact(input.expected),
+      measured: redact(input.measured),
+      status,
+      remedy: input.remedy && redact(input.remedy),
+      value: input.value,
+      unit: input.unit,
+    };
+    this.bus.emit({ kind: 'check', check: record });
+    return status !== 'fail';
+  }
+
+  /** Records a check and stops the run when it failed. */
+  require(input: CheckInput): void {
+    if (!this.check(input)) throw new CheckFailed(`${input.title}: ${input.measured}`, input.remedy ?? 'see the report for details');
+  }
+
+  note(text: string, level: 'info' | 'warn' = 'info'): void {
+    this.bus.emit({ kind: 'note', level, text: redact(text) });
+  }
+
+  evidence(title: string, body: string): void {
+    this.bus.emit({ kind: 'evidence', title: redact(title), body: redact(body) });
+  }
+
+  fact(key: string, value: string): void {
+    this.environment[key] = redact(value);
+  }
+
+  /** A span for the mermaid timeline, in this run's clock. */
+  span(section: string, label: string, startMs: number, endMs: number): void {
+    this.timeline.push({ section, label, startMs: startMs - this.startedAt, endMs: endMs - this.startedAt });
+  }
+
+  onCleanup(label: string, fn: () => Promise<void>): void {
+    this.cleanups.push({ label, fn });
+  }
+
+  async runCleanups(): Promise<void> {
+    for (const { label, fn } of this.cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (error) {
+        // Best-effort: cleanup logs and goes on (STYLE.md point 5).
+        this.note(`cleanup "${label}" did not complete: ${error instanceof Error ? error.message : String(error)}`, 'warn');
+      }
+    }
+    this.cleanups.length = 0;
+  }
+
+  /** A yes/no question; without a terminal (or with --yes) the answer is `whenNonInteractive`. */
+  async confirm(message: string, options: { default: boolean; whenNonInteractive: boolean }): Promise<boolean> {
+    if (!this.interactive) {
+      this.note(`${message} → ${options.whenNonInteractive ? 'yes' : 'no'} (non-interactive)`);
+      return options.whenNonInteractive;
+    }
+    return this.prompt(() => confirm({ message, default: options.default }));
+  }
+
+  async choose<T extends string>(message: string, choices: Array<{ value: T; name: string; description?: string }>, whenNonInteractive: T): Promise<T> {
+    if (!this.interactive) return whenNonInteractive;
+    return this.prompt(() => select({ message, choices }));
+  }
+
+  /** Masked input (the characters echo as *). */
+  async secretPrompt(message: string, validate: (value: string) => string | true): Promise<string> {
+    return this.prompt(() => password({ message, mask: '*', validate }));
+  }
+
+  private async prompt<T>(ask: () => Promise<T>): Promise<T> {
+    this.ui.pause();
+    try {
+      return await ask();
+    } catch (error) {
+      // @inquirer/prompts throws ExitPromptError when the user presses Ctrl-C at a prompt.
+      if (error instanceof Error && error.name === 'ExitPromptError') throw new Interrupted();
+      throw error;
+    } finally {
+      this.ui.resume();
+    }
+  }
+}
+
+/** Builds the context, runs the runbook, writes the report and returns the exit code. */
+export async function execute(definition: RunbookDefinition, argv: string[]): Promise<number> {
+  const ui = new Ui(defaultUiOptions());
+  let config: LoadedConfig;
+  try {
+    config = loadConfig(argv, definition.flags ?? []);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      ui.failure(error.message, error.remedy);
+      return exitCodes.usage;
+    }
+    throw error;
+  }
+  if (config.help) {
+    process.stdout.write(usageText(definition.id, definition.title, definition.summary, definition.flags ?? []) + '\n');
+    return exitCodes.ok;
+  }
+
+  let simulation: Simulation | undefined;
+  let clock: Clock = wallClock;
+  try {
+    if (config.simulate) ({ simulation, clock } = await prepareSimulation());
+  } catch (error) {
+    if (error instanceof UsageError) {
+      ui.failure(error.message, error.remedy);
+      return exitCodes.usage;
+    }
+    throw error;
+  }
+
+  const bus = new EventBus();
+  const exec = new ZxExec({
+    bus,
+    searchPath: simulation ? [simulation.binDir] : userSearchPath(),
+    baseEnv: { ...process.env, ...(simulation?.env ?? {}) },
+    speed: clock.speed,
+  });
+  const { settings } = config;
+  const kubeContext = settings.context || settings.profile;
+  const tools: Tools = {
+    docker: new Docker(exec),
+    minikube: new Minikube(exec, settings.profile),
+    kubectl: new Kubectl(exec, { context: kubeContext, requestTimeoutS: settings.requestTimeoutS, clock }),
+    helm: new Helm(exec, { kubeContext, clock }),
+    kubectlAi: new KubectlAi(exec),
+    kagent: new Kagent(exec),
+    gordon: new Gordon(exec),
+  };
+  const ctx = new RunbookContext(definition, config, exec, clock, tools, ui, simulation, bus);
+  ui.attach(bus);
+  ctx.fact('runbook', `${definition.id} (${definition.title})`);
+  ctx.fact('mode', simulation ? `simulated (state ${simulation.stateDir})` : 'real tools');
+  ctx.fact('os', `${os.platform()} ${os.release()} (${os.arch()})`);
+  ctx.fact('node', process.version);
+
+  ui.line(ui.style('bold', `${definition.title}${simulation ? '  [SIMULATED]' : ''}`));
+  ui.line(ui.style('dim', definition.summary));
+
+  let interruptedBySignal = false;
+  const onSigint = () => {
+    if (interruptedBySignal) process.exit(exitCodes.interrupted); // a second Ctrl-C: leave now
+    interruptedBySignal = true;
+    ui.failure('Interrupted: stopping the running command, cleaning up and writing the report…', 'press Ctrl-C again to leave at once');
+    void exec.interruptAll();
+  };
+  process.on('SIGINT', onSigint);
+
+  let result: RunResult = 'passed';
+  let exitCode: number = exitCodes.ok;
+  let reason: string | undefined;
+  let remedy: string | undefined;
+  try {
+    await definition.run(ctx);
+    if (interruptedBySignal) throw new Interrupted();
+  } catch (error) {
+    ({ result, exitCode, reason, remedy } = classify(interruptedBySignal ? new Interrupted() : error));
+  } finally {
+    exec.resume();
+    await ctx.runCleanups();
+    process.off('SIGINT', onSigint);
+  }
+  const failedChecks = bus.history.filter((e) => e.kind === 'check' && e.check.status === 'fail');
+  if (exitCode === exitCodes.ok && failedChecks.length > 0) {
+    result = 'failed';
+    exitCode = exitCodes.failed;
+    const first = failedChecks[0]!;
+    if (first.kind === 'check') {
+      reason = `${first.check.title}: ${first.check.measured}`;
+      remedy = first.check.remedy;
+    }
+  }
+  reason = reason && redact(reason);
+  remedy = remedy && redact(remedy);
+
+  const report = buildReport(ctx, bus, { result, exitCode, reason, remedy });
+  const paths = writeReport(settings.reportDir, report);
+  if (exitCode !== exitCodes.ok && reason) ui.failure(reason, remedy);
+  ui.line('');
+  ui.line(`${exitCode === 0 ? ui.style('green', 'All checks passed.') : ui.style('red', `Result: ${result} (exit ${exitCode}).`)} Report: ${paths.markdown}`);
+  return exitCode;
+}
+
+function classify(error: unknown): { result: RunResult; exitCode: number; reason: string; remedy?: string } {
+  if (error instanceof Interrupted) return { result: 'interrupted', exitCode: exitCodes.interrupted, reason: 'interrupted by the user (Ctrl-C); cleanup ran', remedy: 'run the runbook again when ready' };
+  if (error instanceof UsageError) return { result: 'usage-error', exitCode: exitCodes.usage, reason: error.message, remedy: error.remedy };
+  if (error instanceof CheckFailed || error instanceof CommandFailed) return { result: 'failed', exitCode: exitCodes.failed, reason: error.message, remedy: error.remedy };
+  if (error instanceof ToolMissing) return { result: 'failed', exitCode: exitCodes.failed, reason: error.message, remedy: 'run npx zx runbooks/00-setup.mjs to see how to install it' };
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.env.DEBUG) console.error(error);
+  return { result: 'failed', exitCode: exitCodes.failed, reason: `unexpected error: ${message}`, remedy: 'run again with DEBUG=1 for details, and report it if it persists' };
+}
+
+function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunResult; exitCode: number; reason?: string; remedy?: string }): ReportData {
+  const steps: ReportData['steps'] = [];
+  const checks: CheckRecord[] = [];
+  const evidence: ReportData['evidence'] = [];
+  const notes: string[] = [];
+  const transcript: ReportData['transcript'] = [];
+  for (const event of bus.history) {
+    if (event.kind === 'step-end') steps.push({ name: event.step, status: event.status, ms: event.ms, detail: event.detail });
+    else if (event.kind === 'check') checks.push(event.check);
+    else if (event.kind === 'evidence') evidence.push({ title: event.title, body: event.body });
+    else if (event.kind === 'note') notes.push(event.level === 'warn' ? `⚠️ ${event.text}` : event.text);
+    else if (event.kind === 'command-end') transcript.push({ argv: event.argv, exitCode: event.exitCode, ms: event.ms, timedOut: event.timedOut, stdoutTail: event.stdoutTail, stderrTail: event.stderrTail });
+  }
+  const finished = ctx.clock.now();
+  const settings: ReportData['settings'] = {};
+  for (const s of SETTINGS) settings[s.env] = { value: redact(String(ctx.settings[s.key])), source: ctx.config.sources[s.key] };
+  return {
+    runbook: ctx.definition.id,
+    title: ctx.definition.title,
+    simulated: ctx.simulation !== undefined,
+    ...outcome,
+    startedAt: new Date(ctx.startedAt).toISOString(),
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - ctx.startedAt,
+    environment: ctx.environment,
+    settings,
+    steps,
+    checks,
+    timeline: ctx.timeline,
+    evidence,
+    notes,
+    transcript,
+  };
+}
+
+async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clock }> {
+  const setupPath = join(PROJECT_ROOT, 'test', 'sim', 'lib', 'setup.mjs');
+  if (!existsSync(setupPath)) throw new UsageError('--simulate needs the simulated toolchain in test/sim, which is not in this copy', 'use a full clone of the repository');
+  const sim = (await import(setupPath)) as {
+    prepareSimulation(o: { stateDir?: string; faults?: string; speed?: number }): Promise<Simulation> | Simulation;
+    readClock(stateDir: string): Clock;
+  };
+  const speed = process.env.SIM_SPEED ? Number(process.env.SIM_SPEED) : undefined;
+  if (speed !== undefined && !(speed > 0)) throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a positive number`, 'unset it or give e.g. SIM_SPEED=20');
+  const simulation = await sim.prepareSimulation({ stateDir: process.env.SIM_STATE_DIR || undefined, faults: process.env.SIM_FAULTS, speed });
+  return { simulation, clock: sim.readClock(simulation.stateDir) };
+}
+
+/** The entry point the thin runbooks/*.mjs files call. */
+export async function main(definition: RunbookDefinition, scriptUrl: string): Promise<never> {
+  const code = await execute(definition, scriptArgs(scriptUrl));
+  process.exit(code);
+}
+
+/** The arguments after the script path, whether run as `npx zx runbooks/x.mjs …` or `node runbooks/x.mjs …`. */
+export function scriptArgs(scriptUrl: string, argv = process.argv): string[] {
+  const script = fileURLToPath(scriptUrl);
+  const index = argv.findIndex((arg, i) => i > 0 && (arg === script || script.endsWith(arg.replace(/^\.\//, '')) && /\.mjs$/.test(arg)));
+  return index >= 0 ? argv.slice(index + 1) : argv.slice(2);
+}

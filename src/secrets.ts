@@ -1,0 +1,118 @@
+// Secret resolution: environment > env file > masked prompt. Every value is registered for
+// redaction the moment it is known, and validated before anything changes.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { UsageError } from './errors.ts';
+import { registerSecret } from './redact.ts';
+
+export interface SecretSpec {
+  key: string;
+  description: string;
+  /** Returns a one-line problem, or undefined when the value is acceptable. */
+  validate(value: string): string | undefined;
+  /** How to get a good value. */
+  remedy: string;
+  optional?: boolean;
+}
+
+export interface SecretPrompter {
+  /** Masked input; an empty answer keeps `fallback` when there is one. */
+  password(message: string, validate: (value: string) => string | true): Promise<string>;
+}
+
+export interface ResolveOptions {
+  env: NodeJS.ProcessEnv;
+  fileEnv: Record<string, string>;
+  interactive: boolean;
+  prompter?: SecretPrompter;
+}
+
+export interface ResolvedSecret {
+  value: string;
+  source: 'environment' | 'env-file' | 'prompt' | 'unset';
+}
+
+export async function resolveSecrets(specs: SecretSpec[], options: ResolveOptions): Promise<Record<string, ResolvedSecret>> {
+  const resolved: Record<string, ResolvedSecret> = {};
+  // Register everything known up front, so nothing printed while prompting can show it.
+  for (const spec of specs) {
+    registerSecret(options.env[spec.key]);
+    registerSecret(options.fileEnv[spec.key]);
+  }
+  for (const spec of specs) {
+    const fromEnv = options.env[spec.key];
+    const fromFile = options.fileEnv[spec.key];
+    let secret: ResolvedSecret;
+    if (fromEnv) secret = { value: fromEnv, source: 'environment' };
+    else if (options.interactive && options.prompter) {
+      const keepHint = fromFile ? ' (Enter keeps the value from the env file)' : spec.optional ? ' (Enter to leave it unset)' : '';
+      const answer = await options.prompter.password(`${spec.key} — ${spec.description}${keepHint}:`, (value) => {
+        const candidate = value || fromFile || '';
+        if (!candidate) return spec.optional ? true : `${spec.key} is required`;
+        return spec.validate(candidate) ?? true;
+      });
+      secret = answer ? { value: answer, source: 'prompt' } : fromFile ? { value: fromFile, source: 'env-file' } : { value: '', source: 'unset' };
+    } else if (fromFile) secret = { value: fromFile, source: 'env-file' };
+    else secret = { value: '', source: 'unset' };
+
+    registerSecret(secret.value);
+    if (!secret.value) {
+      if (spec.optional) {
+        resolved[spec.key] = secret;
+        continue;
+      }
+      throw new UsageError(`${spec.key} is not set (${spec.description})`, `set it in the environment or in .env (see .env.example), or run without --yes to be asked; ${spec.remedy}`);
+    }
+    const problem = spec.validate(secret.value);
+    if (problem) throw new UsageError(`${spec.key} ${problem}`, spec.remedy);
+    resolved[spec.key] = secret;
+  }
+  return resolved;
+}
+
+// ---- validators used by the secret catalogue ----
+
+export function validatePostgresUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL (expected postgresql://user:password@host:5432/database)';
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') return `has scheme "${url.protocol.replace(':', '')}", expected postgresql://`;
+  if (!url.hostname) return 'has no host';
+  if (!url.username) return 'has no user name';
+  if (url.pathname.length <= 1) return 'names no database (…/dbname)';
+  return undefined;
+}
+
+export function minLength(n: number) {
+  return (value: string): string | undefined => (value.length < n ? `is too short (${value.length} characters; at least ${n} required)` : undefined);
+}
+
+export function nonEmpty(value: string): string | undefined {
+  return value.trim() ? undefined : 'is empty';
+}
+
+// ---- saving to .env ----
+
+/** Writes or updates KEY=value lines in an env file and makes it readable by the owner only. */
+export function saveToEnvFile(path: string, values: Record<string, string>): void {
+  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
+  for (const [key, value] of Object.entries(values)) {
+    const rendered = `${key}=${quoteEnv(value)}`;
+    const index = lines.findIndex((l) => new RegExp(`^\\s*${key}\\s*=`).test(l));
+    if (index >= 0) lines[index] = rendered;
+    else lines.splice(lines.length && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length, 0, rendered);
+  }
+  const text = lines.join('\n').replace(/\n*$/, '\n');
+  writeFileSync(path, text, { mode: 0o600 });
+  chmodSync(path, 0o600); // writeFileSync's mode applies only when it creates the file
+}
+
+/** dotenv's quoting: single quotes are literal; fall back to backticks when the value has one. */
+function quoteEnv(value: string): string {
+  if (/^[A-Za-z0-9_./:@%+=,-]*$/.test(value)) return value;
+  if (!value.includes("'")) return `'${value}'`;
+  if (!value.includes('`')) return `\`${value}\``;
+  throw new UsageError('the value cannot be written to an env file (it holds both \' and `)', 'set it in the environment instead');
+}

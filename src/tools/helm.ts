@@ -1,0 +1,146 @@
+// helm: one function per operation. Secrets reach helm only through a 0600 values file (-f),
+// never through --set, because argv is visible to every user of the machine (ps).
+// Output formats: reference/cli-contracts.md §3.
+import type { Exec, ExecResult } from '../exec.ts';
+import type { Clock } from '../clock.ts';
+import { CommandFailed } from '../errors.ts';
+import { parseJson, runWithRetry, seconds } from './common.ts';
+
+export interface HelmOptions {
+  kubeContext: string;
+  clock: Clock;
+}
+
+export interface UpgradeRequest {
+  release: string;
+  chart: string;
+  namespace: string;
+  timeoutMs: number;
+  valuesFiles?: string[];
+  /** Non-secret overrides only. */
+  set?: Record<string, string | number>;
+  install?: boolean;
+  atomic?: boolean;
+  reuseValues?: boolean;
+  createNamespace?: boolean;
+}
+
+export interface ReleaseStatus {
+  name: string;
+  namespace: string;
+  version: number;
+  status: string;
+  description: string;
+  lastDeployed: string;
+  manifest: string;
+}
+
+export interface ReleaseListing {
+  name: string;
+  namespace: string;
+  revision: number;
+  status: string;
+  chart: string;
+}
+
+export interface HistoryEntry {
+  revision: number;
+  status: string;
+  description: string;
+  updated: string;
+}
+
+export class Helm {
+  constructor(
+    private readonly exec: Exec,
+    private readonly options: HelmOptions,
+  ) {}
+
+  installed(): boolean {
+    return this.exec.which('helm') !== undefined;
+  }
+
+  private cluster(args: string[]): string[] {
+    return [...args, '--kube-context', this.options.kubeContext];
+  }
+
+  private read(args: string[]): Promise<ExecResult> {
+    return runWithRetry(this.exec, this.options.clock, { tool: 'helm', args: this.cluster(args), timeoutMs: 60_000, quiet: true });
+  }
+
+  async version(): Promise<string> {
+    const r = await this.exec.run({ tool: 'helm', args: ['version', '--template', '{{.Version}}'], timeoutMs: 20_000, quiet: true });
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'reinstall helm 3');
+    return r.stdout.trim();
+  }
+
+  upgrade(request: UpgradeRequest): Promise<ExecResult> {
+    const args = ['upgrade'];
+    if (request.install) args.push('--install');
+    args.push(request.release, request.chart, '-n', request.namespace);
+    if (request.createNamespace) args.push('--create-namespace');
+    if (request.atomic) args.push('--atomic');
+    if (request.reuseValues) args.push('--reuse-values');
+    args.push('--wait', '--timeout', seconds(request.timeoutMs));
+    for (const file of request.valuesFiles ?? []) args.push('-f', file);
+    for (const [key, value] of Object.entries(request.set ?? {})) args.push('--set', `${key}=${value}`);
+    return this.exec.run({
+      tool: 'helm',
+      args: this.cluster(args),
+      timeoutMs: request.timeoutMs + 60_000,
+      why: request.install ? `install or upgrade release ${request.release}` : `upgrade release ${request.release}`,
+    });
+  }
+
+  /** undefined when the release does not exist. */
+  async status(release: string, namespace: string): Promise<ReleaseStatus | undefined> {
+    const r = await this.read(['status', release, '-n', namespace, '-o', 'json']);
+    if (r.exitCode !== 0) {
+      if (/not found/.test(r.stderr)) return undefined;
+      throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
+    }
+    const raw = parseJson<{ name: string; namespace: string; version: number; manifest?: string; info: { status: string; description: string; last_deployed: string } }>(r.stdout, 'helm status');
+    return { name: raw.name, namespace: raw.namespace, version: raw.version, status: raw.info.status, description: raw.info.description, lastDeployed: raw.info.last_deployed, manifest: raw.manifest ?? '' };
+  }
+
+  async list(namespace: string): Promise<ReleaseListing[]> {
+    const r = await this.read(['list', '-n', namespace, '-o', 'json']);
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
+    return parseJson<Array<{ name: string; namespace: string; revision: string; status: string; chart: string }>>(r.stdout, 'helm list').map((x) => ({ ...x, revision: Number(x.revision) }));
+  }
+
+  async history(release: string, namespace: string): Promise<HistoryEntry[]> {
+    const r = await this.read(['history', release, '-n', namespace, '-o', 'json']);
+    if (r.exitCode !== 0) return [];
+    return parseJson<Array<{ revision: number; status: string; description: string; updated: string }>>(r.stdout, 'helm history');
+  }
+
+  async values(release: string, namespace: string, all = false): Promise<Record<string, unknown>> {
+    const args = ['get', 'values', release, '-n', namespace, '-o', 'json'];
+    if (all) args.push('--all');
+    const r = await this.read(args);
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check the release exists: helm list -n ${namespace}`);
+    return parseJson<Record<string, unknown> | null>(r.stdout, 'helm get values') ?? {};
+  }
+
+  async manifest(release: string, namespace: string): Promise<string> {
+    const r = await this.read(['get', 'manifest', release, '-n', namespace]);
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check the release exists: helm list -n ${namespace}`);
+    return r.stdout;
+  }
+
+  rollback(release: string, revision: number, namespace: string, timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'helm', args: this.cluster(['rollback', release, String(revision), '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)]), timeoutMs: timeoutMs + 60_000, why: `roll ${release} back to revision ${revision}` });
+  }
+
+  /** Idempotent: a release that is already gone counts as uninstalled (--ignore-not-found needs helm ≥ 3.13). */
+  async uninstall(release: string, namespace: string, timeoutMs: number): Promise<{ result: ExecResult; existed: boolean }> {
+    const result = await this.exec.run({ tool: 'helm', args: this.cluster(['uninstall', release, '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)]), timeoutMs: timeoutMs + 60_000, why: `uninstall release ${release}` });
+    const missing = result.exitCode !== 0 && /release: not found/.test(result.stderr);
+    return { result: missing ? { ...result, exitCode: 0 } : result, existed: !missing };
+  }
+
+  test(release: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'helm', args: this.cluster(['test', release, '-n', namespace, '--timeout', seconds(timeoutMs)]), timeoutMs: timeoutMs + 60_000, why: `run the chart's own test pod` });
+  }
+}

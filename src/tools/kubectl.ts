@@ -1,0 +1,167 @@
+// kubectl: one function per operation. Every call carries --request-timeout; every cluster call
+// carries --context, so a change of the user's current context mid-run cannot redirect us.
+// Output formats: reference/cli-contracts.md §2.
+import type { BackgroundProcess, Exec, ExecResult } from '../exec.ts';
+import type { Clock } from '../clock.ts';
+import { CommandFailed } from '../errors.ts';
+import { parseJson, runOk, runWithRetry, seconds } from './common.ts';
+
+export interface KubectlOptions {
+  /** The kube-context every cluster call targets. */
+  context: string;
+  requestTimeoutS: number;
+  clock: Clock;
+}
+
+export type ResourceKind = 'pods' | 'deployments' | 'replicasets' | 'statefulsets' | 'services' | 'endpoints' | 'pvc' | 'events' | 'configmaps' | 'nodes';
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string; uid?: string; deletionTimestamp?: string; ownerReferences?: Array<{ kind: string; name: string }> };
+  spec?: any;
+  status?: any;
+  data?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+const NOT_FOUND = /\(NotFound\)|not found/;
+
+export class Kubectl {
+  constructor(
+    private readonly exec: Exec,
+    private readonly options: KubectlOptions,
+  ) {}
+
+  get context(): string {
+    return this.options.context;
+  }
+
+  private timeoutMs(): number {
+    return (this.options.requestTimeoutS + 10) * 1000;
+  }
+
+  /** Arguments every call to the cluster carries. */
+  private cluster(args: string[]): string[] {
+    return [...args, '--context', this.options.context, `--request-timeout=${this.options.requestTimeoutS}s`];
+  }
+
+  private read(args: string[], quiet = true): Promise<ExecResult> {
+    return runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(args), timeoutMs: this.timeoutMs(), quiet });
+  }
+
+  installed(): boolean {
+    return this.exec.which('kubectl') !== undefined;
+  }
+
+  async clientVersion(): Promise<string> {
+    const r = await runOk(this.exec, { tool: 'kubectl', args: ['version', '--client', '-o', 'json', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true }, 'reinstall kubectl');
+    return parseJson<{ clientVersion: { gitVersion: string } }>(r.stdout, 'kubectl version').clientVersion.gitVersion;
+  }
+
+  /** The current kube-context, or undefined when none is set. */
+  async currentContext(): Promise<string | undefined> {
+    const r = await this.exec.run({ tool: 'kubectl', args: ['config', 'current-context', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true });
+    return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
+  }
+
+  async contexts(): Promise<string[]> {
+    const r = await this.exec.run({ tool: 'kubectl', args: ['config', 'get-contexts', '-o', 'name', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true });
+    return r.exitCode === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  }
+
+  async nodes(): Promise<KubeObject[]> {
+    return this.list('nodes');
+  }
+
+  /** Items of a kind in a namespace (cluster-scoped kinds ignore the namespace). */
+  async list(kind: ResourceKind, namespace?: string, selector?: string): Promise<KubeObject[]> {
+    const args = ['get', kind, '-o', 'json'];
+    if (namespace && kind !== 'nodes') args.push('-n', namespace);
+    if (selector) args.push('-l', selector);
+    const r = await this.read(args);
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
+    return parseJson<{ items: KubeObject[] }>(r.stdout, `kubectl get ${kind}`).items ?? [];
+  }
+
+  /** One object, or undefined when it does not exist. */
+  async get(kind: 'namespace' | 'secret' | 'configmap' | 'deployment' | 'pod' | 'service', name: string, namespace?: string): Promise<KubeObject | undefined> {
+    const args = ['get', kind, name, '-o', 'json'];
+    if (namespace && kind !== 'namespace') args.push('-n', namespace);
+    const r = await this.read(args);
+    if (r.exitCode !== 0) {
+      if (NOT_FOUND.test(r.stderr)) return undefined;
+      throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
+    }
+    return parseJson<KubeObject>(r.stdout, `kubectl get ${kind} ${name}`);
+  }
+
+  createNamespace(namespace: string): Promise<ExecResult> {
+    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['create', 'namespace', namespace]), timeoutMs: this.timeoutMs(), why: `create namespace ${namespace}` }, 'check your permissions on the cluster');
+  }
+
+  deleteNamespace(namespace: string, timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'namespace', namespace, '--wait=true', `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `delete namespace ${namespace} and everything in it` });
+  }
+
+  waitPodsReady(namespace: string, selector: string, timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'kubectl', args: this.cluster(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, quiet: true });
+  }
+
+  rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'kubectl', args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `wait for ${deployment} to roll out` });
+  }
+
+  scale(deployment: string, replicas: number, namespace: string): Promise<ExecResult> {
+    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace]), timeoutMs: this.timeoutMs(), why: `scale ${deployment} to ${replicas}` }, 'check the deployment exists: kubectl get deployments -n ' + namespace);
+  }
+
+  deletePod(name: string, namespace: string): Promise<ExecResult> {
+    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['delete', 'pod', name, '-n', namespace, '--wait=false']), timeoutMs: this.timeoutMs(), why: `delete pod ${name}` }, 'check the pod exists: kubectl get pods -n ' + namespace);
+  }
+
+  deletePods(selector: string, namespace: string): Promise<ExecResult> {
+    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false']), timeoutMs: this.timeoutMs(), why: `delete every pod matching ${selector}` }, 'check the pods exist: kubectl get pods -n ' + namespace);
+  }
+
+  deletePvcs(selector: string, namespace: string): Promise<ExecResult> {
+    return this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'pvc', '-l', selector, '-n', namespace, '--ignore-not-found']), timeoutMs: this.timeoutMs() + 60_000, why: 'delete the persistent volume claims (the database data)' });
+  }
+
+  async logs(pod: string, container: string, namespace: string, tail: number, previous = false): Promise<string> {
+    const args = ['logs', pod, '-c', container, '-n', namespace, `--tail=${tail}`];
+    if (previous) args.push('--previous');
+    const r = await this.read(args);
+    return r.exitCode === 0 ? r.stdout : `(no logs: ${r.stderr.trim()})`;
+  }
+
+  async describePod(pod: string, namespace: string): Promise<string> {
+    const r = await this.read(['describe', 'pod', pod, '-n', namespace]);
+    return r.exitCode === 0 ? r.stdout : `(describe failed: ${r.stderr.trim()})`;
+  }
+
+  /** The value of an environment variable as the running container sees it. */
+  async printenv(pod: string, container: string, namespace: string, key: string): Promise<string | undefined> {
+    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['exec', pod, '-c', container, '-n', namespace, '--', 'printenv', key]), timeoutMs: this.timeoutMs(), quiet: true });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** Pod metrics from the metrics API; undefined when the API is absent. */
+  async podMetrics(namespace: string): Promise<{ available: boolean; items: KubeObject[]; error: string }> {
+    const r = await this.read(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods`]);
+    if (r.exitCode !== 0) return { available: false, items: [], error: r.stderr.trim() };
+    return { available: true, items: parseJson<{ items: KubeObject[] }>(r.stdout, 'pod metrics').items ?? [], error: '' };
+  }
+
+  /** kubectl port-forward in the background; resolves once it listens, with the local port. */
+  async portForward(target: string, remotePort: number, namespace: string, timeoutMs: number): Promise<{ localPort: number; process: BackgroundProcess }> {
+    const process = this.exec.start({ tool: 'kubectl', args: this.cluster(['port-forward', target, `:${remotePort}`, '-n', namespace]), why: `reach ${target} from this machine` });
+    try {
+      const match = await process.waitFor(/Forwarding from 127\.0\.0\.1:(\d+)/, timeoutMs);
+      return { localPort: Number(match[1]), process };
+    } catch (error) {
+      await process.stop();
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,158 @@
+// minikube: one function per operation. The profile is always passed (-p), never implied.
+// Output formats and exit codes: reference/cli-contracts.md §1.
+import type { Exec, ExecResult } from '../exec.ts';
+import { CommandFailed, lastLine } from '../errors.ts';
+import { parseJson, runOk } from './common.ts';
+
+export type HostState = 'Running' | 'Stopped' | 'Paused' | 'Nonexistent' | 'Error' | 'Unknown';
+
+export interface ClusterStatus {
+  exists: boolean;
+  host: HostState | string;
+  kubelet: string;
+  apiServer: string;
+  kubeconfig: string;
+  /** Everything is Running and Configured. */
+  running: boolean;
+  exitCode: number;
+}
+
+export interface ProfileConfig {
+  name: string;
+  status: string;
+  cpus: number;
+  memoryMb: number;
+  driver: string;
+  kubernetesVersion: string;
+  ip: string;
+}
+
+export interface StartOptions {
+  cpus: number;
+  memoryMb: number;
+  driver: string;
+  timeoutMs: number;
+}
+
+/** minikube status exits 85 when the profile does not exist at all (ExGuestNotFound). */
+const EXIT_PROFILE_NOT_FOUND = 85;
+
+export class Minikube {
+  constructor(
+    private readonly exec: Exec,
+    readonly profile: string,
+  ) {}
+
+  installed(): boolean {
+    return this.exec.which('minikube') !== undefined;
+  }
+
+  async version(): Promise<string> {
+    const r = await runOk(this.exec, { tool: 'minikube', args: ['version', '--output', 'json'], timeoutMs: 20_000, quiet: true }, 'reinstall minikube');
+    return parseJson<{ minikubeVersion: string }>(r.stdout, 'minikube version').minikubeVersion;
+  }
+
+  async status(): Promise<ClusterStatus> {
+    const r = await this.exec.run({ tool: 'minikube', args: ['status', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true });
+    return parseStatus(r.stdout, r.exitCode);
+  }
+
+  start(options: StartOptions): Promise<ExecResult> {
+    const args = ['start', '-p', this.profile, `--cpus=${options.cpus}`, `--memory=${options.memoryMb}`];
+    if (options.driver) args.push(`--driver=${options.driver}`);
+    return this.exec.run({ tool: 'minikube', args, timeoutMs: options.timeoutMs, why: `start the "${this.profile}" cluster` });
+  }
+
+  stop(timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'minikube', args: ['stop', '-p', this.profile], timeoutMs, why: `stop the "${this.profile}" cluster` });
+  }
+
+  delete(timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'minikube', args: ['delete', '-p', this.profile], timeoutMs, why: `delete the "${this.profile}" cluster and its data` });
+  }
+
+  async ip(): Promise<string> {
+    const r = await runOk(this.exec, { tool: 'minikube', args: ['ip', '-p', this.profile], timeoutMs: 20_000, quiet: true }, 'start the cluster: npx zx runbooks/00-setup.mjs');
+    return r.stdout.trim();
+  }
+
+  async profiles(): Promise<ProfileConfig[]> {
+    const r = await runOk(this.exec, { tool: 'minikube', args: ['profile', 'list', '-o', 'json'], timeoutMs: 30_000, quiet: true }, 'check the minikube installation');
+    return parseProfileList(r.stdout);
+  }
+
+  async addonEnabled(addon: string): Promise<boolean> {
+    const r = await runOk(this.exec, { tool: 'minikube', args: ['addons', 'list', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true }, 'start the cluster first');
+    const addons = parseJson<Record<string, { Status?: string }>>(r.stdout, 'minikube addons list');
+    return addons[addon]?.Status === 'enabled';
+  }
+
+  enableAddon(addon: string): Promise<ExecResult> {
+    return this.exec.run({ tool: 'minikube', args: ['addons', 'enable', addon, '-p', this.profile], timeoutMs: 180_000, why: `enable the ${addon} addon` });
+  }
+
+  /**
+   * The environment that points docker at the node's daemon. Read afresh every time:
+   * the port changes on every restart (minikube#7017).
+   */
+  async dockerEnv(): Promise<Record<string, string>> {
+    const r = await this.exec.run({ tool: 'minikube', args: ['docker-env', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true });
+    // When stdout is not a TTY minikube reports failure as "false exit code <N>" on stdout.
+    if (r.exitCode !== 0 || /^false exit code/.test(r.stdout.trim())) {
+      throw new CommandFailed(r.argv, r.exitCode, r.stderr || r.stdout, 'the docker-env works only with a running cluster on the docker or a VM driver');
+    }
+    return parseJson<Record<string, string>>(r.stdout, 'minikube docker-env');
+  }
+
+  imageLoad(image: string, timeoutMs: number): Promise<ExecResult> {
+    return this.exec.run({ tool: 'minikube', args: ['image', 'load', image, '-p', this.profile], timeoutMs, why: `copy ${image} onto the node` });
+  }
+
+  /** Every repo:tag on the node, normalised without the docker.io/library/ prefix minikube adds. */
+  async imageList(): Promise<string[]> {
+    const r = await runOk(this.exec, { tool: 'minikube', args: ['image', 'ls', '-p', this.profile, '--format', 'json'], timeoutMs: 60_000, quiet: true }, 'start the cluster first');
+    const images = parseJson<Array<{ repoTags?: string[] }>>(r.stdout, 'minikube image ls');
+    return images.flatMap((i) => i.repoTags ?? []).map(normaliseImageRef);
+  }
+
+  async serviceUrl(service: string, namespace: string): Promise<string[]> {
+    const r = await this.exec.run({ tool: 'minikube', args: ['service', service, '-n', namespace, '-p', this.profile, '--url'], timeoutMs: 30_000, quiet: true });
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check that ${service} has a running pod: kubectl get pods -n ${namespace}`);
+    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^https?:\/\//.test(l));
+  }
+}
+
+export function parseStatus(stdout: string, exitCode: number): ClusterStatus {
+  if (exitCode === EXIT_PROFILE_NOT_FOUND || !stdout.trim().startsWith('{') && !stdout.trim().startsWith('[')) {
+    return { exists: exitCode !== EXIT_PROFILE_NOT_FOUND && stdout.trim() !== '', host: 'Nonexistent', kubelet: 'Nonexistent', apiServer: 'Nonexistent', kubeconfig: 'Nonexistent', running: false, exitCode };
+  }
+  const parsed = JSON.parse(stdout.trim()) as Record<string, string> | Array<Record<string, string>>;
+  // A multi-node cluster prints an array; the control plane comes first.
+  const node = Array.isArray(parsed) ? parsed[0]! : parsed;
+  const running = node.Host === 'Running' && node.Kubelet === 'Running' && node.APIServer === 'Running' && node.Kubeconfig === 'Configured';
+  return { exists: true, host: node.Host ?? 'Unknown', kubelet: node.Kubelet ?? '', apiServer: node.APIServer ?? '', kubeconfig: node.Kubeconfig ?? '', running, exitCode };
+}
+
+export function parseProfileList(stdout: string): ProfileConfig[] {
+  const parsed = parseJson<{ valid?: Array<{ Name: string; Status: string; Config?: { CPUs?: number; Memory?: number; Driver?: string; KubernetesConfig?: { KubernetesVersion?: string }; Nodes?: Array<{ IP?: string }> } }> }>(stdout, 'minikube profile list');
+  return (parsed.valid ?? []).map((p) => ({
+    name: p.Name,
+    status: p.Status,
+    cpus: p.Config?.CPUs ?? 0,
+    memoryMb: p.Config?.Memory ?? 0,
+    driver: p.Config?.Driver ?? '',
+    kubernetesVersion: p.Config?.KubernetesConfig?.KubernetesVersion ?? '',
+    ip: p.Config?.Nodes?.[0]?.IP ?? '',
+  }));
+}
+
+export function normaliseImageRef(ref: string): string {
+  return ref.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
+}
+
+/** The one line minikube's failures boil down to ("Exiting due to …"). */
+export function minikubeReason(result: ExecResult): string {
+  const text = `${result.stderr}\n${result.stdout}`;
+  const exiting = text.split('\n').find((l) => /Exiting due to/.test(l));
+  return (exiting ?? lastLine(text)).replace(/^[^A-Za-z]*/, '').trim();
+}
