@@ -1,0 +1,106 @@
+// Entry point of the demo MCP server: Streamable HTTP at /mcp (official SDK, on node:http),
+// plus GET /health and GET /ready.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { loadMcpConfig } from './config.js';
+import {
+  createLogger,
+  handleCrashes,
+  handleShutdown,
+  listen,
+  loadConfigOrExit,
+  packageVersion,
+  sendJson,
+} from './lib/runtime.js';
+import { createPool, ensureSchemaInBackground, TodoStore } from './lib/todos.js';
+import { buildMcpServer } from './tools.js';
+
+const config = loadConfigOrExit('todo-mcp', () => loadMcpConfig(process.env));
+const log = createLogger('mcp', config.logLevel, config.secrets);
+handleCrashes(log);
+
+const version = packageVersion(import.meta.url);
+const pool = createPool(config.database, 'todo-mcp', log);
+const store = new TodoStore(pool);
+const state = { schemaReady: false, stopping: false };
+const stopSchemaRetries = ensureSchemaInBackground(pool, log, () => {
+  state.schemaReady = true;
+});
+const startedAt = Date.now();
+
+function jsonRpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null }, headers);
+}
+
+/**
+ * Stateless Streamable HTTP: every POST gets its own server and transport, so any replica can
+ * answer any request (the chart scales this Deployment; no sticky sessions needed) and there is
+ * no per-session memory to leak. JSON responses rather than SSE streams keep each exchange a
+ * plain request/response, which is also what the smoke checks send with curl-like clients.
+ */
+async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    // GET would open a server-to-client SSE stream and DELETE end a session; a stateless
+    // server has neither.
+    return jsonRpcError(res, 405, 'Method not allowed: this stateless server accepts POST only', { allow: 'POST' });
+  }
+  const server = buildMcpServer(store, log, version);
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+  res.on('finish', () => {
+    const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+    if (path === '/health' || path === '/ready') log.debug('request', fields);
+    else log.info('request', fields);
+  });
+  try {
+    if (path === '/mcp') return await handleMcp(req, res);
+    if (path === '/health') {
+      return sendJson(res, 200, {
+        status: 'ok',
+        service: 'mcp',
+        version,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      });
+    }
+    if (path === '/ready') {
+      if (state.stopping) return sendJson(res, 503, { status: 'stopping' });
+      try {
+        await store.ping();
+      } catch (err) {
+        log.warn('readiness check: database unreachable', { err });
+        return sendJson(res, 503, { status: 'not-ready', database: 'unreachable' });
+      }
+      if (!state.schemaReady) return sendJson(res, 503, { status: 'not-ready', database: 'reachable', schema: 'pending' });
+      return sendJson(res, 200, { status: 'ready', database: 'ok' });
+    }
+    return sendJson(res, 404, { error: 'not found; the MCP endpoint is POST /mcp' });
+  } catch (err) {
+    log.error('unexpected error', { err, path });
+    if (!res.headersSent) jsonRpcError(res, 500, 'Internal server error');
+    else res.destroy();
+  }
+}
+
+const server = createServer((req, res) => void handle(req, res));
+handleShutdown({
+  server,
+  log,
+  onStopping: () => {
+    state.stopping = true;
+    stopSchemaRetries();
+  },
+  onDrained: () => pool.end(),
+});
+
+await listen(server, config.port, '0.0.0.0', 'todo-mcp');
+log.info('listening', { port: config.port, version, endpoint: '/mcp', database: config.database.target, logLevel: config.logLevel });
