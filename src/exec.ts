@@ -130,7 +130,8 @@ export class ZxExec implements Exec {
       nothrow: true,
       cwd: request.cwd,
       env: { ...this.options.baseEnv, ...request.env },
-      input: request.input ?? '',
+      // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
+      ...(request.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: request.input }),
       timeout: this.realTimeout(request.timeoutMs),
       timeoutSignal: 'SIGKILL',
     })`${bin} ${request.args}`;
@@ -174,7 +175,7 @@ export class ZxExec implements Exec {
       nothrow: true,
       cwd: request.cwd,
       env: { ...this.options.baseEnv, ...request.env },
-      input: '',
+      stdio: ['ignore', 'pipe', 'pipe'],
     })`${bin} ${request.args}`;
     this.running.add(process$);
     let stdout = '';

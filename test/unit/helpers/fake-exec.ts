@@ -1,0 +1,55 @@
+// A recording fake of the Exec interface: tool modules are tested by the exact argv they send,
+// and by how they read canned outputs taken from reference/cli-contracts.md.
+import type { BackgroundProcess, Exec, ExecRequest, ExecResult, ToolName } from '../../../src/exec.ts';
+
+export interface Canned {
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+  timedOut?: boolean;
+}
+
+type Responder = Canned | ((request: ExecRequest) => Canned);
+
+export class RecordingExec implements Exec {
+  readonly calls: ExecRequest[] = [];
+  private readonly responses: Array<{ match: (argv: string[]) => boolean; respond: Responder; times: number }> = [];
+  missing = new Set<ToolName>();
+
+  /** Answers calls whose argv (tool first) starts with `prefix`; later rules win. */
+  on(prefix: string[], respond: Responder, times = Infinity): this {
+    this.responses.unshift({ match: (argv) => prefix.every((p, i) => argv[i] === p), respond, times });
+    return this;
+  }
+
+  get argvs(): string[][] {
+    return this.calls.map((c) => [c.tool, ...c.args]);
+  }
+
+  which(tool: ToolName): string | undefined {
+    return this.missing.has(tool) ? undefined : `/fake/bin/${tool}`;
+  }
+
+  async run(request: ExecRequest): Promise<ExecResult> {
+    this.calls.push(request);
+    const argv = [request.tool, ...request.args];
+    const rule = this.responses.find((r) => r.times > 0 && r.match(argv));
+    if (rule) rule.times--;
+    const canned = rule ? (typeof rule.respond === 'function' ? rule.respond(request) : rule.respond) : {};
+    return { argv, exitCode: canned.exitCode ?? 0, stdout: canned.stdout ?? '', stderr: canned.stderr ?? '', durationMs: 1, timedOut: canned.timedOut ?? false };
+  }
+
+  start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
+    this.calls.push({ ...request, timeoutMs: 0 });
+    return {
+      waitFor: async (pattern) => {
+        const match = pattern.exec('Forwarding from 127.0.0.1:40123 -> 8001\n');
+        if (!match) throw new Error('no match');
+        return match;
+      },
+      stop: async () => {},
+    };
+  }
+}
+
+export const instantClock = { now: () => 0, sleep: async () => {}, speed: 1 };
