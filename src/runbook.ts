@@ -355,14 +355,29 @@ async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clo
   };
   const speed = process.env.SIM_SPEED ? Number(process.env.SIM_SPEED) : undefined;
   if (speed !== undefined && !(speed > 0)) throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a positive number`, 'unset it or give e.g. SIM_SPEED=20');
-  const simulation = await sim.prepareSimulation({ stateDir: process.env.SIM_STATE_DIR || undefined, faults: process.env.SIM_FAULTS, speed });
+  // Default state: one persistent simulated machine per user, so 00 → 01 → 02 → 03 run one after
+  // another build on each other as they would on a real machine (SIM_STATE_DIR picks another).
+  const stateDir = process.env.SIM_STATE_DIR || join(os.tmpdir(), 'todo-chatbot-sim');
+  let simulation: Simulation;
+  try {
+    simulation = await sim.prepareSimulation({ stateDir, faults: process.env.SIM_FAULTS, speed });
+  } catch (error) {
+    throw new UsageError(`the simulation could not start: ${error instanceof Error ? error.message : String(error)}`, 'check SIM_FAULTS against the fault catalogue in docs/simulator.md');
+  }
   return { simulation, clock: sim.readClock(simulation.stateDir) };
 }
 
 /** The entry point the thin runbooks/*.mjs files call. */
 export async function main(definition: RunbookDefinition, scriptUrl: string): Promise<never> {
-  const code = await execute(definition, scriptArgs(scriptUrl));
-  process.exit(code);
+  try {
+    process.exit(await execute(definition, scriptArgs(scriptUrl)));
+  } catch (error) {
+    // Last resort: one line, never a stack trace (DEBUG=1 shows it).
+    if (process.env.DEBUG) console.error(error);
+    console.error(`✖ unexpected error: ${redact(error instanceof Error ? error.message : String(error))}`);
+    console.error('  → run again with DEBUG=1 for details, and report it if it persists');
+    process.exit(exitCodes.failed);
+  }
 }
 
 /** The arguments after the script path, whether run as `npx zx runbooks/x.mjs …` or `node runbooks/x.mjs …`. */

@@ -1,0 +1,92 @@
+// Runs a runbook as a real process (`zx runbooks/<id>.mjs`) on the simulated toolchain and
+// collects what a user and an auditor would look at: exit code, screen, reports, calls.jsonl.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ZX_CLI = join(ROOT, 'node_modules', 'zx', 'build', 'cli.js');
+
+export interface RunOutcome {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  reportDir: string;
+  markdown: string;
+  json: any;
+  calls: Array<{ argv: string[]; exit: number; ms: number }>;
+}
+
+export interface RunOptions {
+  stateDir: string;
+  faults?: string;
+  env?: Record<string, string>;
+  reportDir?: string;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+export function newStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'e2e-sim-'));
+}
+
+export function readCalls(stateDir: string): RunOutcome['calls'] {
+  const file = join(stateDir, 'calls.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+/** The newest report of a runbook in a folder. */
+export function latestReport(reportDir: string, id: string): { markdown: string; json: any } {
+  const files = existsSync(reportDir) ? readdirSync(reportDir).filter((f) => f.endsWith(`-${id}.json`)).sort() : [];
+  const last = files[files.length - 1];
+  if (!last) return { markdown: '', json: undefined };
+  const base = join(reportDir, last.replace(/\.json$/, ''));
+  return { markdown: readFileSync(`${base}.md`, 'utf8'), json: JSON.parse(readFileSync(`${base}.json`, 'utf8')) };
+}
+
+export function runRunbook(id: string, args: string[], options: RunOptions): Promise<RunOutcome> {
+  const reportDir = options.reportDir ?? mkdtempSync(join(tmpdir(), 'e2e-reports-'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ZX_CLI, join(ROOT, 'runbooks', `${id}.mjs`), '--simulate', '--report-dir', reportDir, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: {
+        ...process.env,
+        SIM_STATE_DIR: options.stateDir,
+        SIM_FAULTS: options.faults ?? '',
+        NO_COLOR: '1',
+        ENV_FILE: '',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${id} did not finish within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const { markdown, json } = latestReport(reportDir, id);
+      resolve({ exitCode: code ?? -1, stdout, stderr, reportDir, markdown, json, calls: readCalls(options.stateDir) });
+    });
+  });
+}
+
+/** Calls that change something (used to prove that a refused run changed nothing). */
+export function mutatingCalls(calls: RunOutcome['calls']): RunOutcome['calls'] {
+  const readOnly = (argv: string[]) => {
+    const [tool, a, b] = argv;
+    if (tool === 'kubectl') return ['get', 'version', 'config', 'describe', 'logs', 'wait', 'top'].includes(a!) && !(a === 'config' && b !== 'current-context' && b !== 'get-contexts' && b !== 'view');
+    if (tool === 'helm') return ['version', 'status', 'list', 'history', 'get', 'template', 'lint'].includes(a!);
+    if (tool === 'minikube') return ['version', 'status', 'ip', 'profile', 'docker-env', 'service'].includes(a!) || (a === 'addons' && b === 'list') || (a === 'image' && b === 'ls');
+    if (tool === 'docker') return ['version', 'info', 'history', 'images'].includes(a!) || (a === 'image' && b === 'inspect') || (a === 'ai' && b === 'version');
+    return ['version'].includes(a!);
+  };
+  return calls.filter((c) => !readOnly(c.argv));
+}
