@@ -141,7 +141,7 @@ may not be set through `<component>.env`, which would put it into the ConfigMap 
 Non-secret environment of one component as a YAML map of strings: the wiring the chart derives
 (ports, in-cluster URLs, browser URLs), with <component>.env on top. The ConfigMap stores each
 entry as "<component>.<KEY>" and the pod maps it back to <KEY>, so one ConfigMap can hold a
-different LOG_LEVEL for the backend and the MCP server. A null value removes a derived entry.
+different LOG_LEVEL for the backend and the MCP server.
 Call with (dict "ctx" $ "component" "backend").
 */}}
 {{- define "todo-chatbot.componentEnv" -}}
@@ -177,11 +177,7 @@ Call with (dict "ctx" $ "component" "backend").
 {{- if has $key $secretKeys -}}
 {{- fail (printf "%s.env.%s: %s is a secret; set secrets.%s (or put it in existingSecret) so it stays out of the ConfigMap" $component $key $key $key) -}}
 {{- end -}}
-{{- if kindIs "invalid" $value -}}
-{{- $_ := unset $env $key -}}
-{{- else -}}
 {{- $_ := set $env $key (toString $value) -}}
-{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $env -}}
