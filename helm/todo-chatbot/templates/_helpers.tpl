@@ -196,14 +196,14 @@ DATABASE_URL of the in-chart PostgreSQL. The password is URL-encoded so characte
 
 {{/*
 Contents of the chart's Secret as a YAML map of plain strings (base64 is applied in secret.yaml):
-every key under `secrets`, an empty entry for every key a container reads but nobody set (so the
+every non-empty key under `secrets`, an empty entry for every key a container reads but nobody set (so the
 pod starts and the app reports what it misses), and with the in-chart PostgreSQL its password and
 the DATABASE_URL derived from it. Only meaningful when existingSecret is empty.
 */}}
 {{- define "todo-chatbot.secretData" -}}
 {{- $data := dict -}}
 {{- range $key, $value := .Values.secrets -}}
-{{- if not (kindIs "invalid" $value) -}}
+{{- if and (not (kindIs "invalid" $value)) (ne (toString $value) "") -}}
 {{- $_ := set $data $key (toString $value) -}}
 {{- end -}}
 {{- end -}}
