@@ -1,0 +1,100 @@
+// The three images: where their sources are, and a tag derived from everything that goes into
+// the build (sources, Dockerfile, build args). A changed input gives a new tag, so a rebuilt image
+// never reuses one (minikube image load does not replace an image with the same name:tag).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Settings } from './config.ts';
+import { UsageError } from './errors.ts';
+
+export const COMPONENTS = ['frontend', 'backend', 'mcp'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export interface ImageSpec {
+  component: Component;
+  repository: string;
+  context: string;
+  dockerfile: string;
+  /** Size budget in bytes (DESIGN §2). */
+  budgetBytes: number;
+}
+
+const MB = 1024 * 1024;
+export const BUDGETS: Record<Component, number> = { frontend: 500 * MB, backend: 300 * MB, mcp: 150 * MB };
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__', '.venv', 'venv', '.pytest_cache', 'coverage']);
+
+export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
+  return COMPONENTS.map((component) => {
+    if (settings.appSource === 'demo') {
+      return { component, repository: `todo-${component}`, context: join(root, 'app', component), dockerfile: join(root, 'docker', `${component}.Dockerfile`), budgetBytes: BUDGETS[component] };
+    }
+    const dir = { frontend: settings.frontendDir, backend: settings.backendDir, mcp: settings.mcpDir }[component];
+    const envName = { frontend: 'APP_FRONTEND_DIR', backend: 'APP_BACKEND_DIR', mcp: 'APP_MCP_DIR' }[component];
+    if (!dir) throw new UsageError(`APP_SOURCE=custom needs ${envName}`, `set ${envName} in .env to the folder of your ${component} (docs/bring-your-own-app.md)`);
+    const context = resolve(root, dir);
+    if (!existsSync(context)) throw new UsageError(`${envName} ${dir} does not exist`, `point ${envName} at the folder of your ${component}`);
+    const explicit = { frontend: settings.frontendDockerfile, backend: settings.backendDockerfile, mcp: settings.mcpDockerfile }[component];
+    const fallback = join(root, 'docker', 'templates', { frontend: 'nextjs.Dockerfile', backend: 'fastapi.Dockerfile', mcp: 'python-mcp.Dockerfile' }[component]);
+    const dockerfile = explicit ? resolve(root, explicit) : existsSync(join(context, 'Dockerfile')) ? join(context, 'Dockerfile') : fallback;
+    if (!existsSync(dockerfile)) throw new UsageError(`Dockerfile ${dockerfile} does not exist`, `set ${component.toUpperCase()}_DOCKERFILE in .env`);
+    return { component, repository: `todo-${component}`, context, dockerfile, budgetBytes: BUDGETS[component] };
+  });
+}
+
+function walk(dir: string, root: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (SKIP_DIRS.has(name) || name === '.env' || name.startsWith('.env.')) continue;
+    const full = join(dir, name);
+    const stat = statSync(full);
+    if (stat.isDirectory()) walk(full, root, out);
+    else if (stat.isFile()) out.push(relative(root, full));
+  }
+}
+
+/** 12 hex characters of sha256 over the sources, the Dockerfile and the build args. */
+export function contentTag(spec: ImageSpec, buildArgs: Record<string, string>): string {
+  const hash = createHash('sha256');
+  const files: string[] = [];
+  walk(spec.context, spec.context, files);
+  for (const file of files) {
+    hash.update(`file:${file}\0`);
+    hash.update(readFileSync(join(spec.context, file)));
+  }
+  hash.update(`dockerfile\0`);
+  hash.update(readFileSync(spec.dockerfile));
+  for (const key of Object.keys(buildArgs).sort()) hash.update(`arg:${key}=${buildArgs[key]}\0`);
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Build args that depend on the cluster: the public URLs the browser uses. */
+export function publicUrls(nodeIp: string): { frontend: string; backend: string } {
+  return { frontend: `http://${nodeIp}:30080`, backend: `http://${nodeIp}:30081` };
+}
+
+export function buildArgsFor(component: Component, urls: { frontend: string; backend: string }): Record<string, string> {
+  // Only the frontend bakes public URLs in (Next.js inlines NEXT_PUBLIC_* at build time).
+  return component === 'frontend' ? { NEXT_PUBLIC_API_URL: urls.backend, NEXT_PUBLIC_APP_URL: urls.frontend } : {};
+}
+
+export interface PlannedImage extends ImageSpec {
+  tag: string;
+  ref: string;
+  buildArgs: Record<string, string>;
+}
+
+export function planImages(settings: Settings, root: string, nodeIp: string): PlannedImage[] {
+  const urls = publicUrls(nodeIp);
+  return imageSpecs(settings, root).map((spec) => {
+    const buildArgs = buildArgsFor(spec.component, urls);
+    const tag = contentTag(spec, buildArgs);
+    return { ...spec, tag, ref: `${spec.repository}:${tag}`, buildArgs };
+  });
+}
+
+/** Secret-looking content in a layer's command: known values are caught by redact(), these by shape. */
+export const SECRET_PATTERNS: Array<{ name: string; pattern: RegExp }> = [
+  { name: 'OpenAI key', pattern: /\bsk-[A-Za-z0-9_-]{20,}/ },
+  { name: 'database URL with a password', pattern: /postgres(?:ql)?:\/\/[^:\s/@]+:[^@\s]+@/ },
+  { name: 'secret assignment', pattern: /\b(?:BETTER_AUTH_SECRET|OPENAI_API_KEY|GEMINI_API_KEY|POSTGRES_PASSWORD|DATABASE_URL)=\S+/ },
+  { name: 'private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
+];

@@ -1,0 +1,81 @@
+// Runbook 01: build the three images with content-derived tags, straight into minikube's Docker
+// when the driver allows (else the host daemon), record size and build time against the budgets,
+// and audit every layer for secrets.
+import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
+import { PROJECT_ROOT } from '../runbook.ts';
+import { planImages, SECRET_PATTERNS, type PlannedImage } from '../images.ts';
+import { requireCluster } from '../cluster/prereq-checks.ts';
+import { formatDuration } from '../clock.ts';
+import { redact, registerSecret } from '../redact.ts';
+import { lastLine } from '../errors.ts';
+
+const SECRET_KEYS = ['DATABASE_URL', 'POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET', 'OPENAI_API_KEY', 'GEMINI_API_KEY'];
+const MB = 1024 * 1024;
+
+/** Where to build: minikube's own daemon (no load step needed) or the host's. Read afresh: the port changes on restart. */
+export async function buildTarget(ctx: RunbookContext): Promise<{ env?: Record<string, string>; where: string }> {
+  try {
+    const env = await ctx.tools.minikube.dockerEnv();
+    return { env, where: `minikube's Docker (${env.DOCKER_HOST ?? 'unknown host'})` };
+  } catch (error) {
+    ctx.note(`building into the host's Docker: minikube docker-env is not available (${error instanceof Error ? lastLine(error.message) : String(error)}); run 02-load afterwards`, 'warn');
+    return { where: "the host's Docker" };
+  }
+}
+
+async function buildOne(ctx: RunbookContext, image: PlannedImage, env: Record<string, string> | undefined, rebuild: boolean): Promise<void> {
+  const { docker } = ctx.tools;
+  const existing = await docker.inspectImage(image.ref, env);
+  let buildMs: number | undefined;
+  if (existing && !rebuild) {
+    ctx.note(`${image.ref} is already built from these exact inputs; not building again (--rebuild forces it)`);
+  } else {
+    const started = ctx.clock.now();
+    const result = await docker.build({ image: image.ref, dockerfile: image.dockerfile, context: image.context, buildArgs: image.buildArgs, labels: { 'org.opencontainers.image.revision': image.tag, 'io.todo-chatbot.component': image.component }, env, timeoutMs: Math.max(ctx.settings.timeoutMs, 900_000) });
+    buildMs = ctx.clock.now() - started;
+    ctx.span('build', image.component, started, ctx.clock.now());
+    if (result.exitCode !== 0) {
+      ctx.evidence(`docker build ${image.ref} (last lines)`, `${result.stdout.split('\n').slice(-30).join('\n')}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+      ctx.require({ id: `BUILD-${image.component.toUpperCase()}`, title: `${image.component} image builds`, expected: 'docker build exits 0', measured: `exit ${result.exitCode}: ${lastLine(result.stderr || result.stdout)}`, pass: false, remedy: `read the build output in the report; fix ${image.dockerfile} or the sources in ${image.context}` });
+    }
+  }
+  const info = await docker.inspectImage(image.ref, env);
+  ctx.require({ id: `BUILD-${image.component.toUpperCase()}`, title: `${image.component} image built`, expected: image.ref, measured: info ? `${image.ref}${buildMs !== undefined ? ` in ${formatDuration(buildMs)}` : ' (cached)'}` : 'missing after build', pass: Boolean(info), remedy: 'run again; if it persists, build by hand with the command shown' , value: buildMs, unit: 'ms' });
+  const size = info!.sizeBytes;
+  ctx.check({ id: `SIZE-${image.component.toUpperCase()}`, title: `${image.component} image size within budget`, expected: `≤ ${Math.round(image.budgetBytes / MB)} MB`, measured: `${(size / MB).toFixed(1)} MB`, pass: size <= image.budgetBytes, remedy: 'use a slimmer base, multi-stage builds and production dependencies only', value: size, unit: 'bytes' });
+  await auditLayers(ctx, image, env);
+}
+
+async function auditLayers(ctx: RunbookContext, image: PlannedImage, env: Record<string, string> | undefined): Promise<void> {
+  const layers = await ctx.tools.docker.history(image.ref, env);
+  const hits: string[] = [];
+  for (const layer of layers) {
+    const text = `${layer.createdBy} ${layer.comment}`;
+    if (redact(text) !== text) hits.push(`a known secret value in: ${redact(text).slice(0, 120)}`);
+    for (const { name, pattern } of SECRET_PATTERNS) if (pattern.test(text)) hits.push(`${name} in: ${redact(text).slice(0, 120)}`);
+  }
+  ctx.check({ id: `SECRETS-LAYERS-${image.component.toUpperCase()}`, title: `no secret in ${image.component} image layers`, expected: 'no secret in docker history', measured: hits.length ? hits.join('; ') : `${layers.length} layers clean`, pass: hits.length === 0, remedy: 'never pass secrets as build args or ENV in a Dockerfile; inject them at run time from the Kubernetes Secret' });
+}
+
+export const build: RunbookDefinition = {
+  id: '01-build',
+  title: '01 · Build the images',
+  summary: 'Builds the frontend, backend and MCP images with content-derived tags, into minikube\'s Docker when possible, and checks size budgets and layers for secrets.',
+  flags: [{ name: 'rebuild', type: 'boolean', description: 'build even when an image with the same content tag exists' }],
+  async run(ctx) {
+    // Known secret values are registered so that the layer audit recognises them.
+    for (const key of SECRET_KEYS) registerSecret(process.env[key] || ctx.config.fileEnv[key]);
+    await ctx.step('Check the cluster', 'the build goes into the cluster\'s Docker and its URLs become build arguments', () => requireCluster(ctx));
+    const nodeIp = await ctx.step('Read the node address', 'the public URLs baked into the frontend point at the node', () => ctx.tools.minikube.ip());
+    const images = await ctx.step('Plan the images', 'a tag derived from sources, Dockerfile and build args never reuses a tag', async () => {
+      const planned = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
+      for (const i of planned) ctx.fact(`image ${i.component}`, `${i.ref} (context ${i.context}, ${i.dockerfile})`);
+      return planned;
+    });
+    const target = await ctx.step('Choose the Docker daemon', 'building inside minikube avoids the slow image load (minikube#7027)', () => buildTarget(ctx));
+    ctx.fact('build target', target.where);
+    for (const image of images) {
+      await ctx.step(`Build ${image.component} (${image.ref})`, `${image.dockerfile} in ${image.context}`, () => buildOne(ctx, image, target.env, ctx.flag('rebuild') === true));
+    }
+  },
+};

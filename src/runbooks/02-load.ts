@@ -1,0 +1,51 @@
+// Runbook 02: get the images onto the node. When 01 built them inside minikube there is nothing
+// to do; otherwise `minikube image load`, then the exact tags are verified with `minikube image ls`
+// (a load does not replace an image with the same name:tag, minikube#11276).
+import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
+import { PROJECT_ROOT } from '../runbook.ts';
+import { planImages, type PlannedImage } from '../images.ts';
+import { requireCluster } from '../cluster/prereq-checks.ts';
+import { requirePrerequisite } from '../prereqs.ts';
+import { minikubeReason } from '../tools/minikube.ts';
+import { formatDuration } from '../clock.ts';
+
+export async function missingOnNode(ctx: RunbookContext, images: PlannedImage[]): Promise<PlannedImage[]> {
+  const onNode = new Set(await ctx.tools.minikube.imageList());
+  return images.filter((i) => !onNode.has(i.ref));
+}
+
+async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {
+  const onHost = await ctx.tools.docker.inspectImage(image.ref);
+  await requirePrerequisite(ctx, {
+    satisfied: Boolean(onHost),
+    what: `${image.ref} is neither on the node nor in the host's Docker`,
+    id: '01-build',
+    runbook: async () => (await import('./01-build.ts')).build,
+    recheck: async () => Boolean(await ctx.tools.docker.inspectImage(image.ref)) || (await missingOnNode(ctx, [image])).length === 0,
+  });
+  if ((await missingOnNode(ctx, [image])).length === 0) return; // 01 just built it into minikube
+  const started = ctx.clock.now();
+  const result = await ctx.tools.minikube.imageLoad(image.ref, Math.max(ctx.settings.timeoutMs, 600_000));
+  ctx.span('load', image.component, started, ctx.clock.now());
+  ctx.require({ id: `LOAD-${image.component.toUpperCase()}`, title: `${image.component} image loaded`, expected: 'minikube image load exits 0', measured: result.exitCode === 0 ? `loaded in ${formatDuration(ctx.clock.now() - started)}` : minikubeReason(result), pass: result.exitCode === 0, remedy: 'free disk space on the node (minikube ssh df -h) and run again', value: ctx.clock.now() - started, unit: 'ms' });
+}
+
+export const load: RunbookDefinition = {
+  id: '02-load',
+  title: '02 · Load the images onto the node',
+  summary: 'Puts the exact image tags onto the minikube node (minikube image load when they were built outside it) and verifies them with minikube image ls.',
+  async run(ctx) {
+    await ctx.step('Check the cluster', 'images are loaded into the running node', () => requireCluster(ctx));
+    const nodeIp = await ctx.tools.minikube.ip();
+    const images = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
+    const missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () => missingOnNode(ctx, images));
+    if (missing.length === 0) ctx.note('every image is already on the node with its exact tag; nothing to load');
+    for (const image of missing) await ctx.step(`Load ${image.ref}`, 'copy the image from the host\'s Docker into the node', () => loadOne(ctx, image));
+    await ctx.step('Verify the exact tags on the node', 'a pod with pullPolicy Never starts only if this exact tag is there', async () => {
+      const stillMissing = new Set((await missingOnNode(ctx, images)).map((i) => i.ref));
+      for (const image of images) {
+        ctx.require({ id: `IMAGE-ON-NODE-${image.component.toUpperCase()}`, title: `${image.component} image on the node`, expected: image.ref, measured: stillMissing.has(image.ref) ? 'not in minikube image ls' : 'present', pass: !stillMissing.has(image.ref), remedy: `npx zx runbooks/01-build.mjs, then npx zx runbooks/02-load.mjs` });
+      }
+    });
+  },
+};
