@@ -6,7 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve, sep } from 'node:path';
 import { EventBus } from './events.ts';
 import { ToolMissing, Interrupted } from './errors.ts';
-import { redact, redactArgv } from './redact.ts';
+import { containsSecret, redact, redactArgv } from './redact.ts';
 
 export type ToolName = 'docker' | 'minikube' | 'kubectl' | 'helm' | 'kubectl-ai' | 'kagent';
 
@@ -47,6 +47,8 @@ export interface Exec {
   start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess;
   /** The absolute path of a tool, or undefined when it is not installed. */
   which(tool: ToolName): string | undefined;
+  /** How many calls so far carried a registered secret in their argv. */
+  readonly secretsInArgv: number;
 }
 
 export interface ZxExecOptions {
@@ -97,6 +99,8 @@ function tail(text: string): string {
 
 export class ZxExec implements Exec {
   private readonly running = new Set<ProcessPromise>();
+  /** Calls whose argv held a registered secret: must stay 0 (argv is visible to every user via ps). */
+  secretsInArgv = 0;
   private interrupted = false;
 
   constructor(private readonly options: ZxExecOptions) {}
@@ -119,6 +123,7 @@ export class ZxExec implements Exec {
     if (this.interrupted) throw new Interrupted();
     const bin = this.resolve(request.tool);
     const argv = [request.tool, ...request.args];
+    if (argv.some(containsSecret)) this.secretsInArgv++;
     const display = redactArgv(argv);
     const { bus } = this.options;
     bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });

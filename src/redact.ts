@@ -36,6 +36,10 @@ export function redact(text: string): string {
   return out;
 }
 
+export function containsSecret(text: string): boolean {
+  return redact(text) !== text;
+}
+
 export function redactArgv(argv: readonly string[]): string[] {
   return argv.map(redact);
 }

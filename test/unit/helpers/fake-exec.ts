@@ -15,6 +15,7 @@ export class RecordingExec implements Exec {
   readonly calls: ExecRequest[] = [];
   private readonly responses: Array<{ match: (argv: string[]) => boolean; respond: Responder; times: number }> = [];
   missing = new Set<ToolName>();
+  secretsInArgv = 0;
 
   /** Answers calls whose argv (tool first) starts with `prefix`; later rules win. */
   on(prefix: string[], respond: Responder, times = Infinity): this {

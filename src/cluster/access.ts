@@ -1,0 +1,56 @@
+// How the user (and the smoke checks) reach the app. On Linux the node's IP is routable, so the
+// NodePorts answer directly. With the docker driver on macOS and Windows it is not
+// (minikube#11193): `minikube service --url` opens a tunnel but blocks until Ctrl-C, so the
+// runbook uses bounded kubectl port-forwards itself and tells the user the tunnel command.
+import type { RunbookContext } from '../runbook.ts';
+import { currentOs } from '../platform.ts';
+
+export interface Access {
+  frontend: string;
+  backend: string;
+  mcp: string;
+  how: string;
+  userCommands: string[];
+}
+
+export function fullname(release: string): string {
+  return release.includes('todo-chatbot') ? release.slice(0, 63) : `${release}-todo-chatbot`.slice(0, 63);
+}
+
+async function forward(ctx: RunbookContext, service: string, port: number): Promise<string> {
+  const { localPort, process } = await ctx.tools.kubectl.portForward(`svc/${service}`, port, ctx.settings.namespace, 30_000);
+  ctx.onCleanup(`port-forward ${service}`, () => process.stop());
+  return `http://127.0.0.1:${localPort}`;
+}
+
+export async function establishAccess(ctx: RunbookContext, driver: string): Promise<Access> {
+  const name = fullname(ctx.settings.release);
+  const ns = ctx.settings.namespace;
+  const mcp = `${await forward(ctx, `${name}-mcp`, 8001)}/mcp`;
+  const tunnelNeeded = driver === 'docker' && currentOs() !== 'linux' && !ctx.simulation;
+  if (tunnelNeeded) {
+    return {
+      frontend: await forward(ctx, `${name}-frontend`, 3000),
+      backend: await forward(ctx, `${name}-backend`, 8000),
+      mcp,
+      how: 'kubectl port-forward (the node IP is not reachable with the docker driver on this OS)',
+      userCommands: [
+        `minikube service ${name}-frontend -n ${ns} -p ${ctx.settings.profile} --url   # keep this terminal open`,
+        `kubectl port-forward svc/${name}-frontend 3000:3000 -n ${ns} --context ${ctx.tools.kubectl.context}   # alternative`,
+      ],
+    };
+  }
+  const ip = await ctx.tools.minikube.ip();
+  const services = await ctx.tools.kubectl.list('services', ns, `app.kubernetes.io/instance=${ctx.settings.release}`);
+  const nodePort = (component: string, fallback: number) => {
+    const svc = services.find((s) => s.metadata.labels?.['app.kubernetes.io/component'] === component);
+    return svc?.spec?.ports?.[0]?.nodePort ?? fallback;
+  };
+  return {
+    frontend: `http://${ip}:${nodePort('frontend', 30080)}`,
+    backend: `http://${ip}:${nodePort('backend', 30081)}`,
+    mcp,
+    how: 'NodePort on the node IP',
+    userCommands: [`minikube service ${name}-frontend -n ${ns} -p ${ctx.settings.profile} --url`, `kubectl port-forward svc/${name}-mcp 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`],
+  };
+}

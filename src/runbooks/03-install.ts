@@ -1,0 +1,231 @@
+// Runbook 03: install or upgrade the release and prove it is healthy: secrets validated before
+// anything changes, helm upgrade --install --atomic --wait with secrets only in a 0600 values
+// file, every pod Ready with its time, smoke checks with response times, access URLs, secret
+// hygiene, and on failure a built-in diagnosis with events and log tails.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
+import { PROJECT_ROOT } from '../runbook.ts';
+import { resolveSecrets, validatePostgresUrl, minLength, nonEmpty, saveToEnvFile, type SecretSpec, type ResolvedSecret } from '../secrets.ts';
+import { planImages, publicUrls, type PlannedImage } from '../images.ts';
+import { requireCluster } from '../cluster/prereq-checks.ts';
+import { requirePrerequisite } from '../prereqs.ts';
+import { missingOnNode } from './02-load.ts';
+import { podState, watchPodsReady, isFatal, type PodState } from '../cluster/pods.ts';
+import { probeHttp, probeMcp } from '../cluster/smoke.ts';
+import { establishAccess, fullname, type Access } from '../cluster/access.ts';
+import { screenshot } from '../cluster/screenshot.ts';
+import { collectSnapshot } from '../cluster/snapshot.ts';
+import { analyze, podLogTails, type Finding } from '../cluster/analyzers.ts';
+import { formatDuration } from '../clock.ts';
+import { lastLine } from '../errors.ts';
+import { reportStamp } from '../report/write.ts';
+
+const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200 };
+
+export function secretSpecs(externalDatabase: boolean): SecretSpec[] {
+  const database: SecretSpec = externalDatabase
+    ? { key: 'DATABASE_URL', description: 'external PostgreSQL URL (e.g. Neon)', validate: validatePostgresUrl, remedy: 'use postgresql://user:password@host:5432/dbname (add ?sslmode=require for Neon)' }
+    : { key: 'POSTGRES_PASSWORD', description: 'password of the in-chart PostgreSQL', validate: minLength(12), remedy: 'generate one: openssl rand -base64 24' };
+  return [
+    database,
+    { key: 'BETTER_AUTH_SECRET', description: 'Better Auth signing secret', validate: minLength(32), remedy: 'generate one: openssl rand -base64 32' },
+    { key: 'OPENAI_API_KEY', description: 'OpenAI API key for the chatbot', validate: nonEmpty, remedy: 'create a key at platform.openai.com (the demo app accepts any non-empty value)' },
+  ];
+}
+
+async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<string, ResolvedSecret>; externalDatabase: boolean }> {
+  const env = process.env;
+  const file = ctx.config.fileEnv;
+  const hasUrl = Boolean(env.DATABASE_URL || file.DATABASE_URL);
+  const externalDatabase = hasUrl || (await ctx.choose('Which database?', [
+    { value: 'in-chart', name: 'PostgreSQL inside the cluster (StatefulSet with a volume)' },
+    { value: 'external', name: 'an external PostgreSQL (DATABASE_URL, e.g. Neon)' },
+  ], 'in-chart')) === 'external';
+  const values = await resolveSecrets(secretSpecs(externalDatabase), {
+    env,
+    fileEnv: file,
+    interactive: ctx.interactive,
+    prompter: { password: (message, validate) => ctx.secretPrompt(message, validate) },
+  });
+  for (const [key, s] of Object.entries(values)) ctx.fact(`secret ${key}`, `from ${s.source} (value masked)`);
+  const prompted = Object.entries(values).filter(([, s]) => s.source === 'prompt');
+  if (prompted.length) {
+    const path = ctx.config.envFile ?? resolve(process.cwd(), '.env');
+    if (await ctx.confirm(`Save ${prompted.map(([k]) => k).join(', ')} to ${path} (mode 0600) for next time?`, { default: false, whenNonInteractive: false })) {
+      saveToEnvFile(path, Object.fromEntries(prompted.map(([k, s]) => [k, s.value])));
+      ctx.note(`saved ${prompted.length} secret(s) to ${path} with mode 0600`);
+    }
+  }
+  return { values, externalDatabase };
+}
+
+/** The only place secret values are written: a 0600 file in a private temp dir, removed in cleanup. */
+function writeSecretValues(ctx: RunbookContext, secrets: Record<string, ResolvedSecret>, externalDatabase: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-'));
+  ctx.onCleanup('remove the secret values file', async () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'secrets.yaml');
+  const values = { postgresql: { enabled: !externalDatabase }, secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => s.value).map(([k, s]) => [k, s.value])) };
+  writeFileSync(file, stringify(values), { mode: 0o600 });
+  return file;
+}
+
+function imageOverrides(images: PlannedImage[], nodeIp: string): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const i of images) {
+    set[`${i.component}.image.repository`] = i.repository;
+    set[`${i.component}.image.tag`] = i.tag;
+  }
+  const urls = publicUrls(nodeIp);
+  set['publicUrls.frontend'] = urls.frontend;
+  set['publicUrls.backend'] = urls.backend;
+  return set;
+}
+
+async function diagnose(ctx: RunbookContext): Promise<Finding[]> {
+  const snapshot = await collectSnapshot(ctx.tools.kubectl, ctx.settings.namespace);
+  const findings = analyze(snapshot, { release: ctx.settings.release });
+  for (const f of findings) ctx.evidence(`${f.severity}: ${f.object} — ${f.reason}`, `${f.evidence}\n\nremedy: ${f.remedy}`);
+  for (const tail of await podLogTails(ctx.tools.kubectl, ctx.settings.namespace, findings)) ctx.evidence(tail.title, tail.body);
+  const warnings = snapshot.events.filter((e) => e.type === 'Warning').slice(-15);
+  if (warnings.length) ctx.evidence('warning events', warnings.map((e: any) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`).join('\n'));
+  return findings;
+}
+
+/** helm upgrade --install, while watching the pods so that evidence is taken before --atomic removes it. */
+async function installRelease(ctx: RunbookContext, valuesFile: string, set: Record<string, string>): Promise<{ revision: number; installStart: number; findings?: Finding[] }> {
+  const { helm, kubectl } = ctx.tools;
+  const { release, namespace, timeoutMs } = ctx.settings;
+  const installStart = ctx.clock.now();
+  const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
+  const upgrade = helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, createNamespace: true, valuesFiles: [valuesFile], set });
+  let finished = false;
+  void upgrade.finally(() => (finished = true));
+  let findings: Finding[] | undefined;
+  while (!finished) {
+    await ctx.clock.sleep(2000);
+    if (finished || findings) continue;
+    const pods = (await kubectl.list('pods', namespace, `app.kubernetes.io/instance=${release}`)).map(podState).filter((p) => !p.deleting);
+    const stuck = pods.find(isFatal) ?? (ctx.clock.now() - installStart > TARGETS.podReadyMs ? pods.find((p) => !p.ready) : undefined);
+    if (stuck) {
+      ctx.note(`pod ${stuck.name} is ${stuck.reason ?? 'not Ready'}; collecting evidence before helm gives up`, 'warn');
+      findings = await diagnose(ctx);
+    }
+  }
+  const result = await upgrade;
+  ctx.span('install', 'helm upgrade --install', installStart, ctx.clock.now());
+  if (result.exitCode !== 0) {
+    findings ??= await diagnose(ctx);
+    const cause = findings.find((f) => f.severity === 'critical');
+    ctx.require({
+      id: 'INSTALL-HELM',
+      title: 'helm upgrade --install',
+      expected: 'release deployed, all pods Ready within --timeout',
+      measured: cause ? `${cause.object}: ${cause.reason} — ${lastLine(result.stderr)}` : lastLine(result.stderr) || `exit ${result.exitCode}`,
+      pass: false,
+      remedy: cause?.remedy ?? 'read the evidence in the report; raise --timeout if the cluster is slow',
+    });
+  }
+  const status = await helm.status(release, namespace);
+  ctx.require({ id: 'INSTALL-HELM', title: 'helm upgrade --install', expected: 'status deployed', measured: status ? `revision ${status.version}, ${status.status}` : 'release not found', pass: status?.status === 'deployed', remedy: `helm status ${release} -n ${namespace}` });
+  return { revision: status!.version, installStart, findings };
+}
+
+async function checkPodsReady(ctx: RunbookContext): Promise<PodState[]> {
+  const { release } = ctx.settings;
+  const observed = await watchPodsReady(ctx, { selector: `app.kubernetes.io/instance=${release}`, deadlineMs: TARGETS.podReadyMs, stopOnFatal: true });
+  const pods = observed.pods.filter((p) => p.component !== 'test');
+  for (const p of pods) {
+    const ms = p.readyAt !== undefined ? p.readyAt - p.createdAt : undefined;
+    ctx.check({ id: `READY-${p.component.toUpperCase() || 'POD'}`, title: `pod ${p.name} Ready`, expected: `Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation`, measured: ms !== undefined ? `Ready in ${formatDuration(ms)}` : `${p.reason ?? p.phase}${p.message ? `: ${p.message}` : ''}`, pass: ms !== undefined && ms <= TARGETS.podReadyMs, remedy: 'see the diagnosis in the report', value: ms, unit: 'ms' });
+    if (p.readyAt !== undefined) ctx.span('pods', `${p.component} ${p.name.slice(-5)}`, p.createdAt, p.readyAt);
+  }
+  if (!observed.allReady) {
+    const findings = await diagnose(ctx);
+    const cause = findings.find((f) => f.severity === 'critical');
+    ctx.require({ id: 'READY-ALL', title: 'all pods Ready', expected: 'every pod Ready', measured: cause ? `${cause.object}: ${cause.reason}` : `${pods.filter((p) => !p.ready).length} pod(s) not Ready`, pass: false, remedy: cause?.remedy ?? 'see the diagnosis in the report' });
+  }
+  return pods;
+}
+
+async function smokeChecks(ctx: RunbookContext, access: Access): Promise<void> {
+  const health = await probeHttp(`${access.backend}/health`, 10_000);
+  ctx.check({ id: 'SMOKE-BACKEND-HEALTH', title: 'backend /health', expected: `200 in ≤ ${TARGETS.backendHealthMs} ms`, measured: health.ok ? `${health.status} in ${Math.round(health.ms)} ms` : `${health.status ?? health.error}`, pass: health.ok && health.ms <= TARGETS.backendHealthMs, remedy: 'kubectl logs deploy/<release>-backend; check the probe paths', value: health.ms, unit: 'ms' });
+  const ready = await probeHttp(`${access.backend}/ready`, 10_000);
+  ctx.check({ id: 'SMOKE-BACKEND-READY', title: 'backend /ready (database round trip)', expected: `200 in ≤ ${TARGETS.backendHealthMs} ms`, measured: ready.ok ? `${ready.status} in ${Math.round(ready.ms)} ms` : `${ready.status ?? ready.error} ${ready.body.slice(0, 100)}`, pass: ready.ok && ready.ms <= TARGETS.backendHealthMs, remedy: 'the backend cannot reach the database: check DATABASE_URL / the postgresql pod', value: ready.ms, unit: 'ms' });
+  const page = await probeHttp(`${access.frontend}/`, 15_000);
+  const looksLikePage = /<html|<!doctype html/i.test(page.body);
+  ctx.check({ id: 'SMOKE-FRONTEND', title: 'frontend page', expected: `200 HTML in ≤ ${TARGETS.frontendMs} ms`, measured: page.ok ? `${page.status}${looksLikePage ? ' HTML' : ' (not HTML)'} in ${Math.round(page.ms)} ms` : `${page.status ?? page.error}`, pass: page.ok && looksLikePage && page.ms <= TARGETS.frontendMs, remedy: 'kubectl logs deploy/<release>-frontend', value: page.ms, unit: 'ms' });
+  const mcp = await probeMcp(access.mcp, 10_000);
+  ctx.check({ id: 'SMOKE-MCP', title: 'MCP initialize + tools/list', expected: `tools listed, tools/list ≤ ${TARGETS.mcpToolsListMs} ms`, measured: mcp.ok ? `${mcp.tools.length} tools (${mcp.tools.join(', ')}); initialize ${Math.round(mcp.initializeMs)} ms, tools/list ${Math.round(mcp.toolsListMs)} ms` : mcp.error ?? 'no tools', pass: mcp.ok && mcp.toolsListMs <= TARGETS.mcpToolsListMs, remedy: 'kubectl logs deploy/<release>-mcp', value: mcp.toolsListMs, unit: 'ms' });
+}
+
+async function checkSecretHygiene(ctx: RunbookContext, secrets: Record<string, ResolvedSecret>): Promise<void> {
+  const { kubectl } = ctx.tools;
+  const ns = ctx.settings.namespace;
+  const present = Object.entries(secrets).filter(([, s]) => s.value);
+  ctx.check({ id: 'SECRETS-ARGV', title: 'no secret on any command line', expected: '0 commands', measured: `${ctx.exec.secretsInArgv} command(s) carried a secret`, pass: ctx.exec.secretsInArgv === 0, remedy: 'report this as a bug: secrets must go through the values file' });
+  const configMaps = JSON.stringify(await kubectl.list('configmaps', ns));
+  const leaked = present.filter(([, s]) => configMaps.includes(s.value) || configMaps.includes(Buffer.from(s.value).toString('base64'))).map(([k]) => k);
+  ctx.check({ id: 'SECRETS-CONFIGMAP', title: 'no secret in any ConfigMap', expected: 'none', measured: leaked.length ? `found: ${leaked.join(', ')}` : `${present.length} secret(s) absent from every ConfigMap`, pass: leaked.length === 0, remedy: 'move the key from <component>.env to secrets.<KEY>' });
+  const secret = await kubectl.get('secret', `${fullname(ctx.settings.release)}-secrets`, ns);
+  const data = secret?.data ?? {};
+  const wrong = present.filter(([k, s]) => Buffer.from(data[k] ?? '', 'base64').toString('utf8') !== s.value).map(([k]) => k);
+  ctx.check({ id: 'SECRETS-IN-SECRET', title: 'secrets reached the cluster\'s Secret unchanged', expected: present.map(([k]) => k).join(', '), measured: !secret ? 'Secret not found' : wrong.length ? `differs: ${wrong.join(', ')}` : 'all present and identical', pass: Boolean(secret) && wrong.length === 0, remedy: 'check existingSecret / secrets.* in your values' });
+}
+
+async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Record<string, string>): Promise<void> {
+  const { helm } = ctx.tools;
+  const { release, namespace, timeoutMs } = ctx.settings;
+  const before = await helm.manifest(release, namespace);
+  const uninstall = await helm.uninstall(release, namespace, timeoutMs);
+  if (uninstall.result.exitCode !== 0) ctx.require({ id: 'REPRO', title: 'uninstall for the reproducibility check', expected: 'exit 0', measured: lastLine(uninstall.result.stderr), pass: false, remedy: `helm uninstall ${release} -n ${namespace}` });
+  const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
+  const again = await helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, valuesFiles: [valuesFile], set });
+  const after = again.exitCode === 0 ? await helm.manifest(release, namespace) : '';
+  ctx.check({ id: 'REPRO', title: 'uninstall + reinstall give the same objects', expected: 'identical manifests', measured: again.exitCode !== 0 ? `reinstall failed: ${lastLine(again.stderr)}` : before === after ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)` : 'manifests differ', pass: again.exitCode === 0 && before === after, remedy: 'look for generated values (randAlphaNum, now) in the templates' });
+}
+
+export const install: RunbookDefinition = {
+  id: '03-install',
+  title: '03 · Install the release and prove it is healthy',
+  summary: 'Validates the secrets, runs helm upgrade --install --atomic --wait, times every pod to Ready, runs smoke checks (backend, frontend, MCP), prints the access URLs and checks that secrets live only in the Secret.',
+  flags: [
+    { name: 'reproducibility-check', type: 'boolean', description: 'afterwards uninstall and reinstall, and check the objects are the same' },
+    { name: 'no-screenshot', type: 'boolean', description: 'do not take a screenshot of the frontend' },
+  ],
+  async run(ctx) {
+    const { values: secrets, externalDatabase } = await ctx.step('Gather and validate the secrets', 'checked before anything changes; they will travel only in a 0600 values file', () => gatherSecrets(ctx));
+    await ctx.step('Check the cluster', 'the release goes into the running minikube profile', () => requireCluster(ctx));
+    const nodeIp = await ctx.tools.minikube.ip();
+    const images = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
+    await ctx.step('Check the images on the node', 'pods with pullPolicy Never start only from images already on the node', async () => {
+      const missing = await missingOnNode(ctx, images);
+      await requirePrerequisite(ctx, { satisfied: missing.length === 0, what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`, id: '02-load', runbook: async () => (await import('./02-load.ts')).load, recheck: async () => (await missingOnNode(ctx, images)).length === 0 });
+    });
+    const valuesFile = writeSecretValues(ctx, secrets, externalDatabase);
+    const set = imageOverrides(images, nodeIp);
+    const { revision } = await ctx.step('Install or upgrade the release', `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`, () => installRelease(ctx, valuesFile, set));
+    ctx.fact('release', `${ctx.settings.release} revision ${revision} in ${ctx.settings.namespace}`);
+    await ctx.step('Check every pod is Ready', `target: Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation, from the pods' own timestamps`, () => checkPodsReady(ctx));
+    const driver = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
+    const access = await ctx.step('Establish access', 'NodePort where the node IP is reachable; port-forward otherwise and for the ClusterIP MCP service', () => establishAccess(ctx, driver));
+    await ctx.step('Smoke checks', 'the app answers: backend health and database, the page, the MCP handshake', () => smokeChecks(ctx, access));
+    await ctx.step('Check secret hygiene', 'secrets only in the Secret: not in argv, not in ConfigMaps', () => checkSecretHygiene(ctx, secrets));
+    if (ctx.flag('no-screenshot') !== true) {
+      await ctx.step('Screenshot the frontend', 'a picture of the running page for the report', async () => {
+        const file = join(resolve(ctx.settings.reportDir), `${reportStamp(new Date(ctx.startedAt))}-03-install-frontend.png`);
+        const shot = await screenshot(`${access.frontend}/`, file, 20_000);
+        if (shot.ok) ctx.note(`frontend screenshot: ![frontend](${file.split('/').pop()})`);
+        else ctx.note(`no screenshot: ${shot.error}`);
+      });
+    }
+    if (ctx.flag('reproducibility-check') === true || (await ctx.confirm('Check reproducibility (uninstall and reinstall, compare the objects)?', { default: false, whenNonInteractive: false }))) {
+      await ctx.step('Reproducibility check', 'the same values must give the same objects', () => reproducibility(ctx, valuesFile, set));
+    }
+    ctx.note(`Frontend: ${access.frontend}   Backend: ${access.backend}   (${access.how})`);
+    for (const command of access.userCommands) ctx.note(`to open it yourself: ${command}`);
+  },
+};
