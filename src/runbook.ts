@@ -201,6 +201,18 @@ export class RunbookContext {
 
 /** Builds the context, runs the runbook, writes the report and returns the exit code. */
 export async function execute(definition: RunbookDefinition, argv: string[]): Promise<number> {
+  return (await executeWithReport(definition, argv)).exitCode;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  /** Absent when the run stopped at argument parsing or --help. */
+  report?: ReportData;
+  paths?: { markdown: string; json: string };
+}
+
+/** As execute(), and also hands back the report (validate-all consolidates them). */
+export async function executeWithReport(definition: RunbookDefinition, argv: string[]): Promise<RunOutcome> {
   const ui = new Ui(defaultUiOptions());
   let config: LoadedConfig;
   try {
@@ -208,13 +220,13 @@ export async function execute(definition: RunbookDefinition, argv: string[]): Pr
   } catch (error) {
     if (error instanceof UsageError) {
       ui.failure(error.message, error.remedy);
-      return exitCodes.usage;
+      return { exitCode: exitCodes.usage };
     }
     throw error;
   }
   if (config.help) {
     process.stdout.write(usageText(definition.id, definition.title, definition.summary, definition.flags ?? []) + '\n');
-    return exitCodes.ok;
+    return { exitCode: exitCodes.ok };
   }
 
   let simulation: Simulation | undefined;
@@ -224,7 +236,7 @@ export async function execute(definition: RunbookDefinition, argv: string[]): Pr
   } catch (error) {
     if (error instanceof UsageError) {
       ui.failure(error.message, error.remedy);
-      return exitCodes.usage;
+      return { exitCode: exitCodes.usage };
     }
     throw error;
   }
@@ -298,7 +310,7 @@ export async function execute(definition: RunbookDefinition, argv: string[]): Pr
   if (exitCode !== exitCodes.ok && reason) ui.failure(reason, remedy);
   ui.line('');
   ui.line(`${exitCode === 0 ? ui.style('green', 'All checks passed.') : ui.style('red', `Result: ${result} (exit ${exitCode}).`)} Report: ${paths.markdown}`);
-  return exitCode;
+  return { exitCode, report, paths };
 }
 
 function classify(error: unknown): { result: RunResult; exitCode: number; reason: string; remedy?: string } {

@@ -46,19 +46,7 @@ const KINDS: Array<[ListedKey, ResourceKind]> = [
  * remedy; a missing metrics API does not: it is recorded in `metrics.error` and analysed as such.
  */
 export async function collectSnapshot(kubectl: Kubectl, namespace: string): Promise<ClusterSnapshot> {
-  const snapshot: ClusterSnapshot = {
-    namespace,
-    pods: [],
-    deployments: [],
-    replicasets: [],
-    statefulsets: [],
-    services: [],
-    endpoints: [],
-    pvcs: [],
-    events: [],
-    nodes: [],
-    metrics: { available: false, items: [], error: '' },
-  };
+  const snapshot = emptySnapshot(namespace);
   for (const [key, kind] of KINDS) snapshot[key] = await kubectl.list(kind, namespace);
   try {
     snapshot.metrics = await kubectl.podMetrics(namespace);
