@@ -69,7 +69,7 @@ export function isFatal(state: PodState): boolean {
 export interface ReadyObservation {
   pods: PodState[];
   allReady: boolean;
-  /** For each pod: the last poll that saw it not Ready and the first poll that saw it Ready (clock ms). */
+  /** For each pod: when the last poll that saw it not Ready started, and when the first poll that saw it Ready returned (clock ms). */
   window: Map<string, { lastNotReady?: number; firstReady?: number }>;
   /** A pod showed a reason that will not fix itself (ErrImageNeverPull, CrashLoopBackOff…). */
   fatal?: PodState;
@@ -98,9 +98,12 @@ export async function watchPodsReady(ctx: RunbookContext, options: WaitOptions):
   for (;;) {
     const polledAt = ctx.clock.now();
     pods = (await kubectl.list('pods', ctx.settings.namespace, options.selector)).map(podState).filter((p) => !p.deleting && (options.createdAfter === undefined || p.createdAt >= options.createdAfter - 1000));
+    // The API read the pods somewhere between the call's start and its return: a pod seen not
+    // Ready became Ready after polledAt; one seen Ready became Ready before answeredAt (not polledAt).
+    const answeredAt = ctx.clock.now();
     for (const p of pods) {
       const w = window.get(p.name) ?? {};
-      if (p.ready) w.firstReady ??= polledAt;
+      if (p.ready) w.firstReady ??= answeredAt;
       else w.lastNotReady = polledAt;
       window.set(p.name, w);
     }
