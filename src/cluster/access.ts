@@ -3,6 +3,7 @@
 // (minikube#11193): `minikube service --url` opens a tunnel but blocks until Ctrl-C, so the
 // runbook uses bounded kubectl port-forwards itself and tells the user the tunnel command.
 import type { RunbookContext } from '../runbook.ts';
+import type { BackgroundProcess } from '../exec.ts';
 import { currentOs } from '../platform.ts';
 
 export interface Access {
@@ -11,14 +12,17 @@ export interface Access {
   mcp: string;
   how: string;
   userCommands: string[];
+  /** Stops this access's port-forwards now (they die with their pods, e.g. on a cluster restart). */
+  close(): Promise<void>;
 }
 
 export function fullname(release: string): string {
   return release.includes('todo-chatbot') ? release.slice(0, 63) : `${release}-todo-chatbot`.slice(0, 63);
 }
 
-async function forward(ctx: RunbookContext, service: string, port: number): Promise<string> {
+async function forward(ctx: RunbookContext, service: string, port: number, opened: BackgroundProcess[]): Promise<string> {
   const { localPort, process } = await ctx.tools.kubectl.portForward(`svc/${service}`, port, ctx.settings.namespace, 30_000);
+  opened.push(process);
   ctx.onCleanup(`port-forward ${service}`, () => process.stop());
   return `http://127.0.0.1:${localPort}`;
 }
@@ -26,18 +30,23 @@ async function forward(ctx: RunbookContext, service: string, port: number): Prom
 export async function establishAccess(ctx: RunbookContext, driver: string): Promise<Access> {
   const name = fullname(ctx.settings.release);
   const ns = ctx.settings.namespace;
-  const mcp = `${await forward(ctx, `${name}-mcp`, 8001)}/mcp`;
+  const opened: BackgroundProcess[] = [];
+  const close = async () => {
+    await Promise.all(opened.map((p) => p.stop()));
+  };
+  const mcp = `${await forward(ctx, `${name}-mcp`, 8001, opened)}/mcp`;
   const tunnelNeeded = driver === 'docker' && currentOs() !== 'linux' && !ctx.simulation;
   if (tunnelNeeded) {
     return {
-      frontend: await forward(ctx, `${name}-frontend`, 3000),
-      backend: await forward(ctx, `${name}-backend`, 8000),
+      frontend: await forward(ctx, `${name}-frontend`, 3000, opened),
+      backend: await forward(ctx, `${name}-backend`, 8000, opened),
       mcp,
       how: 'kubectl port-forward (the node IP is not reachable with the docker driver on this OS)',
       userCommands: [
         `minikube service ${name}-frontend -n ${ns} -p ${ctx.settings.profile} --url   # keep this terminal open`,
         `kubectl port-forward svc/${name}-frontend 3000:3000 -n ${ns} --context ${ctx.tools.kubectl.context}   # alternative`,
       ],
+      close,
     };
   }
   const ip = await ctx.tools.minikube.ip();
@@ -52,5 +61,6 @@ export async function establishAccess(ctx: RunbookContext, driver: string): Prom
     mcp,
     how: 'NodePort on the node IP',
     userCommands: [`minikube service ${name}-frontend -n ${ns} -p ${ctx.settings.profile} --url`, `kubectl port-forward svc/${name}-mcp 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`],
+    close,
   };
 }
