@@ -35,6 +35,12 @@ export interface AnalyzeOptions {
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+/** Within a severity, causes before their consequences: a node or pod explains its Deployment and Service. */
+const KIND_ORDER = ['node', 'persistentvolumeclaim', 'pod', 'replicaset', 'statefulset', 'deployment', 'service'];
+const kindRank = (object: string) => {
+  const rank = KIND_ORDER.indexOf(object.split('/')[0]!);
+  return rank < 0 ? KIND_ORDER.length : rank;
+};
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** Reasons for which a container never ran, so it has no logs worth fetching. */
@@ -52,7 +58,7 @@ interface Scope {
   out: Finding[];
 }
 
-/** Findings for a snapshot: pure and deterministic, most severe first. */
+/** Findings for a snapshot: pure and deterministic, most severe first, causes before consequences. */
 export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {}): Finding[] {
   const scope: Scope = {
     snapshot,
@@ -75,7 +81,7 @@ export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {})
   // Last: warning events say something only when no finding above already covers their object.
   analyzeWarningEvents(scope);
   return scope.out.sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.object.localeCompare(b.object) || a.reason.localeCompare(b.reason) || a.evidence.localeCompare(b.evidence),
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindRank(a.object) - kindRank(b.object) || a.object.localeCompare(b.object) || a.reason.localeCompare(b.reason) || a.evidence.localeCompare(b.evidence),
   );
 }
 
@@ -138,7 +144,9 @@ function analyzePod(s: Scope, pod: KubeObject): void {
       component,
       reason: 'Unschedulable',
       evidence: `scheduler: ${message}`,
-      remedy: /Insufficient (cpu|memory)/i.test(message) || !/taint|affinity|selector/i.test(message)
+      remedy: /unbound .*PersistentVolumeClaim/i.test(message)
+        ? `its volume claim is not bound (see the PersistentVolumeClaim finding): kubectl get pvc -n ${s.ns}`
+        : /Insufficient (cpu|memory)/i.test(message) || !/taint|affinity|selector/i.test(message)
         ? `the cluster is too small for the requests: recreate it with more --cpus/--memory (minikube delete -p ${s.profile}, then MINIKUBE_CPUS=4 MINIKUBE_MEMORY=8192 npx zx runbooks/00-setup.mjs) or lower the requests, e.g. ${upgrade(s, `${componentPath(component, 'resources.requests.memory')}=128Mi`)}`
         : `no node matches the pod's node selector, affinity or tolerations: check ${componentPath(component, 'nodeSelector')} / tolerations / affinity in your values`,
     });
