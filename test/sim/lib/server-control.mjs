@@ -1,0 +1,32 @@
+// @ts-check
+// Start/stop the NodePort daemon (lib/server.mjs) that answers HTTP for Services with Ready endpoints.
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withState, readState } from './state.mjs';
+
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+
+function alive(pid) {
+  if (!pid) return false;
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** @param {import('./cli.mjs').Ctx} ctx */
+export async function startServer(ctx) {
+  const s = readState(ctx.stateDir);
+  if (s.server && alive(s.server.pid)) return s.server.pid;
+  const log = openSync(join(ctx.stateDir, 'server.log'), 'a');
+  const child = spawn(process.execPath, [SERVER, ctx.stateDir], { detached: true, stdio: ['ignore', log, log], env: { ...process.env } });
+  closeSync(log);
+  child.unref();
+  await withState(ctx.stateDir, (st) => { st.server = { pid: child.pid, startedAt: ctx.clock.now() }; });
+  return child.pid;
+}
+
+/** @param {import('./cli.mjs').Ctx} ctx */
+export async function stopServer(ctx) {
+  const pid = await withState(ctx.stateDir, (st) => { const p = st.server?.pid; st.server = null; return p; });
+  if (pid && alive(pid)) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+}
