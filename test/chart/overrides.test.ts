@@ -93,6 +93,13 @@ describe('env values through the ConfigMap', () => {
     assert.equal(r.envValue('mcp', 'LOG_LEVEL'), 'warning');
   });
 
+  it('drops a default entry set to null', () => {
+    const r = renderDefault({ set: ['backend.env.LOG_LEVEL=null'] });
+    assert.equal(r.envValue('backend', 'LOG_LEVEL'), undefined);
+    assert.equal(r.get('ConfigMap', 'todo-chatbot-config').data?.['backend.LOG_LEVEL'], undefined);
+    assert.equal(r.envValue('mcp', 'LOG_LEVEL'), 'info');
+  });
+
   it('lets env override the derived wiring, e.g. the public URLs', () => {
     const r = renderDefault({ set: ['backend.env.CORS_ORIGINS=http://192.168.49.2:30080', 'frontend.env.NEXT_PUBLIC_API_URL=http://192.168.49.2:30081'] });
     assert.equal(r.envValue('backend', 'CORS_ORIGINS'), 'http://192.168.49.2:30080');

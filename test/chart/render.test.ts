@@ -291,6 +291,8 @@ describe('default render', () => {
   it('has a helm test pod that calls the backend health endpoint', () => {
     const pod = r.get('Pod', 'todo-chatbot-test');
     assert.equal(pod.metadata.annotations?.['helm.sh/hook'], 'test');
+    // Gone once it passes (no Completed pod under the release's selector), kept when it fails.
+    assert.equal(pod.metadata.annotations?.['helm.sh/hook-delete-policy'], 'before-hook-creation,hook-succeeded');
     assert.equal(pod.spec.restartPolicy, 'Never');
     const [container] = pod.spec.containers;
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
