@@ -1,0 +1,532 @@
+// Shared by the drills of runbooks 04 (restart, replacement) and 05 (scaling, self-healing,
+// Helm overrides, rollback): a pod watcher that keeps the observation window of every pod, the
+// timing estimate, Service endpoint coverage, value proofs, the todo the drills write and read
+// back, and the diagnosis a failed drill attaches to its report.
+//
+// How a drill is timed (docs/runbooks/04-restart-test.md, "How the times are measured"):
+// - The start is the runbook's own clock, read right before it issues the mutating command
+//   (kubectl delete / scale, minikube start). It is exact in that clock.
+// - The end is the pod's Ready condition, whose lastTransitionTime is truncated to the second:
+//   the true instant lies in [ts, ts + 1 s). The polls narrow it: the poll that last saw the pod
+//   not Ready started before it, the poll that first saw it Ready returned after it. The midpoint
+//   of that intersection is within half its width (never more than 0.5 s) of the truth.
+// - The API's own record of the mutation (a deletionTimestamp, a replacement's
+//   creationTimestamp) is second-precision; it is checked to fall inside the command's window,
+//   which shows the two clocks agree, rather than used as the start.
+import { isDeepStrictEqual } from 'node:util';
+import type { Clock } from '../clock.ts';
+import { formatDuration } from '../clock.ts';
+import { parseDuration } from '../config.ts';
+import { UsageError } from '../errors.ts';
+import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
+import type { ReleaseStatus } from '../tools/helm.ts';
+import type { RunbookContext } from '../runbook.ts';
+import { requirePrerequisite } from '../prereqs.ts';
+import { isFatal, podState, type PodState } from './pods.ts';
+import { collectSnapshot } from './snapshot.ts';
+import { analyze, podLogTails, type Finding } from './analyzers.ts';
+
+/** The stateless parts of the app; PostgreSQL keeps the data and is never deleted by a drill. */
+export const APP_COMPONENTS = ['frontend', 'backend', 'mcp'] as const;
+export type AppComponent = (typeof APP_COMPONENTS)[number];
+
+export const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+export function releaseSelector(release: string): string {
+  return `app.kubernetes.io/instance=${release}`;
+}
+
+/** Every pod of the three app components, and none of PostgreSQL's (set-based selector). */
+export function appPodsSelector(release: string): string {
+  return `${releaseSelector(release)},${COMPONENT_LABEL} in (${APP_COMPONENTS.join(',')})`;
+}
+
+export function componentSelector(release: string, component: string): string {
+  return `${releaseSelector(release)},${COMPONENT_LABEL}=${component}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+
+/** An instant known to lie in [low, high]; `at` is the midpoint, so |at − truth| ≤ (high − low) / 2. */
+export interface Instant {
+  at: number;
+  low: number;
+  high: number;
+  /** The timestamp and the clock bounds did not overlap: the clocks disagree (skew). */
+  skew?: boolean;
+}
+
+const SECOND = 1000;
+
+export function floorSecond(ms: number): number {
+  return Math.floor(ms / SECOND) * SECOND;
+}
+
+/**
+ * Intersects a second-precision API timestamp (the truth is in [stamp, stamp + 1 s)) with bounds
+ * from this runbook's clock. Without a stamp, the clock bounds alone (both needed).
+ */
+export function estimateInstant(stampMs: number | undefined, bounds: { notBefore?: number; notAfter?: number } = {}): Instant | undefined {
+  if (stampMs === undefined || Number.isNaN(stampMs)) {
+    if (bounds.notBefore === undefined || bounds.notAfter === undefined) return undefined;
+    return { at: (bounds.notBefore + bounds.notAfter) / 2, low: bounds.notBefore, high: bounds.notAfter };
+  }
+  const low = Math.max(stampMs, bounds.notBefore ?? -Infinity);
+  const high = Math.min(stampMs + SECOND, bounds.notAfter ?? Infinity);
+  if (high < low) return { at: stampMs + SECOND / 2, low: stampMs, high: stampMs + SECOND, skew: true };
+  return { at: (low + high) / 2, low, high };
+}
+
+/** A drill interval: from an exact start (this runbook's clock) to an estimated end. */
+export interface Timing {
+  startAt: number;
+  endAt: number;
+  ms: number;
+  /** The most the figure can be off: half the end's uncertainty window. */
+  errorMs: number;
+}
+
+export function timing(startAt: number, end: Instant): Timing {
+  return { startAt, endAt: end.at, ms: end.at - startAt, errorMs: (end.high - end.low) / 2 };
+}
+
+/** "7.3 s (± 0.2 s)" */
+export function formatTiming(t: Timing): string {
+  return `${formatDuration(t.ms)} (± ${(t.errorMs / 1000).toFixed(1)} s)`;
+}
+
+/** The deadline of a wait whose target is `targetMs`: long enough to report how late a slow pod was, still bounded. */
+export function deadlineFor(targetMs: number): number {
+  return Math.max(targetMs * 1.5, targetMs + 20_000);
+}
+
+/** A target given as a flag: 10, 10s, 1.5s, 1m; else the default. Bad input is a usage error (exit 2). */
+export function parseTarget(raw: string | boolean | undefined, flag: string, fallbackMs: number): number {
+  if (raw === undefined) return fallbackMs;
+  if (typeof raw !== 'string') throw new UsageError(`--${flag} needs a value`, `e.g. --${flag} 10s`);
+  return parseDuration(raw, `--${flag}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watching pods
+
+/** When the polls bracket a pod's Ready transition (this runbook's clock). */
+export interface PollWindow {
+  /** Start of the last poll that saw the pod not (yet) Ready. */
+  lastNotReady?: number;
+  /** Return of the first poll that saw it Ready (since it was last seen not Ready). */
+  firstReady?: number;
+}
+
+export interface WatchedPod {
+  state: PodState;
+  ip?: string;
+  /** pod-template-hash: which ReplicaSet (and so which pod template) the pod belongs to. */
+  templateHash?: string;
+  window: PollWindow;
+  /** The Ready instant, when the pod counts as Ready. */
+  ready?: Instant;
+}
+
+export interface WatchOptions {
+  namespace: string;
+  selector: string;
+  /** How many Ready pods each component must reach. */
+  expected: Record<string, number>;
+  /** Absolute clock time at which to give up. */
+  deadlineAt: number;
+  pollMs?: number;
+  /** Pods that do not count (the ones a drill deleted). */
+  exclude?: ReadonlySet<string>;
+  /** A Ready transition before this instant does not count (pods coming back after a restart, replacements); it also bounds the estimate. */
+  readyAfter?: number;
+  /** Stop early when a pod shows a reason that will not fix itself. */
+  stopOnFatal?: boolean;
+  /** Only pods of this ReplicaSet template count (the pods of a rollout). */
+  templateHash?: Record<string, string>;
+}
+
+export interface WatchResult {
+  pods: WatchedPod[];
+  done: boolean;
+  timedOut: boolean;
+  fatal?: PodState;
+  /** The last error of a poll that failed even after the tool layer's retries. */
+  lastError?: string;
+  failedPolls: number;
+  polls: number;
+  finishedAt: number;
+}
+
+export interface WatchDeps {
+  kubectl: Pick<Kubectl, 'list'>;
+  clock: Clock;
+}
+
+export function podIp(pod: KubeObject): string | undefined {
+  return pod.status?.podIP || undefined;
+}
+
+function counts(pod: WatchedPod, options: Pick<WatchOptions, 'readyAfter'>): boolean {
+  const s = pod.state;
+  if (!s.ready || s.deleting || s.readyAt === undefined) return false;
+  return options.readyAfter === undefined || s.readyAt >= floorSecond(options.readyAfter);
+}
+
+/** Is a watch complete: every component has its expected number of Ready pods? */
+export function watchComplete(pods: WatchedPod[], options: Pick<WatchOptions, 'expected' | 'readyAfter'>): boolean {
+  return Object.entries(options.expected).every(([component, n]) => pods.filter((p) => p.state.component === component && counts(p, options)).length >= n);
+}
+
+/**
+ * Polls the pods until every component has its expected Ready pods, the deadline passes, or
+ * (optionally) a pod shows a fatal reason. A failed poll (API errors that outlived the tool's
+ * retries) is recorded and the watch goes on: the deadline bounds it.
+ */
+export async function watchReady(deps: WatchDeps, options: WatchOptions): Promise<WatchResult> {
+  const { kubectl, clock } = deps;
+  const pollMs = options.pollMs ?? 500;
+  const windows = new Map<string, PollWindow>();
+  const components = new Set(Object.keys(options.expected));
+  let pods: WatchedPod[] = [];
+  let polls = 0;
+  let failedPolls = 0;
+  let lastError: string | undefined;
+  for (;;) {
+    const polledAt = clock.now();
+    let listed: KubeObject[] | undefined;
+    try {
+      listed = await kubectl.list('pods', options.namespace, options.selector);
+    } catch (error) {
+      failedPolls++;
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    const answeredAt = clock.now();
+    polls++;
+    if (listed) {
+      pods = [];
+      for (const raw of listed) {
+        const state = podState(raw);
+        if (!components.has(state.component) || options.exclude?.has(state.name) || state.deleting) continue;
+        const templateHash = raw.metadata.labels?.['pod-template-hash'];
+        if (options.templateHash?.[state.component] && templateHash !== options.templateHash[state.component]) continue;
+        const window = windows.get(state.name) ?? {};
+        const pod: WatchedPod = { state, ip: podIp(raw), templateHash, window };
+        if (counts(pod, options)) window.firstReady ??= answeredAt;
+        else {
+          // Seen not Ready (again): any earlier Ready observation belongs to an older transition.
+          window.lastNotReady = polledAt;
+          delete window.firstReady;
+        }
+        windows.set(state.name, window);
+        if (counts(pod, options)) {
+          const notBefore = Math.max(window.lastNotReady ?? -Infinity, options.readyAfter ?? -Infinity);
+          pod.ready = estimateInstant(state.readyAt, { notBefore: Number.isFinite(notBefore) ? notBefore : undefined, notAfter: window.firstReady });
+        }
+        pods.push(pod);
+      }
+      if (watchComplete(pods, options)) return { pods, done: true, timedOut: false, lastError, failedPolls, polls, finishedAt: answeredAt };
+      const fatal = pods.map((p) => p.state).find(isFatal);
+      if (fatal && options.stopOnFatal) return { pods, done: false, timedOut: false, fatal, lastError, failedPolls, polls, finishedAt: answeredAt };
+    }
+    if (clock.now() >= options.deadlineAt) {
+      return { pods, done: false, timedOut: true, fatal: pods.map((p) => p.state).find(isFatal), lastError, failedPolls, polls, finishedAt: clock.now() };
+    }
+    await clock.sleep(Math.min(pollMs, Math.max(0, options.deadlineAt - clock.now())));
+  }
+}
+
+/** The pods that count for a component, Ready ones first by Ready time. */
+export function readyPods(result: WatchResult, component: string, readyAfter?: number): WatchedPod[] {
+  return result.pods
+    .filter((p) => p.state.component === component && counts(p, { readyAfter }) && p.ready)
+    .sort((a, b) => a.ready!.at - b.ready!.at);
+}
+
+/** Why a pod is not Ready, in one line. */
+export function notReadyReason(state: PodState): string {
+  if (state.reason) return `${state.reason}${state.message ? `: ${state.message}` : ''}`;
+  if (state.phase === 'Running') return 'Running, readiness probe not passing yet';
+  return state.phase;
+}
+
+/** One line on what a watch that did not complete saw, per component. */
+export function shortfall(result: WatchResult, expected: Record<string, number>, readyAfter?: number): string {
+  const parts: string[] = [];
+  for (const [component, n] of Object.entries(expected)) {
+    const mine = result.pods.filter((p) => p.state.component === component);
+    const ready = mine.filter((p) => counts(p, { readyAfter })).length;
+    if (ready >= n) continue;
+    const waiting = mine.filter((p) => !counts(p, { readyAfter })).map((p) => `${p.state.name} ${notReadyReason(p.state)}`);
+    parts.push(`${component} ${ready}/${n} Ready${waiting.length ? ` (${waiting.join('; ')})` : ''}`);
+  }
+  if (result.lastError && result.failedPolls) parts.push(`${result.failedPolls} of ${result.polls} polls failed, last: ${result.lastError}`);
+  return parts.join('; ') || 'all Ready';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replacements
+
+/** Pods present now that were not present before: the replacements. */
+export function newPods<T extends { name: string }>(before: Iterable<string>, after: T[]): T[] {
+  const old = new Set(before);
+  return after.filter((p) => !old.has(p.name));
+}
+
+/** Counts of live (not terminating) pods per component. */
+export function countByComponent(pods: PodState[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of pods) if (!p.deleting) out[p.component] = (out[p.component] ?? 0) + 1;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+export interface EndpointCoverage {
+  ok: boolean;
+  /** Ready addresses in the Endpoints object. */
+  addresses: string[];
+  /** Ready pods whose IP is not among the addresses. */
+  missing: string[];
+  /** Addresses that belong to no Ready pod. */
+  unexpected: string[];
+  notReadyAddresses: string[];
+}
+
+/** Does a Service's Endpoints object list exactly the Ready pods' IPs? */
+export function endpointCoverage(endpoints: KubeObject | undefined, ready: Array<{ name: string; ip?: string }>): EndpointCoverage {
+  const subsets: Array<{ addresses?: Array<{ ip: string }>; notReadyAddresses?: Array<{ ip: string }> }> = (endpoints as any)?.subsets ?? [];
+  const addresses = [...new Set(subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)))].sort();
+  const notReadyAddresses = [...new Set(subsets.flatMap((s) => (s.notReadyAddresses ?? []).map((a) => a.ip)))].sort();
+  const ips = new Set(ready.map((p) => p.ip).filter(Boolean));
+  const missing = ready.filter((p) => !p.ip || !addresses.includes(p.ip)).map((p) => p.name);
+  const unexpected = addresses.filter((ip) => !ips.has(ip));
+  return { ok: endpoints !== undefined && missing.length === 0 && unexpected.length === 0 && ready.length > 0, addresses, missing, unexpected, notReadyAddresses };
+}
+
+export function describeCoverage(c: EndpointCoverage, readyCount: number): string {
+  if (c.ok) return `${c.addresses.length} address(es) = the ${readyCount} Ready pod IP(s): ${c.addresses.join(', ')}`;
+  const parts = [`addresses [${c.addresses.join(', ')}] for ${readyCount} Ready pod(s)`];
+  if (c.missing.length) parts.push(`missing ${c.missing.join(', ')}`);
+  if (c.unexpected.length) parts.push(`not a Ready pod: ${c.unexpected.join(', ')}`);
+  if (c.notReadyAddresses.length) parts.push(`notReady: ${c.notReadyAddresses.join(', ')}`);
+  return parts.join('; ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values and their proof in the running pods
+
+/** values['a.b.c'] for a dotted Helm value path. */
+export function valueAt(values: unknown, path: string): unknown {
+  let node: unknown = values;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+/** A Kubernetes quantity in bytes (memory) or cores (cpu: "500m" = 0.5). */
+export function quantity(raw: string | number | undefined): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw === 'number') return raw;
+  const match = /^([0-9.]+(?:e[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/.exec(String(raw).trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2] ?? '';
+  if (unit === 'm') return value / 1000;
+  return value * (BINARY[unit] ?? DECIMAL[unit] ?? NaN);
+}
+
+/** 1Gi equals 1024Mi; unparseable quantities compare as text. */
+export function sameQuantity(a: string | number | undefined, b: string | number | undefined): boolean {
+  const x = quantity(a);
+  const y = quantity(b);
+  return x !== undefined && y !== undefined ? Math.abs(x - y) < 1e-9 : String(a) === String(b);
+}
+
+export function containerOf(pod: KubeObject, name: string): any {
+  const containers: any[] = pod.spec?.containers ?? [];
+  return containers.find((c) => c.name === name) ?? containers[0];
+}
+
+export function memoryLimit(pod: KubeObject, container: string): string | undefined {
+  return containerOf(pod, container)?.resources?.limits?.memory;
+}
+
+export interface Proof {
+  what: string;
+  expected: string;
+  measured: string;
+  pass: boolean;
+}
+
+/** Every pod shows the same memory limit in its spec. */
+export function proveMemoryLimit(pods: KubeObject[], container: string, expected: string): Proof {
+  const seen = pods.map((p) => `${p.metadata.name}: ${memoryLimit(p, container) ?? 'no limit'}`);
+  const pass = pods.length > 0 && pods.every((p) => sameQuantity(memoryLimit(p, container), expected));
+  return { what: `${container} memory limit in the pod spec`, expected: `limits.memory ${expected} in every running pod`, measured: pods.length ? seen.join(', ') : 'no running pod', pass };
+}
+
+/** The value the containers see (printenv), with the ConfigMap and a completed rollout as the second witness. */
+export function proveEnv(key: string, expected: string, observed: { configMap?: string; printenv: Array<{ pod: string; value?: string }>; rolledOut: boolean }): Proof {
+  const inPods = observed.printenv.filter((p) => p.value !== undefined);
+  const podsAgree = inPods.length > 0 && inPods.every((p) => p.value === expected);
+  const viaConfig = observed.configMap === expected && observed.rolledOut;
+  // printenv is the direct proof; without it (exec refused), the ConfigMap plus a completed rollout of pods that read it.
+  const pass = inPods.length ? podsAgree && observed.rolledOut : viaConfig;
+  const parts = [
+    inPods.length ? `printenv: ${inPods.map((p) => `${p.pod}=${p.value}`).join(', ')}` : 'printenv not available',
+    `ConfigMap ${observed.configMap ?? 'missing'}`,
+    observed.rolledOut ? 'rollout complete' : 'rollout NOT complete',
+  ];
+  return { what: `${key} inside the container`, expected: `${key}=${expected} in the running pods`, measured: parts.join('; '), pass };
+}
+
+export function proveReplicas(component: string, expected: number, observed: { specReplicas?: number; readyPods: number; livePods: number }): Proof {
+  const pass = observed.specReplicas === expected && observed.readyPods === expected && observed.livePods === expected;
+  return { what: `${component} replicas`, expected: `${expected} Ready pod(s), spec.replicas ${expected}`, measured: `${observed.readyPods} Ready of ${observed.livePods} running, spec.replicas ${observed.specReplicas ?? 'unknown'}`, pass };
+}
+
+/** Do the release's user-supplied values equal the ones found at the start? Lists the differing paths. */
+export function valuesDiff(before: unknown, after: unknown, prefix = ''): string[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(before) || !isObject(after)) return [prefix || '(root)'];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys.flatMap((k) => valuesDiff(before[k], after[k], prefix ? `${prefix}.${k}` : k));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The todo the drills write and read back through the backend API
+
+export interface Todo {
+  id: number | string;
+  title: string;
+}
+
+export function drillTodoTitle(runbook: string, at: number, random = Math.random): string {
+  return `${runbook} drill ${new Date(at).toISOString()} ${random().toString(36).slice(2, 8)}`;
+}
+
+async function request(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  return { status: response.status, body: await response.text() };
+}
+
+function describeError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+export async function createTodo(backend: string, title: string, timeoutMs = 10_000): Promise<{ ok: true; todo: Todo } | { ok: false; error: string }> {
+  try {
+    const r = await request(`${backend}/api/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) }, timeoutMs);
+    if (r.status !== 201 && r.status !== 200) return { ok: false, error: `HTTP ${r.status}: ${r.body.slice(0, 200)}` };
+    const todo = JSON.parse(r.body) as Todo;
+    if (todo?.id === undefined || todo.title !== title) return { ok: false, error: `unexpected answer: ${r.body.slice(0, 200)}` };
+    return { ok: true, todo };
+  } catch (error) {
+    return { ok: false, error: describeError(error, timeoutMs) };
+  }
+}
+
+export async function listTodos(backend: string, timeoutMs = 10_000): Promise<{ ok: true; todos: Todo[] } | { ok: false; error: string }> {
+  try {
+    const r = await request(`${backend}/api/todos`, { method: 'GET' }, timeoutMs);
+    if (r.status !== 200) return { ok: false, error: `HTTP ${r.status}: ${r.body.slice(0, 200)}` };
+    const todos = JSON.parse(r.body);
+    if (!Array.isArray(todos)) return { ok: false, error: `not a list: ${r.body.slice(0, 200)}` };
+    return { ok: true, todos };
+  } catch (error) {
+    return { ok: false, error: describeError(error, timeoutMs) };
+  }
+}
+
+export async function deleteTodo(backend: string, id: Todo['id'], timeoutMs = 10_000): Promise<boolean> {
+  try {
+    const r = await request(`${backend}/api/todos/${encodeURIComponent(String(id))}`, { method: 'DELETE' }, timeoutMs);
+    return r.status < 300 || r.status === 404;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the list until it holds the todo or the deadline passes. Right after pods come back the
+ * Service may still be catching up (endpoints, kube-proxy), so a few refusals are expected.
+ */
+export async function findTodo(clock: Clock, backend: string, todo: Todo, deadlineMs: number): Promise<{ found: boolean; attempts: number; detail: string }> {
+  const deadline = clock.now() + deadlineMs;
+  let attempts = 0;
+  let detail = '';
+  for (;;) {
+    attempts++;
+    const r = await listTodos(backend);
+    if (r.ok) {
+      const match = r.todos.find((t) => String(t.id) === String(todo.id));
+      if (match && match.title === todo.title) return { found: true, attempts, detail: `todo ${todo.id} "${todo.title}" among ${r.todos.length}` };
+      // The API answered and the todo is not there: that is data loss, not a transient error.
+      return { found: false, attempts, detail: match ? `todo ${todo.id} has another title: "${match.title}"` : `todo ${todo.id} missing from ${r.todos.length} todo(s)` };
+    }
+    detail = r.error;
+    if (clock.now() >= deadline) return { found: false, attempts, detail: `the API did not answer: ${detail}` };
+    await clock.sleep(1000);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runbook glue: the release prerequisite, the watch with this run's tools, the diagnosis
+
+/** The release must be deployed (else offer 03-install, or name it with --yes). */
+export async function requireRelease(ctx: RunbookContext): Promise<ReleaseStatus> {
+  const { release, namespace } = ctx.settings;
+  const status = () => ctx.tools.helm.status(release, namespace);
+  const first = await status();
+  await requirePrerequisite(ctx, {
+    satisfied: first?.status === 'deployed',
+    what: first ? `release "${release}" in namespace ${namespace} is ${first.status}, not deployed` : `release "${release}" is not installed in namespace ${namespace}`,
+    id: '03-install',
+    runbook: async () => (await import('../runbooks/03-install.ts')).install,
+    recheck: async () => (await status())?.status === 'deployed',
+  });
+  return first?.status === 'deployed' ? first : (await status())!;
+}
+
+export function watch(ctx: RunbookContext, options: Omit<WatchOptions, 'namespace'>): Promise<WatchResult> {
+  return watchReady({ kubectl: ctx.tools.kubectl, clock: ctx.clock }, { namespace: ctx.settings.namespace, ...options });
+}
+
+/** Pods of the release as they are now (terminating ones left out). */
+export async function livePods(ctx: RunbookContext, selector = releaseSelector(ctx.settings.release)): Promise<KubeObject[]> {
+  return (await ctx.tools.kubectl.list('pods', ctx.settings.namespace, selector)).filter((p) => !p.metadata.deletionTimestamp);
+}
+
+/**
+ * Evidence for a failed drill: the built-in analyzers over the namespace, log tails of the pods
+ * they name, recent warning events. Returns the most likely cause, in one line with its remedy.
+ * Never throws: a drill that failed because the API is down still gets its report.
+ */
+export async function diagnose(ctx: RunbookContext, focus?: string[]): Promise<{ cause?: string; remedy?: string; findings: Finding[] }> {
+  try {
+    const snapshot = await collectSnapshot(ctx.tools.kubectl, ctx.settings.namespace);
+    const findings = analyze(snapshot, { release: ctx.settings.release, profile: ctx.settings.profile, chartDir: ctx.settings.chartDir });
+    for (const f of findings) ctx.evidence(`${f.severity}: ${f.object} — ${f.reason}`, `${f.evidence}\n\nremedy: ${f.remedy}`);
+    for (const tail of await podLogTails(ctx.tools.kubectl, ctx.settings.namespace, findings)) ctx.evidence(tail.title, tail.body);
+    const warnings = snapshot.events.filter((e: any) => e.type === 'Warning').slice(-15);
+    if (warnings.length) ctx.evidence('warning events', warnings.map((e: any) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`).join('\n'));
+    const relevant = (f: Finding) => !focus || !f.component || focus.includes(f.component);
+    const top = findings.find((f) => f.severity === 'critical' && relevant(f)) ?? findings.find((f) => f.severity === 'warning' && relevant(f));
+    return { cause: top ? `${top.object}: ${top.reason}` : undefined, remedy: top?.remedy, findings };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.evidence('diagnosis not possible', message);
+    return { cause: `the cluster did not answer: ${message}`, remedy: `minikube status -p ${ctx.settings.profile}`, findings: [] };
+  }
+}
