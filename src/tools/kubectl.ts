@@ -109,19 +109,29 @@ export class Kubectl {
   }
 
   rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'kubectl', args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `wait for ${deployment} to roll out` });
+    return runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `wait for ${deployment} to roll out` });
+  }
+
+  /**
+   * A change the API server either applied or refused before touching anything: retried only on
+   * transient errors (ServiceUnavailable, TLS handshake timeout…), which reject the request itself.
+   */
+  private async change(args: string[], why: string, remedy: string): Promise<ExecResult> {
+    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(args), timeoutMs: this.timeoutMs(), why });
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr || r.stdout, remedy);
+    return r;
   }
 
   scale(deployment: string, replicas: number, namespace: string): Promise<ExecResult> {
-    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace]), timeoutMs: this.timeoutMs(), why: `scale ${deployment} to ${replicas}` }, 'check the deployment exists: kubectl get deployments -n ' + namespace);
+    return this.change(['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace], `scale ${deployment} to ${replicas}`, 'check the deployment exists: kubectl get deployments -n ' + namespace);
   }
 
   deletePod(name: string, namespace: string): Promise<ExecResult> {
-    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['delete', 'pod', name, '-n', namespace, '--wait=false']), timeoutMs: this.timeoutMs(), why: `delete pod ${name}` }, 'check the pod exists: kubectl get pods -n ' + namespace);
+    return this.change(['delete', 'pod', name, '-n', namespace, '--wait=false'], `delete pod ${name}`, 'check the pod exists: kubectl get pods -n ' + namespace);
   }
 
   deletePods(selector: string, namespace: string): Promise<ExecResult> {
-    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false']), timeoutMs: this.timeoutMs(), why: `delete every pod matching ${selector}` }, 'check the pods exist: kubectl get pods -n ' + namespace);
+    return this.change(['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false'], `delete every pod matching ${selector}`, 'check the pods exist: kubectl get pods -n ' + namespace);
   }
 
   deletePvcs(selector: string, namespace: string): Promise<ExecResult> {
@@ -142,7 +152,7 @@ export class Kubectl {
 
   /** The value of an environment variable as the running container sees it. */
   async printenv(pod: string, container: string, namespace: string, key: string): Promise<string | undefined> {
-    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['exec', pod, '-c', container, '-n', namespace, '--', 'printenv', key]), timeoutMs: this.timeoutMs(), quiet: true });
+    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(['exec', pod, '-c', container, '-n', namespace, '--', 'printenv', key]), timeoutMs: this.timeoutMs(), quiet: true });
     return r.exitCode === 0 ? r.stdout.trim() : undefined;
   }
 

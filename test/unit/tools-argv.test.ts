@@ -168,6 +168,22 @@ test('kubectl: transient API errors are retried with backoff, others are not', a
   assert.equal(refused.calls.length, 1);
 });
 
+test('kubectl: scale and delete are retried after a transient error that refused the request; a real error is thrown at once', async () => {
+  const flaky = new RecordingExec()
+    .on(['kubectl', 'scale'], { stdout: 'deployment.apps/todo-chatbot-frontend scaled\n' })
+    .on(['kubectl', 'scale'], { exitCode: 1, stderr: 'Unable to connect to the server: net/http: TLS handshake timeout' }, 1)
+    .on(['kubectl', 'delete'], { stdout: 'pod "p" deleted\n' })
+    .on(['kubectl', 'delete'], { exitCode: 1, stderr: 'Error from server (ServiceUnavailable): the server is currently unable to handle the request' }, 1);
+  const k = kubectl(flaky);
+  await k.scale('todo-chatbot-frontend', 3, 'todo-app');
+  await k.deletePod('p', 'todo-app');
+  assert.equal(flaky.calls.length, 4);
+
+  const missing = new RecordingExec().on(['kubectl', 'scale'], { exitCode: 1, stderr: 'Error from server (NotFound): deployments.apps "nope" not found' });
+  await assert.rejects(kubectl(missing).scale('nope', 2, 'todo-app'), /NotFound/);
+  assert.equal(missing.calls.length, 1);
+});
+
 test('helm: argv of every operation; secrets only ever through -f files', async () => {
   const exec = new RecordingExec()
     .on(['helm', 'version'], { stdout: 'v3.16.2' })
