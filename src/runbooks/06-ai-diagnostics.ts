@@ -1,0 +1,296 @@
+// Runbook 06: diagnosis. The built-in analyzers decide the result (a critical finding fails the
+// run); kubectl-ai, kagent and Gordon add advisory text when they are there, and say exactly why
+// and how to enable them when they are not. Nothing here changes the cluster.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { PROJECT_ROOT, type RunbookContext, type RunbookDefinition } from '../runbook.ts';
+import { requireCluster } from '../cluster/prereq-checks.ts';
+import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
+import { analyze, podLogTails, summarizeFindings, type Finding } from '../cluster/analyzers.ts';
+import { PROVIDER_KEYS, stripAnsi } from '../tools/kubectl-ai.ts';
+import { imageSpecs } from '../images.ts';
+import { installHint } from '../platform.ts';
+import { lastLine } from '../errors.ts';
+import { redact, registerSecret } from '../redact.ts';
+import { formatDuration } from '../clock.ts';
+import type { ExecResult } from '../exec.ts';
+
+export const PROMPT_LIBRARY = join(PROJECT_ROOT, 'docs', 'ai-prompts.md');
+/** Every prompt id this runbook loads from the library (a test checks each exists and fills in). */
+export const PROMPT_IDS = ['diagnose-namespace', 'explain-finding', 'agent-task', 'review-dockerfile'] as const;
+export type PromptId = (typeof PROMPT_IDS)[number];
+
+/** At most this many critical findings get their own kubectl-ai question (one per component). */
+const MAX_EXPLAINED = 3;
+/** Findings beyond this length are cut from a prompt: the question is one argv element. */
+const MAX_FINDINGS_CHARS = 6000;
+const MAX_ITERATIONS = 10;
+
+/**
+ * The text of prompt `id` from the library (the first ```text block under `## id`), with its
+ * {placeholders} filled in. Throws when the id is missing or a placeholder has no value.
+ */
+export function loadPrompt(id: string, vars: Record<string, string>, library = PROMPT_LIBRARY): string {
+  if (!existsSync(library)) throw new Error(`the prompt library ${relative(PROJECT_ROOT, library)} is missing`);
+  const text = readFileSync(library, 'utf8');
+  const sections = text.split(/^## /m).slice(1);
+  const section = sections.find((s) => s.split('\n')[0]!.trim() === id);
+  if (!section) throw new Error(`prompt "${id}" is not in ${relative(PROJECT_ROOT, library)}`);
+  const block = /^```text\n([\s\S]*?)\n```/m.exec(section);
+  if (!block) throw new Error(`prompt "${id}" has no \`\`\`text block`);
+  // One pass over the template only, so braces inside a substituted value are never re-read.
+  return block[1]!.trim().replace(/\{([a-z]+)\}/g, (_, name: string) => {
+    if (!(name in vars)) throw new Error(`prompt "${id}" uses {${name}}, which the runbook does not fill`);
+    return vars[name]!;
+  });
+}
+
+function findingsText(findings: Finding[]): string {
+  const text = summarizeFindings(findings);
+  return text.length > MAX_FINDINGS_CHARS ? `${text.slice(0, MAX_FINDINGS_CHARS)}\n… (${findings.length} findings in all; the rest are left out)` : text;
+}
+
+function aiTimeoutMs(ctx: RunbookContext): number {
+  return Math.min(ctx.settings.timeoutMs, 180_000);
+}
+
+// ---------------------------------------------------------------- built-in analysis
+
+async function checkRelease(ctx: RunbookContext): Promise<void> {
+  const { namespace, release, profile } = ctx.settings;
+  const ns = await ctx.tools.kubectl.get('namespace', namespace);
+  ctx.require({ id: 'DIAG-NAMESPACE', title: `namespace ${namespace}`, expected: 'exists', measured: ns ? 'exists' : 'not found', pass: Boolean(ns), remedy: `nothing to diagnose yet: npx zx runbooks/03-install.mjs${ctx.simulation ? ' --simulate' : ''} (or --namespace to point at another one)` });
+  const status = await ctx.tools.helm.status(release, namespace);
+  ctx.fact('release', status ? `${release} revision ${status.version}, ${status.status}` : `${release} not installed`);
+  // No release is worth saying but not fatal: after a failed --atomic install the namespace may
+  // still hold what went wrong (a PVC, events), and that is exactly what this runbook is for.
+  ctx.check({
+    id: 'DIAG-RELEASE',
+    title: `release ${release}`,
+    expected: 'deployed',
+    measured: status ? `revision ${status.version}: ${status.status} (${status.description})` : 'not installed; analysing the namespace as it is',
+    pass: status?.status === 'deployed' ? 'pass' : 'warn',
+    remedy: status ? `helm history ${release} -n ${namespace} --kube-context ${profile}` : `install it: npx zx runbooks/03-install.mjs`,
+  });
+}
+
+function recordFinding(ctx: RunbookContext, f: Finding): void {
+  ctx.check({
+    id: `DIAG-${f.reason.toUpperCase()}`,
+    title: `${f.object}${f.component ? ` (${f.component})` : ''}: ${f.reason}`,
+    expected: f.reason === 'MetricsUnavailable' ? 'metrics API available' : 'healthy',
+    measured: `[${f.severity}] ${f.evidence}`,
+    // Critical findings decide the exit code; warnings do not; a missing metrics API means
+    // part of the analysis was skipped; other info (a recovered restart) is fine.
+    pass: f.severity === 'critical' ? false : f.severity === 'warning' ? 'warn' : f.reason === 'MetricsUnavailable' ? 'skip' : 'pass',
+    remedy: f.remedy,
+  });
+}
+
+async function runAnalyzers(ctx: RunbookContext): Promise<{ snapshot: ClusterSnapshot; findings: Finding[] }> {
+  const { namespace, release, profile, chartDir } = ctx.settings;
+  const snapshot = await collectSnapshot(ctx.tools.kubectl, namespace);
+  ctx.fact('namespace contents', `${snapshot.pods.length} pods, ${snapshot.deployments.length} deployments, ${snapshot.statefulsets.length} statefulsets, ${snapshot.services.length} services, ${snapshot.pvcs.length} PVCs, ${snapshot.events.length} events`);
+  ctx.fact('metrics API', snapshot.metrics.available ? `available (${snapshot.metrics.items.length} pods measured)` : 'not available');
+  const findings = analyze(snapshot, { release, profile, chartDir });
+  for (const f of findings) recordFinding(ctx, f);
+  const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
+  ctx.check({
+    id: 'DIAG-SUMMARY',
+    title: 'built-in analyzers',
+    expected: 'no critical finding',
+    measured: findings.length === 0 ? `nothing wrong in ${snapshot.pods.length} pods, ${snapshot.services.length} services, ${snapshot.nodes.length} node(s)` : `${count('critical')} critical, ${count('warning')} warning(s), ${count('info')} info`,
+    pass: count('critical') === 0,
+    remedy: 'fix the critical findings above, most severe first: each says what to run',
+    value: findings.length,
+    unit: 'count',
+  });
+  for (const tail of await podLogTails(ctx.tools.kubectl, namespace, findings)) ctx.evidence(tail.title, tail.body);
+  return { snapshot, findings };
+}
+
+// ---------------------------------------------------------------- AI tools (advisory)
+
+function notAvailable(ctx: RunbookContext, id: string, tool: string, why: string, remedy: string): void {
+  ctx.check({ id, title: `${tool} (optional)`, expected: 'an advisory diagnosis, or skipped', measured: `skipped: ${why}`, pass: 'skip', remedy });
+}
+
+/** What an AI answer says about itself: a pass only for a complete, bounded, successful answer. */
+function judgeAnswer(result: ExecResult, timeoutMs: number): { status: 'pass' | 'warn'; measured: string } {
+  if (result.timedOut) return { status: 'warn', measured: `no answer within ${formatDuration(timeoutMs)}; stopped` };
+  const err = stripAnsi(result.stderr);
+  if (result.exitCode !== 0) {
+    if (/cannot handle permission requests/i.test(err)) return { status: 'warn', measured: 'it wanted to run a command that changes the cluster and was refused (read-only mode)' };
+    return { status: 'warn', measured: `failed (exit ${result.exitCode}): ${lastLine(err) || lastLine(stripAnsi(result.stdout)) || 'no error output'}` };
+  }
+  const out = stripAnsi(result.stdout).trim();
+  if (!out) return { status: 'warn', measured: 'answered with nothing' };
+  if (/Maximum number of iterations reached/i.test(out)) return { status: 'warn', measured: `stopped at ${MAX_ITERATIONS} iterations; the answer may be incomplete (${out.split('\n').length} lines)` };
+  return { status: 'pass', measured: `answered in ${formatDuration(result.durationMs)} (${out.split('\n').length} lines, in the evidence)` };
+}
+
+/** The provider's keys from the environment or the env file, registered for redaction; missing names otherwise. */
+function providerEnv(ctx: RunbookContext, provider: string): { env: Record<string, string>; missing: string[]; known: boolean } {
+  const keys = PROVIDER_KEYS[provider];
+  const env: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const key of keys ?? []) {
+    const value = process.env[key] || ctx.config.fileEnv[key];
+    if (!value) {
+      missing.push(key);
+      continue;
+    }
+    registerSecret(value);
+    env[key] = value;
+  }
+  return { env, missing, known: keys !== undefined };
+}
+
+async function askKubectlAi(ctx: RunbookContext, findings: Finding[]): Promise<void> {
+  const id = 'DIAG-AI-KUBECTL-AI';
+  const { kubectlAi } = ctx.tools;
+  if (!kubectlAi.installed()) return notAvailable(ctx, id, 'kubectl-ai', 'kubectl-ai is not installed', installHint('kubectl-ai'));
+  ctx.fact('kubectl-ai', (await kubectlAi.version()) ?? 'installed (version unknown)');
+  const { kubectlAiProvider: provider, kubectlAiModel: model, namespace, release } = ctx.settings;
+  const { env, missing, known } = providerEnv(ctx, provider);
+  if (missing.length) {
+    return notAvailable(ctx, id, 'kubectl-ai', `${missing.join(' and ')} not set (provider ${provider})`, `set ${missing.join(' and ')} in the environment or in .env (it reaches kubectl-ai through its environment, never its command line), or choose another provider: KUBECTL_AI_PROVIDER=openai with OPENAI_API_KEY, or ollama for a local model`);
+  }
+  if (!known) ctx.note(`kubectl-ai provider "${provider}" is not one this runbook knows the key of (${Object.keys(PROVIDER_KEYS).join(', ')}); it is asked anyway`, 'warn');
+  if (!(await ctx.confirm(`kubectl-ai will send what it reads in namespace ${namespace} (names, events, logs) to the ${provider} model ${model}. Go ahead?`, { default: true, whenNonInteractive: true }))) {
+    return notAvailable(ctx, id, 'kubectl-ai', 'you chose not to send cluster data to a model provider', 'run again and answer yes, or with --yes');
+  }
+
+  const questions: Array<{ id: string; title: string; prompt: PromptId; vars: Record<string, string> }> = [
+    { id, title: `kubectl-ai (${provider}/${model}): diagnosis of ${namespace}`, prompt: 'diagnose-namespace', vars: { namespace, release, findings: findingsText(findings) } },
+  ];
+  const explained = new Set<string>();
+  for (const f of findings.filter((x) => x.severity === 'critical' && x.object.startsWith('pod/'))) {
+    const key = f.component ?? f.object;
+    if (explained.has(key) || explained.size >= MAX_EXPLAINED) continue;
+    explained.add(key);
+    questions.push({ id: `${id}-EXPLAIN`, title: `kubectl-ai: why ${f.object} — ${f.reason}`, prompt: 'explain-finding', vars: { namespace, release, finding: findingsText([f]) } });
+  }
+  const timeoutMs = aiTimeoutMs(ctx);
+  for (const q of questions) {
+    let question: string;
+    try {
+      // Redacted before it reaches argv: a secret that slipped into a finding never leaves as an argument.
+      question = redact(loadPrompt(q.prompt, q.vars));
+    } catch (error) {
+      ctx.check({ id: q.id, title: q.title, expected: 'an advisory answer', measured: `not asked: ${(error as Error).message}`, pass: 'warn', remedy: 'fix docs/ai-prompts.md (see its header)' });
+      continue;
+    }
+    const result = await kubectlAi.ask({ question, provider, model, maxIterations: MAX_ITERATIONS, timeoutMs, env });
+    const verdict = judgeAnswer(result, timeoutMs);
+    ctx.check({ id: q.id, title: q.title, expected: 'an advisory answer (read-only, bounded)', measured: verdict.measured, pass: verdict.status, remedy: verdict.status === 'pass' ? undefined : kubectlAiRemedy(result, provider) });
+    const body = [stripAnsi(result.stdout).trim(), result.exitCode !== 0 ? stripAnsi(result.stderr).trim() : ''].filter(Boolean).join('\n\n--- stderr ---\n');
+    if (body) ctx.evidence(`${q.title} (advisory)`, body);
+  }
+}
+
+function kubectlAiRemedy(result: ExecResult, provider: string): string {
+  if (result.timedOut) return 'the model did not answer in time; try again, or a faster model with KUBECTL_AI_MODEL';
+  if (/API key|environment variable not set|not set/i.test(result.stderr)) return `check the ${provider} key (${(PROVIDER_KEYS[provider] ?? []).join(', ') || 'see the provider docs'}) and KUBECTL_AI_PROVIDER`;
+  if (/not registered/i.test(result.stderr)) return `KUBECTL_AI_PROVIDER "${provider}" is unknown to this kubectl-ai: use gemini, openai, azopenai, grok, ollama, …`;
+  return 'the answer is advisory; the built-in findings above stand on their own';
+}
+
+async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void> {
+  const id = 'DIAG-AI-KAGENT';
+  const { kagent } = ctx.tools;
+  if (!kagent.installed()) return notAvailable(ctx, id, 'kagent', 'the kagent CLI is not installed', installHint('kagent'));
+  const version = await kagent.version();
+  ctx.fact('kagent', version ? `CLI ${version.cli}, controller ${version.backend}` : 'installed (kagent version failed)');
+  if (!version) return notAvailable(ctx, id, 'kagent', '`kagent version` did not answer with JSON', 'run kagent version yourself to see why; reinstall the CLI if needed');
+  if (!version.controllerReachable) {
+    return notAvailable(ctx, id, 'kagent', 'kagent not installed in the cluster (controller not reachable)', `kagent install --profile demo (needs OPENAI_API_KEY or another provider's key), then check: kubectl get pods -n ${ctx.settings.kagentNamespace}`);
+  }
+  const { kagentNamespace, kagentAgent, namespace, release } = ctx.settings;
+  if (!(await ctx.confirm(`kagent's agent ${kagentAgent} will read namespace ${namespace} and send what it finds to its model. Go ahead?`, { default: true, whenNonInteractive: true }))) {
+    return notAvailable(ctx, id, 'kagent', 'you chose not to send cluster data to a model provider', 'run again and answer yes, or with --yes');
+  }
+  let task: string;
+  try {
+    task = redact(loadPrompt('agent-task', { namespace, release, findings: findingsText(findings) }));
+  } catch (error) {
+    ctx.check({ id, title: 'kagent', expected: 'an advisory answer', measured: `not asked: ${(error as Error).message}`, pass: 'warn', remedy: 'fix docs/ai-prompts.md (see its header)' });
+    return;
+  }
+  const timeoutMs = aiTimeoutMs(ctx);
+  const answer = await kagent.invoke(kagentNamespace, kagentAgent, task, timeoutMs);
+  const title = `kagent (agent ${kagentAgent} in ${kagentNamespace}): diagnosis of ${namespace}`;
+  if (!answer.ok) {
+    ctx.check({ id, title, expected: 'exit 0, nothing on stderr, a JSON answer', measured: `failed: ${lastLine(answer.error)}`, pass: 'warn', remedy: /install/i.test(answer.error) ? 'kagent install --profile demo' : `kagent get agent -n ${kagentNamespace} lists the agents; set KAGENT_AGENT to one of them` });
+    return;
+  }
+  const text = answerText(answer.output);
+  ctx.check({ id, title, expected: 'exit 0, nothing on stderr, a JSON answer', measured: `answered (${text.split('\n').length} lines, in the evidence)`, pass: 'pass' });
+  ctx.evidence(`${title} (advisory)`, text);
+}
+
+/** kagent answers with an A2A result whose exact shape is not documented: collect its text parts, else show the JSON. */
+export function answerText(output: unknown): string {
+  const texts: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if ((record.kind === 'text' || record.type === 'text') && typeof record.text === 'string') texts.push(record.text);
+      else Object.values(record).forEach(visit);
+    }
+  };
+  visit(output);
+  return texts.length ? texts.join('\n\n') : JSON.stringify(output, null, 2);
+}
+
+async function askGordon(ctx: RunbookContext): Promise<void> {
+  const id = 'DIAG-AI-GORDON';
+  if (!ctx.tools.docker.installed()) return notAvailable(ctx, id, 'Gordon (docker ai)', 'docker is not installed', installHint('gordon'));
+  // `docker ai --help` exits 0 even without the plugin; `docker ai version` does not.
+  const version = await ctx.tools.gordon.version();
+  ctx.fact('gordon (docker ai)', version ?? 'not available');
+  if (!version) return notAvailable(ctx, id, 'Gordon (docker ai)', '`docker ai version` failed: the Docker Desktop AI plugin is not available', installHint('gordon'));
+  let dockerfiles: Array<{ component: string; path: string }>;
+  try {
+    dockerfiles = imageSpecs(ctx.settings, PROJECT_ROOT).map((s) => ({ component: s.component, path: s.dockerfile }));
+  } catch (error) {
+    return notAvailable(ctx, id, 'Gordon (docker ai)', `no Dockerfiles to review: ${(error as Error).message}`, 'see docs/bring-your-own-app.md');
+  }
+  const timeoutMs = aiTimeoutMs(ctx);
+  for (const { component, path } of dockerfiles) {
+    const title = `Gordon: review of ${relative(PROJECT_ROOT, path)}`;
+    let question: string;
+    try {
+      question = redact(loadPrompt('review-dockerfile', { dockerfile: basename(path), component }));
+    } catch (error) {
+      ctx.check({ id, title, expected: 'an advisory review', measured: `not asked: ${(error as Error).message}`, pass: 'warn', remedy: 'fix docs/ai-prompts.md (see its header)' });
+      continue;
+    }
+    const result = await ctx.tools.gordon.ask(dirname(path), question, timeoutMs);
+    const verdict = judgeAnswer(result, timeoutMs);
+    ctx.check({ id, title, expected: 'an advisory review', measured: verdict.measured, pass: verdict.status, remedy: verdict.status === 'pass' ? undefined : 'Gordon needs Docker Desktop signed in with Gordon enabled; its review is advisory' });
+    const body = stripAnsi(result.stdout).trim();
+    if (body) ctx.evidence(`${title} (advisory)`, body);
+  }
+}
+
+export const aiDiagnostics: RunbookDefinition = {
+  id: '06-ai-diagnostics',
+  title: '06 · AI diagnostics: built-in analyzers, kubectl-ai, kagent, Gordon',
+  summary: 'Analyses the release namespace with built-in rules (each finding with its evidence and remedy), then asks kubectl-ai (read-only), kagent and Gordon when they are available. Changes nothing.',
+  flags: [{ name: 'skip-ai', type: 'boolean', description: 'run only the built-in analyzers; do not call kubectl-ai, kagent or Gordon' }],
+  async run(ctx) {
+    await ctx.step('Check the cluster and guard the kube-context', 'read-only, but kubectl-ai and kagent read the current context: it must be this profile\'s', () => requireCluster(ctx));
+    await ctx.step('Check the namespace and the release', 'there must be something to diagnose', () => checkRelease(ctx));
+    const { findings } = await ctx.step('Run the built-in analyzers', 'pods, workloads, services, volume claims, nodes, events and resource use, each finding with a remedy', () => runAnalyzers(ctx));
+    if (ctx.flag('skip-ai') === true) {
+      ctx.skip('Ask the AI tools', '--skip-ai: built-in analyzers only');
+      return;
+    }
+    // Advisory: an AI tool that fails is a warning with its reason, never the verdict.
+    await ctx.step('Ask kubectl-ai (read-only)', 'a second opinion on the findings; --quiet without --skip-permissions refuses any change', () => askKubectlAi(ctx, findings));
+    await ctx.step('Ask kagent', 'an in-cluster agent\'s view, when its controller is installed', () => askKagent(ctx, findings));
+    await ctx.step('Ask Gordon about the Dockerfiles', 'Docker\'s assistant reviews the Dockerfiles of the images being deployed', () => askGordon(ctx));
+  },
+};

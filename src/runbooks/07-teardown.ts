@@ -1,0 +1,164 @@
+// Runbook 07: teardown. Uninstalls the release, then (asking first, because the database goes with
+// them) the volume claims and the namespace, and optionally the whole minikube cluster. Idempotent:
+// whatever is already gone counts as removed, and a second run says there was nothing left.
+import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
+import { guardContext } from '../cluster/guard.ts';
+import { lastLine } from '../errors.ts';
+import { minikubeReason } from '../tools/minikube.ts';
+
+/** Namespaces Kubernetes itself needs: never deleted, whatever --namespace says. */
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+
+interface Inventory {
+  /** The minikube profile exists (running or not). */
+  clusterExists: boolean;
+  clusterRunning: boolean;
+  release: boolean;
+  namespace: boolean;
+  pvcs: string[];
+}
+
+async function takeInventory(ctx: RunbookContext): Promise<Inventory> {
+  const { minikube, helm, kubectl } = ctx.tools;
+  const { release, namespace } = ctx.settings;
+  const status = await minikube.status();
+  const inventory: Inventory = { clusterExists: status.exists, clusterRunning: status.running, release: false, namespace: false, pvcs: [] };
+  if (status.running) {
+    inventory.release = (await helm.status(release, namespace)) !== undefined;
+    inventory.namespace = (await kubectl.get('namespace', namespace)) !== undefined;
+    if (inventory.namespace) inventory.pvcs = (await kubectl.list('pvc', namespace)).map((p) => p.metadata.name);
+  }
+  const what = !status.exists ? `no minikube profile "${ctx.settings.profile}"` : !status.running ? `cluster ${status.host.toLowerCase()}` : `release ${inventory.release ? 'installed' : 'absent'}, namespace ${inventory.namespace ? 'present' : 'absent'}, ${inventory.pvcs.length} volume claim(s)`;
+  ctx.fact('before teardown', what);
+  return inventory;
+}
+
+async function uninstallRelease(ctx: RunbookContext, removed: string[]): Promise<void> {
+  const { release, namespace, timeoutMs } = ctx.settings;
+  const { result, existed } = await ctx.tools.helm.uninstall(release, namespace, timeoutMs);
+  if (result.exitCode !== 0) {
+    ctx.evidence('helm uninstall output', `${result.stdout}\n${result.stderr}`);
+    ctx.require({ id: 'TEARDOWN-UNINSTALL', title: `helm uninstall ${release}`, expected: 'uninstalled, or already gone', measured: `exit ${result.exitCode}: ${lastLine(result.stderr)}`, pass: false, remedy: `helm status ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}; if it is stuck in pending-*, helm rollback it first` });
+  }
+  if (existed) removed.push(`release ${release}`);
+  else ctx.note(`release ${release} was not installed: nothing to uninstall`);
+}
+
+async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: string[]): Promise<boolean> {
+  const { release, namespace, timeoutMs } = ctx.settings;
+  if (!inventory.namespace) {
+    ctx.note(`namespace ${namespace} does not exist: nothing to delete`);
+    return true;
+  }
+  if (ctx.flag('keep-data') === true) {
+    ctx.note(`--keep-data: namespace ${namespace} and its ${inventory.pvcs.length} volume claim(s) are kept`);
+    return false;
+  }
+  const claims = inventory.pvcs.length ? ` and its ${inventory.pvcs.length} volume claim(s) (${inventory.pvcs.join(', ')})` : '';
+  const go = await ctx.confirm(
+    `Delete namespace ${namespace}${claims}? The PostgreSQL data — every todo and conversation — is deleted with them and cannot be recovered.`,
+    { default: false, whenNonInteractive: true },
+  );
+  if (!go) {
+    ctx.note(`kept namespace ${namespace}${claims} at your request`);
+    return false;
+  }
+  if (inventory.pvcs.length) {
+    const r = await ctx.tools.kubectl.deletePvcs(`app.kubernetes.io/instance=${release}`, namespace);
+    if (r.exitCode !== 0) ctx.note(`deleting the release's volume claims by label failed (${lastLine(r.stderr)}); deleting the namespace removes them too`, 'warn');
+  }
+  if (SYSTEM_NAMESPACES.has(namespace)) {
+    ctx.note(`namespace ${namespace} belongs to Kubernetes and is never deleted; only the release's volume claims were`, 'warn');
+  } else {
+    const r = await ctx.tools.kubectl.deleteNamespace(namespace, timeoutMs);
+    // Deleted by someone else in the meantime counts as deleted.
+    if (r.exitCode !== 0 && !/NotFound|not found/.test(r.stderr)) {
+      ctx.evidence('kubectl delete namespace output', `${r.stdout}\n${r.stderr}`);
+      ctx.require({ id: 'TEARDOWN-NAMESPACE', title: `namespace ${namespace} deleted`, expected: 'gone', measured: `exit ${r.exitCode}${r.timedOut ? ' (timed out)' : ''}: ${lastLine(r.stderr)}`, pass: false, remedy: `a finalizer may be holding it: kubectl get namespace ${namespace} -o json --context ${ctx.tools.kubectl.context} shows status.conditions; run this runbook again` });
+    }
+    removed.push(`namespace ${namespace}`);
+  }
+  if (inventory.pvcs.length) removed.push(`${inventory.pvcs.length} volume claim(s) with the database data`);
+  return true;
+}
+
+async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed: string[]): Promise<boolean> {
+  const { profile } = ctx.settings;
+  if (!inventory.clusterExists) return false;
+  const wanted = ctx.flag('delete-cluster') === true || (await ctx.confirm(`Also delete the whole minikube cluster "${profile}" (every namespace in it and every image loaded into it)?`, { default: false, whenNonInteractive: false }));
+  if (!wanted) {
+    ctx.note(`the minikube cluster "${profile}" is kept (--delete-cluster deletes it)`);
+    return false;
+  }
+  const r = await ctx.tools.minikube.delete(Math.max(ctx.settings.timeoutMs, 300_000));
+  if (r.exitCode !== 0) {
+    ctx.evidence('minikube delete output', `${r.stdout}\n${r.stderr}`);
+    ctx.require({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'gone', measured: minikubeReason(r) || `exit ${r.exitCode}`, pass: false, remedy: `minikube delete -p ${profile}; if that fails too: minikube delete --all --purge` });
+  }
+  removed.push(`minikube cluster "${profile}"`);
+  return true;
+}
+
+/** The checks that prove the teardown: asked of the cluster, not inferred from what was run. */
+async function prove(ctx: RunbookContext, outcome: { dataDeleted: boolean; clusterDeleted: boolean }): Promise<void> {
+  const { release, namespace, profile } = ctx.settings;
+  const status = await ctx.tools.minikube.status();
+  if (outcome.clusterDeleted) {
+    ctx.check({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'no such profile', measured: status.exists ? `still there (host ${status.host})` : 'no such profile', pass: !status.exists, remedy: `minikube delete -p ${profile}` });
+  }
+  if (!status.running) {
+    const why = status.exists ? `the cluster is ${status.host.toLowerCase()}` : 'the cluster does not exist';
+    for (const [id, title] of [['TEARDOWN-RELEASE', `no release ${release}`], ['TEARDOWN-NAMESPACE', `no namespace ${namespace}`], ['TEARDOWN-PVC', `no volume claim in ${namespace}`]] as const) {
+      ctx.check({ id, title, expected: 'none left', measured: status.exists ? `not checked: ${why}` : `none: ${why}`, pass: status.exists ? 'skip' : 'pass', remedy: `minikube start -p ${profile}, then run this runbook again` });
+    }
+    return;
+  }
+  const releases = (await ctx.tools.helm.list(namespace)).filter((r) => r.name === release);
+  ctx.check({ id: 'TEARDOWN-RELEASE', title: `no release ${release}`, expected: `helm list -n ${namespace} shows no ${release}`, measured: releases.length ? `still listed: ${releases.map((r) => `${r.name} (${r.status})`).join(', ')}` : 'not listed', pass: releases.length === 0, remedy: `helm uninstall ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}` });
+  const ns = await ctx.tools.kubectl.get('namespace', namespace);
+  const pvcs = ns ? await ctx.tools.kubectl.list('pvc', namespace) : [];
+  const kept = !outcome.dataDeleted;
+  ctx.check({
+    id: 'TEARDOWN-NAMESPACE',
+    title: `no namespace ${namespace}`,
+    expected: 'gone',
+    measured: ns ? `still there${ns.status?.phase ? ` (${ns.status.phase})` : ''}${kept ? ', kept at your request' : ''}` : 'gone',
+    pass: !ns ? 'pass' : kept || SYSTEM_NAMESPACES.has(namespace) ? 'skip' : 'fail',
+    remedy: `kubectl delete namespace ${namespace} --context ${ctx.tools.kubectl.context}, or run again without --keep-data`,
+  });
+  ctx.check({
+    id: 'TEARDOWN-PVC',
+    title: `no volume claim in ${namespace}`,
+    expected: 'none left',
+    measured: pvcs.length ? `${pvcs.length} left: ${pvcs.map((p) => p.metadata.name).join(', ')}${kept ? ' (kept at your request)' : ''}` : 'none',
+    pass: pvcs.length === 0 ? 'pass' : kept ? 'skip' : 'fail',
+    remedy: `kubectl delete pvc --all -n ${namespace} --context ${ctx.tools.kubectl.context} (the database data goes with them)`,
+  });
+}
+
+export const teardown: RunbookDefinition = {
+  id: '07-teardown',
+  title: '07 · Teardown: release, namespace and data, optionally the cluster',
+  summary: 'Uninstalls the Helm release, deletes the namespace and its volume claims (asking first: the database goes with them), and with --delete-cluster the minikube cluster too. Safe to run again.',
+  flags: [
+    { name: 'delete-cluster', type: 'boolean', description: 'also delete the minikube cluster (otherwise asked interactively, default no)' },
+    { name: 'keep-data', type: 'boolean', description: 'uninstall the release only; keep the namespace and the volume claims with the database' },
+  ],
+  async run(ctx) {
+    await ctx.step('Guard the kube-context', 'nothing may be deleted in a cluster other than the minikube profile', () => guardContext(ctx));
+    const inventory = await ctx.step('Look at what is there', 'only what exists is removed; the rest counts as done', () => takeInventory(ctx));
+    const removed: string[] = [];
+    let dataDeleted = false;
+    if (inventory.clusterRunning) {
+      await ctx.step('Uninstall the release', 'helm removes every object it created (volume claims of a StatefulSet stay)', () => uninstallRelease(ctx, removed));
+      dataDeleted = await ctx.step('Delete the volume claims and the namespace', 'the database lives on the volume claims, which helm leaves behind', () => deleteData(ctx, inventory, removed));
+    } else if (inventory.clusterExists && ctx.flag('delete-cluster') !== true) {
+      // A stopped cluster cannot be asked to uninstall anything.
+      ctx.require({ id: 'TEARDOWN-CLUSTER-RUNNING', title: 'cluster reachable for the uninstall', expected: 'running', measured: 'the cluster is not running', pass: false, remedy: `start it (minikube start -p ${ctx.settings.profile}) and run this again, or delete the cluster with everything in it: npx zx runbooks/07-teardown.mjs --delete-cluster` });
+    }
+    const clusterDeleted = await ctx.step('Delete the minikube cluster (optional)', 'only with --delete-cluster or when you say yes', () => deleteCluster(ctx, inventory, removed));
+    await ctx.step('Check that nothing is left', 'asks the cluster, rather than trusting the commands above', () => prove(ctx, { dataDeleted: dataDeleted || clusterDeleted, clusterDeleted }));
+    ctx.fact('removed', removed.length ? removed.join('; ') : 'nothing');
+    ctx.note(removed.length ? `Removed: ${removed.join('; ')}.` : 'Nothing was left to remove: no release, no namespace, no volume claim.');
+  },
+};
