@@ -4,81 +4,41 @@
 // measured, and why they are within 0.5 s: docs/runbooks/04-restart-test.md.
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
-import { establishAccess, type Access } from '../cluster/access.ts';
+import type { Access } from '../cluster/access.ts';
 import { minikubeReason, type ProfileConfig } from '../tools/minikube.ts';
-import { podState, type PodState } from '../cluster/pods.ts';
 import { formatDuration } from '../clock.ts';
 import {
-  APP_COMPONENTS,
   appPodsSelector,
   componentSelector,
+  connect,
   createTodo,
   deadlineFor,
   deleteTodo,
-  diagnose,
   drillTodoTitle,
   findTodo,
-  floorSecond,
-  formatTiming,
-  livePods,
-  notReadyReason,
   parseTarget,
-  readyPods,
   releaseSelector,
+  replacementDrill,
+  reportPods,
+  requireAllReady,
+  requireHealthy,
   requireRelease,
-  shortfall,
-  timing,
   watch,
+  type Healthy,
   type Todo,
-  type WatchResult,
 } from '../cluster/drills.ts';
 
-const TARGETS = { restartMs: 120_000, replacementMs: 10_000, healthyBeforeMs: 60_000 };
+const TARGETS = { restartMs: 120_000, replacementMs: 10_000, healthyBeforeMs: 180_000 };
 
-interface Baseline {
-  /** How many pods each component runs (the whole release, PostgreSQL included). */
-  counts: Record<string, number>;
-  pods: PodState[];
+interface Baseline extends Healthy {
   profile: ProfileConfig | undefined;
   driver: string;
 }
 
-/** A short label for a pod in the timeline: component plus the random suffix. */
-const short = (p: PodState) => `${p.component} ${p.name.split('-').pop()}`;
-
-/** The release must be healthy before a drill, or the drill measures the wrong thing. */
 async function baseline(ctx: RunbookContext): Promise<Baseline> {
-  const { release } = ctx.settings;
-  const started = ctx.clock.now();
-  const found = (await livePods(ctx, releaseSelector(release))).map(podState).filter((p) => p.component && p.component !== 'test');
-  const counts: Record<string, number> = {};
-  for (const p of found) counts[p.component] = (counts[p.component] ?? 0) + 1;
-  const missing = APP_COMPONENTS.filter((c) => !counts[c]);
-  if (missing.length) ctx.require({ id: 'DRILL-PRECONDITION', title: 'release healthy before the drill', expected: 'frontend, backend and mcp pods running', measured: `no pod for ${missing.join(', ')}`, pass: false, remedy: 'run npx zx runbooks/03-install.mjs again' });
-  // Pods still starting get a bounded wait; a pod in a state that does not fix itself stops it.
-  const result = await watch(ctx, { selector: releaseSelector(release), expected: counts, deadlineAt: started + TARGETS.healthyBeforeMs, stopOnFatal: true });
-  if (!result.done) {
-    const { cause, remedy } = await diagnose(ctx);
-    ctx.require({ id: 'DRILL-PRECONDITION', title: 'release healthy before the drill', expected: 'every pod Ready', measured: `${shortfall(result, counts)}${cause ? ` — ${cause}` : ''}`, pass: false, remedy: remedy ?? 'fix the release first (see the evidence), then run this drill again' });
-  }
-  ctx.check({ id: 'DRILL-PRECONDITION', title: 'release healthy before the drill', expected: 'every pod Ready', measured: Object.entries(counts).map(([c, n]) => `${c} ${n}/${n}`).join(', '), pass: true });
+  const healthy = await requireHealthy(ctx, TARGETS.healthyBeforeMs);
   const profile = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile);
-  return { counts, pods: result.pods.map((p) => p.state), profile, driver: profile?.driver ?? '' };
-}
-
-/** Access can fail for a moment while Services catch up, or on a transient API error: a few tries. */
-async function connect(ctx: RunbookContext, driver: string): Promise<Access> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      return await establishAccess(ctx, driver);
-    } catch (error) {
-      lastError = error;
-      ctx.note(`access attempt ${attempt} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
-      await ctx.clock.sleep(2000 * attempt);
-    }
-  }
-  throw lastError;
+  return { ...healthy, profile, driver: profile?.driver ?? '' };
 }
 
 async function writeTodo(ctx: RunbookContext, access: Access): Promise<Todo> {
@@ -129,69 +89,12 @@ async function startCluster(ctx: RunbookContext, base: Baseline): Promise<number
   return started;
 }
 
-/** One check per pod and one for all: the time from `from` (a command issued) to Ready. */
-function reportPods(ctx: RunbookContext, o: { result: WatchResult; from: number; readyAfter: number; targetMs: number; idPrefix: string; section: string; what: string; expected: Record<string, number> }): void {
-  const ready = Object.keys(o.expected).flatMap((c) => readyPods(o.result, c, o.readyAfter));
-  for (const p of ready) {
-    const t = timing(o.from, p.ready!);
-    ctx.check({ id: `${o.idPrefix}-${p.state.component.toUpperCase()}`, title: `pod ${p.state.name} Ready ${o.what}`, expected: `≤ ${formatDuration(o.targetMs)}`, measured: `Ready in ${formatTiming(t)}`, pass: t.ms <= o.targetMs, remedy: 'see the evidence: slow start-up (resources, probes) or a pod waiting on a dependency', value: Math.round(t.ms), unit: 'ms' });
-    if (p.ready!.skew) ctx.note(`pod ${p.state.name}: its Ready timestamp and this machine's clock disagree; the time rests on the timestamp alone`, 'warn');
-    ctx.span(o.section, short(p.state), o.from, p.ready!.at);
-  }
-  const waiting = o.result.pods.filter((p) => !ready.includes(p));
-  for (const p of waiting) ctx.check({ id: `${o.idPrefix}-${p.state.component.toUpperCase()}`, title: `pod ${p.state.name} Ready ${o.what}`, expected: `≤ ${formatDuration(o.targetMs)}`, measured: `not Ready after ${formatDuration(o.result.finishedAt - o.from)}: ${notReadyReason(p.state)}`, pass: false, remedy: 'see the diagnosis in the evidence' });
-}
-
-async function requireAllBack(ctx: RunbookContext, o: { result: WatchResult; from: number; readyAfter: number; targetMs: number; id: string; title: string; expected: Record<string, number> }): Promise<void> {
-  const ready = Object.keys(o.expected).flatMap((c) => readyPods(o.result, c, o.readyAfter));
-  if (o.result.done) {
-    const slowest = ready.reduce((a, b) => (b.ready!.at > a.ready!.at ? b : a));
-    const t = timing(o.from, slowest.ready!);
-    ctx.check({ id: o.id, title: o.title, expected: `all ${ready.length} pod(s) Ready ≤ ${formatDuration(o.targetMs)}`, measured: `all Ready in ${formatTiming(t)} (slowest: ${slowest.state.name})`, pass: t.ms <= o.targetMs, remedy: 'see the per-pod checks above', value: Math.round(t.ms), unit: 'ms' });
-    return;
-  }
-  const focus = Object.keys(o.expected);
-  const { cause, remedy } = await diagnose(ctx, focus);
-  const why = o.result.fatal ? `${o.result.fatal.name}: ${notReadyReason(o.result.fatal)}` : `not all Ready within ${formatDuration(o.result.finishedAt - o.from)}: ${shortfall(o.result, o.expected, o.readyAfter)}`;
-  ctx.require({ id: o.id, title: o.title, expected: `all pods Ready ≤ ${formatDuration(o.targetMs)}`, measured: `${why}${cause ? ` — cause: ${cause}` : ''}`, pass: false, remedy: remedy ?? 'see the diagnosis in the evidence' });
-}
-
 async function timeRestart(ctx: RunbookContext, base: Baseline, startedAt: number): Promise<void> {
   // Pods keep their names across a node restart; only a Ready transition after the start counts.
   const result = await watch(ctx, { selector: releaseSelector(ctx.settings.release), expected: base.counts, readyAfter: startedAt, deadlineAt: startedAt + deadlineFor(TARGETS.restartMs) });
   const o = { result, from: startedAt, readyAfter: startedAt, targetMs: TARGETS.restartMs, expected: base.counts };
-  reportPods(ctx, { ...o, idPrefix: 'RESTART', section: 'restart', what: 'again after minikube start' });
-  await requireAllBack(ctx, { ...o, id: 'RESTART-ALL', title: 'every pod back after the restart' });
-}
-
-/** Deletes pods and times their replacements; returns nothing, records checks and spans. */
-async function replacementDrill(ctx: RunbookContext, o: { selector: string; targetMs: number; idPrefix: string; section: string; one?: boolean }): Promise<void> {
-  const { kubectl } = ctx.tools;
-  const ns = ctx.settings.namespace;
-  const before = (await livePods(ctx, o.selector)).map(podState);
-  const victims = o.one ? [before.filter((p) => p.ready).sort((a, b) => a.name.localeCompare(b.name))[0] ?? before[0]!] : before;
-  const expected: Record<string, number> = {};
-  for (const p of victims) expected[p.component] = (expected[p.component] ?? 0) + 1;
-  const startedAt = ctx.clock.now();
-  if (o.one) await kubectl.deletePod(victims[0]!.name, ns);
-  else await kubectl.deletePods(o.selector, ns);
-  const returnedAt = ctx.clock.now();
-  ctx.span(o.section, o.one ? `kubectl delete pod` : `kubectl delete pods (${victims.length})`, startedAt, returnedAt);
-  ctx.note(`deleted ${victims.map((p) => p.name).join(', ')}; the drill clock started when the command was issued (the command took ${formatDuration(returnedAt - startedAt)})`);
-  const result = await watch(ctx, { selector: o.selector, expected, exclude: new Set(before.map((p) => p.name)), readyAfter: startedAt, deadlineAt: startedAt + deadlineFor(o.targetMs), stopOnFatal: true });
-  // The API's own record of the start: each replacement's creationTimestamp (whole seconds) falls in the command's window.
-  for (const p of result.pods) {
-    if (p.state.createdAt < floorSecond(startedAt) || p.state.createdAt > returnedAt) ctx.note(`replacement ${p.state.name} was created at ${new Date(p.state.createdAt).toISOString()}, outside the delete command's window: the cluster's clock and this machine's differ`, 'warn');
-  }
-  const what = o.one ? `after kubectl delete pod ${victims[0]!.name}` : 'after kubectl delete pods (all app pods)';
-  reportPods(ctx, { result, from: startedAt, readyAfter: startedAt, targetMs: o.targetMs, idPrefix: o.idPrefix, section: o.section, what, expected });
-  const names = result.pods.map((p) => p.state.name);
-  const reused = names.filter((n) => victims.some((v) => v.name === n));
-  await requireAllBack(ctx, { result, from: startedAt, readyAfter: startedAt, targetMs: o.targetMs, id: o.idPrefix, title: o.one ? `replacement of ${victims[0]!.name}` : `replacement of all ${victims.length} app pods`, expected });
-  // Statelessness: new pods (new names), as many as before.
-  const after = (await livePods(ctx, o.selector)).map(podState);
-  const counts = (list: PodState[]) => APP_COMPONENTS.map((c) => `${c} ${list.filter((p) => p.component === c).length}`).join(', ');
-  ctx.check({ id: `${o.idPrefix}-COUNT`, title: 'pod count restored with new pods', expected: `${counts(before)}; new names`, measured: `${counts(after)}; new: ${names.join(', ')}`, pass: counts(after) === counts(before) && reused.length === 0, remedy: 'check the Deployments: kubectl get deploy,rs -n ' + ns });
+  reportPods(ctx, { ...o, idPrefix: 'RESTART', section: 'restart', what: 'again after minikube start was issued' });
+  await requireAllReady(ctx, { ...o, id: 'RESTART-ALL', title: 'every pod back after the restart' });
 }
 
 export const restartTest: RunbookDefinition = {
