@@ -2,7 +2,7 @@
 // The controllers, stepped through virtual time: every call first brings its cluster up to "now" by
 // replaying controller decisions at each instant something changes (a pod becomes Ready, a
 // terminating pod goes away, a new sandbox starts). Mutations happen only at "now", after reconcile.
-import { listObjects, getObject, putObject, objKey, nextUid, nextRV, normRef, repoOf, storeGet } from '../model.mjs';
+import { listObjects, getObject, putObject, objKey, nextUid, nextRV, normRef, repoOf, storeGet, storeAdd } from '../model.mjs';
 import { suffix, sha256, cpuMilli, memBytes, spread } from '../util.mjs';
 import { runTimes, isReadyAt, podEventTimes, crashRestarts, mainContainer } from './lifecycle.mjs';
 
@@ -446,8 +446,17 @@ export function imageCheck(state, c, ct, faults) {
   }
   if (policy === 'IfNotPresent' && img) return { img };
   if (img && img.system) return { img };
+  const pub = publicImage(ct.image);
+  if (pub && !blockedRepo) return { pull: pub };
   const repo = repoOf(ct.image).replace(/^docker\.io\/(library\/)?/, '');
   return { reason: 'ErrImagePull', message: `Error response from daemon: pull access denied for ${repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied` };
+}
+
+/** Well-known public images a real minikube node pulls from Docker Hub (the app's own images exist nowhere). */
+const PUBLIC = { 'docker.io/library/postgres': 109_000_000, 'docker.io/library/busybox': 4_300_000, 'docker.io/library/alpine': 8_300_000, 'docker.io/library/node': 135_000_000, 'docker.io/library/python': 130_000_000, 'docker.io/library/nginx': 72_000_000, 'docker.io/library/redis': 45_000_000, 'docker.io/curlimages/curl': 24_000_000, 'docker.io/bitnami/postgresql': 280_000_000 };
+export function publicImage(ref) {
+  const size = PUBLIC[repoOf(ref)];
+  return size ? { ref, size, id: 'sha256:' + sha256('public:' + normRef(ref)) } : null;
 }
 
 /** Kubelet: create containers for runs that have started, or record why they cannot be. */
@@ -462,17 +471,24 @@ function kubelet(state, c, t, faults) {
     let blocked = null;
     /** @type {Record<string, Record<string,string>>} */
     const envs = {};
-    let imageID = null;
+    let imageID = null; let pullUntil = t;
     for (const ct of p.spec.containers) {
       const ic = imageCheck(state, c, ct, faults);
       if (ic.reason) { blocked = ic; break; }
-      if (!imageID) imageID = ic.img.id;
+      if (ic.pull) {
+        // pull from the public registry, then the image is in the node's store
+        const dur = 1500 + (ic.pull.size / 12e6) * 1000 + spread(p.metadata.name + ct.image, 0, 1500);
+        run.pulls = [...(run.pulls ?? []), { image: ct.image, from: t, to: t + dur, size: ic.pull.size }];
+        pullUntil = Math.max(pullUntil, t + dur);
+        storeAdd(nodeImages(state, c), { id: ic.pull.id, repoTags: [], size: ic.pull.size, created: t - 20 * 86400_000, history: [], labels: {}, pulled: true }, ct.image);
+        if (!imageID) imageID = ic.pull.id;
+      } else if (!imageID) imageID = ic.img.id;
       const r = resolveEnv(c, p, ct);
       if (r.error) { blocked = { reason: 'CreateContainerConfigError', message: r.error }; break; }
       envs[ct.name] = r.env;
     }
     if (blocked) { setBlock(run, blocked.reason, blocked.message, t); continue; }
-    run.createAt = run.block ? Math.max(t, run.block.since + 1000) : t;
+    run.createAt = Math.max(pullUntil, run.block ? Math.max(t, run.block.since + 1000) : t);
     run.env = envs;
     run.imageID = imageID;
     p.metadata.resourceVersion = nextRV(state);

@@ -68,7 +68,13 @@ export function podEvents(c, pod, t, faults) {
         ev('BackOff', `Back-off restarting failed container ${ct.name} in pod ${pod.metadata.name}_${ns}(${pod.metadata.uid})`, 'Warning', firstBo, ca.finishedAt ?? ca.startedAt, n);
       }
     }
-    ev('Pulled', `Container image "${ct.image}" already present on machine`, 'Normal', tm.createAt, Math.max(tm.createAt, lastStart - 600), starts);
+    const pull = (run.pulls ?? []).find((x) => x.image === ct.image);
+    if (pull) {
+      ev('Pulling', `Pulling image "${ct.image}"`, 'Normal', pull.from, pull.from, 1);
+      const secs = ((pull.to - pull.from) / 1000).toFixed(3);
+      ev('Pulled', `Successfully pulled image "${ct.image}" in ${secs}s (${secs}s including waiting). Image size: ${pull.size} bytes.`, 'Normal', pull.to, pull.to, 1);
+      if (starts > 1) ev('Pulled', `Container image "${ct.image}" already present on machine`, 'Normal', tm.startedAt + 1000, lastStart - 600, starts - 1);
+    } else ev('Pulled', `Container image "${ct.image}" already present on machine`, 'Normal', tm.createAt, Math.max(tm.createAt, lastStart - 600), starts);
     ev('Created', `Created container: ${ct.name}`, 'Normal', tm.startedAt - 200, lastStart - 200, starts);
     ev('Started', `Started container ${ct.name}`, 'Normal', tm.startedAt, lastStart, starts);
     const rp = ct.readinessProbe;

@@ -60,7 +60,8 @@ export function runTimes(pod, idx, faults) {
   }
   /** @type {{ runFor: number, reason: string, exitCode: number }|null} */
   let crash = null;
-  if (!sim.system) {
+  if (sim.oneShot) ownReadyAt = Infinity;
+  else if (!sim.system) {
     if (faults.forComponent('crashloop', comp)) crash = { runFor: spread(seed + ':k', 1500, 3500), reason: 'Error', exitCode: 1 };
     else if (faults.forComponent('oom', comp)) crash = { runFor: spread(seed + ':k', 4000, 9000), reason: 'OOMKilled', exitCode: 137 };
     if (crash || faults.forComponent('probe-fail', comp) || faults.forComponent('never-ready', comp)) ownReadyAt = Infinity;

@@ -91,6 +91,13 @@ export function podState(c, pod, t, faults) {
       } else { state = { waiting: { reason: 'ContainerCreating' } }; display = 'ContainerCreating'; }
     } else if (t < tm.startedAt) {
       state = { waiting: { reason: 'ContainerCreating' } }; display = 'ContainerCreating';
+    } else if (sim.oneShot && t >= tm.startedAt + sim.oneShot.runFor) {
+      const fin = tm.startedAt + sim.oneShot.runFor;
+      const code = oneShotExit(c, pod, tm.startedAt, faults);
+      cid = `docker://${containerId(pod, idx, 0)}`;
+      state = { terminated: { containerID: cid, exitCode: code, finishedAt: rfc3339(fin), reason: code === 0 ? 'Completed' : 'Error', startedAt: rfc3339(tm.startedAt) } };
+      phase = code === 0 ? 'Succeeded' : 'Failed';
+      display = code === 0 ? 'Completed' : 'Error';
     } else if (tm.crash) {
       const ca = crashAt(tm, t);
       restarts = sim.restartBase + ca.i;
@@ -115,7 +122,7 @@ export function podState(c, pod, t, faults) {
       cReady = isReadyAt(c, pod, t, faults);
       display = 'Running';
     }
-    if (tm && t >= tm.startedAt) phase = 'Running';
+    if (tm && t >= tm.startedAt && phase !== 'Succeeded' && phase !== 'Failed') phase = 'Running';
     if (cReady) ready = true;
     cs.push({ ...(cid ? { containerID: cid } : {}), ...base, lastState, ready: cReady, restartCount: restarts, started, state });
   }
@@ -137,6 +144,14 @@ export function podState(c, pod, t, faults) {
   ];
   void containersStarted;
   return { phase, display, ready, restarts, lastRestartAt, containerStatuses: cs, conditions, podIP: run.ip, hostIP: c.node.ip, startTime: sim.scheduledAt, terminating };
+}
+
+/** Exit code of a one-shot (helm test) pod: it probes the release's backend, so it passes when a backend pod is Ready. */
+function oneShotExit(c, pod, at, faults) {
+  const ns = pod.metadata.namespace;
+  const backends = listObjects(c, 'Pod', ns).concat(c.graveyard.filter((g) => g.metadata.namespace === ns)).filter((p) => p._sim.component === 'backend');
+  if (!backends.length) return 0;
+  return backends.some((p) => p._sim.deletionAt == null && isReadyAt(c, p, at, faults)) ? 0 : 1;
 }
 
 export function podJSON(c, pod, t, faults) {
