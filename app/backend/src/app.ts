@@ -134,8 +134,8 @@ export function createBackendHandler(deps: BackendDeps) {
     if (path === '/api/todos') {
       if (read) return sendJson(res, 200, await db(log, 'list', () => store.list()));
       if (method === 'POST') {
-        const body = asObject(await readJsonBody(req));
-        const created = await db(log, 'create', () => store.create(title(body.title)));
+        const newTitle = title(asObject(await readJsonBody(req)).title);
+        const created = await db(log, 'create', () => store.create(newTitle));
         return sendJson(res, 201, created, { location: `/api/todos/${created.id}` });
       }
       return methodNotAllowed(res, ['GET', 'HEAD', 'POST']);
