@@ -14,7 +14,9 @@ export interface UiOptions {
 export function defaultUiOptions(): UiOptions {
   const stream = process.stdout;
   const color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  return { stream, color, animate: Boolean(stream.isTTY) && process.env.CI !== 'true' };
+  // A terminal that reports no width (a pty nobody sized) would make ora's line arithmetic spin.
+  const sized = (stream.columns ?? 0) > 0;
+  return { stream, color, animate: Boolean(stream.isTTY) && sized && process.env.CI !== 'true' };
 }
 
 const CODES = { dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39], bold: [1, 22] } as const;
