@@ -80,6 +80,7 @@ export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {})
   analyzeMetrics(scope);
   // Last: warning events say something only when no finding above already covers their object.
   analyzeWarningEvents(scope);
+  pointAtCauses(scope.out);
   return scope.out.sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindRank(a.object) - kindRank(b.object) || a.object.localeCompare(b.object) || a.reason.localeCompare(b.reason) || a.evidence.localeCompare(b.evidence),
   );
@@ -248,26 +249,7 @@ function analyzeContainer(s: Scope, pod: KubeObject, cs: any, spec: any, isInit:
   if (!running) return;
   const probeFailures = eventsFor(s, 'Pod', podName).filter((e) => e.reason === 'Unhealthy' && (!e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${container}}`)));
   if (!cs.ready && !isInit) {
-    const worst = probeFailures.find((e) => /^Readiness/.test(e.message ?? '')) ?? probeFailures[probeFailures.length - 1];
-    if (worst) {
-      const kind = probeKind(worst.message ?? '');
-      s.out.push({
-        ...base,
-        severity: 'critical',
-        reason: `${kind}ProbeFailed`,
-        evidence: `running but not Ready; ${worst.message}${countSuffix(worst)}; probe: ${describeProbe(spec, kind)}${restarts ? `; ${restarts} restart(s)` : ''}`,
-        remedy: probeRemedy(s, component, podName, container, spec, kind),
-      });
-    } else {
-      const ready = condition(pod, 'Ready');
-      s.out.push({
-        ...base,
-        severity: 'warning',
-        reason: 'NotReady',
-        evidence: `running but not Ready${ready?.message ? ` (${ready.message})` : ''}, no probe failure recorded yet`,
-        remedy: `it may still be starting: kubectl get pod ${podName} -n ${s.ns} -w; if it stays so, kubectl describe pod ${podName} -n ${s.ns}`,
-      });
-    }
+    s.out.push(notReadyFinding(s, pod, cs, spec, probeFailures, base, memoryLimit));
     return;
   }
 
@@ -275,7 +257,7 @@ function analyzeContainer(s: Scope, pod: KubeObject, cs: any, spec: any, isInit:
   if (liveness.length && restarts > 0) {
     const latest = liveness[liveness.length - 1]!;
     const kind = probeKind(latest.message ?? '');
-    s.out.push({ ...base, severity: 'warning', reason: `${kind}ProbeFailed`, evidence: `${latest.message}${countSuffix(latest)}; probe: ${describeProbe(spec, kind)}; ${restarts} restart(s)`, remedy: probeRemedy(s, component, podName, container, spec, kind) });
+    s.out.push({ ...base, severity: 'warning', reason: `${kind}ProbeFailed`, evidence: `${latest.message}${countSuffix(latest)}; probe: ${describeProbe(spec, kind)}; ${timesRestarted(restarts)}`, remedy: probeRemedy(s, component, podName, container, spec, kind) });
     return;
   }
 
@@ -285,10 +267,53 @@ function analyzeContainer(s: Scope, pod: KubeObject, cs: any, spec: any, isInit:
       ...base,
       severity: oom ? 'warning' : 'info',
       reason: oom ? 'OOMKilled' : 'Restarted',
-      evidence: `running again after ${restarts} restart(s); the last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}${oom && memoryLimit ? ` at its ${memoryLimit} memory limit` : ''}`,
+      evidence: `running again, ${timesRestarted(restarts)}; the last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}${oom && memoryLimit ? ` at its ${memoryLimit} memory limit` : ''}`,
       remedy: oom ? memoryRemedy(s, component, memoryLimit) : `no action needed if the restarts stopped (a cluster restart also counts); otherwise kubectl logs ${podName} -c ${container} -n ${s.ns} --previous`,
     });
   }
+}
+
+/** Pod restart loops are caught between crashes too: running, not Ready, with a last termination. */
+const LOOP_RESTARTS = 2;
+
+/**
+ * A running container that is not Ready. The root cause comes first: out of memory, then a failing
+ * probe, then a restart loop caught while the container is briefly up again.
+ */
+function notReadyFinding(s: Scope, pod: KubeObject, cs: any, spec: any, probeFailures: any[], base: Pick<Finding, 'object' | 'component' | 'container' | 'restarts'>, memoryLimit: string | undefined): Finding {
+  const podName = pod.metadata.name;
+  const restarts = base.restarts ?? 0;
+  const last = cs.lastState?.terminated;
+  const upAgain = last ? `running again but not Ready; its last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}` : '';
+  if (last?.reason === 'OOMKilled' && restarts > 0) {
+    return { ...base, severity: 'critical', reason: 'OOMKilled', evidence: `${upAgain}${memoryLimit ? `, at its ${memoryLimit} memory limit` : ''}; ${timesRestarted(restarts)}`, remedy: memoryRemedy(s, base.component, memoryLimit) };
+  }
+  const worst = probeFailures.find((e) => /^Readiness/.test(e.message ?? '')) ?? probeFailures[probeFailures.length - 1];
+  if (worst) {
+    const kind = probeKind(worst.message ?? '');
+    return {
+      ...base,
+      severity: 'critical',
+      reason: `${kind}ProbeFailed`,
+      evidence: `running but not Ready; ${worst.message}${countSuffix(worst)}; probe: ${describeProbe(spec, kind)}${restarts ? `; ${timesRestarted(restarts)}` : ''}`,
+      remedy: probeRemedy(s, base.component, podName, base.container!, spec, kind),
+    };
+  }
+  if (last && restarts >= LOOP_RESTARTS) {
+    return { ...base, severity: 'critical', reason: 'CrashLoopBackOff', evidence: `${upAgain}; ${timesRestarted(restarts)}: it is crash-looping`, remedy: crashRemedy(s, podName, base.container!) };
+  }
+  const ready = condition(pod, 'Ready');
+  return {
+    ...base,
+    severity: 'warning',
+    reason: 'NotReady',
+    evidence: `running but not Ready${ready?.message ? ` (${ready.message})` : ''}, no probe failure recorded yet${restarts ? `; ${timesRestarted(restarts)}` : ''}`,
+    remedy: `it may still be starting: kubectl get pod ${podName} -n ${s.ns} -w; if it stays so, kubectl describe pod ${podName} -n ${s.ns}`,
+  };
+}
+
+function crashRemedy(s: Scope, podName: string, container: string): string {
+  return `read why it exits: kubectl logs ${podName} -c ${container} -n ${s.ns} --previous (the tail is in the evidence); a missing or wrong setting shows there: fix it in .env and run npx zx runbooks/03-install.mjs`;
 }
 
 function crashLoop(s: Scope, base: Pick<Finding, 'object' | 'component' | 'container' | 'restarts'>, waiting: any, last: any, memoryLimit: string | undefined): Finding {
@@ -299,7 +324,7 @@ function crashLoop(s: Scope, base: Pick<Finding, 'object' | 'component' | 'conta
       ...base,
       severity: 'critical',
       reason: 'OOMKilled',
-      evidence: `CrashLoopBackOff: ${lastRun}${memoryLimit ? `, at its ${memoryLimit} memory limit` : ''}; ${base.restarts} restart(s)`,
+      evidence: `CrashLoopBackOff: ${lastRun}${memoryLimit ? `, at its ${memoryLimit} memory limit` : ''}; ${timesRestarted(base.restarts ?? 0)}`,
       remedy: memoryRemedy(s, base.component, memoryLimit),
     };
   }
@@ -307,8 +332,8 @@ function crashLoop(s: Scope, base: Pick<Finding, 'object' | 'component' | 'conta
     ...base,
     severity: 'critical',
     reason: 'CrashLoopBackOff',
-    evidence: `${lastRun}; ${base.restarts} restart(s)${waiting.message ? `; ${waiting.message}` : ''}`,
-    remedy: `read why it exits: kubectl logs ${podName} -c ${base.container} -n ${s.ns} --previous (the tail is in the evidence); a missing or wrong setting shows there: fix it in .env and run npx zx runbooks/03-install.mjs`,
+    evidence: `${lastRun}; ${timesRestarted(base.restarts ?? 0)}${waiting.message ? `; ${waiting.message}` : ''}`,
+    remedy: crashRemedy(s, podName, base.container!),
   };
 }
 
@@ -513,6 +538,7 @@ function analyzeWarningEvents(s: Scope): void {
   const covered = new Set(s.out.map((f) => f.object));
   const podNames = new Set(s.snapshot.pods.map((p) => p.metadata.name));
   const rsNames = new Set(s.snapshot.replicasets.map((r) => r.metadata.name));
+  const readyPods = new Set(s.snapshot.pods.filter((p) => condition(p, 'Ready')?.status === 'True').map((p) => p.metadata.name));
   const groups = new Map<string, any[]>();
   for (const event of s.snapshot.events as any[]) {
     if (event.type !== 'Warning') continue;
@@ -524,6 +550,9 @@ function analyzeWarningEvents(s: Scope): void {
     if (kind === 'ReplicaSet' && !rsNames.has(name)) continue;
     const object = `${kind.toLowerCase()}/${name}`;
     if (covered.has(object)) continue;
+    // Probe failures of a pod that is Ready now are its start-up (or a flap it recovered from);
+    // failures that matter (not Ready, restarts) were judged by the pod analysis above.
+    if (kind === 'Pod' && event.reason === 'Unhealthy' && readyPods.has(name)) continue;
     const key = `${object}|${event.reason}`;
     groups.set(key, [...(groups.get(key) ?? []), event]);
   }
@@ -541,6 +570,20 @@ function analyzeWarningEvents(s: Scope): void {
       evidence: `${latest.reason}: ${latest.message ?? ''}${total > 1 ? ` (×${total})` : ''}`,
       remedy: `kubectl describe ${kind.toLowerCase() || 'all'} ${latest.involvedObject?.name ?? ''} -n ${s.ns}`.replace(/\s+/g, ' '),
     });
+  }
+}
+
+/**
+ * A Deployment or Service of a component whose pod already has a critical finding is down
+ * because of that pod: its remedy names the pod finding instead of a generic "see the pods".
+ */
+function pointAtCauses(findings: Finding[]): void {
+  const causes = new Map<string, Finding>();
+  for (const f of findings) if (f.severity === 'critical' && f.object.startsWith('pod/') && f.component && !causes.has(f.component)) causes.set(f.component, f);
+  for (const f of findings) {
+    if (!/^(deployment|statefulset|service)\//.test(f.object) || !f.component) continue;
+    const cause = causes.get(f.component);
+    if (cause) f.remedy = `caused by ${cause.object}: ${cause.reason} — fix that first (${cause.remedy})`;
   }
 }
 
@@ -642,6 +685,10 @@ function exitMeaning(code: number | undefined): string {
 function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines[lines.length - 1] ?? '';
+}
+
+function timesRestarted(n: number): string {
+  return `restarted ${n} time${n === 1 ? '' : 's'}`;
 }
 
 function percent(ratio: number): string {

@@ -292,5 +292,7 @@ export const aiDiagnostics: RunbookDefinition = {
     await ctx.step('Ask kubectl-ai (read-only)', 'a second opinion on the findings; --quiet without --skip-permissions refuses any change', () => askKubectlAi(ctx, findings));
     await ctx.step('Ask kagent', 'an in-cluster agent\'s view, when its controller is installed', () => askKagent(ctx, findings));
     await ctx.step('Ask Gordon about the Dockerfiles', 'Docker\'s assistant reviews the Dockerfiles of the images being deployed', () => askGordon(ctx));
+    // The provider keys went through the environment and every question through redact(): prove it.
+    ctx.check({ id: 'DIAG-SECRETS-ARGV', title: 'no secret on any command line', expected: '0 commands', measured: `${ctx.exec.secretsInArgv} command(s) carried a secret`, pass: ctx.exec.secretsInArgv === 0, remedy: 'report this as a bug: keys go to the AI tools through their environment only' });
   },
 };

@@ -33,15 +33,20 @@ async function takeInventory(ctx: RunbookContext): Promise<Inventory> {
   return inventory;
 }
 
-async function uninstallRelease(ctx: RunbookContext, removed: string[]): Promise<void> {
+async function uninstallRelease(ctx: RunbookContext, inventory: Inventory, removed: string[]): Promise<void> {
   const { release, namespace, timeoutMs } = ctx.settings;
+  if (!inventory.release) {
+    ctx.note(`release ${release} is not installed: nothing to uninstall`);
+    return;
+  }
   const { result, existed } = await ctx.tools.helm.uninstall(release, namespace, timeoutMs);
   if (result.exitCode !== 0) {
     ctx.evidence('helm uninstall output', `${result.stdout}\n${result.stderr}`);
     ctx.require({ id: 'TEARDOWN-UNINSTALL', title: `helm uninstall ${release}`, expected: 'uninstalled, or already gone', measured: `exit ${result.exitCode}: ${lastLine(result.stderr)}`, pass: false, remedy: `helm status ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}; if it is stuck in pending-*, helm rollback it first` });
   }
+  // Gone between the inventory and now (another terminal) counts as uninstalled too.
   if (existed) removed.push(`release ${release}`);
-  else ctx.note(`release ${release} was not installed: nothing to uninstall`);
+  else ctx.note(`release ${release} was already gone`);
 }
 
 async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: string[]): Promise<boolean> {
@@ -150,7 +155,7 @@ export const teardown: RunbookDefinition = {
     const removed: string[] = [];
     let dataDeleted = false;
     if (inventory.clusterRunning) {
-      await ctx.step('Uninstall the release', 'helm removes every object it created (volume claims of a StatefulSet stay)', () => uninstallRelease(ctx, removed));
+      await ctx.step('Uninstall the release', 'helm removes every object it created (volume claims of a StatefulSet stay)', () => uninstallRelease(ctx, inventory, removed));
       dataDeleted = await ctx.step('Delete the volume claims and the namespace', 'the database lives on the volume claims, which helm leaves behind', () => deleteData(ctx, inventory, removed));
     } else if (inventory.clusterExists && ctx.flag('delete-cluster') !== true) {
       // A stopped cluster cannot be asked to uninstall anything.

@@ -124,7 +124,7 @@ test('CrashLoopBackOff: last termination reason and exit code, logs --previous a
   assert.equal(f.severity, 'critical');
   assert.equal(f.restarts, 5);
   assert.match(f.evidence, /last run ended Error with exit code 1/);
-  assert.match(f.evidence, /5 restart\(s\)/);
+  assert.match(f.evidence, /restarted 5 times/);
   assert.match(f.remedy, /kubectl logs todo-chatbot-backend-5d8c7b9f6d-abcde -c backend -n todo-app --previous/);
 });
 
@@ -136,6 +136,19 @@ test('OOMKilled in a crash loop: raise the component\'s memory limit, with a con
   assert.match(f.evidence, /128Mi memory limit/);
   assert.match(f.remedy, /raise mcp\.resources\.limits\.memory \(now 128Mi\)/);
   assert.match(f.remedy, /helm upgrade todo-chatbot helm\/todo-chatbot -n todo-app --reuse-values --set mcp\.resources\.limits\.memory=256Mi/);
+});
+
+test('a crash loop caught while the container is briefly up again is still a crash loop (or OOM); one restart is not', async () => {
+  const findings = await findingsOf('crashloop-between-restarts');
+  const crash = only(findings, POD.backend, 'CrashLoopBackOff');
+  assert.equal(crash.severity, 'critical');
+  assert.match(crash.evidence, /running again but not Ready; its last run ended Error with exit code 1.*restarted 6 times: it is crash-looping/);
+  assert.match(crash.remedy, /--previous/);
+  const oom = only(findings, POD.mcp, 'OOMKilled');
+  assert.equal(oom.severity, 'critical');
+  assert.match(oom.evidence, /OOMKilled with exit code 137.*256Mi memory limit; restarted 3 times/);
+  const starting = only(findings, POD.frontend, 'NotReady');
+  assert.equal(starting.severity, 'warning');
 });
 
 test('CreateContainerConfigError: names the missing Secret key, and the missing Secret', async () => {
@@ -198,7 +211,7 @@ test('a restart that recovered is info; liveness-probe restarts are a warning', 
   const liveness = only(findings, POD.mcp, 'LivenessProbeFailed');
   assert.equal(liveness.severity, 'warning');
   assert.match(liveness.evidence, /context deadline exceeded/);
-  assert.match(liveness.evidence, /2 restart\(s\)/);
+  assert.match(liveness.evidence, /restarted 2 times/);
 });
 
 // ---------------------------------------------------------------- workloads, services, storage, nodes
@@ -214,6 +227,8 @@ test('deployments: ready < desired, and Progressing False (ProgressDeadlineExcee
   const crash = only(await findingsOf('crashloop'), 'deployment/todo-chatbot-backend', 'ReplicasNotReady');
   assert.equal(crash.severity, 'critical');
   assert.equal(crash.evidence.startsWith('0/1 replicas ready'), true);
+  // Its remedy points at the pod finding that explains it.
+  assert.match(crash.remedy, /^caused by pod\/todo-chatbot-backend-5d8c7b9f6d-abcde: CrashLoopBackOff — fix that first \(read why it exits/);
 });
 
 test('replicasets: FailedCreate with the quota message; old revisions at 0 replicas are left alone', async () => {
@@ -233,6 +248,7 @@ test('services: no endpoints for the selector, and only not-ready endpoints', as
   assert.match(none.remedy, /--show-labels/);
   const notReady = only(await findingsOf('crashloop'), 'service/todo-chatbot-backend', 'NotReadyEndpoints');
   assert.match(notReady.evidence, /1 not ready; selector .* matches 1 pod\(s\)/);
+  assert.match(notReady.remedy, /^caused by pod\/todo-chatbot-backend-5d8c7b9f6d-abcde: CrashLoopBackOff/);
 });
 
 test('services: without an Endpoints object the pods are counted instead', async () => {
@@ -303,6 +319,8 @@ test('warning events not covered by another finding are reported once per object
   // and the BackOff of a pod that no longer exists says nothing about the release now.
   assert.equal(findings.some((f) => f.object === POD.mcp && f.reason === 'Unhealthy'), false);
   assert.equal(findings.some((f) => f.object.includes('old01')), false);
+  // The backend is Ready: its start-up readiness failures are history, not a finding.
+  assert.equal(findings.some((f) => f.object === POD.backend && f.reason === 'Unhealthy'), false);
 });
 
 // ---------------------------------------------------------------- order, purity
@@ -330,7 +348,7 @@ test('findings are sorted by severity, causes (node, pod) before consequences (d
 });
 
 test('every finding has evidence and a remedy; the combined faulted scenarios name each cause', async () => {
-  const scenarios = ['image-never-pull', 'image-pull-backoff', 'crashloop', 'oom', 'config-error', 'unschedulable', 'probe-fail', 'failed-mount', 'failed-and-evicted', 'progress-deadline', 'failed-create', 'service-no-endpoints', 'pvc-pending', 'node-pressure', 'node-not-ready', 'high-usage', 'no-metrics', 'warning-events'];
+  const scenarios = ['image-never-pull', 'image-pull-backoff', 'crashloop', 'crashloop-between-restarts', 'oom', 'config-error', 'unschedulable', 'probe-fail', 'failed-mount', 'failed-and-evicted', 'progress-deadline', 'failed-create', 'service-no-endpoints', 'pvc-pending', 'node-pressure', 'node-not-ready', 'high-usage', 'no-metrics', 'warning-events'];
   for (const scenario of scenarios) {
     const findings = await findingsOf(scenario);
     assert.ok(findings.length > 0, `${scenario}: no finding`);
