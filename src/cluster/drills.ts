@@ -92,6 +92,22 @@ export function timing(startAt: number, end: Instant): Timing {
   return { startAt, endAt: end.at, ms: end.at - startAt, errorMs: (end.high - end.low) / 2 };
 }
 
+/**
+ * Where a drill's clock starts after a mutating command (kubectl delete, kubectl scale): the
+ * latest instant by which the API server provably had made the change. That is when the command
+ * returned, unless a pod the change created carries a creationTimestamp whose second ended
+ * earlier (a slow command exit): then the end of that second. The instant is exact in this
+ * runbook's clock, never after the change took effect, and at most 1 s after it.
+ */
+export function changeInstant(issuedAt: number, returnedAt: number, createdStamps: number[]): { at: number; basis: string } {
+  const stamps = createdStamps.filter((s) => Number.isFinite(s));
+  const earliest = stamps.length ? Math.min(...stamps) + SECOND : Infinity;
+  if (earliest < returnedAt && earliest > issuedAt) {
+    return { at: earliest, basis: `the end of the second the API stamped on the first new pod (${new Date(earliest - SECOND).toISOString()}); the command returned ${formatDuration(returnedAt - earliest)} later` };
+  }
+  return { at: returnedAt, basis: 'when the command returned (the API had accepted the change)' };
+}
+
 /** "7.3 s (± 0.2 s)" */
 export function formatTiming(t: Timing): string {
   return `${formatDuration(t.ms)} (± ${(t.errorMs / 1000).toFixed(1)} s)`;
@@ -581,7 +597,7 @@ export async function connect(ctx: RunbookContext, driver: string): Promise<Acce
 
 export interface ReportOptions {
   result: WatchResult;
-  /** The drill's start: the clock right before the mutating command was issued. */
+  /** The drill's start in this runbook's clock (a mutating command issued, or returned). */
   from: number;
   readyAfter?: number;
   targetMs: number;
@@ -626,8 +642,9 @@ export async function requireAllReady(ctx: RunbookContext, o: Omit<ReportOptions
 }
 
 /**
- * Deletes one pod (the first Ready one by name) or every pod of a selector and times the
- * replacements: the clock starts right before `kubectl delete` is issued; old pods never count.
+ * Deletes one pod (a Ready one, first by name) or every pod of a selector and times the
+ * replacements from the deletion (changeInstant: when kubectl delete returned, or earlier when the
+ * replacements' creationTimestamps prove it). Old pods never count.
  */
 export async function replacementDrill(ctx: RunbookContext, o: { selector: string; targetMs: number; idPrefix: string; section: string; one?: boolean }): Promise<Timing> {
   const { kubectl } = ctx.tools;
@@ -637,20 +654,22 @@ export async function replacementDrill(ctx: RunbookContext, o: { selector: strin
   const victims = o.one ? [[...before].sort((a, b) => Number(b.ready) - Number(a.ready) || a.name.localeCompare(b.name))[0]!] : before;
   const expected: Record<string, number> = {};
   for (const p of victims) expected[p.component] = (expected[p.component] ?? 0) + 1;
-  const startedAt = ctx.clock.now();
+  const issuedAt = ctx.clock.now();
   if (o.one) await kubectl.deletePod(victims[0]!.name, ns);
   else await kubectl.deletePods(o.selector, ns);
   const returnedAt = ctx.clock.now();
-  ctx.span(o.section, o.one ? 'kubectl delete pod' : `kubectl delete pods (${victims.length})`, startedAt, returnedAt);
-  ctx.note(`deleted ${victims.map((p) => p.name).join(', ')}; the drill clock started when the command was issued (it returned after ${formatDuration(returnedAt - startedAt)})`);
-  const result = await watch(ctx, { selector: o.selector, expected, exclude: new Set(before.map((p) => p.name)), readyAfter: startedAt, deadlineAt: startedAt + deadlineFor(o.targetMs), stopOnFatal: true });
-  // The API's own record of the start: each replacement's creationTimestamp (whole seconds) falls in the command's window.
+  ctx.span(o.section, o.one ? 'kubectl delete pod' : `kubectl delete pods (${victims.length})`, issuedAt, returnedAt);
+  // No replacement can have been Ready before the command was issued: that bounds the estimates.
+  const result = await watch(ctx, { selector: o.selector, expected, exclude: new Set(before.map((p) => p.name)), readyAfter: issuedAt, deadlineAt: returnedAt + deadlineFor(o.targetMs), stopOnFatal: true });
+  const start = changeInstant(issuedAt, returnedAt, result.pods.map((p) => p.state.createdAt));
+  const startedAt = start.at;
+  ctx.note(`deleted ${victims.map((p) => p.name).join(', ')} (kubectl delete took ${formatDuration(returnedAt - issuedAt)}); the drill clock starts at ${new Date(startedAt).toISOString()}: ${start.basis}`);
   for (const p of result.pods) {
-    if (p.state.createdAt < floorSecond(startedAt) || p.state.createdAt > returnedAt) ctx.note(`replacement ${p.state.name} was created at ${new Date(p.state.createdAt).toISOString()}, outside the delete command's window: the cluster's clock and this machine's differ`, 'warn');
+    if (p.state.createdAt + SECOND < issuedAt || p.state.createdAt > returnedAt + SECOND) ctx.note(`replacement ${p.state.name} was created at ${new Date(p.state.createdAt).toISOString()}, outside the delete command's window: the cluster's clock and this machine's differ`, 'warn');
   }
   const what = o.one ? `after kubectl delete pod ${victims[0]!.name}` : `after kubectl delete pods -l ${o.selector}`;
-  reportPods(ctx, { result, from: startedAt, readyAfter: startedAt, targetMs: o.targetMs, expected, idPrefix: o.idPrefix, section: o.section, what });
-  const t = await requireAllReady(ctx, { result, from: startedAt, readyAfter: startedAt, targetMs: o.targetMs, expected, id: o.idPrefix, title: o.one ? `replacement of ${victims[0]!.name}` : `replacement of all ${victims.length} pods` });
+  reportPods(ctx, { result, from: startedAt, readyAfter: issuedAt, targetMs: o.targetMs, expected, idPrefix: o.idPrefix, section: o.section, what });
+  const t = await requireAllReady(ctx, { result, from: startedAt, readyAfter: issuedAt, targetMs: o.targetMs, expected, id: o.idPrefix, title: o.one ? `replacement of ${victims[0]!.name}` : `replacement of all ${victims.length} pods` });
   // Self-healing and statelessness: new pods (new names), as many as before.
   const after = (await livePods(ctx, o.selector)).map(podState);
   const tally = (list: PodState[]) => Object.entries(countByComponent(list)).sort().map(([c, n]) => `${c} ${n}`).join(', ');

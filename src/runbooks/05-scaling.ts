@@ -18,6 +18,7 @@ import type { KubeObject } from '../tools/kubectl.ts';
 import {
   APP_COMPONENTS,
   appPodsSelector,
+  changeInstant,
   componentSelector,
   deadlineFor,
   describeCoverage,
@@ -137,20 +138,24 @@ async function scaleOut(ctx: RunbookContext, found: Found): Promise<void> {
   const before = new Set((await livePods(ctx, selector)).map((p) => p.metadata.name));
   // Scale out by at least one replica, also where someone already runs more than the drill's counts.
   const target = Object.fromEntries(APP_COMPONENTS.map((c) => [c, Math.max(SCALE_TO[c], found.replicas[c] + 1)])) as Record<AppComponent, number>;
-  const marks = {} as Record<AppComponent, number>;
+  // Each component's clock starts when the API had provably taken the new count (changeInstant).
+  const issued = {} as Record<AppComponent, number>;
+  const returned = {} as Record<AppComponent, number>;
   for (const c of APP_COMPONENTS) {
-    marks[c] = ctx.clock.now();
+    issued[c] = ctx.clock.now();
     await kubectl.scale(deploymentName(ctx, c), target[c], ns);
-    ctx.span('scale out', `kubectl scale ${c} → ${target[c]}`, marks[c], ctx.clock.now());
+    returned[c] = ctx.clock.now();
+    ctx.span('scale out', `kubectl scale ${c} → ${target[c]}`, issued[c], returned[c]);
   }
-  const first = Math.min(...Object.values(marks));
-  const result = await watch(ctx, { selector, expected: target, deadlineAt: first + deadlineFor(TARGETS.scaleMs), stopOnFatal: true });
+  const result = await watch(ctx, { selector, expected: target, deadlineAt: issued.frontend + deadlineFor(TARGETS.scaleMs), stopOnFatal: true });
   for (const c of APP_COMPONENTS) {
     const isNew = (p: { state: { name: string; component: string } }) => p.state.component === c && !before.has(p.state.name);
+    const start = changeInstant(issued[c], returned[c], result.pods.filter(isNew).map((p) => p.state.createdAt));
+    ctx.note(`${c}: the clock starts at ${new Date(start.at).toISOString()}: ${start.basis}`);
     const expected = { [c]: target[c] };
-    reportPods(ctx, { result, from: marks[c], targetMs: TARGETS.scaleMs, expected, idPrefix: 'SCALE-POD', section: 'scale out', what: `after kubectl scale ${c} --replicas=${target[c]}`, only: isNew });
+    reportPods(ctx, { result, from: start.at, targetMs: TARGETS.scaleMs, expected, idPrefix: 'SCALE-POD', section: 'scale out', what: `after kubectl scale ${c} --replicas=${target[c]}`, only: isNew });
     const done = result.pods.filter((p) => p.state.component === c && p.ready).length >= target[c];
-    await requireAllReady(ctx, { result: { ...result, done }, from: marks[c], targetMs: TARGETS.scaleMs, expected, id: `SCALE-${c.toUpperCase()}`, title: `${c} scaled ${found.replicas[c]} → ${target[c]}, all Ready`, only: isNew });
+    await requireAllReady(ctx, { result: { ...result, done }, from: start.at, targetMs: TARGETS.scaleMs, expected, id: `SCALE-${c.toUpperCase()}`, title: `${c} scaled ${found.replicas[c]} → ${target[c]}, all Ready`, only: isNew });
   }
   const fresh = newPods(before, result.pods.map((p) => p.state));
   ctx.note(`new replicas: ${fresh.map((p) => p.name).join(', ')}`);

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   appPodsSelector,
+  changeInstant,
   componentSelector,
   countByComponent,
   createTodo,
@@ -122,6 +123,29 @@ test('timing: exact start, estimated end, error = half the end window', () => {
   assert.equal(formatTiming(t), '7.3 s (± 0.2 s)');
   assert.equal(deadlineFor(10_000), 30_000);
   assert.equal(deadlineFor(120_000), 180_000);
+});
+
+test('changeInstant: the command\'s return, or the end of the second the API stamped on a new pod when that came first', () => {
+  // A fast command: it returned within the second the new pod was stamped with.
+  assert.equal(changeInstant(10_000, 10_300, [10_000]).at, 10_300);
+  assert.match(changeInstant(10_000, 10_300, [10_000]).basis, /command returned/);
+  // A slow exit: the new pod was stamped 20:39 (so created before 20:40), the command returned at 20:44.7.
+  const slow = changeInstant(30_800, 44_700, [41_000, 39_000]);
+  assert.equal(slow.at, 40_000);
+  assert.match(slow.basis, /first new pod .* returned 4\.7 s later/);
+  // No new pod seen, or a stamp before the command was issued (clock skew): the return.
+  assert.equal(changeInstant(10_000, 12_000, []).at, 12_000);
+  assert.equal(changeInstant(10_000, 12_000, [5_000]).at, 12_000);
+  // Never after the change, at most 1 s after it, over random cases.
+  const random = prng(7);
+  for (let i = 0; i < 500; i++) {
+    const issued = 1_000_000 + random() * 1000;
+    const change = issued + random() * 8000;
+    const created = change + random() * 200;
+    const returned = created + random() * 6000;
+    const at = changeInstant(issued, returned, [floorSecond(created)]).at;
+    assert.ok(at >= created - 1e-9 && at - change <= 1000 + 200 + 1e-9, `case ${i}: start ${at - change} ms after the change`);
+  }
 });
 
 test('parseTarget: durations with or without a unit; bad input is a usage error', () => {
