@@ -30,6 +30,7 @@ async function takeInventory(ctx: RunbookContext): Promise<Inventory> {
   }
   const what = !status.exists ? `no minikube profile "${ctx.settings.profile}"` : !status.running ? `cluster ${status.host.toLowerCase()}` : `release ${inventory.release ? 'installed' : 'absent'}, namespace ${inventory.namespace ? 'present' : 'absent'}, ${inventory.pvcs.length} volume claim(s)`;
   ctx.fact('before teardown', what);
+  ctx.note(`found: ${what}`);
   return inventory;
 }
 
