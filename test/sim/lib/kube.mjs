@@ -18,7 +18,7 @@ export function requestTimeoutText(v) {
 }
 
 /**
- * @typedef {{ kind: 'ok', state: any, cluster: any, context: string, namespace: string } |
+ * @typedef {{ kind: 'ok', state: any, cluster: any, context: string, namespace: string, now: number } |
  *   { kind: 'unreachable', server: string, how: 'refused'|'timeout'|'tls' } |
  *   { kind: 'no-context', name: string } | { kind: 'flaky', variant: number }} Conn
  */
@@ -43,8 +43,9 @@ export function connect(state, ctx, ctxFlag, o = {}) {
     if (state.seq.api % 3 === 0) return { kind: 'flaky', variant: Math.floor(state.seq.api / 3) % 2 };
   }
   state.lastFaults = ctx.faults.raw;
-  reconcile(state, cluster, ctx.clock.now(), ctx.faults);
-  return { kind: 'ok', state, cluster, context: name, namespace: kc.namespace ?? 'default' };
+  const now = ctx.clock.now();
+  reconcile(state, cluster, now, ctx.faults);
+  return { kind: 'ok', state, cluster, context: name, namespace: kc.namespace ?? 'default', now: cluster.lastReconcile };
 }
 
 /** kubectl's rendering of a failed connection; throws Exit(1). */

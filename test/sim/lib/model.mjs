@@ -243,8 +243,8 @@ export function putObject(state, cluster, obj, at) {
 export const getObject = (cluster, kind, ns, name) => cluster.objects[objKey(kind, CLUSTER_SCOPED.has(kind) ? '' : ns, name)] ?? null;
 export function listObjects(cluster, kind, ns) {
   const out = [];
-  for (const [k, o] of Object.entries(cluster.objects)) {
-    if (!k.startsWith(kind + '|')) continue;
+  for (const o of Object.values(cluster.objects)) {
+    if (o.kind !== kind) continue;
     if (ns && o.metadata.namespace !== ns) continue;
     out.push(o);
   }

@@ -124,7 +124,7 @@ function finalize(c, t) {
 function graceMs(pod) {
   const comp = pod._sim.component;
   const max = (pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
-  const want = comp === 'postgresql' ? spread(pod.metadata.name + ':term', 1500, 3500) : spread(pod.metadata.name + ':term', 600, 2000);
+  const want = comp === 'postgresql' ? spread(pod.metadata.name + ':term', 3000, 6000) : spread(pod.metadata.name + ':term', 2000, 4500);
   return Math.min(want, max);
 }
 

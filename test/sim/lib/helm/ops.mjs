@@ -46,7 +46,7 @@ async function onCluster(ctx, p, fn) {
     conn = connect(state, ctx, p.flags['kube-context']);
     if (conn.kind !== 'ok') return undefined;
     const ns = p.flags.namespace ?? conn.namespace;
-    return { v: fn(conn.cluster, state, ns, ctx.clock.now()) };
+    return { v: fn(conn.cluster, state, ns, conn.now) };
   });
   if (!r) helmConnFail(ctx, conn);
   return /** @type {any} */ (r).v;
@@ -129,7 +129,7 @@ async function onClusterNoFlaky(ctx, p, fn) {
   return withState(ctx.stateDir, (state) => {
     const conn = connect(state, ctx, p.flags['kube-context'], { countApi: false });
     if (conn.kind !== 'ok') return fn({ objects: {}, graveyard: [], node: {}, events: [] }, state, '', ctx.clock.now());
-    return fn(conn.cluster, state, p.flags.namespace ?? conn.namespace, ctx.clock.now());
+    return fn(conn.cluster, state, p.flags.namespace ?? conn.namespace, conn.now);
   });
 }
 

@@ -161,7 +161,7 @@ export async function withCluster(K, fn, o = {}) {
     conn = connect(state, ctx, p.flags.context);
     if (conn.kind !== 'ok') return undefined;
     const ns = p.flags.namespace ?? conn.namespace;
-    return { v: fn(conn.cluster, state, ns, ctx.clock.now()) };
+    return { v: fn(conn.cluster, state, ns, conn.now) };
   });
   if (!res) kubectlConnFail(ctx, conn, p.flags['request-timeout'], o);
   return /** @type {any} */ (res).v;
