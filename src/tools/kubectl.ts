@@ -152,7 +152,8 @@ export class Kubectl {
 
   /** The value of an environment variable as the running container sees it. */
   async printenv(pod: string, container: string, namespace: string, key: string): Promise<string | undefined> {
-    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(['exec', pod, '-c', container, '-n', namespace, '--', 'printenv', key]), timeoutMs: this.timeoutMs(), quiet: true });
+    // kubectl's own flags go before `--`: everything after it is the container's command line.
+    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: [...this.cluster(['exec', pod, '-c', container, '-n', namespace]), '--', 'printenv', key], timeoutMs: this.timeoutMs(), quiet: true });
     return r.exitCode === 0 ? r.stdout.trim() : undefined;
   }
 

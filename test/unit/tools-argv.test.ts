@@ -149,7 +149,7 @@ test('kubectl: argv of every operation carries --context and --request-timeout',
     ['kubectl', 'logs', 'p', '-c', 'backend', '-n', 'todo-app', '--tail=50', ...K],
     ['kubectl', 'logs', 'p', '-c', 'backend', '-n', 'todo-app', '--tail=50', '--previous', ...K],
     ['kubectl', 'describe', 'pod', 'p', '-n', 'todo-app', ...K],
-    ['kubectl', 'exec', 'p', '-c', 'backend', '-n', 'todo-app', '--', 'printenv', 'MAX_CONVERSATION_HISTORY', ...K],
+    ['kubectl', 'exec', 'p', '-c', 'backend', '-n', 'todo-app', ...K, '--', 'printenv', 'MAX_CONVERSATION_HISTORY'],
     ['kubectl', 'get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/todo-app/pods', ...K],
     ['kubectl', 'port-forward', 'svc/todo-chatbot-mcp', ':8001', '-n', 'todo-app', ...K],
   ]);
