@@ -108,7 +108,8 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
     await ctx.clock.sleep(2000);
     if (finished || findings) continue;
     const pods = (await kubectl.list('pods', namespace, `app.kubernetes.io/instance=${release}`)).map(podState).filter((p) => !p.deleting);
-    const stuck = pods.find(isFatal) ?? (ctx.clock.now() - installStart > TARGETS.podReadyMs ? pods.find((p) => !p.ready) : undefined);
+    const now = ctx.clock.now();
+    const stuck = pods.find(isFatal) ?? pods.find((p) => !p.ready && now - p.createdAt > TARGETS.podReadyMs);
     if (stuck) {
       ctx.note(`pod ${stuck.name} is ${stuck.reason ?? 'not Ready'}; collecting evidence before helm gives up`, 'warn');
       findings = await diagnose(ctx);
