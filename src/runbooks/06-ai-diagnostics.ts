@@ -275,6 +275,11 @@ async function askGordon(ctx: RunbookContext): Promise<void> {
   }
 }
 
+/** The provider keys went through the environment and every question through redact(): prove it. */
+function checkArgvHygiene(ctx: RunbookContext): void {
+  ctx.check({ id: 'DIAG-SECRETS-ARGV', title: 'no secret on any command line', expected: '0 commands', measured: `${ctx.exec.secretsInArgv} command(s) carried a secret`, pass: ctx.exec.secretsInArgv === 0, remedy: 'report this as a bug: keys go to the AI tools through their environment only' });
+}
+
 export const aiDiagnostics: RunbookDefinition = {
   id: '06-ai-diagnostics',
   title: '06 · AI diagnostics: built-in analyzers, kubectl-ai, kagent, Gordon',
@@ -286,13 +291,13 @@ export const aiDiagnostics: RunbookDefinition = {
     const { findings } = await ctx.step('Run the built-in analyzers', 'pods, workloads, services, volume claims, nodes, events and resource use, each finding with a remedy', () => runAnalyzers(ctx));
     if (ctx.flag('skip-ai') === true) {
       ctx.skip('Ask the AI tools', '--skip-ai: built-in analyzers only');
+      checkArgvHygiene(ctx);
       return;
     }
     // Advisory: an AI tool that fails is a warning with its reason, never the verdict.
     await ctx.step('Ask kubectl-ai (read-only)', 'a second opinion on the findings; --quiet without --skip-permissions refuses any change', () => askKubectlAi(ctx, findings));
     await ctx.step('Ask kagent', 'an in-cluster agent\'s view, when its controller is installed', () => askKagent(ctx, findings));
     await ctx.step('Ask Gordon about the Dockerfiles', 'Docker\'s assistant reviews the Dockerfiles of the images being deployed', () => askGordon(ctx));
-    // The provider keys went through the environment and every question through redact(): prove it.
-    ctx.check({ id: 'DIAG-SECRETS-ARGV', title: 'no secret on any command line', expected: '0 commands', measured: `${ctx.exec.secretsInArgv} command(s) carried a secret`, pass: ctx.exec.secretsInArgv === 0, remedy: 'report this as a bug: keys go to the AI tools through their environment only' });
+    checkArgvHygiene(ctx);
   },
 };
