@@ -2,11 +2,8 @@
 // drill clean (its times compared with the simulator's ground truth), and with each fault.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
-// @ts-expect-error the simulator is plain JavaScript
-import { readTruth } from '../sim/lib/setup.mjs';
-
-export const SECRETS = { POSTGRES_PASSWORD: 'e2e-postgres-password-1', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef', OPENAI_API_KEY: 'sk-e2e-not-a-real-key' };
+import { runRunbook, type RunOutcome } from './harness.ts';
+import { SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, spans, type Truth } from './04-05-drills.ts';
 
 /**
  * The chart's readiness probe runs every 5 s, so a replaced pod of the simulator is Ready 6–12 s
@@ -14,58 +11,6 @@ export const SECRETS = { POSTGRES_PASSWORD: 'e2e-postgres-password-1', BETTER_AU
  * in three. The clean runs below pass 15 s; the target itself is asserted from the report.
  */
 const CLEAN_ARGS = ['--yes', '--replacement-target', '15s'];
-
-/** Runs 00→03 on a fresh simulated machine and returns its state dir. */
-export async function preparedCluster(): Promise<string> {
-  const stateDir = newStateDir();
-  for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
-    const r = await runRunbook(id, id === '03-install' ? ['--yes', '--no-screenshot'] : ['--yes'], { stateDir, env: SECRETS, timeoutMs: 240_000 });
-    // 01-build may fail an image-size budget without stopping the chain; 03 must have installed the release.
-    if (id !== '01-build') assert.equal(r.exitCode, 0, `${id} failed:\n${r.stdout.slice(-3000)}`);
-  }
-  return stateDir;
-}
-
-interface Truth {
-  pods: Array<{ name: string; namespace: string; component: string; createdAt: number; readyAt: number | null; deletionRequestedAt: number | null }>;
-  minikube: Array<{ action: string; startedAt: number; completedAt: number; ok: boolean }>;
-}
-
-interface Span {
-  section: string;
-  label: string;
-  start: number;
-  end: number;
-}
-
-/** The report's timeline in absolute clock ms. */
-export function spans(r: RunOutcome): Span[] {
-  const t0 = Date.parse(r.json.startedAt);
-  return r.json.timeline.map((e: { section: string; label: string; startMs: number; endMs: number }) => ({ section: e.section, label: e.label, start: t0 + e.startMs, end: t0 + e.endMs }));
-}
-
-/** Pod bars are labelled "<component> <pod-name-suffix>". */
-export function podOf(truth: Truth, label: string) {
-  const [component, suffix] = label.split(' ');
-  const pod = truth.pods.find((p) => p.namespace === 'todo-app' && p.component === component && (p.name.endsWith(`-${suffix}`)));
-  assert.ok(pod, `no pod in the ground truth for the timeline bar "${label}"`);
-  return pod!;
-}
-
-/** |reported − true| for every pod bar of a section: the reported end is the Ready estimate. */
-export function compareWithTruth(truth: Truth, bars: Span[], t: { diagnostic(m: string): void }): number[] {
-  const errors: number[] = [];
-  for (const bar of bars) {
-    const pod = podOf(truth, bar.label);
-    assert.ok(pod.readyAt !== null, `${pod.name} never became Ready in the ground truth`);
-    const measured = bar.end - bar.start;
-    const real = pod.readyAt! - bar.start;
-    errors.push(measured - real);
-    t.diagnostic(`${bar.section} | ${pod.name}: measured ${(measured / 1000).toFixed(2)} s, true ${(real / 1000).toFixed(2)} s, off by ${((measured - real) / 1000).toFixed(3)} s`);
-    assert.ok(Math.abs(measured - real) <= 500, `${pod.name}: measured ${measured} ms, true ${real} ms`);
-  }
-  return errors;
-}
 
 const check = (r: RunOutcome, id: string) => r.json.checks.filter((c: { id: string }) => c.id === id);
 const lastLine = (r: RunOutcome) => r.stdout.split('\n').filter((l) => l.startsWith('✖ ')).pop() ?? '';
@@ -149,12 +94,6 @@ test('04 with api-flaky: transient API errors are retried and the drill complete
   const bars = spans(r).filter((b) => !/^(minikube|kubectl) /.test(b.label));
   compareWithTruth(truth, bars, t);
 });
-
-/** What a failed run printed: its one-line reason and remedy. */
-function showFailure(r: RunOutcome, t: { diagnostic(m: string): void }): void {
-  t.diagnostic(`exit ${r.exitCode}: ${r.json.reason}`);
-  t.diagnostic(`remedy: ${r.json.remedy}`);
-}
 
 test('04 with never-ready=backend: exit 1 naming the backend and why, with evidence, within a bounded time', async (t) => {
   const started = Date.now();

@@ -1,0 +1,77 @@
+// Shared by the e2e tests of runbooks 04 and 05: a cluster prepared with 00→03, the report's
+// timeline in absolute clock time, and the comparison of measured times with the simulator's truth.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
+// @ts-expect-error the simulator is plain JavaScript
+import { readTruth as simTruth } from '../sim/lib/setup.mjs';
+
+export interface Truth {
+  pods: Array<{ name: string; namespace: string; component: string; createdAt: number; readyAt: number | null; deletionRequestedAt: number | null }>;
+  minikube: Array<{ action: string; startedAt: number; completedAt: number; ok: boolean }>;
+}
+
+export const readTruth = (stateDir: string): Truth => simTruth(stateDir);
+
+export const SECRETS = { POSTGRES_PASSWORD: 'e2e-postgres-password-1', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef', OPENAI_API_KEY: 'sk-e2e-not-a-real-key' };
+
+/** Runs 00→03 on a fresh simulated machine and returns its state dir. */
+export async function preparedCluster(): Promise<string> {
+  const stateDir = newStateDir();
+  for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
+    const r = await runRunbook(id, id === '03-install' ? ['--yes', '--no-screenshot'] : ['--yes'], { stateDir, env: SECRETS, timeoutMs: 240_000 });
+    // 01-build may fail an image-size budget without stopping the chain; 03 must have installed the release.
+    if (id !== '01-build') assert.equal(r.exitCode, 0, `${id} failed:\n${r.stdout.slice(-3000)}`);
+  }
+  return stateDir;
+}
+
+export interface Span {
+  section: string;
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** The report's timeline in absolute clock ms. */
+export function spans(r: RunOutcome): Span[] {
+  const t0 = Date.parse(r.json.startedAt);
+  return r.json.timeline.map((e: { section: string; label: string; startMs: number; endMs: number }) => ({ section: e.section, label: e.label, start: t0 + e.startMs, end: t0 + e.endMs }));
+}
+
+/** Pod bars are labelled "<component> <pod-name-suffix>". */
+export function podOf(truth: Truth, label: string) {
+  const [component, suffix] = label.split(' ');
+  const pod = truth.pods.find((p) => p.namespace === 'todo-app' && p.component === component && (p.name.endsWith(`-${suffix}`)));
+  assert.ok(pod, `no pod in the ground truth for the timeline bar "${label}"`);
+  return pod!;
+}
+
+/** |reported − true| for every pod bar of a section: the reported end is the Ready estimate. */
+export function compareWithTruth(truth: Truth, bars: Span[], t: { diagnostic(m: string): void }): number[] {
+  const errors: number[] = [];
+  for (const bar of bars) {
+    const pod = podOf(truth, bar.label);
+    assert.ok(pod.readyAt !== null, `${pod.name} never became Ready in the ground truth`);
+    const measured = bar.end - bar.start;
+    const real = pod.readyAt! - bar.start;
+    errors.push(measured - real);
+    t.diagnostic(`${bar.section} | ${pod.name}: measured ${(measured / 1000).toFixed(2)} s, true ${(real / 1000).toFixed(2)} s, off by ${((measured - real) / 1000).toFixed(3)} s`);
+    assert.ok(Math.abs(measured - real) <= 500, `${pod.name}: measured ${measured} ms, true ${real} ms`);
+  }
+  return errors;
+}
+
+/** What a failed run printed: its one-line reason and remedy. */
+export function showFailure(r: RunOutcome, t: { diagnostic(m: string): void }): void {
+  t.diagnostic(`exit ${r.exitCode}: ${r.json.reason}`);
+  t.diagnostic(`remedy: ${r.json.remedy}`);
+}
+
+/** Runs one simulated tool against a state dir (for independent checks of what a runbook left behind). */
+export function simTool(stateDir: string, tool: 'helm' | 'kubectl', args: string[]): string {
+  const r = spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${tool} ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
