@@ -43,9 +43,9 @@ const dockerfiles: Record<string, { baseArg: string; minStages: number; context?
   'backend.Dockerfile': { baseArg: 'NODE_IMAGE', minStages: 2, context: 'backend' },
   'mcp.Dockerfile': { baseArg: 'NODE_IMAGE', minStages: 2, context: 'mcp' },
   'frontend.Dockerfile': { baseArg: 'NODE_IMAGE', minStages: 2, context: 'frontend' },
-  'templates/fastapi-backend.Dockerfile': { baseArg: 'PYTHON_IMAGE', minStages: 2 },
+  'templates/fastapi.Dockerfile': { baseArg: 'PYTHON_IMAGE', minStages: 2 },
   'templates/python-mcp.Dockerfile': { baseArg: 'PYTHON_IMAGE', minStages: 2 },
-  'templates/nextjs-frontend.Dockerfile': { baseArg: 'NODE_IMAGE', minStages: 3 },
+  'templates/nextjs.Dockerfile': { baseArg: 'NODE_IMAGE', minStages: 3 },
 };
 
 const PACKAGE_MANAGERS = /\b(npm|npx|yarn|pnpm|corepack|pip3?|uv|poetry|apt-get|apt|apk|dnf|yum)\b/;
@@ -129,7 +129,7 @@ for (const [file, rules] of Object.entries(dockerfiles)) {
 }
 
 test('the Next.js template takes only public NEXT_PUBLIC_* build args', () => {
-  const args = parse(readFileSync(new URL('templates/nextjs-frontend.Dockerfile', dockerDir), 'utf8'))
+  const args = parse(readFileSync(new URL('templates/nextjs.Dockerfile', dockerDir), 'utf8'))
     .filter((i) => i.op === 'ARG')
     .map((i) => i.args.split('=')[0]);
   assert.deepEqual(args.sort(), ['NEXT_PUBLIC_API_URL', 'NEXT_PUBLIC_APP_URL', 'NODE_IMAGE']);

@@ -22,6 +22,18 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 daemon_answers() { have docker && timeout 10 docker info >/dev/null 2>&1; }
 
+# pgrep is in procps, which minimal images lack; dockerd's pid file is the fallback.
+dockerd_running() {
+  if have pgrep; then pgrep -x dockerd >/dev/null 2>&1
+  else [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null
+  fi
+}
+
+show_log_tail() {
+  echo "setup-docker: last lines of $DOCKERD_LOG:" >&2
+  tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+}
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"
   elif have sudo; then sudo -n "$@" || die "needs root for: $* (sudo -n failed; run this script as root)"
@@ -49,7 +61,7 @@ if daemon_answers; then
   exit 0
 fi
 
-if pgrep -x dockerd >/dev/null 2>&1; then
+if dockerd_running; then
   say "dockerd is running but not answering yet; waiting"
 else
   # A stale pid file from a killed daemon makes dockerd refuse to start.
@@ -65,13 +77,12 @@ fi
 started=$(date +%s)
 until daemon_answers; do
   if [ $(( $(date +%s) - started )) -ge "$DEADLINE_S" ]; then
-    echo "setup-docker: last lines of $DOCKERD_LOG:" >&2
-    tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+    show_log_tail
     die "Docker daemon did not answer within ${DEADLINE_S}s (see $DOCKERD_LOG)"
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
-    echo "setup-docker: last lines of $DOCKERD_LOG:" >&2
-    tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
+  # Give a fresh dockerd a moment to write its pid file before concluding it died.
+  if [ $(( $(date +%s) - started )) -ge 3 ] && ! dockerd_running; then
+    show_log_tail
     die "dockerd exited during start-up (see $DOCKERD_LOG)"
   fi
   sleep 1

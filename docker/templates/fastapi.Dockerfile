@@ -3,9 +3,9 @@
 # Build context: your backend folder (APP_BACKEND_DIR), which holds requirements.txt and the
 # code. Point the runbooks at it in .env:
 #   APP_BACKEND_DIR=../todo-chatbot/backend
-#   BACKEND_DOCKERFILE=docker/templates/fastapi-backend.Dockerfile
+#   BACKEND_DOCKERFILE=docker/templates/fastapi.Dockerfile
 # or build by hand:
-#   docker build -f docker/templates/fastapi-backend.Dockerfile -t todo-backend:dev ../todo-chatbot/backend
+#   docker build -f docker/templates/fastapi.Dockerfile -t todo-backend:dev ../todo-chatbot/backend
 #
 # requirements.txt must list uvicorn (e.g. "uvicorn[standard]" or "fastapi[standard]"). With uv
 # or Poetry, export the locked set first:

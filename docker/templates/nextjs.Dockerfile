@@ -2,7 +2,7 @@
 #
 # Build context: your frontend folder (APP_FRONTEND_DIR). In .env:
 #   APP_FRONTEND_DIR=../todo-chatbot/frontend
-#   FRONTEND_DOCKERFILE=docker/templates/nextjs-frontend.Dockerfile
+#   FRONTEND_DOCKERFILE=docker/templates/nextjs.Dockerfile
 #
 # next.config.(js|mjs|ts) must set   output: 'standalone'   (the build stage checks for it):
 # Next.js then traces the files the server needs into .next/standalone, and the runtime stage
@@ -13,7 +13,7 @@
 # secrets (BETTER_AUTH_SECRET, DATABASE_URL, OPENAI_API_KEY) are runtime settings from the
 # chart's Secret: never pass one as --build-arg, and keep them out of .env* files in the
 # build context (the .dockerignore next to this template excludes those).
-#   docker build -f docker/templates/nextjs-frontend.Dockerfile -t todo-frontend:dev \
+#   docker build -f docker/templates/nextjs.Dockerfile -t todo-frontend:dev \
 #     --build-arg NEXT_PUBLIC_API_URL=http://localhost:30081 \
 #     --build-arg NEXT_PUBLIC_APP_URL=http://localhost:30080 ../todo-chatbot/frontend
 
