@@ -10,7 +10,8 @@ import { newStateDir, runRunbook, readCalls, mutatingCalls } from './harness.ts'
 const SECRETS = { POSTGRES_PASSWORD: 'pg-Pa55word-e2e-7781', BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl', OPENAI_API_KEY: 'sk-e2e-Tk9Xq2Lm5Vb8Nc1Zr4Wy7' };
 const env = { ...SECRETS };
 
-let prepared = ''; // a state with the cluster up and the images on the node (00 → 02)
+let prepared = ''; // a state with the cluster up and the images on the node (00 → 02); 03 then installs into it
+let preInstall = ''; // a copy of that state taken before 03, for the tests that need a cluster without a release
 let reportDir = '';
 
 function simKubectl(stateDir: string, args: string[]): string {
@@ -20,7 +21,7 @@ function simKubectl(stateDir: string, args: string[]): string {
 
 function copyState(): string {
   const dir = newStateDir();
-  cpSync(prepared, dir, { recursive: true });
+  cpSync(preInstall, dir, { recursive: true });
   return dir;
 }
 
@@ -31,6 +32,8 @@ before(async () => {
     reportDir = r.reportDir;
     assert.equal(r.exitCode === 0 || id === '01-build', true, `${id}: ${r.stdout}`);
   }
+  preInstall = newStateDir();
+  cpSync(prepared, preInstall, { recursive: true });
 });
 
 test('01-build: three images with content tags, sizes and a layer audit; a second run reuses them', async () => {
@@ -43,7 +46,7 @@ test('01-build: three images with content tags, sizes and a layer audit; a secon
     assert.equal(checks.find((x) => x.id === `SECRETS-LAYERS-${c}`)?.status, 'pass');
   }
   assert.match(r.markdown, /already built from these exact inputs/);
-  const builds = r.calls.slice(readCalls(prepared).length).filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'build');
+  const builds = r.calls.slice(readCalls(preInstall).length).filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'build');
   assert.equal(builds.length, 0, 'nothing rebuilt when the inputs did not change');
   assert.match(r.json.environment['build target'], /minikube's Docker/);
 });
