@@ -180,6 +180,7 @@ function deploymentStep(state, c, d, t, faults) {
         ownerReferences: [{ apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid }] },
       spec: { replicas: 0, selector: { matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } }, template: tmpl },
     }, t);
+    if (d._system) newRS._system = true;
     rss.push(newRS);
   } else {
     const rev = parseInt(newRS.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? '0', 10);

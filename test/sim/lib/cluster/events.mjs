@@ -86,7 +86,7 @@ export function podEvents(c, pod, t, faults) {
       if (!sim.system && (faults.forComponent('probe-fail', comp) || faults.forComponent('never-ready', comp))) {
         const n = Math.floor((runEnd - firstProbe) / per) + 1;
         if (n > 0) {
-          const msg = faults.forComponent('probe-fail', comp) ? 'Readiness probe failed: HTTP probe failed with statuscode: 503' : `Readiness probe failed: Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`;
+          const msg = faults.forComponent('probe-fail', comp) ? (rp.httpGet ? 'Readiness probe failed: HTTP probe failed with statuscode: 503' : 'Readiness probe failed: command terminated with non-zero exit code: error executing command in container: exit status 1') : rp.httpGet ? `Readiness probe failed: Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` : `Readiness probe errored: rpc error: code = DeadlineExceeded desc = context deadline exceeded`;
           ev('Unhealthy', msg, 'Warning', firstProbe, firstProbe + (n - 1) * per, n);
         }
       } else {
@@ -96,7 +96,7 @@ export function podEvents(c, pod, t, faults) {
         const failsUntil = Math.min(readyFrom, runEnd);
         const n = Math.floor((failsUntil - firstProbe) / per);
         if (n > 0 && failsUntil - tm.startedAt > tm.boot + 200) {
-          const msg = comp === 'backend' ? 'Readiness probe failed: HTTP probe failed with statuscode: 503' : `Readiness probe failed: Get "${url}": dial tcp ${run.ip}:${url.split(':')[2].split('/')[0]}: connect: connection refused`;
+          const msg = rp.exec ? `Readiness probe failed: /var/run/postgresql:5432 - no response` : rp.tcpSocket ? `Readiness probe failed: dial tcp ${run.ip}:${rp.tcpSocket.port}: connect: connection refused` : comp === 'backend' ? 'Readiness probe failed: HTTP probe failed with statuscode: 503' : `Readiness probe failed: Get "${url}": dial tcp ${run.ip}:${url.split(':')[2].split('/')[0]}: connect: connection refused`;
           ev('Unhealthy', msg, 'Warning', firstProbe + per, firstProbe + n * per, n);
         }
       }
