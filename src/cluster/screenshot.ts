@@ -3,13 +3,12 @@ import { existsSync } from 'node:fs';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'];
 
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findChromium(env: NodeJS.ProcessEnv = process.env, candidates = CANDIDATES): string | undefined {
   if (env.CHROME_PATH && existsSync(env.CHROME_PATH)) return env.CHROME_PATH;
-  return CANDIDATES.find((p) => existsSync(p));
+  return candidates.find((p) => existsSync(p));
 }
 
-export async function screenshot(url: string, file: string, timeoutMs: number): Promise<{ ok: boolean; error?: string }> {
-  const executablePath = findChromium();
+export async function screenshot(url: string, file: string, timeoutMs: number, executablePath: string | undefined): Promise<{ ok: boolean; error?: string }> {
   if (!executablePath) return { ok: false, error: 'no Chromium found (set CHROME_PATH to use one)' };
   let chromium: typeof import('playwright-core').chromium;
   try {

@@ -16,7 +16,7 @@ import { missingOnNode } from './02-load.ts';
 import { podState, watchPodsReady, isFatal, type PodState } from '../cluster/pods.ts';
 import { probeHttp, probeMcp } from '../cluster/smoke.ts';
 import { establishAccess, fullname, type Access } from '../cluster/access.ts';
-import { screenshot } from '../cluster/screenshot.ts';
+import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import { collectSnapshot } from '../cluster/snapshot.ts';
 import { analyze, podLogTails, type Finding } from '../cluster/analyzers.ts';
 import { formatDuration } from '../clock.ts';
@@ -218,7 +218,7 @@ export const install: RunbookDefinition = {
     if (ctx.flag('no-screenshot') !== true) {
       await ctx.step('Screenshot the frontend', 'a picture of the running page for the report', async () => {
         const file = join(resolve(ctx.settings.reportDir), `${reportStamp(new Date(ctx.startedAt))}-03-install-frontend.png`);
-        const shot = await screenshot(`${access.frontend}/`, file, 20_000);
+        const shot = await screenshot(`${access.frontend}/`, file, 20_000, findChromium());
         if (shot.ok) ctx.note(`frontend screenshot: ![frontend](${file.split('/').pop()})`);
         else ctx.note(`no screenshot: ${shot.error}`);
       });
