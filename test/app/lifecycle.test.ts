@@ -82,7 +82,7 @@ const badStarts: Record<string, BadStart> = {
   },
 };
 
-describe('a missing or malformed setting stops the service with one clear line', () => {
+describe('a missing or malformed setting stops the service with one clear line', { concurrency: 4 }, () => {
   for (const [name, bad] of Object.entries(badStarts)) {
     test(name, async () => {
       // PORT is given so no test depends on 8000/8001/3000 being free; the process must not get that far.
@@ -124,29 +124,46 @@ describe('SIGTERM', () => {
   });
 
   test('a request in flight when SIGTERM arrives still completes; new connections are refused', async () => {
-    let slow: Server | undefined;
+    // A backend that holds its answer until the test releases it, so the order of events is
+    // fixed: request in flight, SIGTERM, listener closed, answer, exit.
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((r) => (arrived = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
     const backendPort = await freePort();
-    slow = createServer((req, res) => {
-      setTimeout(() => {
+    const slow: Server = createServer((req, res) => {
+      arrived();
+      void released.then(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify([{ id: 1, title: 'slow answer', completed: false }]));
-      }, 1_000);
+      });
     });
-    await new Promise<void>((r) => slow!.listen(backendPort, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => slow.listen(backendPort, '127.0.0.1', () => r()));
     try {
       const frontend = await startService('frontend', { BACKEND_URL: `http://127.0.0.1:${backendPort}` });
       const inFlight = fetch(`${frontend.url}/api/todos`);
-      await new Promise((r) => setTimeout(r, 300));
+      await requestArrived;
       frontend.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
-      await assert.rejects(fetch(`${frontend.url}/healthz`), 'listener closed after SIGTERM');
+      const deadline = Date.now() + 5_000;
+      let refused = false;
+      while (!refused && Date.now() < deadline) {
+        refused = await fetch(`${frontend.url}/healthz`).then(
+          async (res) => (await res.body?.cancel(), false),
+          () => true,
+        );
+        if (!refused) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(refused, 'the listener closed after SIGTERM');
+      assert.equal(frontend.child.exitCode, null, 'still running while a request is in flight');
+      release();
       const res = await inFlight;
       assert.equal(res.status, 200);
       assert.equal((await res.json())[0].title, 'slow answer');
       const { code } = await frontend.exited;
       assert.equal(code, 0);
     } finally {
-      await new Promise((r) => slow!.close(r));
+      release();
+      await new Promise((r) => slow.close(r));
     }
   });
 });

@@ -10,7 +10,8 @@
 // Base image: no registry is reachable here, so by default the lane makes one from the host's
 // node, npm, busybox and CA bundle (lib.ts, ensureLocalBase) and passes it as
 // --build-arg NODE_IMAGE. On a machine that can pull, DOCKER_TEST_BASE_IMAGE=node:20-alpine
-// builds on the real default instead.
+// builds on the real default instead (the default off Linux, where the host's node binary would
+// not run in a container; the lane's --network host also assumes a Linux engine).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -67,6 +68,10 @@ if (!status.ok) {
       work = mkdtempSync(join(tmpdir(), 'todo-docker-lane-'));
       if (process.env.DOCKER_TEST_BASE_IMAGE) {
         base = process.env.DOCKER_TEST_BASE_IMAGE;
+      } else if (process.platform !== 'linux') {
+        // The host's node binary would not run in a Linux container; pull the real default.
+        base = 'node:20-alpine';
+        await dockerOk(['pull', base], { timeoutMs: 300_000 });
       } else {
         const local = await ensureLocalBase();
         base = local.ref;

@@ -27,7 +27,7 @@ if (!wanted || !status?.ok) {
     let container = '';
     let base = '';
     before(async () => {
-      base = process.env.DOCKER_TEST_BASE_IMAGE ?? (await ensureLocalBase()).ref;
+      base = process.env.DOCKER_TEST_BASE_IMAGE ?? (process.platform === 'linux' ? (await ensureLocalBase()).ref : 'node:20-alpine');
       work = mkdtempSync(join(tmpdir(), 'todo-next-template-'));
       const context = join(work, 'app');
       cpSync(join(repoRoot, 'test/docker/fixtures/nextjs-app'), context, { recursive: true });
