@@ -21,9 +21,16 @@ export async function preparedCluster(): Promise<string> {
   const stateDir = newStateDir();
   for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
     const r = await runRunbook(id, id === '03-install' ? ['--yes', '--no-screenshot'] : ['--yes'], { stateDir, env: SECRETS, timeoutMs: 240_000 });
-    // 01-build may fail an image-size budget without stopping the chain; 03 must have installed the release.
-    if (id !== '01-build') assert.equal(r.exitCode, 0, `${id} failed:\n${r.stdout.slice(-3000)}`);
+    if (id === '00-setup' || id === '02-load') assert.equal(r.exitCode, 0, `${id} failed:\n${r.stdout.slice(-3000)}`);
+    // 01 may miss an image-size budget and 03 a response-time target on a busy machine (real HTTP
+    // latency): neither stops the drills, which need only the images on the node and the release deployed.
+    if (id === '03-install' && r.exitCode !== 0) {
+      const failed = r.json.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id);
+      assert.ok(failed.every((c: string) => c.startsWith('SMOKE-')), `03-install failed:\n${r.stdout.slice(-3000)}`);
+    }
   }
+  const status = JSON.parse(simTool(stateDir, 'helm', ['status', 'todo-chatbot', '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube']));
+  assert.equal(status.info.status, 'deployed');
   return stateDir;
 }
 
