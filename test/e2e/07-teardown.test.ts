@@ -3,8 +3,11 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { PtySession, plain } from './pty.ts';
 
 const SECRETS = { POSTGRES_PASSWORD: 'e2e-pg-password-1618', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-fedcba9876543210', OPENAI_API_KEY: 'sk-e2e-openai-key-1414' };
 const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
@@ -39,6 +42,25 @@ test('--keep-data: the release goes, the namespace and the database claims stay'
   assert.equal(status(r, 'TEARDOWN-RELEASE'), 'pass');
   assert.equal(status(r, 'TEARDOWN-NAMESPACE'), 'skip');
   assert.equal(status(r, 'TEARDOWN-PVC'), 'skip');
+  assert.equal(sim(stateDir, 'kubectl', ['get', 'namespace', 'todo-app', '-o', 'json', '--context', 'minikube']).code, 0);
+});
+
+test('interactively: it says the database goes with the claims and asks; Enter keeps them, and keeps the cluster', async () => {
+  const start = readCalls(stateDir).length;
+  const s = new PtySession('07-teardown', ['--simulate', '--report-dir', mkdtempSync(join(tmpdir(), 'pty-reports-'))], { SIM_STATE_DIR: stateDir, ENV_FILE: '' });
+  try {
+    // The question may wrap and carries colour codes: match its parts in order.
+    let at = await s.waitFor(/Delete namespace todo-app and its 1 volume claim\(s\) \(data-todo-chatbot-postgresql-0\)\? The PostgreSQL data[\s\S]*?cannot be recovered\.[\s\S]*?\(y\/N\)/, 60_000);
+    s.type('\r');
+    at = await s.waitFor(/Also delete the whole minikube cluster "minikube"[\s\S]*?\(y\/N\)/, 60_000, at);
+    s.type('\r');
+    assert.equal(await s.exited, 0, plain(s.output));
+    assert.match(plain(s.output), /kept namespace todo-app and its 1 volume claim/);
+  } finally {
+    s.kill();
+  }
+  const calls = argvs(readCalls(stateDir).slice(start));
+  assert.deepEqual(mutatingCalls(readCalls(stateDir).slice(start)), [], calls.join('\n'));
   assert.equal(sim(stateDir, 'kubectl', ['get', 'namespace', 'todo-app', '-o', 'json', '--context', 'minikube']).code, 0);
 });
 
