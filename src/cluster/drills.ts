@@ -138,6 +138,8 @@ export interface PollWindow {
 
 export interface WatchedPod {
   state: PodState;
+  /** Every container is running (a not-Ready pod is then waiting for its readiness probe). */
+  running: boolean;
   ip?: string;
   /** pod-template-hash: which ReplicaSet (and so which pod template) the pod belongs to. */
   templateHash?: string;
@@ -229,7 +231,8 @@ export async function watchReady(deps: WatchDeps, options: WatchOptions): Promis
         const templateHash = raw.metadata.labels?.['pod-template-hash'];
         if (options.templateHash?.[state.component] && templateHash !== options.templateHash[state.component]) continue;
         const window = windows.get(state.name) ?? {};
-        const pod: WatchedPod = { state, ip: podIp(raw), templateHash, window };
+        const running = (raw.status?.containerStatuses ?? []).length > 0 && (raw.status?.containerStatuses ?? []).every((c: any) => c.state?.running);
+        const pod: WatchedPod = { state, running, ip: podIp(raw), templateHash, window };
         if (counts(pod, options)) window.firstReady ??= answeredAt;
         else {
           // Seen not Ready (again): any earlier Ready observation belongs to an older transition.
@@ -261,10 +264,13 @@ export function readyPods(result: WatchResult, component: string, readyAfter?: n
     .sort((a, b) => a.ready!.at - b.ready!.at);
 }
 
-/** Why a pod is not Ready, in one line. */
-export function notReadyReason(state: PodState): string {
+/**
+ * Why a pod is not Ready, in one line. A running container's reason is its last termination
+ * (e.g. "Unknown, exit code 255" after a node restart): history, not why it is not Ready now.
+ */
+export function notReadyReason(state: PodState, running = false): string {
+  if (running || (!state.reason && state.phase === 'Running')) return `running, readiness probe not passing yet${state.reason && running ? ` (last exit: ${state.reason}, ${state.message ?? ''})` : ''}`;
   if (state.reason) return `${state.reason}${state.message ? `: ${state.message}` : ''}`;
-  if (state.phase === 'Running') return 'Running, readiness probe not passing yet';
   return state.phase;
 }
 
@@ -275,7 +281,7 @@ export function shortfall(result: WatchResult, expected: Record<string, number>,
     const mine = result.pods.filter((p) => p.state.component === component);
     const ready = mine.filter((p) => counts(p, { readyAfter })).length;
     if (ready >= n) continue;
-    const waiting = mine.filter((p) => !counts(p, { readyAfter })).map((p) => `${p.state.name} ${notReadyReason(p.state)}`);
+    const waiting = mine.filter((p) => !counts(p, { readyAfter })).map((p) => `${p.state.name} ${notReadyReason(p.state, p.running)}`);
     parts.push(`${component} ${ready}/${n} Ready${waiting.length ? ` (${waiting.join('; ')})` : ''}`);
   }
   if (result.lastError && result.failedPolls) parts.push(`${result.failedPolls} of ${result.polls} polls failed, last: ${result.lastError}`);
@@ -622,7 +628,13 @@ export function reportPods(ctx: RunbookContext, o: ReportOptions): void {
     ctx.span(o.section, shortName(p.state), o.from, p.ready!.at);
   }
   const waiting = o.result.pods.filter((p) => !ready.includes(p) && only(p) && !(p.ready && counts(p, o)));
-  for (const p of waiting) ctx.check({ id: `${o.idPrefix}-${p.state.component.toUpperCase()}`, title: `pod ${p.state.name} Ready ${o.what}`, expected: `≤ ${formatDuration(o.targetMs)}`, measured: `not Ready after ${formatDuration(o.result.finishedAt - o.from)}: ${notReadyReason(p.state)}`, pass: false, remedy: 'see the diagnosis in the evidence' });
+  for (const p of waiting) ctx.check({ id: `${o.idPrefix}-${p.state.component.toUpperCase()}`, title: `pod ${p.state.name} Ready ${o.what}`, expected: `≤ ${formatDuration(o.targetMs)}`, measured: `not Ready after ${formatDuration(o.result.finishedAt - o.from)}: ${notReadyReason(p.state, p.running)}`, pass: false, remedy: stuckRemedy(ctx, p.state.name) });
+}
+
+/** What to do about a pod that is not Ready in time and that no analyzer explains. */
+function stuckRemedy(ctx: RunbookContext, pod: string): string {
+  const ns = ctx.settings.namespace;
+  return `it may only be slow to start: kubectl get pod ${pod} -n ${ns} -w; kubectl describe pod ${pod} -n ${ns} shows its probes and events (the report has the evidence)`;
 }
 
 /** The drill's verdict: the slowest pod against the target, or (not all Ready) a diagnosis and a stop. */
@@ -636,8 +648,9 @@ export async function requireAllReady(ctx: RunbookContext, o: Omit<ReportOptions
     return t;
   }
   const { cause, remedy } = await diagnose(ctx, Object.keys(o.expected));
+  const stuck = o.result.fatal ?? o.result.pods.find((p) => !counts(p, o) && only(p))?.state;
   const why = o.result.fatal ? `${o.result.fatal.name}: ${notReadyReason(o.result.fatal)}` : `not all Ready within ${formatDuration(o.result.finishedAt - o.from)}: ${shortfall(o.result, o.expected, o.readyAfter)}`;
-  ctx.require({ id: o.id, title: o.title, expected: `all Ready ≤ ${formatDuration(o.targetMs)}`, measured: `${why}${cause ? ` — cause: ${cause}` : ''}`, pass: false, remedy: remedy ?? 'see the diagnosis in the evidence' });
+  ctx.require({ id: o.id, title: o.title, expected: `all Ready ≤ ${formatDuration(o.targetMs)}`, measured: `${why}${cause ? ` — cause: ${cause}` : ''}`, pass: false, remedy: remedy ?? (stuck ? stuckRemedy(ctx, stuck.name) : 'see the diagnosis in the evidence') });
   throw new Error('unreachable');
 }
 

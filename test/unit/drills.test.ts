@@ -19,6 +19,7 @@ import {
   floorSecond,
   formatTiming,
   newPods,
+  notReadyReason,
   parseTarget,
   proveEnv,
   proveMemoryLimit,
@@ -257,6 +258,14 @@ test('watchReady: counts per component, and a template hash keeps old ReplicaSet
   assert.equal(result.done, true);
   assert.ok(clock.t >= 9_000, 'waited for both pods of the new template');
   assert.deepEqual(readyPods(result, 'frontend').map((p) => p.state.name), ['frontend-b', 'frontend-c']);
+});
+
+test('notReadyReason: a running container\'s last exit is history, a waiting one\'s reason is the cause', () => {
+  const base = { name: 'p', component: 'mcp', phase: 'Running', ready: false, createdAt: 0, restarts: 1, deleting: false } as const;
+  assert.equal(notReadyReason({ ...base, reason: 'Unknown', message: 'exit code 255' }, true), 'running, readiness probe not passing yet (last exit: Unknown, exit code 255)');
+  assert.equal(notReadyReason({ ...base, reason: 'CrashLoopBackOff', message: 'back-off 10s' }, false), 'CrashLoopBackOff: back-off 10s');
+  assert.equal(notReadyReason({ ...base }, false), 'running, readiness probe not passing yet');
+  assert.equal(notReadyReason({ ...base, phase: 'Pending' }, false), 'Pending');
 });
 
 test('newPods and countByComponent', () => {
