@@ -222,7 +222,7 @@ test('watchReady: bounded by its deadline; stops on a fatal reason; survives fai
   const timedOut = await watchReady({ kubectl: fake.kubectl, clock }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 30_000 });
   assert.equal(timedOut.timedOut, true);
   assert.ok(clock.t >= 30_000 && clock.t < 31_000, `stopped at the deadline (${clock.t})`);
-  assert.match(shortfall(timedOut, { backend: 1 }), /backend 0\/1 Ready \(backend-x Running, readiness probe not passing yet\)/);
+  assert.match(shortfall(timedOut, { backend: 1 }), /backend 0\/1 Ready \(backend-x running, readiness probe not passing yet\)/);
 
   const clock2 = new FakeClock(0);
   const crashing: FakePod = { name: 'mcp-x', component: 'mcp', createdAt: 0, readyAt: Infinity, reason: 'CrashLoopBackOff' };
