@@ -70,8 +70,10 @@ interface Found {
 const deploymentName = (ctx: RunbookContext, component: string) => `${fullname(ctx.settings.release)}-${component}`;
 const configMapName = (ctx: RunbookContext) => `${fullname(ctx.settings.release)}-config`;
 
-async function specReplicas(ctx: RunbookContext, component: string): Promise<number | undefined> {
-  return (await ctx.tools.kubectl.get('deployment', deploymentName(ctx, component), ctx.settings.namespace))?.spec?.replicas;
+/** spec.replicas of the three Deployments, read with one call. */
+async function specReplicas(ctx: RunbookContext): Promise<Record<string, number | undefined>> {
+  const deployments = await ctx.tools.kubectl.list('deployments', ctx.settings.namespace, `app.kubernetes.io/instance=${ctx.settings.release}`);
+  return Object.fromEntries(APP_COMPONENTS.map((c) => [c, deployments.find((d) => d.metadata.name === deploymentName(ctx, c))?.spec?.replicas]));
 }
 
 /** The value the backend containers see: printenv in each Ready pod, and the ConfigMap entry they read it from. */
@@ -89,7 +91,8 @@ async function recordStart(ctx: RunbookContext): Promise<Found> {
   const { release, namespace } = ctx.settings;
   await requireHealthy(ctx, TARGETS.healthyBeforeMs);
   const replicas = {} as Record<AppComponent, number>;
-  for (const c of APP_COMPONENTS) replicas[c] = (await specReplicas(ctx, c)) ?? 1;
+  const spec = await specReplicas(ctx);
+  for (const c of APP_COMPONENTS) replicas[c] = spec[c] ?? 1;
   const status = (await helm.status(release, namespace))!;
   const history = await helm.history(release, namespace);
   const values = await helm.values(release, namespace);
@@ -200,10 +203,12 @@ async function observeRelease(ctx: RunbookContext): Promise<{ rolledOut: Record<
     rolledOut[c] = r.exitCode === 0;
     if (!rolledOut[c]) ctx.evidence(`kubectl rollout status ${deploymentName(ctx, c)}`, `${r.stdout}\n${r.stderr}`);
   }
-  const frontendPods = (await livePods(ctx, componentSelector(ctx.settings.release, 'frontend'))).map(podState);
-  const backendPods = await livePods(ctx, componentSelector(ctx.settings.release, 'backend'));
+  const pods = await livePods(ctx, appPodsSelector(ctx.settings.release));
+  const of = (c: string) => pods.filter((p) => p.metadata.labels?.['app.kubernetes.io/component'] === c);
+  const frontendPods = of('frontend').map(podState);
+  const backendPods = of('backend');
   const env = await observeEnv(ctx, backendPods.filter((p) => podState(p).ready));
-  return { rolledOut, frontend: { specReplicas: await specReplicas(ctx, 'frontend'), readyPods: frontendPods.filter((p) => p.ready).length, livePods: frontendPods.length }, backendPods, env };
+  return { rolledOut, frontend: { specReplicas: (await specReplicas(ctx)).frontend, readyPods: frontendPods.filter((p) => p.ready).length, livePods: frontendPods.length }, backendPods, env };
 }
 
 /** One check per proof: <prefix>-REPLICAS, <prefix>-LIMITS, <prefix>-ENV. */
@@ -264,8 +269,9 @@ async function checkAsFound(ctx: RunbookContext, found: Found): Promise<void> {
   const { helm } = ctx.tools;
   const { release, namespace } = ctx.settings;
   // A Deployment someone had scaled by hand is put back to that count (the rollback restored the chart's).
+  const now = await specReplicas(ctx);
   for (const c of APP_COMPONENTS) {
-    if ((await specReplicas(ctx, c)) !== found.replicas[c]) {
+    if (now[c] !== found.replicas[c]) {
       ctx.note(`${c} had ${found.replicas[c]} replica(s) when found (not the chart's value); scaling it back`);
       await ctx.tools.kubectl.scale(deploymentName(ctx, c), found.replicas[c], namespace);
     }
@@ -274,8 +280,7 @@ async function checkAsFound(ctx: RunbookContext, found: Found): Promise<void> {
   const status = await helm.status(release, namespace);
   const history = await helm.history(release, namespace);
   const diff = valuesDiff(found.values, values);
-  const replicas = {} as Record<string, number | undefined>;
-  for (const c of APP_COMPONENTS) replicas[c] = await specReplicas(ctx, c);
+  const replicas = APP_COMPONENTS.some((c) => now[c] !== found.replicas[c]) ? await specReplicas(ctx) : now;
   const sameReplicas = APP_COMPONENTS.every((c) => replicas[c] === found.replicas[c]);
   const grew = history.length === found.historyLength + 2 || (history.length >= found.historyLength && status?.version === found.revision + 2);
   ctx.check({
