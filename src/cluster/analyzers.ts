@@ -42,6 +42,8 @@ const kindRank = (object: string) => {
   return rank < 0 ? KIND_ORDER.length : rank;
 };
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
+/** Components whose images the runbooks build (01) and load (02); PostgreSQL comes from Docker Hub. */
+const APP_COMPONENTS = new Set(['frontend', 'backend', 'mcp']);
 
 /** Reasons for which a container never ran, so it has no logs worth fetching. */
 const NEVER_RAN = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'Unschedulable', 'FailedMount', 'FailedCreatePodSandBox', 'Evicted']);
@@ -190,7 +192,8 @@ function analyzeContainer(s: Scope, pod: KubeObject, cs: any, spec: any, isInit:
         return;
       case 'ImagePullBackOff':
       case 'ErrImagePull': {
-        const local = !/^[^/]+[.:][^/]*\//.test(image); // no registry host: a locally built image
+        // The app's own images are built locally and exist in no registry; the rest come from one.
+        const local = APP_COMPONENTS.has(component ?? '') && !/^[^/]+[.:][^/]*\//.test(image);
         s.out.push({
           ...base,
           severity: 'critical',

@@ -117,6 +117,15 @@ test('ImagePullBackOff: a local image is told to use pullPolicy Never and 02-loa
   assert.match(f.evidence, /pull policy IfNotPresent/);
   assert.match(f.remedy, /backend\.image\.pullPolicy=Never/);
   assert.match(f.remedy, /02-load\.mjs/);
+  // A registry image (PostgreSQL from Docker Hub) is sent to its repository, tag and the network instead.
+  const snapshot = structuredClone(await snapshotOf('image-pull-backoff'));
+  const pod = snapshot.pods.find((p) => `pod/${p.metadata.name}` === POD.backend)!;
+  pod.metadata.labels!['app.kubernetes.io/component'] = 'postgresql';
+  pod.spec.containers[0].image = 'postgres:16.99-alpine';
+  const registry = only(analyze(snapshot), POD.backend, 'ImagePullBackOff');
+  assert.match(registry.remedy, /check postgresql\.image\.repository and postgresql\.image\.tag/);
+  assert.match(registry.remedy, /docker pull postgres:16\.99-alpine/);
+  assert.doesNotMatch(registry.remedy, /pullPolicy=Never/);
 });
 
 test('CrashLoopBackOff: last termination reason and exit code, logs --previous as the remedy', async () => {
