@@ -154,5 +154,6 @@ export function normaliseImageRef(ref: string): string {
 export function minikubeReason(result: ExecResult): string {
   const text = `${result.stderr}\n${result.stdout}`;
   const exiting = text.split('\n').find((l) => /Exiting due to/.test(l));
-  return (exiting ?? lastLine(text)).replace(/^[^A-Za-z]*/, '').trim();
+  // Without a colour terminal minikube prefixes errors with "X " instead of ❌ (cli-contracts §1).
+  return (exiting ?? lastLine(text)).replace(/^[^A-Za-z]*/, '').replace(/^X\s+(?=Exiting due to)/, '').trim();
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordingExec, instantClock } from './helpers/fake-exec.ts';
 import { Docker } from '../../src/tools/docker.ts';
-import { Minikube } from '../../src/tools/minikube.ts';
+import { Minikube, minikubeReason } from '../../src/tools/minikube.ts';
 import { Kubectl } from '../../src/tools/kubectl.ts';
 import { Helm } from '../../src/tools/helm.ts';
 import { KubectlAi } from '../../src/tools/kubectl-ai.ts';
@@ -182,6 +182,13 @@ test('kubectl: scale and delete are retried after a transient error that refused
   const missing = new RecordingExec().on(['kubectl', 'scale'], { exitCode: 1, stderr: 'Error from server (NotFound): deployments.apps "nope" not found' });
   await assert.rejects(kubectl(missing).scale('nope', 2, 'todo-app'), /NotFound/);
   assert.equal(missing.calls.length, 1);
+});
+
+test('minikubeReason: the "Exiting due to" line without its ❌ or low-fi "X " marker', () => {
+  const result = (stderr: string, stdout = '') => ({ argv: ['minikube', 'start'], exitCode: 80, stdout, stderr, durationMs: 1, timedOut: false });
+  assert.equal(minikubeReason(result('\nX Exiting due to GUEST_PROVISION: error provisioning guest\n\n')), 'Exiting due to GUEST_PROVISION: error provisioning guest');
+  assert.equal(minikubeReason(result('\n❌  Exiting due to RSRC_INSUFFICIENT_CORES: Requested cpu count 1\n')), 'Exiting due to RSRC_INSUFFICIENT_CORES: Requested cpu count 1');
+  assert.equal(minikubeReason(result('', '* Done\nfalse exit code 83\n')), 'false exit code 83');
 });
 
 test('helm: argv of every operation; secrets only ever through -f files', async () => {
