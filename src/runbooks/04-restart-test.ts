@@ -7,6 +7,7 @@ import { requireCluster } from '../cluster/prereq-checks.ts';
 import type { Access } from '../cluster/access.ts';
 import { minikubeReason, type ProfileConfig } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
+import { Interrupted } from '../errors.ts';
 import {
   appPodsSelector,
   componentSelector,
@@ -111,6 +112,8 @@ export const restartTest: RunbookDefinition = {
       ctx.fact('release', `${status.name} revision ${status.version} (${status.status}) in ${status.namespace}`);
     });
     const base = await ctx.step('Check the release is healthy', 'a drill on pods that are not Ready would time the wrong thing', () => baseline(ctx));
+    const go = await ctx.confirm(`The drill stops and starts the minikube cluster "${ctx.settings.profile}" and deletes the app pods (the data stays). Go on?`, { default: true, whenNonInteractive: true });
+    if (!go) throw new Interrupted('you chose not to run the drill; nothing was changed');
     let access = await ctx.step('Establish access', 'the todo goes in and comes back out through the backend API', () => connect(ctx, base.driver));
     const todo = await ctx.step('Write a todo', 'data written before the drills must survive them', () => writeTodo(ctx, access));
     ctx.onCleanup('delete the drill todo', async () => {

@@ -11,7 +11,7 @@ import { requireCluster } from '../cluster/prereq-checks.ts';
 import { fullname } from '../cluster/access.ts';
 import { podState } from '../cluster/pods.ts';
 import { formatDuration } from '../clock.ts';
-import { lastLine } from '../errors.ts';
+import { Interrupted, lastLine } from '../errors.ts';
 import { isTransient } from '../tools/common.ts';
 import type { ExecResult } from '../exec.ts';
 import type { KubeObject } from '../tools/kubectl.ts';
@@ -307,6 +307,8 @@ export const scaling: RunbookDefinition = {
       await requireRelease(ctx);
     });
     const found = await ctx.step('Record the starting point', 'replica counts, revision, values and the pods\' settings: everything is put back to this', () => recordStart(ctx));
+    const go = await ctx.confirm(`The drill scales the Deployments, deletes a pod, upgrades release "${ctx.settings.release}" and rolls it back to revision ${found.revision}; everything is put back as found. Go on?`, { default: true, whenNonInteractive: true });
+    if (!go) throw new Interrupted('you chose not to run the drill; nothing was changed');
 
     let scaledBack = false;
     ctx.onCleanup('scale back to the replica counts found', async () => {
