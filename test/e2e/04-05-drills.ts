@@ -14,6 +14,9 @@ export interface Truth {
 
 export const readTruth = (stateDir: string): Truth => simTruth(stateDir);
 
+/** A drill takes 15–40 s of real time on a busy two-CPU machine; the harness kills it after this. */
+export const DRILL_TIMEOUT_MS = 300_000;
+
 export const SECRETS = { POSTGRES_PASSWORD: 'e2e-postgres-password-1', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef', OPENAI_API_KEY: 'sk-e2e-not-a-real-key' };
 
 /** Runs 00→03 on a fresh simulated machine and returns its state dir. */

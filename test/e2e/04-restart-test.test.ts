@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRunbook, type RunOutcome } from './harness.ts';
-import { SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, spans, type Truth } from './04-05-drills.ts';
+import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, spans, type Truth } from './04-05-drills.ts';
 
 /**
  * The chart's readiness probe runs every 5 s, so a replaced pod of the simulator is Ready 6–12 s
@@ -22,7 +22,7 @@ before(async () => {
 });
 
 test('04 --simulate --yes: restart and replacement drills pass; every time within 0.5 s of the simulator\'s truth', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   assert.equal(r.json.result, 'passed');
   for (const id of ['DRILL-PRECONDITION', 'DATA-WRITE', 'RESTART-STOP', 'RESTART-START', 'RESTART-FRONTEND', 'RESTART-BACKEND', 'RESTART-MCP', 'RESTART-POSTGRESQL', 'RESTART-ALL', 'DATA-RESTART', 'REPLACE-ONE-BACKEND', 'REPLACE-ONE', 'REPLACE-ONE-COUNT', 'REPLACE-ALL-FRONTEND', 'REPLACE-ALL-BACKEND', 'REPLACE-ALL-MCP', 'REPLACE-ALL', 'REPLACE-ALL-COUNT', 'DATA-REPLACE']) {
@@ -85,7 +85,7 @@ test('04 --simulate --yes: restart and replacement drills pass; every time withi
 });
 
 test('04 with api-flaky: transient API errors are retried and the drill completes', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'api-flaky' });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'api-flaky', timeoutMs: DRILL_TIMEOUT_MS });
   const failed = r.calls.filter((c) => c.argv[0] === 'kubectl' && c.exit !== 0).length;
   t.diagnostic(`${failed} kubectl calls failed and were retried`);
   assert.ok(failed > 0, 'the fault was active');
@@ -97,7 +97,7 @@ test('04 with api-flaky: transient API errors are retried and the drill complete
 
 test('04 with never-ready=backend: exit 1 naming the backend and why, with evidence, within a bounded time', async (t) => {
   const started = Date.now();
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'never-ready=backend' });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'never-ready=backend', timeoutMs: DRILL_TIMEOUT_MS });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.equal(r.json.result, 'failed');
@@ -110,7 +110,7 @@ test('04 with never-ready=backend: exit 1 naming the backend and why, with evide
 });
 
 test('04 with slow-start=mcp:150s: exit 1, the slow pod named with what it was doing', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=mcp:150s' });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=mcp:150s', timeoutMs: DRILL_TIMEOUT_MS });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /mcp/);
@@ -121,7 +121,7 @@ test('04 with slow-start=mcp:150s: exit 1, the slow pod named with what it was d
 
 test('04 --replacement-target abc: usage error, exit 2, nothing changed', async () => {
   const before = (await import('./harness.ts')).readCalls(stateDir).length;
-  const r = await runRunbook('04-restart-test', ['--yes', '--replacement-target', 'abc'], { stateDir, env: SECRETS });
+  const r = await runRunbook('04-restart-test', ['--yes', '--replacement-target', 'abc'], { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 2);
   assert.match(r.stdout, /--replacement-target "abc" is not a duration/);
   const { mutatingCalls } = await import('./harness.ts');
@@ -129,7 +129,7 @@ test('04 --replacement-target abc: usage error, exit 2, nothing changed', async 
 });
 
 test('04 with minikube-start-fails: exit 1 with minikube\'s reason; the stopped cluster is named with the command to start it', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'minikube-start-fails' });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'minikube-start-fails', timeoutMs: DRILL_TIMEOUT_MS });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /minikube start/);
@@ -138,6 +138,6 @@ test('04 with minikube-start-fails: exit 1 with minikube\'s reason; the stopped 
   assert.ok(r.json.evidence.some((e: { title: string }) => /minikube start output/.test(e.title)));
   assert.ok(!r.json.checks.some((c: { id: string }) => c.id.startsWith('REPLACE')), 'no drill after a failed start');
   // Left stopped, as the report says; 00-setup brings it back.
-  const again = await runRunbook('00-setup', ['--yes'], { stateDir, env: SECRETS });
+  const again = await runRunbook('00-setup', ['--yes'], { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(again.exitCode, 0);
 });

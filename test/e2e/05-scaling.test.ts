@@ -4,7 +4,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
-import { SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, simTool, spans } from './04-05-drills.ts';
+import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, simTool, spans } from './04-05-drills.ts';
 
 /** See 04-restart-test.test.ts: the simulated replacement of a pod takes 6–12 s with the chart's 5 s readiness period. */
 const CLEAN_ARGS = ['--yes', '--replacement-target', '15s'];
@@ -23,7 +23,7 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
   const valuesBefore = helmJson(stateDir, 'get', 'values', 'todo-chatbot');
   const historyBefore = helmJson(stateDir, 'history', 'todo-chatbot');
   const replicasBefore = replicas(stateDir);
-  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS });
+  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   for (const id of ['DRILL-PRECONDITION', 'SCALE-FRONTEND', 'SCALE-BACKEND', 'SCALE-MCP', 'SCALE-POD-FRONTEND', 'SCALE-POD-BACKEND', 'SCALE-POD-MCP', 'SCALE-BACK', 'SELFHEAL', 'SELFHEAL-FRONTEND', 'SELFHEAL-COUNT', 'OVERRIDE-HELM', 'OVERRIDE-REPLICAS', 'OVERRIDE-LIMITS', 'OVERRIDE-ENV', 'ROLLBACK-HELM', 'ROLLBACK-REPLICAS', 'ROLLBACK-LIMITS', 'ROLLBACK-ENV', 'RELEASE-AS-FOUND']) {
     assert.ok(check(r, id).length > 0, `missing check ${id}`);
@@ -84,7 +84,7 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
 
 test('05 with api-flaky: retried where safe; completes, proves everything and leaves the release as found', async (t) => {
   const valuesBefore = helmJson(stateDir, 'get', 'values', 'todo-chatbot');
-  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'api-flaky' });
+  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'api-flaky', timeoutMs: DRILL_TIMEOUT_MS });
   const failed = r.calls.filter((c) => ['kubectl', 'helm'].includes(c.argv[0]!) && c.exit !== 0).length;
   t.diagnostic(`${failed} kubectl/helm calls failed transiently`);
   assert.ok(failed > 0, 'the fault was active');
@@ -99,7 +99,7 @@ test('05 with slow-start=frontend:200s: exit 1 naming the frontend, scaled back 
   const replicasBefore = replicas(stateDir);
   const historyBefore = helmJson(stateDir, 'history', 'todo-chatbot');
   const started = Date.now();
-  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=frontend:200s' });
+  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=frontend:200s', timeoutMs: DRILL_TIMEOUT_MS });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /frontend/);
@@ -111,7 +111,7 @@ test('05 with slow-start=frontend:200s: exit 1 naming the frontend, scaled back 
 });
 
 test('05 with never-ready=backend: exit 1 naming the backend with evidence', async (t) => {
-  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'never-ready=backend' });
+  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'never-ready=backend', timeoutMs: DRILL_TIMEOUT_MS });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /backend/);
