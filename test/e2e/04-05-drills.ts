@@ -85,3 +85,9 @@ export function simTool(stateDir: string, tool: 'helm' | 'kubectl', args: string
   assert.equal(r.status, 0, `${tool} ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
+
+/** Stops a prepared cluster when its tests are done: the simulator then stops its NodePort daemon too. */
+export function stopSimulatedCluster(stateDir: string | undefined): void {
+  if (!stateDir) return;
+  spawnSync(join(stateDir, 'bin', 'minikube'), ['stop', '-p', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8', timeout: 60_000 });
+}

@@ -1,9 +1,9 @@
 // Runbook 04 end to end on the simulated toolchain: one cluster prepared with 00→03, then the
 // drill clean (its times compared with the simulator's ground truth), and with each fault.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRunbook, type RunOutcome } from './harness.ts';
-import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, spans, type Truth } from './04-05-drills.ts';
+import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, spans, type Truth } from './04-05-drills.ts';
 
 /**
  * The chart's readiness probe runs every 5 s, so a replaced pod of the simulator is Ready 6–12 s
@@ -20,6 +20,8 @@ let stateDir: string;
 before(async () => {
   stateDir = await preparedCluster();
 });
+
+after(() => stopSimulatedCluster(stateDir));
 
 test('04 --simulate --yes: restart and replacement drills pass; every time within 0.5 s of the simulator\'s truth', async (t) => {
   const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });

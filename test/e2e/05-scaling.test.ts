@@ -1,10 +1,10 @@
 // Runbook 05 end to end on the simulated toolchain: one cluster prepared with 00→03, the drill
 // clean (scale times vs the simulator's truth, overrides and rollback proven, release as found),
 // then with faults; and the prerequisite message on a cluster without the release.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
-import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, simTool, spans } from './04-05-drills.ts';
+import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, simTool, spans } from './04-05-drills.ts';
 
 /** See 04-restart-test.test.ts: the simulated replacement of a pod takes 6–12 s with the chart's 5 s readiness period. */
 const CLEAN_ARGS = ['--yes', '--replacement-target', '15s'];
@@ -18,6 +18,8 @@ let stateDir: string;
 before(async () => {
   stateDir = await preparedCluster();
 });
+
+after(() => stopSimulatedCluster(stateDir));
 
 test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven; the release left as found; times within 0.5 s of the truth', async (t) => {
   const valuesBefore = helmJson(stateDir, 'get', 'values', 'todo-chatbot');
@@ -123,6 +125,7 @@ test('05 on a cluster without the release: exit 1 naming 03-install', async (t) 
   const setup = await runRunbook('00-setup', ['--yes'], { stateDir: fresh });
   assert.equal(setup.exitCode, 0);
   const r = await runRunbook('05-scaling', ['--yes'], { stateDir: fresh });
+  stopSimulatedCluster(fresh);
   showFailure(r, t);
   assert.equal(r.exitCode, 1);
   assert.match(r.json.reason, /release "todo-chatbot" is not installed/);
