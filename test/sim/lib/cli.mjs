@@ -79,6 +79,13 @@ export async function main(tool, argv = process.argv.slice(2)) {
     }
   }
   for (const fn of exitHooks) { try { fn(); } catch { /* ignore */ } }
+  if ((tool === 'kubectl' || tool === 'helm' || tool === 'minikube') && !/^(stop|delete)$/.test(argv.find((a) => !a.startsWith('-')) ?? '')) {
+    // the NodePort daemon exits after 10 idle minutes: bring it back while a cluster runs
+    try {
+      const { ensureServer } = await import('./server-control.mjs');
+      await ensureServer(ctx);
+    } catch { /* best effort */ }
+  }
   record(code);
   process.exitCode = code;
 }

@@ -20,7 +20,7 @@ export function requestTimeoutText(v) {
 /**
  * @typedef {{ kind: 'ok', state: any, cluster: any, context: string, namespace: string, now: number } |
  *   { kind: 'unreachable', server: string, how: 'refused'|'timeout'|'tls' } |
- *   { kind: 'no-context', name: string } | { kind: 'flaky', variant: number }} Conn
+ *   { kind: 'no-context', name: string } | { kind: 'flaky', variant: number, server: string }} Conn
  */
 
 /**
@@ -40,7 +40,7 @@ export function connect(state, ctx, ctxFlag, o = {}) {
   if (!cluster.foreign && (!cluster.up || ctx.faults.has('docker-down'))) return { kind: 'unreachable', server, how: 'refused' };
   if (o.countApi !== false && ctx.faults.has('api-flaky')) {
     state.seq.api = (state.seq.api ?? 0) + 1;
-    if (state.seq.api % 3 === 0) return { kind: 'flaky', variant: Math.floor(state.seq.api / 3) % 2 };
+    if (state.seq.api % 3 === 0) return { kind: 'flaky', variant: Math.floor(state.seq.api / 3) % 2, server };
   }
   state.lastFaults = ctx.faults.raw;
   const now = ctx.clock.now();
@@ -72,7 +72,7 @@ export function kubectlConnFail(ctx, conn, requestTimeout, { discovery = true } 
 export function helmConnFail(ctx, conn) {
   if (conn.kind === 'no-context') { ctx.err(`Error: Kubernetes cluster unreachable: context "${conn.name}" does not exist\n`); throw new Exit(1); }
   if (conn.kind === 'flaky') {
-    ctx.err(conn.variant === 0 ? 'Error: Kubernetes cluster unreachable: the server is currently unable to handle the request\n' : 'Error: Kubernetes cluster unreachable: Get "https://control-plane/version": net/http: TLS handshake timeout\n');
+    ctx.err(conn.variant === 0 ? 'Error: Kubernetes cluster unreachable: the server is currently unable to handle the request\n' : `Error: Kubernetes cluster unreachable: Get "https://${conn.server}/version": net/http: TLS handshake timeout\n`);
     throw new Exit(1);
   }
   if (conn.kind === 'unreachable') {

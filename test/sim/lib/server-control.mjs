@@ -1,7 +1,7 @@
 // @ts-check
 // Start/stop the NodePort daemon (lib/server.mjs) that answers HTTP for Services with Ready endpoints.
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withState, readState } from './state.mjs';
@@ -10,7 +10,8 @@ const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 
 function alive(pid) {
   if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
 }
 
 /** @param {import('./cli.mjs').Ctx} ctx */
@@ -29,4 +30,12 @@ export async function startServer(ctx) {
 export async function stopServer(ctx) {
   const pid = await withState(ctx.stateDir, (st) => { const p = st.server?.pid; st.server = null; return p; });
   if (pid && alive(pid)) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+}
+
+/** Restart the daemon if a profile is Running and the daemon is gone. @param {import('./cli.mjs').Ctx} ctx */
+export async function ensureServer(ctx) {
+  const s = readState(ctx.stateDir);
+  if (s.server && alive(s.server.pid)) return;
+  if (!Object.values(s.minikube.profiles).some((p) => /** @type {any} */ (p).status === 'Running')) return;
+  await startServer(ctx);
 }

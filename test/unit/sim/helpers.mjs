@@ -37,8 +37,11 @@ export async function machine(o = {}) {
     /** virtual sleep */
     sleep: (virtualMs) => readClock(sim.stateDir).sleep(virtualMs),
     cleanup() {
-      try { const s = m.state(); if (s.server?.pid) process.kill(s.server.pid, 'SIGTERM'); } catch { /* gone */ }
-      rmSync(dir, { recursive: true, force: true });
+      let pid = null;
+      try { pid = m.state().server?.pid ?? null; if (pid) process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      // wait (briefly) for the daemon to go before removing its directory
+      for (let i = 0; pid && i < 100; i++) { try { process.kill(pid, 0); } catch { break; } Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); }
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
   return m;

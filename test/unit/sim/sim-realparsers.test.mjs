@@ -92,7 +92,7 @@ for (const tool of ['kubectl', 'helm', 'docker']) {
 }
 
 test('the stand-ins accept every contract form (on a running simulated machine)', async () => {
-  const m = await machine();
+  const m = await machine({ speed: 100 });
   try {
     assert.equal(installFixture(m, { values: ['-f', values] }).code, 0);
     const pod = m.json('kubectl', ['get', 'pods', '-n', NS, '-o', 'json', '-l', 'app.kubernetes.io/component=backend']).items[0].metadata.name;
