@@ -22,6 +22,7 @@ import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
 import type { ReleaseStatus } from '../tools/helm.ts';
 import type { RunbookContext } from '../runbook.ts';
 import { requirePrerequisite } from '../prereqs.ts';
+import { registerSecret } from '../redact.ts';
 import { isFatal, podState, type PodState } from './pods.ts';
 import { collectSnapshot } from './snapshot.ts';
 import { establishAccess, type Access } from './access.ts';
@@ -507,6 +508,40 @@ export async function findTodo(clock: Clock, backend: string, todo: Todo, deadli
 // ---------------------------------------------------------------------------------------------
 // Runbook glue: the release prerequisite, the watch with this run's tools, the diagnosis
 
+/** Every string under the `secrets` block of a release's values (POSTGRES_PASSWORD, API keys, DATABASE_URL…). */
+export function secretStrings(values: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node === 'string') out.push(node);
+    else if (node && typeof node === 'object') for (const v of Object.values(node)) walk(v);
+  };
+  walk((values as { secrets?: unknown } | null)?.secrets);
+  return out.filter(Boolean);
+}
+
+/** The values with every secret replaced by the mask, for the report. */
+export function maskSecrets(values: Record<string, unknown>): Record<string, unknown> {
+  const masked = structuredClone(values);
+  const walk = (node: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(node)) {
+      if (typeof v === 'string') node[k] = v ? '••••••' : v;
+      else if (v && typeof v === 'object') walk(v as Record<string, unknown>);
+    }
+  };
+  if (masked.secrets && typeof masked.secrets === 'object') walk(masked.secrets as Record<string, unknown>);
+  return masked;
+}
+
+/**
+ * `helm status` and `helm get values` print the release's secrets (its user-supplied values, the
+ * rendered Secret in the manifest). A runbook that did not ask for them itself (03 does) learns
+ * them here, so that every record of this run (transcript, evidence, report) is redacted.
+ */
+export async function registerReleaseSecrets(ctx: RunbookContext): Promise<void> {
+  const values = await ctx.tools.helm.values(ctx.settings.release, ctx.settings.namespace);
+  for (const secret of secretStrings(values)) registerSecret(secret);
+}
+
 /** The release must be deployed (else offer 03-install, or name it with --yes). */
 export async function requireRelease(ctx: RunbookContext): Promise<ReleaseStatus> {
   const { release, namespace } = ctx.settings;
@@ -519,6 +554,7 @@ export async function requireRelease(ctx: RunbookContext): Promise<ReleaseStatus
     runbook: async () => (await import('../runbooks/03-install.ts')).install,
     recheck: async () => (await status())?.status === 'deployed',
   });
+  await registerReleaseSecrets(ctx);
   return first?.status === 'deployed' ? first : (await status())!;
 }
 

@@ -25,6 +25,7 @@ import {
   diagnose,
   endpointCoverage,
   livePods,
+  maskSecrets,
   memoryLimit,
   newPods,
   parseTarget,
@@ -110,7 +111,7 @@ async function recordStart(ctx: RunbookContext): Promise<Found> {
     driver: (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '',
   };
   ctx.fact('found', `revision ${found.revision}; replicas ${APP_COMPONENTS.map((c) => `${c} ${replicas[c]}`).join(', ')}; backend limits.memory ${found.backendMemory}; ${ENV_KEY}=${found.backendEnv}`);
-  ctx.evidence('user-supplied values before the drill (helm get values)', JSON.stringify(values, null, 2));
+  ctx.evidence('user-supplied values before the drill (helm get values; secrets masked)', JSON.stringify(maskSecrets(values), null, 2));
   return found;
 }
 

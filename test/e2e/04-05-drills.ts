@@ -91,3 +91,9 @@ export function stopSimulatedCluster(stateDir: string | undefined): void {
   if (!stateDir) return;
   spawnSync(join(stateDir, 'bin', 'minikube'), ['stop', '-p', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8', timeout: 60_000 });
 }
+
+/** The release's secrets appear nowhere a run leaves behind: screen, report, JSON (transcript tails included). */
+export function assertNoSecrets(r: RunOutcome): void {
+  const everything = `${r.stdout}\n${r.stderr}\n${r.markdown}\n${JSON.stringify(r.json)}`;
+  for (const [key, value] of Object.entries(SECRETS)) assert.ok(!everything.includes(value), `${key} leaked into the output or the report`);
+}

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRunbook, type RunOutcome } from './harness.ts';
-import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, spans, type Truth } from './04-05-drills.ts';
+import { DRILL_TIMEOUT_MS, SECRETS, assertNoSecrets, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, spans, type Truth } from './04-05-drills.ts';
 
 /**
  * The chart's readiness probe runs every 5 s, so a replaced pod of the simulator is Ready 6–12 s
@@ -27,6 +27,7 @@ test('04 --simulate --yes: restart and replacement drills pass; every time withi
   const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   assert.equal(r.json.result, 'passed');
+  assertNoSecrets(r);
   for (const id of ['DRILL-PRECONDITION', 'DATA-WRITE', 'RESTART-STOP', 'RESTART-START', 'RESTART-FRONTEND', 'RESTART-BACKEND', 'RESTART-MCP', 'RESTART-POSTGRESQL', 'RESTART-ALL', 'DATA-RESTART', 'REPLACE-ONE-BACKEND', 'REPLACE-ONE', 'REPLACE-ONE-COUNT', 'REPLACE-ALL-FRONTEND', 'REPLACE-ALL-BACKEND', 'REPLACE-ALL-MCP', 'REPLACE-ALL', 'REPLACE-ALL-COUNT', 'DATA-REPLACE']) {
     assert.ok(check(r, id).length > 0, `missing check ${id}`);
   }

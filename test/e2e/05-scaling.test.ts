@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
-import { DRILL_TIMEOUT_MS, SECRETS, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, simTool, spans } from './04-05-drills.ts';
+import { DRILL_TIMEOUT_MS, SECRETS, assertNoSecrets, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, simTool, spans } from './04-05-drills.ts';
 
 /** See 04-restart-test.test.ts: the simulated replacement of a pod takes 6–12 s with the chart's 5 s readiness period. */
 const CLEAN_ARGS = ['--yes', '--replacement-target', '15s'];
@@ -27,6 +27,7 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
   const replicasBefore = replicas(stateDir);
   const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
+  assertNoSecrets(r);
   for (const id of ['DRILL-PRECONDITION', 'SCALE-FRONTEND', 'SCALE-BACKEND', 'SCALE-MCP', 'SCALE-POD-FRONTEND', 'SCALE-POD-BACKEND', 'SCALE-POD-MCP', 'SCALE-BACK', 'SELFHEAL', 'SELFHEAL-FRONTEND', 'SELFHEAL-COUNT', 'OVERRIDE-HELM', 'OVERRIDE-REPLICAS', 'OVERRIDE-LIMITS', 'OVERRIDE-ENV', 'ROLLBACK-HELM', 'ROLLBACK-REPLICAS', 'ROLLBACK-LIMITS', 'ROLLBACK-ENV', 'RELEASE-AS-FOUND']) {
     assert.ok(check(r, id).length > 0, `missing check ${id}`);
   }

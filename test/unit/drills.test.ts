@@ -16,6 +16,7 @@ import {
   endpointCoverage,
   estimateInstant,
   findTodo,
+  maskSecrets,
   floorSecond,
   formatTiming,
   newPods,
@@ -26,6 +27,7 @@ import {
   proveReplicas,
   quantity,
   readyPods,
+  secretStrings,
   sameQuantity,
   shortfall,
   timing,
@@ -336,6 +338,17 @@ test('valueAt and valuesDiff', () => {
   changed.backend.resources.limits.memory = '1Gi';
   assert.deepEqual(valuesDiff(v, changed), ['backend.resources.limits.memory', 'frontend.replicaCount']);
   assert.deepEqual(valuesDiff({ a: 1 }, { a: 1, b: 2 }), ['b']);
+});
+
+test('secretStrings and maskSecrets: everything under secrets, nothing else', () => {
+  const values = { postgresql: { enabled: true }, secrets: { POSTGRES_PASSWORD: 'pw-123456', OPENAI_API_KEY: 'sk-x1234', DATABASE_URL: '', nested: { K: 'v-5678' } }, backend: { env: { LOG_LEVEL: 'info' } } };
+  assert.deepEqual(secretStrings(values), ['pw-123456', 'sk-x1234', 'v-5678']);
+  assert.deepEqual(secretStrings({ frontend: {} }), []);
+  assert.deepEqual(secretStrings(null), []);
+  const masked = maskSecrets(values) as any;
+  assert.deepEqual(masked.secrets, { POSTGRES_PASSWORD: '••••••', OPENAI_API_KEY: '••••••', DATABASE_URL: '', nested: { K: '••••••' } });
+  assert.equal(masked.backend.env.LOG_LEVEL, 'info');
+  assert.equal(values.secrets.POSTGRES_PASSWORD, 'pw-123456', 'the original is untouched');
 });
 
 async function todoServer(): Promise<{ url: string; server: Server; todos: Array<{ id: number; title: string }>; down: { count: number } }> {
