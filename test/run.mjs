@@ -38,7 +38,10 @@ if (files.length === 0) {
   console.error(`test/run.mjs: no test files in lanes ${lanes.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// Most of the e2e time is spent waiting on simulated clusters, not computing: run three files
+// at a time (each test uses its own simulated machine, on its own loopback address).
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, FORCE_COLOR: '0' },
