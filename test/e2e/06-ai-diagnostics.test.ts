@@ -1,9 +1,9 @@
 // Runbook 06 end to end on the simulated toolchain: a healthy release passes, a broken one is
 // named cause by cause with its remedy, and the AI tools are read-only, bounded and advisory.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
@@ -156,6 +156,13 @@ describe('on a simulated release (00 → 03 first)', () => {
       // 01 can fail a size budget and still build every image; 03 is what 06 needs.
       if (id === '03-install') assert.equal(r.exitCode, 0, `03-install failed:\n${show(r)}`);
     }
+  });
+
+  // Leave no simulated cluster (and its NodePort daemon) behind.
+  after(() => {
+    if (!stateDir) return;
+    sim(stateDir, 'minikube', ['delete', '-p', 'minikube']);
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   test('healthy release: exit 0, no finding; kubectl-ai is asked read-only with the key only in its environment', async () => {

@@ -1,9 +1,9 @@
 // Runbook 07 end to end on the simulated toolchain: it removes what 00→03 created, proves it by
 // asking the cluster, is idempotent, and refuses a foreign context without changing anything.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
@@ -30,6 +30,17 @@ before(async () => {
   }
   const pvcs = JSON.parse(sim(stateDir, 'kubectl', ['get', 'pvc', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout).items;
   assert.ok(pvcs.length >= 1, 'the release should have a PostgreSQL volume claim to tear down');
+});
+
+const foreignStates: string[] = [];
+
+// Leave no simulated cluster (and its NodePort daemon) behind, even when a test failed midway.
+after(() => {
+  for (const dir of [stateDir, ...foreignStates]) {
+    if (!dir) continue;
+    sim(dir, 'minikube', ['delete', '-p', 'minikube']);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--keep-data: the release goes, the namespace and the database claims stay', async () => {
@@ -111,6 +122,7 @@ test('--delete-cluster deletes the minikube profile; after that, a run still exi
 
 test('a foreign kube-context is refused before anything is deleted: no mutating call at all', async () => {
   const foreign = newStateDir();
+  foreignStates.push(foreign);
   const r = await runRunbook('07-teardown', ['--yes', '--delete-cluster'], { stateDir: foreign, faults: 'context=gke_prod' });
   assert.equal(r.exitCode, 1, show(r));
   assert.equal(status(r, 'SAFE-CONTEXT'), 'fail');
