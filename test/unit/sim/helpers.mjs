@@ -12,11 +12,12 @@ export const CHART = join(FIXTURES, 'chart');
 
 /**
  * A fresh simulated machine.
+ * Default speed 50 (tests that assert timing use 20, the product's default).
  * @param {{ faults?: string, speed?: number, extraEnv?: Record<string,string> }} [o]
  */
 export async function machine(o = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sim-test-'));
-  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 20 });
+  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 50 });
   const baseEnv = { PATH: `${sim.binDir}:${process.env.PATH}`, HOME: dir, ...sim.env, ...(o.extraEnv ?? {}) };
   const m = {
     dir, ...sim,

@@ -11,7 +11,7 @@ const byComp = (list) => Object.fromEntries(list.map((p) => [comp(p), p]));
 const ready = (p) => p.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 
 test('install without --wait: pods start not Ready and reach Ready in plausible virtual time; ground truth agrees', async () => {
-  const m = await machine();
+  const m = await machine({ speed: 20 });
   try {
     const r = installFixture(m, { wait: false });
     assert.equal(r.code, 0, r.stderr);
@@ -169,7 +169,7 @@ test('pod deletion: replaced at once under a new name; scaling; rollout status',
 });
 
 test('helm upgrade --reuse-values rolls out a new ReplicaSet (maxSurge 1, maxUnavailable 0); env reaches the pods; rollback', async () => {
-  const m = await machine();
+  const m = await machine({ speed: 20 });
   try {
     assert.equal(installFixture(m).code, 0);
     const oldPod = byComp(pods(m)).backend.metadata.name;
