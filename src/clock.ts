@@ -38,3 +38,14 @@ export function formatDuration(ms: number): string {
   const seconds = Math.round((ms % 60_000) / 1000);
   return `${minutes} min ${seconds} s`;
 }
+
+/**
+ * The pause between two polls. A simulated clock runs fast (SIM_SPEED), so one virtual second
+ * may be a few real milliseconds: without a floor in real time, polling would spawn processes
+ * back to back and starve the simulated cluster of CPU.
+ */
+export const MIN_REAL_POLL_MS = 200;
+
+export function pollDelay(clock: Clock, ms: number): number {
+  return Math.max(ms, MIN_REAL_POLL_MS * clock.speed);
+}

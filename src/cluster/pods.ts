@@ -3,6 +3,7 @@
 // precision; the observation window of the polling loop narrows that where it can.
 import type { KubeObject } from '../tools/kubectl.ts';
 import type { RunbookContext } from '../runbook.ts';
+import { pollDelay } from '../clock.ts';
 
 export interface PodState {
   name: string;
@@ -112,7 +113,7 @@ export async function watchPodsReady(ctx: RunbookContext, options: WaitOptions):
     const fatal = pods.find(isFatal);
     if (fatal && options.stopOnFatal) return { pods, allReady: false, window, fatal, timedOut: false };
     if (ctx.clock.now() >= deadline) return { pods, allReady: false, window, fatal, timedOut: true };
-    await ctx.clock.sleep(poll);
+    await ctx.clock.sleep(pollDelay(ctx.clock, poll));
   }
 }
 
