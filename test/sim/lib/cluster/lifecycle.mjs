@@ -45,9 +45,11 @@ export function runTimes(pod, idx, faults) {
   let boot;
   if (sim.system) boot = comp === 'metrics-server' ? spread(seed, 15000, 22000) : spread(seed, 1500, 4500);
   else if (comp === 'postgresql') boot = spread(seed + ':boot', 6000, 8500);
-  else if (comp === 'backend') boot = spread(seed + ':boot', 3000, 6000);
-  else if (comp === 'frontend') boot = spread(seed + ':boot', 3500, 7000);
-  else boot = spread(seed + ':boot', 2000, 5000);
+  // Process start to first successful probe answer. The demo services start in well under a
+  // second on a laptop; these spreads allow for a slower node and a user's Next.js / uvicorn app.
+  else if (comp === 'backend') boot = spread(seed + ':boot', 2000, 4500);
+  else if (comp === 'frontend') boot = spread(seed + ':boot', 1500, 4000);
+  else boot = spread(seed + ':boot', 1500, 3500);
   if (!sim.system) boot += faults.slowStartMs(comp);
   const rp = c.readinessProbe;
   let ownReadyAt;
