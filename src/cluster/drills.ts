@@ -15,7 +15,7 @@
 //   which shows the two clocks agree, rather than used as the start.
 import { isDeepStrictEqual } from 'node:util';
 import type { Clock } from '../clock.ts';
-import { formatDuration } from '../clock.ts';
+import { formatDuration, pollDelay } from '../clock.ts';
 import { parseDuration } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
@@ -254,7 +254,7 @@ export async function watchReady(deps: WatchDeps, options: WatchOptions): Promis
     if (clock.now() >= options.deadlineAt) {
       return { pods, done: false, timedOut: true, fatal: pods.map((p) => p.state).find(isFatal), lastError, failedPolls, polls, finishedAt: clock.now() };
     }
-    await clock.sleep(Math.min(pollMs, Math.max(0, options.deadlineAt - clock.now())));
+    await clock.sleep(Math.min(pollDelay(clock, pollMs), Math.max(0, options.deadlineAt - clock.now())));
   }
 }
 
@@ -501,7 +501,7 @@ export async function findTodo(clock: Clock, backend: string, todo: Todo, deadli
     }
     detail = r.error;
     if (clock.now() >= deadline) return { found: false, attempts, detail: `the API did not answer: ${detail}` };
-    await clock.sleep(1000);
+    await clock.sleep(pollDelay(clock, 1000));
   }
 }
 
