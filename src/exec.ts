@@ -119,16 +119,13 @@ export class ZxExec implements Exec {
     return Math.max(MIN_REAL_TIMEOUT_MS, Math.ceil(clockMs / this.options.speed));
   }
 
-  async run(request: ExecRequest): Promise<ExecResult> {
-    if (this.interrupted) throw new Interrupted();
+  /** Resolves the tool, records the command (redacted) and spawns it; stdin is /dev/null unless input is given. */
+  private launch(request: Omit<ExecRequest, 'timeoutMs'> & { timeoutMs?: number }): { process$: ProcessPromise; argv: string[]; display: string[] } {
     const bin = this.resolve(request.tool);
     const argv = [request.tool, ...request.args];
     if (argv.some(containsSecret)) this.secretsInArgv++;
     const display = redactArgv(argv);
-    const { bus } = this.options;
-    bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });
-    const started = Date.now();
-    let timedOut = false;
+    this.options.bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });
     const process$ = $({
       quiet: true,
       verbose: false,
@@ -137,10 +134,18 @@ export class ZxExec implements Exec {
       env: { ...this.options.baseEnv, ...request.env },
       // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
       ...(request.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: request.input }),
-      timeout: this.realTimeout(request.timeoutMs),
-      timeoutSignal: 'SIGKILL',
+      ...(request.timeoutMs === undefined ? {} : { timeout: this.realTimeout(request.timeoutMs), timeoutSignal: 'SIGKILL' as const }),
     })`${bin} ${request.args}`;
     this.running.add(process$);
+    return { process$, argv, display };
+  }
+
+  async run(request: ExecRequest): Promise<ExecResult> {
+    if (this.interrupted) throw new Interrupted();
+    const { bus } = this.options;
+    const started = Date.now();
+    let timedOut = false;
+    const { process$, argv, display } = this.launch(request);
     try {
       const output = await process$;
       const durationMs = Date.now() - started;
@@ -171,18 +176,7 @@ export class ZxExec implements Exec {
   }
 
   start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
-    const bin = this.resolve(request.tool);
-    const display = redactArgv([request.tool, ...request.args]);
-    this.options.bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });
-    const process$ = $({
-      quiet: true,
-      verbose: false,
-      nothrow: true,
-      cwd: request.cwd,
-      env: { ...this.options.baseEnv, ...request.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })`${bin} ${request.args}`;
-    this.running.add(process$);
+    const { process$, display } = this.launch(request);
     let stdout = '';
     let exited = false;
     process$.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
