@@ -13,6 +13,7 @@ import { ZxExec, userSearchPath, type Exec } from './exec.ts';
 import { wallClock, type Clock } from './clock.ts';
 import { Ui, defaultUiOptions } from './ui.ts';
 import { redact } from './redact.ts';
+import { registerKnownSecrets } from './secrets.ts';
 import { writeReport } from './report/write.ts';
 import type { ReportData, RunResult, TimelineEntry } from './report/model.ts';
 import { Docker } from './tools/docker.ts';
@@ -224,6 +225,8 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
     }
     throw error;
   }
+  // Known secrets are masked from the first command on, in every runbook, whether it uses them or not.
+  registerKnownSecrets(process.env, config.fileEnv);
   if (config.help) {
     process.stdout.write(usageText(definition.id, definition.title, definition.summary, definition.flags ?? []) + '\n');
     return { exitCode: exitCodes.ok };

@@ -4,6 +4,16 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
 import { registerSecret } from './redact.ts';
 
+/** Every secret the runbooks know by name: registered for redaction at the start of every run. */
+export const KNOWN_SECRET_KEYS = ['DATABASE_URL', 'POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'AZURE_OPENAI_API_KEY', 'GROK_API_KEY'] as const;
+
+export function registerKnownSecrets(env: NodeJS.ProcessEnv, fileEnv: Record<string, string>): void {
+  for (const key of KNOWN_SECRET_KEYS) {
+    registerSecret(env[key]);
+    registerSecret(fileEnv[key]);
+  }
+}
+
 export interface SecretSpec {
   key: string;
   description: string;

@@ -6,10 +6,9 @@ import { PROJECT_ROOT } from '../runbook.ts';
 import { planImages, SECRET_PATTERNS, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { formatDuration } from '../clock.ts';
-import { redact, registerSecret } from '../redact.ts';
+import { redact } from '../redact.ts';
 import { lastLine } from '../errors.ts';
 
-const SECRET_KEYS = ['DATABASE_URL', 'POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET', 'OPENAI_API_KEY', 'GEMINI_API_KEY'];
 const MB = 1024 * 1024;
 
 /** Where to build: minikube's own daemon (no load step needed) or the host's. Read afresh: the port changes on restart. */
@@ -51,6 +50,7 @@ async function auditLayers(ctx: RunbookContext, image: PlannedImage, env: Record
   const hits: string[] = [];
   for (const layer of layers) {
     const text = `${layer.createdBy} ${layer.comment}`;
+    // The framework registered every known secret from the environment and .env at start.
     if (redact(text) !== text) hits.push(`a known secret value in: ${redact(text).slice(0, 120)}`);
     for (const { name, pattern } of SECRET_PATTERNS) if (pattern.test(text)) hits.push(`${name} in: ${redact(text).slice(0, 120)}`);
   }
@@ -63,8 +63,6 @@ export const build: RunbookDefinition = {
   summary: 'Builds the frontend, backend and MCP images with content-derived tags, into minikube\'s Docker when possible, and checks size budgets and layers for secrets.',
   flags: [{ name: 'rebuild', type: 'boolean', description: 'build even when an image with the same content tag exists' }],
   async run(ctx) {
-    // Known secret values are registered so that the layer audit recognises them.
-    for (const key of SECRET_KEYS) registerSecret(process.env[key] || ctx.config.fileEnv[key]);
     await ctx.step('Check the cluster', 'the build goes into the cluster\'s Docker and its URLs become build arguments', () => requireCluster(ctx));
     const nodeIp = await ctx.step('Read the node address', 'the public URLs baked into the frontend point at the node', () => ctx.tools.minikube.ip());
     const images = await ctx.step('Plan the images', 'a tag derived from sources, Dockerfile and build args never reuses a tag', async () => {
