@@ -23,10 +23,46 @@ export async function probeHttp(url: string, timeoutMs: number, init?: RequestIn
   }
 }
 
+export interface Latency {
+  median: number;
+  min: number;
+  max: number;
+  samples: number;
+}
+
+export function latency(values: number[]): Latency {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples: sorted.length };
+}
+
+export function describeLatency(l: Latency): string {
+  return l.samples === 1 ? `${Math.round(l.median)} ms` : `median ${Math.round(l.median)} ms of ${l.samples} (${Math.round(l.min)}–${Math.round(l.max)} ms)`;
+}
+
+/**
+ * A response time is the median of several requests: one request alone measures the first
+ * connection and whatever else the machine was doing at that instant as much as the service.
+ * Stops at the first failed request and returns it.
+ */
+export async function probeHttpRepeated(url: string, timeoutMs: number, samples: number): Promise<HttpProbe & { latency: Latency }> {
+  const times: number[] = [];
+  let last: HttpProbe | undefined;
+  for (let i = 0; i < samples; i++) {
+    last = await probeHttp(url, timeoutMs);
+    if (!last.ok) break;
+    times.push(last.ms);
+  }
+  return { ...last!, latency: latency(times.length ? times : [last!.ms]) };
+}
+
 export interface McpProbe {
   ok: boolean;
   initializeMs: number;
+  /** Median of the tools/list calls. */
   toolsListMs: number;
+  toolsList: Latency;
   tools: string[];
   serverName?: string;
   error?: string;
@@ -55,16 +91,22 @@ async function rpc(url: string, message: object, sessionId: string | undefined, 
   return { result: parsed?.result, sessionId: response.headers.get('mcp-session-id') ?? sessionId, ms };
 }
 
-/** initialize → notifications/initialized → tools/list over Streamable HTTP. */
-export async function probeMcp(url: string, timeoutMs: number): Promise<McpProbe> {
+/** initialize → notifications/initialized → tools/list (`samples` times) over Streamable HTTP. */
+export async function probeMcp(url: string, timeoutMs: number, samples = 1): Promise<McpProbe> {
   try {
     const init = await rpc(url, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'todo-chatbot-runbooks', version: '0.1.0' } } }, undefined, timeoutMs);
     await rpc(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, init.sessionId, timeoutMs);
-    const list = await rpc(url, { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }, init.sessionId, timeoutMs);
-    const tools = ((list.result?.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
-    return { ok: tools.length > 0, initializeMs: init.ms, toolsListMs: list.ms, tools, serverName: init.result?.serverInfo?.name };
+    const times: number[] = [];
+    let tools: string[] = [];
+    for (let i = 0; i < samples; i++) {
+      const list = await rpc(url, { jsonrpc: '2.0', id: 2 + i, method: 'tools/list', params: {} }, init.sessionId, timeoutMs);
+      tools = ((list.result?.tools ?? []) as Array<{ name: string }>).map((t) => t.name);
+      times.push(list.ms);
+    }
+    const toolsList = latency(times);
+    return { ok: tools.length > 0, initializeMs: init.ms, toolsListMs: toolsList.median, toolsList, tools, serverName: init.result?.serverInfo?.name };
   } catch (error) {
     const message = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
-    return { ok: false, initializeMs: 0, toolsListMs: 0, tools: [], error: message };
+    return { ok: false, initializeMs: 0, toolsListMs: 0, toolsList: latency([0]), tools: [], error: message };
   }
 }

@@ -50,3 +50,23 @@ test('probeMcp completes the handshake over JSON and over an event stream', asyn
   assert.equal(bad.ok, false);
   assert.match(bad.error!, /HTTP 404/);
 });
+
+test('latency: median, min and max of the samples', async () => {
+  const { latency, describeLatency } = await import('../../src/cluster/smoke.ts');
+  assert.deepEqual(latency([30, 10, 500, 20, 40]), { median: 30, min: 10, max: 500, samples: 5 });
+  assert.equal(latency([10, 20]).median, 15);
+  assert.equal(describeLatency(latency([12.4])), '12 ms');
+  assert.equal(describeLatency(latency([30, 10, 500])), 'median 30 ms of 3 (10–500 ms)');
+});
+
+test('repeated probes: several samples on success, the failure as soon as one fails', async () => {
+  const { probeHttpRepeated } = await import('../../src/cluster/smoke.ts');
+  const ok = await probeHttpRepeated(`${base}/health`, 2000, 4);
+  assert.equal(ok.latency.samples, 4);
+  const bad = await probeHttpRepeated(`${base}/nope`, 2000, 4);
+  assert.equal(bad.ok, false);
+  assert.equal(bad.status, 404);
+  const mcp = await probeMcp(`${base}/mcp`, 2000, 3);
+  assert.equal(mcp.toolsList.samples, 3);
+  assert.equal(mcp.toolsListMs, mcp.toolsList.median);
+});
