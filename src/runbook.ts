@@ -10,7 +10,7 @@ import { loadConfig, usageText, type FlagSpec, type LoadedConfig, type Settings,
 import { EventBus, type CheckRecord, type CheckStatus } from './events.ts';
 import { CheckFailed, CommandFailed, Interrupted, ToolMissing, UsageError, exitCodes } from './errors.ts';
 import { ZxExec, userSearchPath, type Exec } from './exec.ts';
-import { wallClock, type Clock } from './clock.ts';
+import { formatDuration, wallClock, type Clock } from './clock.ts';
 import { Ui, defaultUiOptions } from './ui.ts';
 import { redact } from './redact.ts';
 import { registerKnownSecrets } from './secrets.ts';
@@ -265,7 +265,7 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   const ctx = new RunbookContext(definition, config, exec, clock, tools, ui, simulation, bus);
   ui.attach(bus);
   ctx.fact('runbook', `${definition.id} (${definition.title})`);
-  ctx.fact('mode', simulation ? `simulated (state ${simulation.stateDir})` : 'real tools');
+  ctx.fact('mode', simulation ? `simulated (state ${simulation.stateDir}; times are in the simulator's virtual clock, ${clock.speed}× real time)` : 'real tools');
   ctx.fact('os', `${os.platform()} ${os.release()} (${os.arch()})`);
   ctx.fact('node', process.version);
 
@@ -326,6 +326,12 @@ function classify(error: unknown): { result: RunResult; exitCode: number; reason
   return { result: 'failed', exitCode: exitCodes.failed, reason: `unexpected error: ${message}`, remedy: 'run again with DEBUG=1 for details, and report it if it persists' };
 }
 
+function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): string {
+  if (key === 'timeoutMs') return formatDuration(value as number);
+  if (key === 'driver' && value === '') return 'auto';
+  return String(value);
+}
+
 function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunResult; exitCode: number; reason?: string; remedy?: string }): ReportData {
   const steps: ReportData['steps'] = [];
   const checks: CheckRecord[] = [];
@@ -341,7 +347,7 @@ function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunR
   }
   const finished = ctx.clock.now();
   const settings: ReportData['settings'] = {};
-  for (const s of SETTINGS) settings[s.env] = { value: redact(String(ctx.settings[s.key])), source: ctx.config.sources[s.key] };
+  for (const s of SETTINGS) settings[s.env] = { value: redact(displaySetting(s.key, ctx.settings[s.key])), source: ctx.config.sources[s.key] };
   return {
     runbook: ctx.definition.id,
     title: ctx.definition.title,

@@ -36,6 +36,7 @@ export function renderMarkdown(r: ReportData): string {
   out.push('');
   if (r.simulated) {
     out.push('> This run used the simulated toolchain (test/sim). It shows that the runbook works; it is **not** evidence of a real deployment.');
+    out.push('> Durations are in the simulator\'s virtual clock (see Environment → mode); HTTP response times are real.');
     out.push('');
   }
   out.push(`**Result: ${RESULT_LABEL[r.result]}** (exit code ${r.exitCode}) · runbook \`${r.runbook}\` · started ${r.startedAt} · took ${formatDuration(r.durationMs)}`);
