@@ -152,6 +152,16 @@ export function setContext(state, name, { cluster, server, namespace = 'default'
   state.kubeconfig.current = name;
 }
 
+/** The first profile gets the state's node IP; later ones the next free loopback address (like 192.168.58.2, …). */
+function profileIP(state) {
+  const used = new Set(Object.values(state.minikube.profiles).map((p) => /** @type {any} */ (p).nodeIP));
+  if (!used.has(state.nodeIP)) return state.nodeIP;
+  if (state.nodeIP === '127.0.0.1') return state.nodeIP;
+  const [a, b, c, d] = state.nodeIP.split('.').map(Number);
+  for (let i = 1; i < 250; i++) { const ip = `${a}.${b}.${c}.${((d - 1 + i) % 250) + 1}`; if (!used.has(ip)) return ip; }
+  return state.nodeIP;
+}
+
 /**
  * @param {any} state @param {string} name
  * @param {{ cpus: number, memory: number, driver: string, at: number }} o
@@ -164,7 +174,7 @@ export function createProfile(state, name, o) {
     cpus: o.cpus,
     memory: o.memory,
     kubernetesVersion: K8S_VERSION,
-    nodeIP: state.nodeIP,
+    nodeIP: profileIP(state),
     apiPort: 8443,
     dockerEnvPort: 0,
     addons: { 'default-storageclass': true, 'storage-provisioner': true, 'metrics-server': false },
@@ -176,7 +186,7 @@ export function createProfile(state, name, o) {
     starts: 0,
   };
   state.minikube.profiles[name] = p;
-  createCluster(state, name, { foreign: false, at: o.at, cpu: o.cpus * 1000, memMi: o.memory, nodeName: name, nodeIP: state.nodeIP, profile: name });
+  createCluster(state, name, { foreign: false, at: o.at, cpu: o.cpus * 1000, memMi: o.memory, nodeName: name, nodeIP: p.nodeIP, profile: name });
   return p;
 }
 

@@ -11,6 +11,7 @@ import { allEvents, eventJSON } from '../cluster/events.mjs';
 import { requestPodDeletion, reconcile } from '../cluster/controllers.mjs';
 import { isReadyAt } from '../cluster/lifecycle.mjs';
 import { deleteNamespace, deletePVC } from '../cluster/ops.mjs';
+import { cascade } from '../cluster/apply.mjs';
 
 const GLOBAL = {
   'request-timeout': { type: 'string', def: '0' }, context: { type: 'string' }, kubeconfig: { type: 'string' }, namespace: { type: 'string', short: 'n' },
@@ -542,7 +543,7 @@ async function del(K) {
         if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(n)) { errs.push(`Error from server (Forbidden): namespaces "${n}" is forbidden: this namespace may not be deleted`); continue; }
         deleteNamespace(state, c, n, now); waitFor.push(['Namespace', '', n]);
       } else if (r.kind === 'PersistentVolumeClaim') { deletePVC(state, c, o, now); waitFor.push(['PersistentVolumeClaim', ns, n]); }
-      else { deleteObject(c, r.kind, ns, n); }
+      else { deleteObject(c, r.kind, ns, n); if (['Deployment', 'StatefulSet', 'ReplicaSet'].includes(r.kind)) cascade(state, c, o, now); }
       out.push(`${r.names[1] === 'endpoints' ? 'endpoints' : r.names[1]}${r.group ? '.' + r.group : ''} "${n}" deleted${ns && r.kind !== 'Namespace' && false ? '' : ''}`);
     }
     return { out, errs, waitFor, none: !targets.length };
