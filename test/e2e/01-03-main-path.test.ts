@@ -104,6 +104,25 @@ test('secret values appear in no argv, output, report or ConfigMap, and reach th
   assert.ok(!existsSync(join(reportDir, 'secrets.yaml')));
 });
 
+test('03-install --reproducibility-check: uninstall and reinstall give the same objects', async () => {
+  const r = await runRunbook('03-install', ['--yes', '--reproducibility-check', '--no-screenshot'], { stateDir: prepared, env });
+  assert.equal(r.exitCode, 0, r.stdout);
+  const repro = r.json.checks.find((c: { id: string }) => c.id === 'REPRO');
+  assert.equal(repro.status, 'pass');
+  assert.match(repro.measured, /identical \(\d+ objects\)/);
+  const argvs = r.calls.map((c) => c.argv.slice(0, 2).join(' '));
+  assert.ok(argvs.includes('helm uninstall'));
+});
+
+test('without a terminal and without the secrets, 03 exits 2 naming the missing one, before anything changes', async () => {
+  const stateDir = copyState();
+  const before = readCalls(stateDir).length;
+  const r = await runRunbook('03-install', [], { stateDir, env: { POSTGRES_PASSWORD: '', BETTER_AUTH_SECRET: '', OPENAI_API_KEY: '', DATABASE_URL: '' } });
+  assert.equal(r.exitCode, 2, r.stdout);
+  assert.match(r.stdout, /✖ POSTGRES_PASSWORD is not set/);
+  assert.equal(readCalls(stateDir).length, before);
+});
+
 test('an auth secret that is too short exits 2 before anything changes', async () => {
   const stateDir = copyState();
   const before = readCalls(stateDir).length;
