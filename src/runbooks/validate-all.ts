@@ -1,7 +1,7 @@
 // validate-all: runs 00 → 06 in order and writes one consolidated validation report with every
 // success criterion (measured value, target, result) and a link to each runbook's own report.
 // 00–03 are prerequisites: the first of them to fail stops the run. 04–06 each run regardless.
-import { relative, dirname } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { executeWithReport } from '../runbook.ts';
 import { resolveSecrets } from '../secrets.ts';
@@ -84,7 +84,7 @@ export const validateAll: RunbookDefinition = {
         }
       }
     }
-    ctx.fact('report folder', dirname(`${reportDir}/x`));
+    ctx.fact('report folder', resolve(reportDir));
     ctx.check({ id: 'VALIDATE-ALL', title: 'every runbook passed', expected: `${STAGES.length} of ${STAGES.length}`, measured: failed.length ? `failed: ${failed.join(', ')}` : `${STAGES.length} of ${STAGES.length}`, pass: failed.length === 0, remedy: 'open the linked report of each failed runbook' });
   },
 };
