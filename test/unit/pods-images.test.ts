@@ -65,3 +65,21 @@ test('the context guard allows only the profile, no context, or an explicitly na
   assert.equal(judgeContext('gke_prod', 'minikube', 'gke_prod').allowed, true);
   assert.equal(judgeContext('dev', 'minikube', 'gke_prod').allowed, false);
 });
+
+test('image specs: the demo app by default; a custom app from settings, with clear errors', async () => {
+  const { imageSpecs } = await import('../../src/images.ts');
+  const { loadConfig } = await import('../../src/config.ts');
+  const { UsageError } = await import('../../src/errors.ts');
+  const root = join(import.meta.dirname, '..', '..');
+  const demo = imageSpecs(loadConfig([], [], {}, tmpdir()).settings, root);
+  assert.deepEqual(demo.map((s) => [s.repository, s.context.endsWith(join('app', s.component)), s.dockerfile.endsWith(`${s.component}.Dockerfile`)]), [
+    ['todo-frontend', true, true], ['todo-backend', true, true], ['todo-mcp', true, true],
+  ]);
+  assert.throws(() => imageSpecs(loadConfig([], [], { APP_SOURCE: 'custom' }, tmpdir()).settings, root), (e: unknown) => e instanceof UsageError && /APP_SOURCE=custom needs APP_FRONTEND_DIR/.test(e.message));
+  const app = mkdtempSync(join(tmpdir(), 'byo-'));
+  const custom = imageSpecs(loadConfig([], [], { APP_SOURCE: 'custom', APP_FRONTEND_DIR: app, APP_BACKEND_DIR: app, APP_MCP_DIR: app }, tmpdir()).settings, root);
+  assert.deepEqual(custom.map((s) => s.dockerfile.split('/').pop()), ['nextjs.Dockerfile', 'fastapi.Dockerfile', 'python-mcp.Dockerfile']);
+  writeFileSync(join(app, 'Dockerfile'), 'FROM scratch');
+  assert.equal(imageSpecs(loadConfig([], [], { APP_SOURCE: 'custom', APP_FRONTEND_DIR: app, APP_BACKEND_DIR: app, APP_MCP_DIR: app }, tmpdir()).settings, root)[0]!.dockerfile, join(app, 'Dockerfile'));
+  assert.throws(() => imageSpecs(loadConfig([], [], { APP_SOURCE: 'custom', APP_FRONTEND_DIR: '/nonexistent/x', APP_BACKEND_DIR: app, APP_MCP_DIR: app }, tmpdir()).settings, root), /APP_FRONTEND_DIR \/nonexistent\/x does not exist/);
+});
