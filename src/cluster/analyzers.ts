@@ -278,6 +278,8 @@ function analyzeContainer(s: Scope, pod: KubeObject, cs: any, spec: any, isInit:
 
 /** Pod restart loops are caught between crashes too: running, not Ready, with a last termination. */
 const LOOP_RESTARTS = 2;
+/** Up to this many failed probes of a never-restarted container read as start-up, not a fault. */
+const STARTING_PROBE_FAILURES = 3;
 
 /**
  * A running container that is not Ready. The root cause comes first: out of memory, then a failing
@@ -294,11 +296,15 @@ function notReadyFinding(s: Scope, pod: KubeObject, cs: any, spec: any, probeFai
   const worst = probeFailures.find((e) => /^Readiness/.test(e.message ?? '')) ?? probeFailures[probeFailures.length - 1];
   if (worst) {
     const kind = probeKind(worst.message ?? '');
+    // A container still starting fails a few readiness probes too (postgres while it initialises):
+    // only a probe that keeps failing, or a restarted container, is critical.
+    const failures = probeFailures.reduce((n, e) => n + (e.count ?? 1), 0);
+    const starting = restarts === 0 && failures <= STARTING_PROBE_FAILURES;
     return {
       ...base,
-      severity: 'critical',
+      severity: starting ? 'warning' : 'critical',
       reason: `${kind}ProbeFailed`,
-      evidence: `running but not Ready; ${worst.message}${countSuffix(worst)}; probe: ${describeProbe(spec, kind)}${restarts ? `; ${timesRestarted(restarts)}` : ''}`,
+      evidence: `running but not Ready; ${worst.message}${countSuffix(worst)}; probe: ${describeProbe(spec, kind)}${restarts ? `; ${timesRestarted(restarts)}` : ''}${starting ? '; only a few failures so far: it may still be starting' : ''}`,
       remedy: probeRemedy(s, base.component, podName, base.container!, spec, kind),
     };
   }

@@ -404,3 +404,15 @@ test('quantities: CPU in millicores, memory in bytes, as Kubernetes writes them'
   assert.equal(formatMemory(2 ** 31), '2Gi');
   assert.equal(formatMemory(768 * 2 ** 20), '768Mi');
 });
+
+test('a container that failed only a few readiness probes and never restarted is starting: a warning, not critical', async () => {
+  const snapshot = await snapshotOf('probe-fail');
+  const mcpName = POD.mcp.slice('pod/'.length);
+  const unhealthy = snapshot.events.filter((e: any) => e.reason === 'Unhealthy' && e.involvedObject?.name === mcpName);
+  assert.ok(unhealthy.length > 0, 'the fixture has probe failures for the mcp pod');
+  for (const e of unhealthy) (e as { count?: number }).count = 1;
+  snapshot.events = snapshot.events.filter((e) => !unhealthy.includes(e) || e === unhealthy[0]);
+  const f = only(analyze(snapshot), POD.mcp, 'ReadinessProbeFailed');
+  assert.equal(f.severity, 'warning');
+  assert.match(f.evidence, /may still be starting/);
+});
