@@ -9,12 +9,17 @@ export async function requirePrerequisite(ctx: RunbookContext, options: { satisf
   const run = await ctx.confirm(`${options.what}. Run ${options.id} now?`, { default: true, whenNonInteractive: false });
   if (!run) throw new CheckFailed(`prerequisite missing: ${options.what}`, `run ${command} first`);
   const { execute } = await import('./runbook.ts');
-  const argv = ctx.simulation ? ['--simulate'] : [];
-  for (const [key, value] of Object.entries(ctx.config.flags)) {
-    if (key === 'simulate' || value === undefined || !['profile', 'namespace', 'env-file', 'report-dir', 'timeout', 'context'].includes(key)) continue;
-    argv.push(`--${key}`, String(value));
-  }
-  const code = await execute(await options.runbook(), argv);
+  const code = await execute(await options.runbook(), forwardedArgs(ctx));
   if (code !== 0 || !(await options.recheck())) throw new CheckFailed(`${options.id} did not complete (exit ${code})`, `read its report, fix the cause, then run ${command}`);
   ctx.note(`ran ${options.id} first (exit ${code})`);
+}
+
+/** The flags another runbook started from this one must get: the same mode and the same settings. */
+export function forwardedArgs(ctx: RunbookContext): string[] {
+  const args = ctx.simulation ? ['--simulate'] : [];
+  for (const name of ['profile', 'namespace', 'env-file', 'report-dir', 'timeout', 'context']) {
+    const value = ctx.flag(name);
+    if (typeof value === 'string') args.push(`--${name}`, value);
+  }
+  return args;
 }

@@ -5,6 +5,7 @@ import { relative, resolve } from 'node:path';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { executeWithReport } from '../runbook.ts';
 import { resolveSecrets } from '../secrets.ts';
+import { forwardedArgs } from '../prereqs.ts';
 import { secretSpecs } from './03-install.ts';
 import { Interrupted } from '../errors.ts';
 import { formatDuration } from '../clock.ts';
@@ -34,13 +35,7 @@ async function loadDefinition(stage: Stage): Promise<RunbookDefinition> {
 
 /** The arguments every child gets: non-interactive, same mode, same settings. */
 function childArgs(ctx: RunbookContext): string[] {
-  const args = ['--yes'];
-  if (ctx.simulation) args.push('--simulate');
-  for (const name of ['profile', 'namespace', 'env-file', 'report-dir', 'timeout', 'context']) {
-    const value = ctx.flag(name);
-    if (typeof value === 'string') args.push(`--${name}`, value);
-  }
-  return args;
+  return ['--yes', ...forwardedArgs(ctx)];
 }
 
 /** Interactive: ask for 03's secrets now, so the whole run can then go on unattended. */
