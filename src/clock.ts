@@ -1,6 +1,6 @@
 // Time as the runbooks see it. Real runs use the wall clock. Simulated runs use the simulator's
-// virtual clock (test/sim: virtual = V0 + (real - R0) * speed), so that measured figures are in the
-// same time base as the pods' timestamps and the simulator's ground truth.
+// virtual clock (test/sim/lib/setup.mjs readClock: virtual = V0 + (real - R0) * speed), so that
+// measured figures are in the same time base as the pods' timestamps and the simulator's truth.
 
 export interface Clock {
   /** Milliseconds since the epoch, in this clock's time base. */
@@ -16,20 +16,6 @@ export const wallClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
   speed: 1,
 };
-
-export interface ClockFile {
-  virtualEpochMs: number;
-  realEpochMs: number;
-  speed: number;
-}
-
-export function scaledClock(file: ClockFile): Clock {
-  return {
-    now: () => file.virtualEpochMs + (Date.now() - file.realEpochMs) * file.speed,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / file.speed))),
-    speed: file.speed,
-  };
-}
 
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
