@@ -72,6 +72,7 @@ function writeSecretValues(ctx: RunbookContext, secrets: Record<string, Resolved
   return file;
 }
 
+/** Image coordinates and public URLs, sent with --set-string so a tag that looks like a number stays a string. */
 function imageOverrides(images: PlannedImage[], nodeIp: string): Record<string, string> {
   const set: Record<string, string> = {};
   for (const i of images) {
@@ -100,7 +101,7 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
   const { release, namespace, timeoutMs } = ctx.settings;
   const installStart = ctx.clock.now();
   const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const upgrade = helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, createNamespace: true, valuesFiles: [valuesFile], set });
+  const upgrade = helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, createNamespace: true, valuesFiles: [valuesFile], setString: set });
   let finished = false;
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
@@ -186,7 +187,7 @@ async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Rec
   const uninstall = await helm.uninstall(release, namespace, timeoutMs);
   if (uninstall.result.exitCode !== 0) ctx.require({ id: 'REPRO', title: 'uninstall for the reproducibility check', expected: 'exit 0', measured: lastLine(uninstall.result.stderr), pass: false, remedy: `helm uninstall ${release} -n ${namespace}` });
   const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const again = await helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, valuesFiles: [valuesFile], set });
+  const again = await helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, valuesFiles: [valuesFile], setString: set });
   const after = again.exitCode === 0 ? await helm.manifest(release, namespace) : '';
   ctx.check({ id: 'REPRO', title: 'uninstall + reinstall give the same objects', expected: 'identical manifests', measured: again.exitCode !== 0 ? `reinstall failed: ${lastLine(again.stderr)}` : before === after ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)` : 'manifests differ', pass: again.exitCode === 0 && before === after, remedy: 'look for generated values (randAlphaNum, now) in the templates' });
 }

@@ -17,8 +17,13 @@ export interface UpgradeRequest {
   namespace: string;
   timeoutMs: number;
   valuesFiles?: string[];
-  /** Non-secret overrides only. */
+  /** Non-secret overrides only; helm types them (true, 42, null). */
   set?: Record<string, string | number>;
+  /**
+   * Non-secret overrides that must stay strings. Image tags above all: an all-digit content tag
+   * sent with --set becomes a number, and after a --reuse-values round trip renders as 8.36e+11.
+   */
+  setString?: Record<string, string>;
   install?: boolean;
   atomic?: boolean;
   reuseValues?: boolean;
@@ -84,6 +89,7 @@ export class Helm {
     args.push('--wait', '--timeout', seconds(request.timeoutMs));
     for (const file of request.valuesFiles ?? []) args.push('-f', file);
     for (const [key, value] of Object.entries(request.set ?? {})) args.push('--set', `${key}=${value}`);
+    for (const [key, value] of Object.entries(request.setString ?? {})) args.push('--set-string', `${key}=${value}`);
     return this.exec.run({
       tool: 'helm',
       args: this.cluster(args),

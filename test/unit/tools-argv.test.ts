@@ -202,7 +202,7 @@ test('helm: argv of every operation; secrets only ever through -f files', async 
     .on(['helm', 'uninstall'], { exitCode: 1, stderr: 'Error: uninstall: Release not loaded: todo-chatbot: release: not found' });
   const h = new Helm(exec, { kubeContext: 'minikube', clock: instantClock });
   assert.equal(await h.version(), 'v3.16.2');
-  await h.upgrade({ release: 'todo-chatbot', chart: 'helm/todo-chatbot', namespace: 'todo-app', timeoutMs: 300_000, install: true, atomic: true, createNamespace: true, valuesFiles: ['/tmp/v.yaml', '/tmp/s.yaml'], set: { 'frontend.image.tag': 'abc' } });
+  await h.upgrade({ release: 'todo-chatbot', chart: 'helm/todo-chatbot', namespace: 'todo-app', timeoutMs: 300_000, install: true, atomic: true, createNamespace: true, valuesFiles: ['/tmp/v.yaml', '/tmp/s.yaml'], set: { 'frontend.replicaCount': 1 }, setString: { 'frontend.image.tag': '836353239820' } });
   await h.upgrade({ release: 'todo-chatbot', chart: 'helm/todo-chatbot', namespace: 'todo-app', timeoutMs: 120_000, reuseValues: true, set: { 'frontend.replicaCount': 2 } });
   assert.equal((await h.status('todo-chatbot', 'todo-app'))?.status, 'deployed');
   assert.equal((await h.list('todo-app'))[0]!.revision, 2);
@@ -217,7 +217,7 @@ test('helm: argv of every operation; secrets only ever through -f files', async 
   await h.test('todo-chatbot', 'todo-app', 60_000);
   assert.deepEqual(exec.argvs, [
     ['helm', 'version', '--template', '{{.Version}}'],
-    ['helm', 'upgrade', '--install', 'todo-chatbot', 'helm/todo-chatbot', '-n', 'todo-app', '--create-namespace', '--atomic', '--wait', '--timeout', '300s', '-f', '/tmp/v.yaml', '-f', '/tmp/s.yaml', '--set', 'frontend.image.tag=abc', ...H],
+    ['helm', 'upgrade', '--install', 'todo-chatbot', 'helm/todo-chatbot', '-n', 'todo-app', '--create-namespace', '--atomic', '--wait', '--timeout', '300s', '-f', '/tmp/v.yaml', '-f', '/tmp/s.yaml', '--set', 'frontend.replicaCount=1', '--set-string', 'frontend.image.tag=836353239820', ...H],
     ['helm', 'upgrade', 'todo-chatbot', 'helm/todo-chatbot', '-n', 'todo-app', '--reuse-values', '--wait', '--timeout', '120s', '--set', 'frontend.replicaCount=2', ...H],
     ['helm', 'status', 'todo-chatbot', '-n', 'todo-app', '-o', 'json', ...H],
     ['helm', 'list', '-n', 'todo-app', '-o', 'json', ...H],
