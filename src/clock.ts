@@ -1,5 +1,5 @@
 // Time as the runbooks see it. Real runs use the wall clock. Simulated runs use the simulator's
-// virtual clock (test/sim/lib/setup.mjs readClock: virtual = V0 + (real - R0) * speed), so that
+// virtual clock (sim/lib/setup.mjs readClock: virtual = V0 + (real - R0) * speed), so that
 // measured figures are in the same time base as the pods' timestamps and the simulator's truth.
 
 export interface Clock {

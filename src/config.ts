@@ -147,7 +147,7 @@ export interface FlagSpec {
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'help', type: 'boolean', description: 'show this help and exit' },
   { name: 'yes', type: 'boolean', description: 'non-interactive: accept the default of every question (also when CI=true or stdin is not a terminal)' },
-  { name: 'simulate', type: 'boolean', description: 'run against the simulated toolchain (test/sim) instead of your real tools' },
+  { name: 'simulate', type: 'boolean', description: 'run against the simulated toolchain (sim) instead of your real tools' },
   { name: 'env-file', type: 'string', description: 'settings file to read [ENV_FILE, default .env; a named file must exist]' },
   ...SETTINGS.filter((s) => s.flag).map((s) => ({ name: s.flag!, type: 'string' as const, description: `${s.description} [${s.env}, default ${s.default || 'none'}]` })),
 ];

@@ -368,8 +368,8 @@ function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunR
 }
 
 async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clock }> {
-  const setupPath = join(PROJECT_ROOT, 'test', 'sim', 'lib', 'setup.mjs');
-  if (!existsSync(setupPath)) throw new UsageError('--simulate needs the simulated toolchain in test/sim, which is not in this copy', 'use a full clone of the repository');
+  const setupPath = join(PROJECT_ROOT, 'sim', 'lib', 'setup.mjs');
+  if (!existsSync(setupPath)) throw new UsageError('--simulate needs the simulated toolchain in sim/, which is not in this copy', 'use a full clone of the repository');
   const sim = (await import(setupPath)) as {
     prepareSimulation(o: { stateDir?: string; faults?: string; speed?: number }): Promise<Simulation> | Simulation;
     readClock(stateDir: string): Clock;

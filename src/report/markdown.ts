@@ -35,7 +35,7 @@ export function renderMarkdown(r: ReportData): string {
   out.push(`# ${r.title}${r.simulated ? ' — SIMULATED RUN' : ''}`);
   out.push('');
   if (r.simulated) {
-    out.push('> This run used the simulated toolchain (test/sim). It shows that the runbook works; it is **not** evidence of a real deployment.');
+    out.push('> This run used the simulated toolchain (sim). It shows that the runbook works; it is **not** evidence of a real deployment.');
     out.push('> Durations are in the simulator\'s virtual clock (see Environment → mode); HTTP response times are real.');
     out.push('');
   }

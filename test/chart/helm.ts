@@ -20,7 +20,7 @@ export const BASE_SECRETS = { secrets: { POSTGRES_PASSWORD: 'test-postgres-passw
 
 /**
  * The real helm: HELM_BIN if set, else a `helm` on PATH that is not the simulated stand-in
- * (test/sim/bin, which may be first on PATH in other lanes), else the npm-installed binary.
+ * (sim/bin, which may be first on PATH in other lanes), else the npm-installed binary.
  */
 function findHelm(): string {
   if (process.env.HELM_BIN) return process.env.HELM_BIN;

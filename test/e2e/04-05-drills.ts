@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
 // @ts-expect-error the simulator is plain JavaScript
-import { readTruth as simTruth } from '../sim/lib/setup.mjs';
+import { readTruth as simTruth } from '../../sim/lib/setup.mjs';
 
 export interface Truth {
   pods: Array<{ name: string; namespace: string; component: string; createdAt: number; readyAt: number | null; deletionRequestedAt: number | null }>;

@@ -36,7 +36,7 @@ const check = (r: RunOutcome, id: string): Check => {
 };
 const newCalls = (r: RunOutcome, before: number) => r.calls.slice(before);
 
-/** Runs a stand-in directly, as a user would with test/sim/bin on PATH. */
+/** Runs a stand-in directly, as a user would with sim/bin on PATH. */
 function sim(stateDir: string, tool: string, args: string[], faults = ''): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: faults }, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

@@ -10,7 +10,7 @@ import { newStateDir, ROOT } from './harness.ts';
 const CHART = join(ROOT, 'helm', 'todo-chatbot');
 
 test('an all-digit image tag survives --reuse-values only when it was sent with --set-string', async () => {
-  const { prepareSimulation } = await import(join(ROOT, 'test/sim/lib/setup.mjs'));
+  const { prepareSimulation } = await import(join(ROOT, 'sim/lib/setup.mjs'));
   const sim = await prepareSimulation({ stateDir: newStateDir() });
   const run = (tool: string, args: string[]) => spawnSync(join(sim.binDir, tool), args, { env: { ...process.env, ...sim.env }, encoding: 'utf8' });
   try {

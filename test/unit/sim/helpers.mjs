@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { prepareSimulation, readClock, readTruth } from '../../sim/lib/setup.mjs';
+import { prepareSimulation, readClock, readTruth } from '../../../sim/lib/setup.mjs';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const FIXTURES = join(REPO, 'test/sim/fixtures');
+export const FIXTURES = join(REPO, 'sim/fixtures');
 export const CHART = join(FIXTURES, 'chart');
 
 /**

@@ -1,8 +1,8 @@
 // The pflag-compatible parser and the Go duration parser behind every stand-in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseArgs, parseGoDuration, FlagError } from '../../sim/lib/argv.mjs';
-import { parseFaults } from '../../sim/lib/faults.mjs';
+import { parseArgs, parseGoDuration, FlagError } from '../../../sim/lib/argv.mjs';
+import { parseFaults } from '../../../sim/lib/faults.mjs';
 
 const spec = { namespace: { type: 'string', short: 'n' }, wait: { type: 'bool' }, set: { type: 'stringArray' }, replicas: { type: 'int' }, timeout: { type: 'duration', def: 30000 }, output: { type: 'string', short: 'o' }, all: { type: 'bool', short: 'A' }, quiet: { type: 'bool', short: 'q' } };
 

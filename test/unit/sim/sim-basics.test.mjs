@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { machine } from './helpers.mjs';
-import { prepareSimulation } from '../../sim/lib/setup.mjs';
+import { prepareSimulation } from '../../../sim/lib/setup.mjs';
 
 test('prepareSimulation: wrappers per tool, env, idempotent reuse of an existing state', async () => {
   const m = await machine({ faults: 'missing=kubectl-ai' });
@@ -139,12 +139,12 @@ test('fault docker-down: docker and minikube start fail like the real tools', as
   } finally { m.cleanup(); }
 });
 
-test('fault missing=<tool>: the shim in test/sim/bin answers 127 and the wrapper is absent', async () => {
+test('fault missing=<tool>: the shim in sim/bin answers 127 and the wrapper is absent', async () => {
   const m = await machine({ faults: 'missing=helm' });
   try {
     assert.equal(existsSync(join(m.binDir, 'helm')), false);
     const { spawnSync } = await import('node:child_process');
-    const shim = spawnSync(new URL('../../sim/bin/helm', import.meta.url).pathname, ['version'], { env: { ...process.env, ...m.env }, encoding: 'utf8' });
+    const shim = spawnSync(new URL('../../../sim/bin/helm', import.meta.url).pathname, ['version'], { env: { ...process.env, ...m.env }, encoding: 'utf8' });
     assert.equal(shim.status, 127);
   } finally { m.cleanup(); }
 });

