@@ -315,7 +315,7 @@ failureThreshold: {{ .failureThreshold }}
 {{- end -}}
 
 {{/*
-Checks across several values that the schema cannot express. Rendered (empty) from configmap.yaml.
+Checks across several values that the schema cannot express. Rendered (empty) from validate.yaml.
 */}}
 {{- define "todo-chatbot.validate" -}}
 {{- $seen := dict -}}
@@ -336,4 +336,72 @@ Checks across several values that the schema cannot express. Rendered (empty) fr
 {{- if and .Values.ingress.enabled .Values.ingress.tls.enabled (not .Values.ingress.tls.secretName) -}}
 {{- fail "ingress.tls.enabled needs ingress.tls.secretName: the kubernetes.io/tls Secret holding the certificate" -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+Metadata of a pod template: the full label set, the checksums of what the component reads, and
+its own podAnnotations. Shared by the app Deployments and the PostgreSQL StatefulSet.
+Call with (dict "ctx" $ "component" "backend").
+*/}}
+{{- define "todo-chatbot.podTemplateMetadata" -}}
+labels:
+  {{- include "todo-chatbot.labels" . | nindent 2 }}
+annotations:
+  {{- include "todo-chatbot.checksumAnnotations" . | nindent 2 }}
+  {{- with (index .ctx.Values .component).podAnnotations }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end -}}
+
+{{/*
+The start of every long-running pod spec: service account, no token, no Service environment
+variables (the app sees only its own settings), pull secrets, and the merged pod security context.
+Call with (dict "ctx" $ "component" "backend").
+*/}}
+{{- define "todo-chatbot.podSpecCommon" -}}
+{{- $ctx := .ctx -}}
+{{- with $ctx.Values.serviceAccountName }}
+serviceAccountName: {{ . }}
+{{- end }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+{{- with $ctx.Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- include "todo-chatbot.podSecurityContext" (dict "ctx" $ctx "own" (index $ctx.Values .component).podSecurityContext) | nindent 2 }}
+{{- end -}}
+
+{{/*
+Where a component's pods may run: its nodeSelector, affinity and tolerations, each only when set.
+Call with (dict "ctx" $ "component" "backend").
+*/}}
+{{- define "todo-chatbot.podScheduling" -}}
+{{- $values := index .ctx.Values .component -}}
+{{- with $values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Deployment update strategy of an app component. rollingUpdate only goes with RollingUpdate: the
+API server refuses it beside Recreate. Call with the component's strategy block.
+*/}}
+{{- define "todo-chatbot.deploymentStrategy" -}}
+type: {{ .type }}
+{{- if eq .type "RollingUpdate" }}
+rollingUpdate:
+  maxSurge: {{ .rollingUpdate.maxSurge }}
+  maxUnavailable: {{ .rollingUpdate.maxUnavailable }}
+{{- end }}
 {{- end -}}
