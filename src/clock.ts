@@ -25,6 +25,11 @@ export function formatDuration(ms: number): string {
   return `${minutes} min ${seconds} s`;
 }
 
+/** A step's time, with the wait for a person's answers shown apart (it is not counted). */
+export function formatStepTime(ms: number, waitedMs?: number): string {
+  return waitedMs ? `${formatDuration(ms)}, plus ${formatDuration(waitedMs)} waiting for answers` : formatDuration(ms);
+}
+
 /**
  * The pause between two polls. A simulated clock runs fast (SIM_SPEED), so one virtual second
  * may be a few real milliseconds: without a floor in real time, polling would spawn processes

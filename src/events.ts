@@ -19,7 +19,8 @@ export interface CheckRecord {
 
 export type RunbookEvent =
   | { kind: 'step-start'; step: string; why: string; at: number }
-  | { kind: 'step-end'; step: string; status: 'ok' | 'failed' | 'skipped'; ms: number; detail?: string }
+  /** `ms` excludes time spent waiting for a person's answer; `waitedMs` is that wait, in real time. */
+  | { kind: 'step-end'; step: string; status: 'ok' | 'failed' | 'skipped'; ms: number; waitedMs?: number; detail?: string }
   | { kind: 'command'; tool: string; argv: string[]; why?: string; at: number; shown: boolean }
   | { kind: 'command-end'; tool: string; argv: string[]; exitCode: number; ms: number; timedOut: boolean; stdoutTail: string; stderrTail: string }
   | { kind: 'check'; check: CheckRecord }

@@ -62,6 +62,13 @@ export interface Simulation {
   env: Record<string, string>;
 }
 
+/**
+ * Time spent waiting for a person to answer, across every runbook in this process (a runbook started
+ * from another asks its questions inside the parent's step). Steps subtract it: a step's time is the
+ * work, not the typing. `clockMs` is in the runbooks' clock (virtual when simulated), `realMs` in wall time.
+ */
+const personWait = { clockMs: 0, realMs: 0 };
+
 export class RunbookContext {
   readonly environment: Record<string, string> = {};
   readonly timeline: TimelineEntry[] = [];
@@ -96,14 +103,33 @@ export class RunbookContext {
   /** Runs one named step: a spinner while it runs, its time in the report, and its failure stops the run. */
   async step<T>(name: string, why: string, fn: () => Promise<T>): Promise<T> {
     const started = this.clock.now();
+    const waitedBefore = { ...personWait };
+    // The time a person took to answer is not the step's: it is reported apart, in real time.
+    const timing = () => ({
+      ms: Math.max(0, this.clock.now() - started - (personWait.clockMs - waitedBefore.clockMs)),
+      ...(personWait.realMs > waitedBefore.realMs ? { waitedMs: personWait.realMs - waitedBefore.realMs } : {}),
+    });
     this.bus.emit({ kind: 'step-start', step: name, why, at: started });
     try {
       const result = await fn();
-      this.bus.emit({ kind: 'step-end', step: name, status: 'ok', ms: this.clock.now() - started });
+      this.bus.emit({ kind: 'step-end', step: name, status: 'ok', ...timing() });
       return result;
     } catch (error) {
-      this.bus.emit({ kind: 'step-end', step: name, status: 'failed', ms: this.clock.now() - started, detail: error instanceof Error ? redact(error.message) : undefined });
+      this.bus.emit({ kind: 'step-end', step: name, status: 'failed', ...timing(), detail: error instanceof Error ? redact(error.message) : undefined });
       throw error;
+    }
+  }
+
+  /**
+   * Runs another runbook inside this one. It owns the terminal meanwhile: this runbook's spinner is
+   * stopped, or it would keep redrawing over the other runbook's questions.
+   */
+  async runNested(definition: RunbookDefinition, argv: string[]): Promise<number> {
+    this.ui.pause();
+    try {
+      return await execute(definition, argv);
+    } finally {
+      this.ui.resume();
     }
   }
 
@@ -188,6 +214,7 @@ export class RunbookContext {
 
   private async prompt<T>(ask: () => Promise<T>): Promise<T> {
     this.ui.pause();
+    const asked = { clock: this.clock.now(), real: Date.now() };
     try {
       return await ask();
     } catch (error) {
@@ -195,6 +222,8 @@ export class RunbookContext {
       if (error instanceof Error && error.name === 'ExitPromptError') throw new Interrupted();
       throw error;
     } finally {
+      personWait.clockMs += this.clock.now() - asked.clock;
+      personWait.realMs += Date.now() - asked.real;
       this.ui.resume();
     }
   }
@@ -339,7 +368,7 @@ function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunR
   const notes: string[] = [];
   const transcript: ReportData['transcript'] = [];
   for (const event of bus.history) {
-    if (event.kind === 'step-end') steps.push({ name: event.step, status: event.status, ms: event.ms, detail: event.detail });
+    if (event.kind === 'step-end') steps.push({ name: event.step, status: event.status, ms: event.ms, waitedMs: event.waitedMs, detail: event.detail });
     else if (event.kind === 'check') checks.push(event.check);
     else if (event.kind === 'evidence') evidence.push({ title: event.title, body: event.body });
     else if (event.kind === 'note') notes.push(event.level === 'warn' ? `⚠️ ${event.text}` : event.text);

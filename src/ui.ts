@@ -2,7 +2,7 @@
 // masked) and why, and one-line results. Everything arrives through the event stream.
 import ora, { type Ora } from 'ora';
 import type { EventBus, RunbookEvent } from './events.ts';
-import { formatDuration } from './clock.ts';
+import { formatStepTime } from './clock.ts';
 
 export interface UiOptions {
   stream: NodeJS.WriteStream;
@@ -56,7 +56,7 @@ export class Ui {
         this.startSpinner(event.step);
         break;
       case 'step-end':
-        this.stopSpinner(event.status, `${event.step} ${this.style('dim', `(${formatDuration(event.ms)})`)}${event.detail ? ` — ${event.detail}` : ''}`);
+        this.stopSpinner(event.status, `${event.step} ${this.style('dim', `(${formatStepTime(event.ms, event.waitedMs)})`)}${event.detail ? ` — ${event.detail}` : ''}`);
         break;
       case 'command':
         if (event.shown) this.line(this.style('cyan', `  $ ${event.argv.join(' ')}`) + (event.why ? this.style('dim', `   # ${event.why}`) : ''));

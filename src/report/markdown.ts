@@ -1,6 +1,6 @@
 // Markdown rendering of a runbook report (DESIGN §6). Every text in ReportData is already redacted.
 import type { ReportData, TimelineEntry } from './model.ts';
-import { formatDuration } from '../clock.ts';
+import { formatDuration, formatStepTime } from '../clock.ts';
 
 const RESULT_LABEL = { passed: 'PASSED', failed: 'FAILED', 'usage-error': 'NOT RUN (usage or configuration error)', interrupted: 'INTERRUPTED' } as const;
 const STATUS_LABEL = { pass: '✅ pass', fail: '❌ fail', warn: '⚠️ warn', skip: '➖ skip' } as const;
@@ -65,7 +65,7 @@ export function renderMarkdown(r: ReportData): string {
   out.push('');
 
   out.push('## Steps and timings', '', '| step | result | time |', '|---|---|---|');
-  for (const s of r.steps) out.push(`| ${cell(s.name)}${s.detail ? ` — ${cell(s.detail)}` : ''} | ${s.status} | ${formatDuration(s.ms)} |`);
+  for (const s of r.steps) out.push(`| ${cell(s.name)}${s.detail ? ` — ${cell(s.detail)}` : ''} | ${s.status} | ${formatStepTime(s.ms, s.waitedMs)} |`);
   out.push('');
 
   if (r.timeline.length) {

@@ -33,7 +33,8 @@ export interface ReportData {
   durationMs: number;
   environment: Record<string, string>;
   settings: Record<string, { value: string; source: string }>;
-  steps: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; ms: number; detail?: string }>;
+  /** `ms` is the step's work; `waitedMs` the real time a person took to answer its questions. */
+  steps: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; ms: number; waitedMs?: number; detail?: string }>;
   checks: CheckRecord[];
   timeline: TimelineEntry[];
   evidence: Array<{ title: string; body: string }>;

@@ -14,16 +14,31 @@ export async function missingOnNode(ctx: RunbookContext, images: PlannedImage[])
   return images.filter((i) => !onNode.has(i.ref));
 }
 
-async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {
-  const onHost = await ctx.tools.docker.inspectImage(image.ref);
+/**
+ * Images that are neither on the node nor in the host's Docker need 01 first: offered once for all of
+ * them (01 builds all three), not once per image.
+ */
+async function absentEverywhere(ctx: RunbookContext, missing: PlannedImage[]): Promise<PlannedImage[]> {
+  const absent: PlannedImage[] = [];
+  for (const image of missing) if (!(await ctx.tools.docker.inspectImage(image.ref))) absent.push(image);
+  return absent;
+}
+
+async function buildAbsent(ctx: RunbookContext, absent: PlannedImage[], images: PlannedImage[]): Promise<PlannedImage[]> {
   await requirePrerequisite(ctx, {
-    satisfied: Boolean(onHost),
-    what: `${image.ref} is neither on the node nor in the host's Docker`,
+    satisfied: false,
+    what: `${absent.map((i) => i.ref).join(', ')} ${absent.length === 1 ? 'is' : 'are'} neither on the node nor in the host's Docker`,
     id: '01-build',
     runbook: async () => (await import('./01-build.ts')).build,
-    recheck: async () => Boolean(await ctx.tools.docker.inspectImage(image.ref)) || (await missingOnNode(ctx, [image])).length === 0,
+    recheck: async () => {
+      for (const image of await missingOnNode(ctx, absent)) if (!(await ctx.tools.docker.inspectImage(image.ref))) return false;
+      return true;
+    },
   });
-  if ((await missingOnNode(ctx, [image])).length === 0) return; // 01 just built it into minikube
+  return missingOnNode(ctx, images); // 01 may have built straight into minikube
+}
+
+async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {
   const started = ctx.clock.now();
   const result = await ctx.tools.minikube.imageLoad(image.ref, Math.max(ctx.settings.timeoutMs, 600_000));
   ctx.span('load', image.component, started, ctx.clock.now());
@@ -38,7 +53,9 @@ export const load: RunbookDefinition = {
     await ctx.step('Check the cluster', 'images are loaded into the running node', () => requireCluster(ctx));
     const nodeIp = await ctx.tools.minikube.ip();
     const images = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
-    const missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () => missingOnNode(ctx, images));
+    let missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () => missingOnNode(ctx, images));
+    const toBuild = missing.length > 0 ? await absentEverywhere(ctx, missing) : [];
+    if (toBuild.length > 0) missing = await ctx.step('Build the images that are missing', 'they are neither on the node nor in the host\'s Docker: 01 builds them', () => buildAbsent(ctx, toBuild, images));
     if (missing.length === 0) ctx.note('every image is already on the node with its exact tag; nothing to load');
     for (const image of missing) await ctx.step(`Load ${image.ref}`, 'copy the image from the host\'s Docker into the node', () => loadOne(ctx, image));
     await ctx.step('Verify the exact tags on the node', 'a pod with pullPolicy Never starts only if this exact tag is there', async () => {
