@@ -14,7 +14,7 @@ import { formatDuration, wallClock, type Clock } from './clock.ts';
 import { Ui, defaultUiOptions } from './ui.ts';
 import { redact } from './redact.ts';
 import { registerKnownSecrets } from './secrets.ts';
-import { writeReport } from './report/write.ts';
+import { checkReportFolder, writeReport } from './report/write.ts';
 import type { ReportData, RunResult, TimelineEntry } from './report/model.ts';
 import { Docker } from './tools/docker.ts';
 import { Minikube } from './tools/minikube.ts';
@@ -264,6 +264,7 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   let simulation: Simulation | undefined;
   let clock: Clock = wallClock;
   try {
+    checkReportFolder(config.settings.reportDir, config.sources.reportDir === 'flag' ? '--report-dir' : 'REPORT_DIR');
     if (config.simulate) ({ simulation, clock } = await prepareSimulation());
   } catch (error) {
     if (error instanceof UsageError) {
@@ -338,10 +339,17 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   remedy = remedy && redact(remedy);
 
   const report = buildReport(ctx, bus, { result, exitCode, reason, remedy });
-  const paths = writeReport(settings.reportDir, report);
+  let paths: RunOutcome['paths'];
+  try {
+    paths = writeReport(settings.reportDir, report);
+  } catch (error) {
+    // The folder was writable at the start; whatever happened since, say so and end (exit 1 at least).
+    ui.failure(`the report could not be written to ${settings.reportDir}: ${error instanceof Error ? error.message : String(error)}`, 'free space or fix the folder\'s permissions, then run again');
+    if (exitCode === exitCodes.ok) exitCode = exitCodes.failed;
+  }
   if (exitCode !== exitCodes.ok && reason) ui.failure(reason, remedy);
   ui.line('');
-  ui.line(`${exitCode === 0 ? ui.style('green', 'All checks passed.') : ui.style('red', `Result: ${result} (exit ${exitCode}).`)} Report: ${paths.markdown}`);
+  ui.line(`${exitCode === 0 ? ui.style('green', 'All checks passed.') : ui.style('red', `Result: ${result} (exit ${exitCode}).`)} Report: ${paths?.markdown ?? 'not written'}`);
   return { exitCode, report, paths };
 }
 

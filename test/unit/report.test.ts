@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderMarkdown, fence, cell, mermaidTimeline } from '../../src/report/markdown.ts';
-import { writeReport, reportStamp } from '../../src/report/write.ts';
+import { checkReportFolder, writeReport, reportStamp } from '../../src/report/write.ts';
 import type { ReportData } from '../../src/report/model.ts';
 import { clearSecrets, registerSecret } from '../../src/redact.ts';
 
@@ -57,4 +58,28 @@ test('writeReport writes .md and .json with the same data, redacted', () => {
     assert.ok(statSync(p).size > 100);
   }
   clearSecrets();
+});
+
+test('a report folder that cannot hold files is refused at once, never a hang (Node 20 loops in a recursive mkdir under /proc)', () => {
+  const parentIsFile = join(mkdtempSync(join(tmpdir(), 'report-file-')), 'file');
+  writeFileSync(parentIsFile, '');
+  const script = `
+    import { checkReportFolder, writeReport } from ${JSON.stringify(new URL('../../src/report/write.ts', import.meta.url).href)};
+    for (const dir of ['/proc/forbidden', '/proc/forbidden/deeper', ${JSON.stringify(join(parentIsFile, 'sub'))}]) {
+      try { checkReportFolder(dir); console.log('accepted', dir); } catch (e) { console.log(e.name, e.message, '|', e.remedy); }
+      try { writeReport(dir, { runbook: 'x', startedAt: new Date(0).toISOString() }); console.log('written', dir); } catch (e) { console.log('write failed', e.code); }
+    }`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(run.signal, null, `the check hung and was killed: ${run.stdout}${run.stderr}`);
+  const lines = run.stdout.trim().split('\n');
+  assert.equal(lines.filter((l) => l.startsWith('UsageError --report-dir')).length, 3, run.stdout + run.stderr);
+  assert.ok(lines.every((l) => !l.startsWith('accepted') && !l.startsWith('written')), run.stdout);
+  assert.match(run.stdout, /reports cannot be written there \(ENOENT\) \| give a folder you can write to/);
+});
+
+test('a missing report folder is created, nested folders too', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'report-new-')), 'a', 'b');
+  checkReportFolder(dir);
+  assert.ok(statSync(dir).isDirectory());
+  assert.deepEqual(readdirSync(dir), [], 'the write check leaves nothing behind');
 });
