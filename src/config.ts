@@ -142,13 +142,17 @@ export interface FlagSpec {
   name: string;
   type: 'boolean' | 'string';
   description: string;
+  /** Accepted but left out of --help. */
+  hidden?: boolean;
 }
 
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'help', type: 'boolean', description: 'show this help and exit' },
   { name: 'yes', type: 'boolean', description: 'non-interactive: accept the default of every question (also when CI=true or stdin is not a terminal)' },
   { name: 'simulate', type: 'boolean', description: 'run against the simulated toolchain (sim) instead of your real tools' },
-  { name: 'env-file', type: 'string', description: 'settings file to read [ENV_FILE, default .env; a named file must exist]' },
+  { name: 'settings-file', type: 'string', description: 'the .env-style file to read settings and secrets from [ENV_FILE, default .env; a named file must exist]' },
+  // The old name, still read where Node lets it through (Node >= 22); Node 20 intercepts it (see loadConfig).
+  { name: 'env-file', type: 'string', description: 'old name of --settings-file', hidden: true },
   ...SETTINGS.filter((s) => s.flag).map((s) => ({ name: s.flag!, type: 'string' as const, description: `${s.description} [${s.env}, default ${s.default || 'none'}]` })),
 ];
 
@@ -179,15 +183,16 @@ export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: Nod
   }
   const help = values.help === true;
 
-  // ENV_FILE is the same as --env-file. Node 20 itself intercepts "--env-file" anywhere on its command
-  // line (even after the script) and exits 9 when the file is missing; ENV_FILE avoids that.
-  const envFileFlag = (values['env-file'] as string | undefined) ?? (env.ENV_FILE || undefined);
+  // --settings-file, not --env-file: Node 20 itself takes "--env-file" from anywhere on its command line,
+  // even after the script (Dotenv::GetPathFromArgs in its src/node_dotenv.cc), loads that file into the
+  // environment and exits 9 when it is missing, so the runbook never sees the flag. ENV_FILE is the same.
+  const envFileFlag = (values['settings-file'] as string | undefined) ?? (values['env-file'] as string | undefined) ?? (env.ENV_FILE || undefined);
   const envFile = resolve(cwd, envFileFlag ?? '.env');
   let fileEnv: Record<string, string> = {};
   if (existsSync(envFile)) {
     fileEnv = parseDotenv(readFileSync(envFile));
   } else if (envFileFlag !== undefined && !help) {
-    throw new UsageError(`env file ${envFileFlag} does not exist`, 'create it from .env.example (cp .env.example .env) or leave out --env-file');
+    throw new UsageError(`env file ${envFileFlag} does not exist`, 'create it from .env.example (cp .env.example .env) or leave out --settings-file / ENV_FILE');
   }
 
   const settings = {} as Record<Key, unknown>;
@@ -230,7 +235,7 @@ function cleanParseError(error: unknown): string {
 }
 
 export function usageText(id: string, title: string, summary: string, extraFlags: FlagSpec[]): string {
-  const flags = [...COMMON_FLAGS, ...extraFlags];
+  const flags = [...COMMON_FLAGS, ...extraFlags].filter((f) => !f.hidden);
   const width = Math.max(...flags.map((f) => f.name.length + (f.type === 'string' ? 8 : 0))) + 4;
   const lines = flags.map((f) => `  --${(f.name + (f.type === 'string' ? ' <value>' : '')).padEnd(width)}${f.description}`);
   return [

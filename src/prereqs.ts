@@ -23,7 +23,9 @@ export async function requirePrerequisite(ctx: RunbookContext, options: { satisf
 /** The flags another runbook started from this one must get: the same mode and the same settings. */
 export function forwardedArgs(ctx: RunbookContext): string[] {
   const args = ctx.simulation ? ['--simulate'] : [];
-  for (const name of ['profile', 'namespace', 'env-file', 'report-dir', 'timeout', 'context']) {
+  const settingsFile = ctx.flag('settings-file') ?? ctx.flag('env-file');
+  if (typeof settingsFile === 'string') args.push('--settings-file', settingsFile);
+  for (const name of ['profile', 'namespace', 'report-dir', 'timeout', 'context']) {
     const value = ctx.flag(name);
     if (typeof value === 'string') args.push(`--${name}`, value);
   }

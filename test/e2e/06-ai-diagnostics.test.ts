@@ -224,7 +224,7 @@ describe('on a simulated release (00 → 03 first)', () => {
     const envFile = join(dir, '.env');
     writeFileSync(envFile, `GEMINI_API_KEY=${GEMINI_API_KEY}\n`, { mode: 0o600 });
     const start = readCalls(stateDir).length;
-    const withFile = await runRunbook('06-ai-diagnostics', ['--yes', '--env-file', envFile], { stateDir, env: NO_KEYS, timeoutMs: 300_000 });
+    const withFile = await runRunbook('06-ai-diagnostics', ['--yes', '--settings-file', envFile], { stateDir, env: NO_KEYS, timeoutMs: 300_000 });
     assert.equal(withFile.exitCode, 0, show(withFile));
     assert.notEqual(check(withFile, 'DIAG-AI-KUBECTL-AI').status, 'skip');
     assert.ok(newCalls(withFile, start).some((c) => c.argv[0] === 'kubectl-ai' && c.argv.includes('--quiet')));

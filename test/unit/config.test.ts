@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseDuration, SETTINGS } from '../../src/config.ts';
+import { loadConfig, parseDuration, SETTINGS, usageText } from '../../src/config.ts';
 import { UsageError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
@@ -21,6 +21,19 @@ test('precedence: flag > environment > env file > default', () => {
   assert.equal(c.sources.release, 'default');
 });
 
+test('--settings-file names the settings file (Node 20 intercepts --env-file; the old name stays accepted, unadvertised)', () => {
+  writeFileSync(join(dir, 'other.env'), 'K8S_NAMESPACE=from-other-file\n');
+  for (const flag of ['--settings-file', '--env-file']) {
+    const c = loadConfig([flag, 'other.env'], [], {}, dir);
+    assert.equal(c.settings.namespace, 'from-other-file');
+    assert.equal(c.envFile, join(dir, 'other.env'));
+  }
+  assert.equal(loadConfig([], [], { ENV_FILE: 'other.env' }, dir).settings.namespace, 'from-other-file');
+  const help = usageText('00-setup', 't', 's', []);
+  assert.match(help, /--settings-file <value> .*\[ENV_FILE, default \.env/);
+  assert.doesNotMatch(help, /--env-file/);
+});
+
 function usage(fn: () => unknown, pattern: RegExp) {
   assert.throws(fn, (e: unknown) => e instanceof UsageError && pattern.test(e.message) && e.remedy.length > 0);
 }
@@ -30,6 +43,7 @@ test('bad input is a UsageError with a remedy', () => {
   usage(() => loadConfig(['--namespace', 'Bad_NS'], [], {}, dir), /not a valid Kubernetes name/);
   usage(() => loadConfig(['--timeout', 'abc'], [], {}, dir), /not a duration/);
   usage(() => loadConfig(['--timeout', '-5'], [], {}, dir), /needs a value|not a duration/);
+  usage(() => loadConfig(['--settings-file', 'missing.env'], [], {}, dir), /does not exist/);
   usage(() => loadConfig(['--env-file', 'missing.env'], [], {}, dir), /does not exist/);
   usage(() => loadConfig([], [], { ENV_FILE: 'missing.env' }, dir), /does not exist/);
   usage(() => loadConfig([], [], { MINIKUBE_CPUS: 'abc' }, dir), /MINIKUBE_CPUS "abc" is not a whole number/);
