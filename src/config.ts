@@ -2,7 +2,8 @@
 // The table below is the single source of truth: --help, .env.example and docs are checked against it.
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { UsageError } from './errors.ts';
 
@@ -109,6 +110,24 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
+/** Relative chart folders are read from the project, as runbook 03 does. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function chartFolder(raw: string, name: string): string {
+  const folder = resolve(PROJECT_ROOT, raw);
+  if (!existsSync(join(folder, 'Chart.yaml'))) {
+    throw new UsageError(`${name} "${raw}" is not a Helm chart (no Chart.yaml in ${folder})`, 'point it at the chart folder, or unset it to use helm/todo-chatbot');
+  }
+  return raw;
+}
+
+/**
+ * kubectl-ai's --llm-provider values: the ids its gollm package registers (RegisterProvider in
+ * gollm/gemini.go, openai.go, azopenai.go, grok.go, ollama.go, llamacpp.go, bedrock.go). Any other
+ * value makes kubectl-ai fail only after the cluster has been read.
+ */
+export const KUBECTL_AI_PROVIDERS = ['gemini', 'vertexai', 'openai', 'openai-compatible', 'azopenai', 'grok', 'ollama', 'llamacpp', 'bedrock'] as const;
+
 function spec<K extends Key>(s: SettingSpec<K>): SettingSpec<K> {
   return s;
 }
@@ -117,7 +136,7 @@ export const SETTINGS: SettingSpec[] = [
   spec({ key: 'profile', env: 'MINIKUBE_PROFILE', flag: 'profile', default: 'minikube', description: 'minikube profile (and kube-context) the runbooks act on', parse: profileName }),
   spec({ key: 'namespace', env: 'K8S_NAMESPACE', flag: 'namespace', default: 'todo-app', description: 'Kubernetes namespace of the release', parse: dnsLabel }),
   spec({ key: 'release', env: 'HELM_RELEASE', default: 'todo-chatbot', description: 'Helm release name', parse: dnsLabel }),
-  spec({ key: 'chartDir', env: 'HELM_CHART_DIR', default: 'helm/todo-chatbot', description: 'path of the Helm chart', parse: text }),
+  spec({ key: 'chartDir', env: 'HELM_CHART_DIR', default: 'helm/todo-chatbot', description: 'path of the Helm chart', parse: chartFolder }),
   spec({ key: 'cpus', env: 'MINIKUBE_CPUS', default: '2', description: 'CPUs for minikube start (at least 2)', parse: integer(2, 256) }),
   spec({ key: 'memoryMb', env: 'MINIKUBE_MEMORY', default: '4096', description: 'memory for minikube start, in MB (or 4g)', parse: memory }),
   spec({ key: 'driver', env: 'MINIKUBE_DRIVER', default: 'auto', description: 'minikube driver: auto (docker preferred), docker, podman, kvm2, hyperkit, …', parse: driver }),
@@ -132,7 +151,7 @@ export const SETTINGS: SettingSpec[] = [
   spec({ key: 'frontendDockerfile', env: 'FRONTEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the frontend (default docker/templates/…)', parse: text }),
   spec({ key: 'backendDockerfile', env: 'BACKEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the backend', parse: text }),
   spec({ key: 'mcpDockerfile', env: 'MCP_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the MCP server', parse: text }),
-  spec({ key: 'kubectlAiProvider', env: 'KUBECTL_AI_PROVIDER', default: 'gemini', description: 'kubectl-ai --llm-provider (gemini, openai, azopenai, grok, ollama, …)', parse: text }),
+  spec({ key: 'kubectlAiProvider', env: 'KUBECTL_AI_PROVIDER', default: 'gemini', description: `kubectl-ai --llm-provider: ${KUBECTL_AI_PROVIDERS.join(', ')}`, parse: oneOf(KUBECTL_AI_PROVIDERS) }),
   spec({ key: 'kubectlAiModel', env: 'KUBECTL_AI_MODEL', default: 'gemini-2.5-flash', description: 'kubectl-ai --model', parse: text }),
   spec({ key: 'kagentNamespace', env: 'KAGENT_NAMESPACE', default: 'kagent', description: 'namespace where the kagent controller runs', parse: dnsLabel }),
   spec({ key: 'kagentAgent', env: 'KAGENT_AGENT', default: 'k8s-agent', description: 'kagent agent asked for a diagnosis', parse: text }),

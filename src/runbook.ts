@@ -15,6 +15,7 @@ import { Ui, defaultUiOptions } from './ui.ts';
 import { redact } from './redact.ts';
 import { registerKnownSecrets } from './secrets.ts';
 import { checkReportFolder, writeReport } from './report/write.ts';
+import { imageSpecs } from './images.ts';
 import type { ReportData, RunResult, TimelineEntry } from './report/model.ts';
 import { Docker } from './tools/docker.ts';
 import { Minikube } from './tools/minikube.ts';
@@ -265,6 +266,8 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   let clock: Clock = wallClock;
   try {
     checkReportFolder(config.settings.reportDir, config.sources.reportDir === 'flag' ? '--report-dir' : 'REPORT_DIR');
+    // A custom app's folders and Dockerfiles must exist: found missing mid-run, they would stop it half done.
+    imageSpecs(config.settings, PROJECT_ROOT);
     if (config.simulate) ({ simulation, clock } = await prepareSimulation());
   } catch (error) {
     if (error instanceof UsageError) {

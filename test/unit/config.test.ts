@@ -52,6 +52,12 @@ test('bad input is a UsageError with a remedy', () => {
   usage(() => loadConfig(['--profile', '../x'], [], {}, dir), /not a valid minikube profile/);
   usage(() => loadConfig(['extra'], [], {}, dir), /unexpected argument/);
   usage(() => loadConfig(['--namespace'], [], {}, dir), /needs a value/);
+  usage(() => loadConfig([], [], { HELM_CHART_DIR: '/nonexistent' }, dir), /HELM_CHART_DIR "\/nonexistent" is not a Helm chart/);
+  usage(() => loadConfig([], [], { HELM_CHART_DIR: 'helm' }, dir), /no Chart\.yaml/);
+  usage(() => loadConfig([], [], { KUBECTL_AI_PROVIDER: 'chatgpt' }, dir), /KUBECTL_AI_PROVIDER "chatgpt" is not allowed/);
+  // The values kubectl-ai knows are accepted, and so is the chart given by an absolute path.
+  assert.equal(loadConfig([], [], { KUBECTL_AI_PROVIDER: 'openai-compatible' }, dir).settings.kubectlAiProvider, 'openai-compatible');
+  assert.equal(loadConfig([], [], { HELM_CHART_DIR: new URL('../../helm/todo-chatbot', import.meta.url).pathname }, dir).sources.chartDir, 'environment');
 });
 
 test('durations', () => {
