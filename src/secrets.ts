@@ -1,5 +1,6 @@
 // Secret resolution: environment > env file > masked prompt. Every value is registered for
 // redaction the moment it is known, and validated before anything changes.
+import { randomInt } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from './errors.ts';
 import { registerSecret } from './redact.ts';
@@ -22,11 +23,29 @@ export interface SecretSpec {
   /** How to get a good value. */
   remedy: string;
   optional?: boolean;
+  /** A strong value can be made here (a password, a signing key); absent for keys issued elsewhere. */
+  generate?: () => string;
 }
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A random string from the operating system's CSPRNG (crypto.randomInt draws without modulo bias).
+ * Letters and digits only: safe unquoted in a URL, a YAML file, a .env line and a shell.
+ */
+export function randomSecret(length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return out;
+}
+
+export type SecretChoice = 'generate' | 'type' | 'keep';
 
 export interface SecretPrompter {
   /** Masked input; an empty answer keeps `fallback` when there is one. */
   password(message: string, validate: (value: string) => string | true): Promise<string>;
+  /** Asked first for a key that can be generated: make one, type one, or keep the env file's. */
+  choose?(message: string, choices: Array<{ value: SecretChoice; name: string }>): Promise<SecretChoice>;
 }
 
 export interface ResolveOptions {
@@ -38,7 +57,7 @@ export interface ResolveOptions {
 
 export interface ResolvedSecret {
   value: string;
-  source: 'environment' | 'env-file' | 'prompt' | 'unset';
+  source: 'environment' | 'env-file' | 'prompt' | 'generated' | 'unset';
 }
 
 export async function resolveSecrets(specs: SecretSpec[], options: ResolveOptions): Promise<Record<string, ResolvedSecret>> {
@@ -54,13 +73,19 @@ export async function resolveSecrets(specs: SecretSpec[], options: ResolveOption
     let secret: ResolvedSecret;
     if (fromEnv) secret = { value: fromEnv, source: 'environment' };
     else if (options.interactive && options.prompter) {
-      const keepHint = fromFile ? ' (Enter keeps the value from the env file)' : spec.optional ? ' (Enter to leave it unset)' : '';
-      const answer = await options.prompter.password(`${spec.key} — ${spec.description}${keepHint}:`, (value) => {
-        const candidate = value || fromFile || '';
-        if (!candidate) return spec.optional ? true : `${spec.key} is required`;
-        return spec.validate(candidate) ?? true;
-      });
-      secret = answer ? { value: answer, source: 'prompt' } : fromFile ? { value: fromFile, source: 'env-file' } : { value: '', source: 'unset' };
+      const { prompter } = options;
+      const choice: SecretChoice = spec.generate && prompter.choose ? await prompter.choose(`${spec.key} — ${spec.description}:`, secretChoices(Boolean(fromFile))) : 'type';
+      if (choice === 'generate') secret = { value: spec.generate!(), source: 'generated' };
+      else if (choice === 'keep') secret = { value: fromFile!, source: 'env-file' };
+      else {
+        const keepHint = fromFile ? ' (Enter keeps the value from the env file)' : spec.optional ? ' (Enter to leave it unset)' : '';
+        const answer = await prompter.password(`${spec.key} — ${spec.description}${keepHint}:`, (value) => {
+          const candidate = value || fromFile || '';
+          if (!candidate) return spec.optional ? true : `${spec.key} is required`;
+          return spec.validate(candidate) ?? true;
+        });
+        secret = answer ? { value: answer, source: 'prompt' } : fromFile ? { value: fromFile, source: 'env-file' } : { value: '', source: 'unset' };
+      }
     } else if (fromFile) secret = { value: fromFile, source: 'env-file' };
     else secret = { value: '', source: 'unset' };
 
@@ -77,6 +102,13 @@ export async function resolveSecrets(specs: SecretSpec[], options: ResolveOption
     resolved[spec.key] = secret;
   }
   return resolved;
+}
+
+/** The value already in the env file comes first when there is one: changing a password is a decision. */
+function secretChoices(inFile: boolean): Array<{ value: SecretChoice; name: string }> {
+  const generate = { value: 'generate' as const, name: `generate a strong random value${inFile ? '' : ' (recommended)'} — never shown; you can save it to the env file next` };
+  const type = { value: 'type' as const, name: 'type or paste my own (masked)' };
+  return inFile ? [{ value: 'keep', name: 'keep the value from the env file' }, generate, type] : [generate, type];
 }
 
 // ---- validators used by the secret catalogue ----

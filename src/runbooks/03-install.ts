@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
-import { resolveSecrets, validatePostgresUrl, minLength, nonEmpty, saveToEnvFile, type SecretSpec, type ResolvedSecret } from '../secrets.ts';
+import { randomSecret, resolveSecrets, validatePostgresUrl, minLength, nonEmpty, saveToEnvFile, type SecretSpec, type ResolvedSecret } from '../secrets.ts';
 import { planImages, publicUrls, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
@@ -28,10 +28,12 @@ const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, m
 export function secretSpecs(externalDatabase: boolean): SecretSpec[] {
   const database: SecretSpec = externalDatabase
     ? { key: 'DATABASE_URL', description: 'external PostgreSQL URL (e.g. Neon)', validate: validatePostgresUrl, remedy: 'use postgresql://user:password@host:5432/dbname (add ?sslmode=require for Neon)' }
-    : { key: 'POSTGRES_PASSWORD', description: 'password of the in-chart PostgreSQL', validate: minLength(12), remedy: 'generate one: openssl rand -base64 24' };
+    // 32 letters and digits: about 190 bits, and nothing the database URL would need to escape.
+    : { key: 'POSTGRES_PASSWORD', description: 'password of the in-chart PostgreSQL', validate: minLength(12), remedy: 'generate one: openssl rand -base64 24 (or run without --yes and choose "generate")', generate: () => randomSecret(32) };
   return [
     database,
-    { key: 'BETTER_AUTH_SECRET', description: 'Better Auth signing secret', validate: minLength(32), remedy: 'generate one: openssl rand -base64 32' },
+    // 48 letters and digits: about 285 bits, above the 32 characters Better Auth asks for.
+    { key: 'BETTER_AUTH_SECRET', description: 'Better Auth signing secret', validate: minLength(32), remedy: 'generate one: openssl rand -base64 32 (or run without --yes and choose "generate")', generate: () => randomSecret(48) },
     { key: 'OPENAI_API_KEY', description: 'OpenAI API key for the chatbot', validate: nonEmpty, remedy: 'create a key at platform.openai.com (the demo app accepts any non-empty value)' },
   ];
 }
@@ -48,13 +50,18 @@ async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<stri
     env,
     fileEnv: file,
     interactive: ctx.interactive,
-    prompter: { password: (message, validate) => ctx.secretPrompt(message, validate) },
+    prompter: {
+      password: (message, validate) => ctx.secretPrompt(message, validate),
+      choose: (message, choices) => ctx.choose(message, choices, 'type'),
+    },
   });
   for (const [key, s] of Object.entries(values)) ctx.fact(`secret ${key}`, `from ${s.source} (value masked)`);
-  const prompted = Object.entries(values).filter(([, s]) => s.source === 'prompt');
+  const prompted = Object.entries(values).filter(([, s]) => s.source === 'prompt' || s.source === 'generated');
   if (prompted.length) {
     const path = ctx.config.envFile ?? resolve(process.cwd(), '.env');
-    if (await ctx.confirm(`Save ${prompted.map(([k]) => k).join(', ')} to ${path} (mode 0600) for next time?`, { default: false, whenNonInteractive: false })) {
+    // A generated value exists nowhere else, and the in-chart database keeps the password it was created with.
+    const generated = prompted.some(([, s]) => s.source === 'generated');
+    if (await ctx.confirm(`Save ${prompted.map(([k]) => k).join(', ')} to ${path} (mode 0600) for next time?${generated ? ' Generated values are kept nowhere else.' : ''}`, { default: generated, whenNonInteractive: false })) {
       saveToEnvFile(path, Object.fromEntries(prompted.map(([k, s]) => [k, s.value])));
       ctx.note(`saved ${prompted.length} secret(s) to ${path} with mode 0600`);
     }

@@ -1,10 +1,12 @@
 // A new user's first run of 03, through a real pseudo-terminal: 03 finds no images and offers 02,
 // which offers 01. The nested runbook must own the terminal (the parent's spinner stopped, so its
 // question stays on screen), 01 must run once for all three images, and the time a person takes
-// to answer is not counted in the step's time.
+// to answer is not counted in the step's time. The two secrets that can be made are generated on
+// request: strong, saved 0600 to the settings file, never on screen or in any report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { parse } from 'dotenv';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PtySession, plain } from './pty.ts';
@@ -21,19 +23,22 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
   const setup = await runRunbook('00-setup', ['--yes'], { stateDir, reportDir: reports });
   assert.equal(setup.exitCode, 0, setup.stdout);
 
-  const s = new PtySession('03-install', ['--simulate', '--report-dir', reports, '--no-screenshot'], { SIM_STATE_DIR: stateDir, ENV_FILE: '' });
+  const settings = join(mkdtempSync(join(tmpdir(), 'pty-settings-')), 'my.env');
+  writeFileSync(settings, '# mine\n');
+  const s = new PtySession('03-install', ['--simulate', '--report-dir', reports, '--no-screenshot', '--settings-file', settings], { SIM_STATE_DIR: stateDir });
   try {
     let at = await s.waitFor(/Which database\?/);
     s.type('\r');
-    at = await s.waitFor(/POSTGRES_PASSWORD/, 30_000, at);
+    at = await s.waitFor(/POSTGRES_PASSWORD[^\n]*\n[^\n]*generate a strong random value/, 30_000, at);
     await pause(THINKING_MS); // a person thinking: this is not the step's time
-    s.type('pg-pass-Zq81xkT0p\r');
-    at = await s.waitFor(/BETTER_AUTH_SECRET/, 30_000, at);
-    s.type('auth-secret-0123456789abcdefghijklmnopq\r');
+    s.type('\r'); // the first choice: generate
+    at = await s.waitFor(/BETTER_AUTH_SECRET[^\n]*\n[^\n]*generate a strong random value/, 30_000, at);
+    s.type('\r');
     at = await s.waitFor(/OPENAI_API_KEY/, 30_000, at);
     s.type('sk-test-K3yK3yK3y\r');
-    at = await s.waitFor(/for next time\?/, 30_000, at);
-    s.type('n\r');
+    at = await s.waitFor(/for next time\? Generated values are kept/, 30_000, at); // (the line wraps on a 160-column screen)
+    at = await s.waitFor(/\(Y\/n\)/, 5000, at); // saving is the default once something was generated
+    s.type('\r'); // the default, after generating: save
     at = await s.waitFor(/Run 02-load now\?/, 60_000, at);
     s.type('y\r');
     at = await s.waitFor(/Run 01-build now\?/, 60_000, at);
@@ -51,6 +56,13 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
     s.kill();
   }
 
+  const saved = parse(readFileSync(settings));
+  assert.equal(statSync(settings).mode & 0o777, 0o600);
+  assert.match(saved.POSTGRES_PASSWORD ?? '', /^[A-Za-z0-9]{32}$/);
+  assert.match(saved.BETTER_AUTH_SECRET ?? '', /^[A-Za-z0-9]{48}$/);
+  const everything = [s.output, readFileSync(join(stateDir, 'calls.jsonl'), 'utf8'), ...readdirSync(reports).map((f) => readFileSync(join(reports, f), 'utf8'))].join('\n');
+  for (const key of ['POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET']) assert.ok(!everything.includes(saved[key]!), `the generated ${key} was printed or recorded`);
+
   const screen = plain(s.output);
   assert.equal(screen.match(/✔ [^\n]*Run 01-build now\? Yes/g)?.length, 1, '01 is offered once, not once per image');
   assert.equal(readdirSync(reports).filter((f) => f.endsWith('-01-build.json')).length, 1, '01 ran once');
@@ -59,6 +71,9 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
   assert.equal(builds.length, 3, 'each image built once');
 
   const report = latestReport(reports, '03-install').json;
+  // The cluster got exactly the values that were saved (the runbook compares its Secret with them).
+  assert.equal(report.checks.find((c: { id: string }) => c.id === 'SECRETS-IN-SECRET')?.status, 'pass');
+  assert.equal(report.environment['secret POSTGRES_PASSWORD'], 'from generated (value masked)');
   const secretsStep = report.steps.find((x: { name: string }) => x.name === 'Gather and validate the secrets');
   assert.ok(secretsStep.waitedMs >= THINKING_MS, `the wait for answers is recorded apart: ${JSON.stringify(secretsStep)}`);
   // No tool runs in this step: without the wait, only a few seconds of (simulated) work are left.

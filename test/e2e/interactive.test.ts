@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { PtySession, plain } from './pty.ts';
 import { newStateDir, readCalls } from './harness.ts';
 
+const DOWN = '\u001b[B';
+
 function session(runbook: string, stateDir: string, reportDir: string) {
   return new PtySession(runbook, ['--simulate', '--report-dir', reportDir], { SIM_STATE_DIR: stateDir, ENV_FILE: '' });
 }
@@ -36,9 +38,13 @@ test('03-install interactively: secrets are typed masked and never echoed; decli
   try {
     let at = await s.waitFor(/Which database\?/);
     s.type('\r'); // the default: PostgreSQL inside the cluster
-    at = await s.waitFor(/POSTGRES_PASSWORD/, 30_000, at);
+    at = await s.waitFor(/POSTGRES_PASSWORD[^\n]*\n[^\n]*generate a strong random value/, 30_000, at);
+    s.type(`${DOWN}\r`); // not the offered generated value: type my own
+    at = await s.waitFor(/POSTGRES_PASSWORD[^\n]*:\S*$/m, 30_000, at);
     s.type(`${secret.pg}\r`);
-    at = await s.waitFor(/BETTER_AUTH_SECRET/, 30_000, at);
+    at = await s.waitFor(/BETTER_AUTH_SECRET[^\n]*\n[^\n]*generate a strong random value/, 30_000, at);
+    s.type(`${DOWN}\r`);
+    at = await s.waitFor(/BETTER_AUTH_SECRET[^\n]*:\S*$/m, 30_000, at);
     s.type('too-short\r'); // refused by validation, asked again
     at = await s.waitFor(/too short/, 30_000, at);
     s.type('\u0015'); // Ctrl-U clears the field

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import { resolveSecrets, saveToEnvFile, validatePostgresUrl, minLength } from '../../src/secrets.ts';
+import { randomSecret, resolveSecrets, saveToEnvFile, validatePostgresUrl, minLength } from '../../src/secrets.ts';
 import { secretSpecs } from '../../src/runbooks/03-install.ts';
 import { UsageError } from '../../src/errors.ts';
 import { clearSecrets, redact } from '../../src/redact.ts';
@@ -58,4 +58,34 @@ test('saveToEnvFile writes mode 0600, updates in place and round-trips through d
   assert.equal(parsed.BETTER_AUTH_SECRET, 'a b#c$d');
   assert.equal(parsed.K8S_NAMESPACE, 'todo-app');
   assert.equal(readFileSync(file, 'utf8').match(/OPENAI_API_KEY/g)!.length, 1);
+});
+
+test('randomSecret: the requested length, letters and digits only, never the same twice', () => {
+  const values = Array.from({ length: 200 }, () => randomSecret(32));
+  for (const v of values) assert.match(v, /^[A-Za-z0-9]{32}$/);
+  assert.equal(new Set(values).size, values.length);
+  // Every character of the alphabet turns up: the draw covers all 62 symbols.
+  assert.equal(new Set(values.join('')).size, 62);
+});
+
+test('interactive: a key that can be generated is offered generation; the value is strong, valid and marked generated', async () => {
+  const offered: Record<string, string[]> = {};
+  const typed: string[] = [];
+  const r = await resolveSecrets(secretSpecs(false), {
+    env: {}, fileEnv: { BETTER_AUTH_SECRET: 'k'.repeat(40) }, interactive: true,
+    prompter: {
+      password: async (message) => { typed.push(message.split(' ')[0]!); return 'sk-typed'; },
+      choose: async (message, choices) => { offered[message.split(' ')[0]!] = choices.map((c) => c.value); return message.startsWith('POSTGRES') ? 'generate' : choices[0]!.value; },
+    },
+  });
+  assert.deepEqual(offered, { POSTGRES_PASSWORD: ['generate', 'type'], BETTER_AUTH_SECRET: ['keep', 'generate', 'type'] }, 'generation is offered for what can be made, and the env file value comes first');
+  assert.deepEqual(typed, ['OPENAI_API_KEY'], 'an API key issued elsewhere is typed, never generated');
+  assert.equal(r.POSTGRES_PASSWORD!.source, 'generated');
+  assert.match(r.POSTGRES_PASSWORD!.value, /^[A-Za-z0-9]{32}$/);
+  assert.equal(r.BETTER_AUTH_SECRET!.source, 'env-file');
+  assert.match(redact(`x ${r.POSTGRES_PASSWORD!.value} y`), /^x •+ y$/, 'a generated value is registered for redaction at once');
+  const auth = secretSpecs(false).find((s) => s.key === 'BETTER_AUTH_SECRET')!;
+  const made = auth.generate!();
+  assert.match(made, /^[A-Za-z0-9]{48}$/);
+  assert.equal(auth.validate(made), undefined);
 });
