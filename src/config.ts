@@ -73,7 +73,7 @@ function integer(min: number, max: number) {
   return (raw: string, name: string): number => {
     if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${name} "${raw}" is not a whole number`, `give a number between ${min} and ${max}`);
     const value = Number(raw);
-    if (value < min || value > max) throw new UsageError(`${name} ${value} is out of range`, `give a number between ${min} and ${max}`);
+    if (value < min || value > max) throw new UsageError(`${name} "${raw}" is out of range`, `give a number between ${min} and ${max}`);
     return value;
   };
 }
@@ -93,7 +93,7 @@ function memory(raw: string, name: string): number {
   const match = /^(\d+)\s*(mb|m|gb|g)?$/i.exec(raw.trim());
   if (!match) throw new UsageError(`${name} "${raw}" is not a memory size`, 'give megabytes (4096) or gigabytes (4g)');
   const mb = /^g/i.test(match[2] ?? '') ? Number(match[1]) * 1024 : Number(match[1]);
-  if (mb < 1800) throw new UsageError(`${name} ${mb} MB is below minikube's minimum of 1800 MB`, 'give at least 2048, e.g. MINIKUBE_MEMORY=4096');
+  if (mb < 1800) throw new UsageError(`${name} "${raw}" (${mb} MB) is below minikube's minimum of 1800 MB`, 'give at least 2048, e.g. MINIKUBE_MEMORY=4096');
   return mb;
 }
 

@@ -41,9 +41,9 @@ const CASES: Case[] = [
   { runbook: '01-build', args: ['--rebuild=yes'], reason: /--rebuild/ },
   // environment
   { runbook: '00-setup', env: { MINIKUBE_CPUS: 'abc' }, reason: /MINIKUBE_CPUS "abc" is not a whole number/ },
-  { runbook: '00-setup', env: { MINIKUBE_MEMORY: '512' }, reason: /below minikube's minimum/ },
+  { runbook: '00-setup', env: { MINIKUBE_MEMORY: '512' }, reason: /MINIKUBE_MEMORY "512" \(512 MB\) is below minikube's minimum/ },
   { runbook: '00-setup', env: { MINIKUBE_DRIVER: 'dockr' }, reason: /MINIKUBE_DRIVER "dockr" is not a minikube driver/ },
-  { runbook: '06-ai-diagnostics', env: { KUBECTL_REQUEST_TIMEOUT: '0' }, reason: /KUBECTL_REQUEST_TIMEOUT 0 is out of range/ },
+  { runbook: '06-ai-diagnostics', env: { KUBECTL_REQUEST_TIMEOUT: '0' }, reason: /KUBECTL_REQUEST_TIMEOUT "0" is out of range/ },
   { runbook: '01-build', env: { APP_SOURCE: 'other' }, reason: /APP_SOURCE "other" is not allowed/ },
   { runbook: '01-build', env: { APP_SOURCE: 'custom' }, reason: /APP_SOURCE=custom needs APP_FRONTEND_DIR/ },
   { runbook: '01-build', env: { ...CUSTOM_APP, APP_BACKEND_DIR: '/nonexistent' }, reason: /APP_BACKEND_DIR \/nonexistent does not exist/ },
@@ -57,7 +57,7 @@ const CASES: Case[] = [
   { runbook: '02-load', env: { ENV_FILE: '/nonexistent.env' }, reason: /env file \/nonexistent\.env does not exist/ },
   { runbook: 'validate-all', args: ['--report-dir', '/proc/forbidden'], reason: /--report-dir \/proc\/forbidden: reports cannot be written there/ },
   // settings-file contents
-  { runbook: '00-setup', args: ['--settings-file', settingsFile('cpus.env', 'MINIKUBE_CPUS=1\n')], reason: /MINIKUBE_CPUS in .*cpus\.env.* out of range/ },
+  { runbook: '00-setup', args: ['--settings-file', settingsFile('cpus.env', 'MINIKUBE_CPUS=1\n')], reason: /MINIKUBE_CPUS in .*cpus\.env "1" is out of range/ },
   { runbook: '03-install', args: ['--settings-file', settingsFile('ns.env', 'K8S_NAMESPACE=Todo_App\n')], env: GOOD_SECRETS, reason: /K8S_NAMESPACE in .*ns\.env.* "Todo_App" is not a valid Kubernetes name/ },
   { runbook: '01-build', args: ['--settings-file', settingsFile('dockerfile.env', 'APP_SOURCE=custom\nAPP_FRONTEND_DIR=app/frontend\nAPP_BACKEND_DIR=app/backend\nAPP_MCP_DIR=app/mcp\nMCP_DOCKERFILE=/nonexistent/Dockerfile\n')], reason: /Dockerfile \/nonexistent\/Dockerfile does not exist/ },
   { runbook: '03-install', args: ['--settings-file', settingsFile('short.env', 'BETTER_AUTH_SECRET=Qx7-wK2\n')], env: { POSTGRES_PASSWORD: GOOD_SECRETS.POSTGRES_PASSWORD, OPENAI_API_KEY: 'sk-x' }, reason: /BETTER_AUTH_SECRET is too short/ },
