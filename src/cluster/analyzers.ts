@@ -4,6 +4,7 @@
 // pain points users report with local clusters (reference/peers-and-pain-points.md).
 import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
+import { formatMemory, parseCpu, parseMemory } from './quantity.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -702,32 +703,4 @@ function timesRestarted(n: number): string {
 
 function percent(ratio: number): string {
   return `${Math.round(ratio * 100)}%`;
-}
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** A Kubernetes quantity as a plain number (memory: bytes; cpu: cores). undefined when it is not one. */
-export function parseQuantity(quantity: string | number | undefined): number | undefined {
-  if (quantity === undefined || quantity === null) return undefined;
-  if (typeof quantity === 'number') return quantity;
-  const match = /^([+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(quantity.trim());
-  if (!match) return undefined;
-  const unit = match[2] ?? '';
-  return Number(match[1]) * (BINARY[unit] ?? DECIMAL[unit]!);
-}
-
-export function parseMemory(quantity: string | undefined): number | undefined {
-  return parseQuantity(quantity);
-}
-
-/** CPU in millicores. */
-export function parseCpu(quantity: string | undefined): number | undefined {
-  const cores = parseQuantity(quantity);
-  return cores === undefined ? undefined : cores * 1000;
-}
-
-export function formatMemory(bytes: number): string {
-  if (bytes >= 2 ** 30 && bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30}Gi`;
-  return `${Math.round(bytes / 2 ** 20)}Mi`;
 }

@@ -8,26 +8,11 @@ import type { Access } from '../cluster/access.ts';
 import { minikubeReason, type ProfileConfig } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
 import { Interrupted } from '../errors.ts';
-import {
-  appPodsSelector,
-  componentSelector,
-  connect,
-  createTodo,
-  deadlineFor,
-  deleteTodo,
-  drillTodoTitle,
-  findTodo,
-  parseTarget,
-  releaseSelector,
-  replacementDrill,
-  reportPods,
-  requireAllReady,
-  requireHealthy,
-  requireRelease,
-  watch,
-  type Healthy,
-  type Todo,
-} from '../cluster/drills.ts';
+import { appPodsSelector, componentSelector, releaseSelector } from '../cluster/labels.ts';
+import { deadlineFor, parseTarget } from '../cluster/timing.ts';
+import { createTodo, deleteTodo, drillTodoTitle, findTodo, type Todo } from '../cluster/todo-api.ts';
+import { connect, replacementDrill, reportPods, requireAllReady, requireHealthy, watch, type Healthy } from './steps/drill.ts';
+import { requireRelease } from './steps/release.ts';
 
 const TARGETS = { restartMs: 120_000, replacementMs: 10_000, healthyBeforeMs: 180_000 };
 

@@ -15,34 +15,15 @@ import { Interrupted, lastLine } from '../errors.ts';
 import { isTransient } from '../tools/common.ts';
 import type { ExecResult } from '../exec.ts';
 import type { KubeObject } from '../tools/kubectl.ts';
-import {
-  APP_COMPONENTS,
-  appPodsSelector,
-  changeInstant,
-  componentSelector,
-  deadlineFor,
-  describeCoverage,
-  diagnose,
-  endpointCoverage,
-  livePods,
-  maskSecrets,
-  memoryLimit,
-  newPods,
-  parseTarget,
-  proveEnv,
-  proveMemoryLimit,
-  proveReplicas,
-  replacementDrill,
-  reportPods,
-  requireAllReady,
-  requireHealthy,
-  requireRelease,
-  valueAt,
-  valuesDiff,
-  watch,
-  type AppComponent,
-  type Proof,
-} from '../cluster/drills.ts';
+import { describeCoverage, endpointCoverage } from '../cluster/endpoints.ts';
+import { APP_COMPONENTS, appPodsSelector, componentSelector, type AppComponent } from '../cluster/labels.ts';
+import { memoryLimit, proveEnv, proveMemoryLimit, proveReplicas, valueAt, valuesDiff, type Proof } from '../cluster/proofs.ts';
+import { maskSecrets } from '../cluster/secret-values.ts';
+import { changeInstant, deadlineFor, parseTarget } from '../cluster/timing.ts';
+import { newPods } from '../cluster/watch.ts';
+import { diagnose } from './steps/diagnose.ts';
+import { replacementDrill, reportPods, requireAllReady, requireHealthy, watch } from './steps/drill.ts';
+import { livePods, requireRelease } from './steps/release.ts';
 
 const TARGETS = { scaleMs: 90_000, replacementMs: 10_000, endpointsMs: 20_000, healthyBeforeMs: 180_000 };
 const SCALE_TO: Record<AppComponent, number> = { frontend: 3, backend: 2, mcp: 2 };

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { RecordingExec, instantClock } from './helpers/fake-exec.ts';
 import { Kubectl } from '../../src/tools/kubectl.ts';
 import { collectSnapshot, type ClusterSnapshot } from '../../src/cluster/snapshot.ts';
-import { analyze, podLogTails, parseCpu, parseMemory, formatMemory, summarizeFindings, type Finding } from '../../src/cluster/analyzers.ts';
+import { analyze, podLogTails, summarizeFindings, type Finding } from '../../src/cluster/analyzers.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/cluster/', import.meta.url));
 const NS = 'todo-app';
@@ -384,25 +384,6 @@ test('podLogTails: current and --previous logs for critical pod findings whose c
   assert.match(tails[0]!.title, /previous run/);
   assert.equal(tails[0]!.body, 'Error: DATABASE_URL is not set');
   assert.equal(tails[1]!.body, '(empty)');
-});
-
-// ---------------------------------------------------------------- quantities
-
-test('quantities: CPU in millicores, memory in bytes, as Kubernetes writes them', () => {
-  assert.equal(parseCpu('500m'), 500);
-  assert.equal(parseCpu('2'), 2000);
-  assert.equal(parseCpu('0.25'), 250);
-  assert.ok(Math.abs(parseCpu('463118907n')! - 463.118907) < 1e-6);
-  assert.equal(parseCpu('250u'), 0.25);
-  assert.equal(parseMemory('384Mi'), 384 * 2 ** 20);
-  assert.equal(parseMemory('331776Ki'), 324 * 2 ** 20);
-  assert.equal(parseMemory('1Gi'), 2 ** 30);
-  assert.equal(parseMemory('128M'), 128e6);
-  assert.equal(parseMemory('1e3'), 1000);
-  assert.equal(parseMemory('lots'), undefined);
-  assert.equal(parseMemory(undefined), undefined);
-  assert.equal(formatMemory(2 ** 31), '2Gi');
-  assert.equal(formatMemory(768 * 2 ** 20), '768Mi');
 });
 
 test('a container that failed only a few readiness probes and never restarted is starting: a warning, not critical', async () => {

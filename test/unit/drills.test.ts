@@ -4,38 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  appPodsSelector,
-  changeInstant,
-  componentSelector,
-  countByComponent,
-  createTodo,
-  deadlineFor,
-  deleteTodo,
-  describeCoverage,
-  endpointCoverage,
-  estimateInstant,
-  findTodo,
-  maskSecrets,
-  floorSecond,
-  formatTiming,
-  newPods,
-  notReadyReason,
-  parseTarget,
-  proveEnv,
-  proveMemoryLimit,
-  proveReplicas,
-  quantity,
-  readyPods,
-  secretStrings,
-  sameQuantity,
-  shortfall,
-  timing,
-  valueAt,
-  valuesDiff,
-  watchReady,
-  type WatchOptions,
-} from '../../src/cluster/drills.ts';
+import { describeCoverage, endpointCoverage } from '../../src/cluster/endpoints.ts';
+import { appPodsSelector, componentSelector } from '../../src/cluster/labels.ts';
+import { proveEnv, proveMemoryLimit, proveReplicas, valueAt, valuesDiff } from '../../src/cluster/proofs.ts';
+import { maskSecrets, secretStrings } from '../../src/cluster/secret-values.ts';
+import { changeInstant, deadlineFor, estimateInstant, floorSecond, formatTiming, parseTarget, timing } from '../../src/cluster/timing.ts';
+import { createTodo, deleteTodo, findTodo } from '../../src/cluster/todo-api.ts';
+import { countByComponent, newPods, notReadyReason, readyPods, shortfall, watchReady, type WatchOptions } from '../../src/cluster/watch.ts';
 import type { KubeObject } from '../../src/tools/kubectl.ts';
 import { UsageError } from '../../src/errors.ts';
 
@@ -294,18 +269,6 @@ test('endpointCoverage: the Endpoints list exactly the Ready pods', () => {
   assert.deepEqual(stale.unexpected, ['10.244.0.9']);
   assert.equal(endpointCoverage(undefined, ready).ok, false);
   assert.equal(endpointCoverage(ep([]), []).ok, false, 'no Ready pod is no proof');
-});
-
-test('quantities: 1Gi = 1024Mi, cpu millicores', () => {
-  assert.equal(quantity('1Gi'), 2 ** 30);
-  assert.equal(quantity('384Mi'), 384 * 2 ** 20);
-  assert.equal(quantity('500m'), 0.5);
-  assert.equal(quantity('1G'), 1e9);
-  assert.equal(quantity('nonsense'), undefined);
-  assert.ok(sameQuantity('1Gi', '1024Mi'));
-  assert.ok(!sameQuantity('1Gi', '384Mi'));
-  assert.ok(!sameQuantity('1Gi', '1G'));
-  assert.ok(sameQuantity('weird', 'weird'));
 });
 
 test('value proofs: replicas, the memory limit in every pod spec, the env value in the containers', () => {
