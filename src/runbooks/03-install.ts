@@ -13,12 +13,14 @@ import { planImages, publicUrls, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { missingOnNode } from './02-load.ts';
-import { podState, watchPodsReady, isFatal, type PodState } from '../cluster/pods.ts';
+import { podState, isFatal, type PodState } from '../cluster/pods.ts';
+import { releaseSelector } from '../cluster/labels.ts';
+import { watchReady } from '../cluster/watch.ts';
+import { diagnose } from './steps/diagnose.ts';
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
 import { establishAccess, fullname, type Access } from '../cluster/access.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
-import { collectSnapshot } from '../cluster/snapshot.ts';
-import { analyze, podLogTails, type Finding } from '../cluster/analyzers.ts';
+import type { Finding } from '../cluster/analyzers.ts';
 import { formatDuration, pollDelay } from '../clock.ts';
 import { lastLine } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
@@ -92,16 +94,6 @@ function imageOverrides(images: PlannedImage[], nodeIp: string): Record<string, 
   return set;
 }
 
-async function diagnose(ctx: RunbookContext): Promise<Finding[]> {
-  const snapshot = await collectSnapshot(ctx.tools.kubectl, ctx.settings.namespace);
-  const findings = analyze(snapshot, { release: ctx.settings.release });
-  for (const f of findings) ctx.evidence(`${f.severity}: ${f.object} — ${f.reason}`, `${f.evidence}\n\nremedy: ${f.remedy}`);
-  for (const tail of await podLogTails(ctx.tools.kubectl, ctx.settings.namespace, findings)) ctx.evidence(tail.title, tail.body);
-  const warnings = snapshot.events.filter((e) => e.type === 'Warning').slice(-15);
-  if (warnings.length) ctx.evidence('warning events', warnings.map((e: any) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`).join('\n'));
-  return findings;
-}
-
 /** helm upgrade --install, while watching the pods so that evidence is taken before --atomic removes it. */
 async function installRelease(ctx: RunbookContext, valuesFile: string, set: Record<string, string>): Promise<{ revision: number; installStart: number; findings?: Finding[] }> {
   const { helm, kubectl } = ctx.tools;
@@ -115,18 +107,18 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
   while (!finished) {
     await ctx.clock.sleep(pollDelay(ctx.clock, 2000));
     if (finished || findings) continue;
-    const pods = (await kubectl.list('pods', namespace, `app.kubernetes.io/instance=${release}`)).map(podState).filter((p) => !p.deleting);
+    const pods = (await kubectl.list('pods', namespace, releaseSelector(release))).map(podState).filter((p) => !p.deleting);
     const now = ctx.clock.now();
     const stuck = pods.find(isFatal) ?? pods.find((p) => !p.ready && now - p.createdAt > TARGETS.podReadyMs);
     if (stuck) {
       ctx.note(`pod ${stuck.name} is ${stuck.reason ?? 'not Ready'}; collecting evidence before helm gives up`, 'warn');
-      findings = await diagnose(ctx);
+      findings = (await diagnose(ctx)).findings;
     }
   }
   const result = await upgrade;
   ctx.span('install', 'helm upgrade --install', installStart, ctx.clock.now());
   if (result.exitCode !== 0) {
-    findings ??= await diagnose(ctx);
+    findings ??= (await diagnose(ctx)).findings;
     const cause = findings.find((f) => f.severity === 'critical');
     ctx.require({
       id: 'INSTALL-HELM',
@@ -143,18 +135,25 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
 }
 
 async function checkPodsReady(ctx: RunbookContext): Promise<PodState[]> {
-  const { release } = ctx.settings;
-  const observed = await watchPodsReady(ctx, { selector: `app.kubernetes.io/instance=${release}`, deadlineMs: TARGETS.podReadyMs, stopOnFatal: true });
-  const pods = observed.pods.filter((p) => p.component !== 'test');
+  const { release, namespace } = ctx.settings;
+  const selector = releaseSelector(release);
+  const started = ctx.clock.now();
+  // The release's pods as helm left them: how many of each component must be Ready.
+  const expected: Record<string, number> = {};
+  for (const p of (await ctx.tools.kubectl.list('pods', namespace, selector)).map(podState)) {
+    if (!p.deleting && p.component && p.component !== 'test') expected[p.component] = (expected[p.component] ?? 0) + 1;
+  }
+  const observed = await watchReady({ kubectl: ctx.tools.kubectl, clock: ctx.clock }, { namespace, selector, expected, deadlineAt: started + TARGETS.podReadyMs, pollMs: 1000, stopOnFatal: true });
+  const pods = observed.pods.map((p) => p.state);
   for (const p of pods) {
     const ms = p.readyAt !== undefined ? p.readyAt - p.createdAt : undefined;
     ctx.check({ id: `READY-${p.component.toUpperCase() || 'POD'}`, title: `pod ${p.name} Ready`, expected: `Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation`, measured: ms !== undefined ? `Ready in ${formatDuration(ms)}` : `${p.reason ?? p.phase}${p.message ? `: ${p.message}` : ''}`, pass: ms !== undefined && ms <= TARGETS.podReadyMs, remedy: 'see the diagnosis in the report', value: ms, unit: 'ms' });
     if (p.readyAt !== undefined) ctx.span('pods', `${p.component} ${p.name.slice(-5)}`, p.createdAt, p.readyAt);
   }
-  if (!observed.allReady) {
-    const findings = await diagnose(ctx);
+  if (!observed.done || pods.length === 0) {
+    const { findings } = await diagnose(ctx);
     const cause = findings.find((f) => f.severity === 'critical');
-    ctx.require({ id: 'READY-ALL', title: 'all pods Ready', expected: 'every pod Ready', measured: cause ? `${cause.object}: ${cause.reason}` : `${pods.filter((p) => !p.ready).length} pod(s) not Ready`, pass: false, remedy: cause?.remedy ?? 'see the diagnosis in the report' });
+    ctx.require({ id: 'READY-ALL', title: 'all pods Ready', expected: 'every pod Ready', measured: cause ? `${cause.object}: ${cause.reason}` : pods.length ? `${pods.filter((p) => !p.ready).length} pod(s) not Ready` : 'no pod of the release found', pass: false, remedy: cause?.remedy ?? 'see the diagnosis in the report' });
   }
   return pods;
 }

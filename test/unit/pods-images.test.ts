@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { podState, estimateReadyAt, isFatal } from '../../src/cluster/pods.ts';
+import { podState, isFatal } from '../../src/cluster/pods.ts';
 import { contentTag, type ImageSpec } from '../../src/images.ts';
 import { parseStatus, normaliseImageRef } from '../../src/tools/minikube.ts';
 import { judgeContext } from '../../src/cluster/guard.ts';
@@ -23,14 +23,6 @@ test('podState reads readiness, waiting reasons and OOMKilled behind CrashLoopBa
   assert.match(pending.message!, /Insufficient cpu/);
   const creating = podState({ ...base, status: { phase: 'Pending', containerStatuses: [{ ready: false, state: { waiting: { reason: 'ContainerCreating' } } }] } });
   assert.equal(isFatal(creating), false);
-});
-
-test('estimateReadyAt narrows the one-second timestamp with the polling window', () => {
-  const state = { readyAt: 10_000 } as Parameters<typeof estimateReadyAt>[0];
-  assert.equal(estimateReadyAt(state), 10_500);
-  assert.equal(estimateReadyAt(state, { lastNotReady: 10_400, firstReady: 10_600 }), 10_500);
-  assert.equal(estimateReadyAt(state, { lastNotReady: 10_700, firstReady: 12_000 }), 10_850);
-  assert.equal(estimateReadyAt({ ...state, readyAt: undefined } as never), undefined);
 });
 
 test('contentTag changes with any input and only then', () => {
