@@ -6,9 +6,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Settings } from './config.ts';
 import { UsageError } from './errors.ts';
+import { APP_COMPONENTS, type AppComponent } from './cluster/labels.ts';
 
-export const COMPONENTS = ['frontend', 'backend', 'mcp'] as const;
-export type Component = (typeof COMPONENTS)[number];
+/** An app component: one image each (PostgreSQL's image comes from Docker Hub). */
+export type Component = AppComponent;
 
 export interface ImageSpec {
   component: Component;
@@ -24,7 +25,7 @@ export const BUDGETS: Record<Component, number> = { frontend: 500 * MB, backend:
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__', '.venv', 'venv', '.pytest_cache', 'coverage']);
 
 export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
-  return COMPONENTS.map((component) => {
+  return APP_COMPONENTS.map((component) => {
     if (settings.appSource === 'demo') {
       return { component, repository: `todo-${component}`, context: join(root, 'app', component), dockerfile: join(root, 'docker', `${component}.Dockerfile`), budgetBytes: BUDGETS[component] };
     }

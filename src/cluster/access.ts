@@ -5,6 +5,8 @@
 import type { RunbookContext } from '../runbook.ts';
 import type { BackgroundProcess } from '../exec.ts';
 import { currentOs } from '../platform.ts';
+import { COMPONENT_LABEL, releaseSelector } from './labels.ts';
+import { componentName, type NameValues } from './names.ts';
 
 export interface Access {
   frontend: string;
@@ -16,10 +18,6 @@ export interface Access {
   close(): Promise<void>;
 }
 
-export function fullname(release: string): string {
-  return release.includes('todo-chatbot') ? release.slice(0, 63) : `${release}-todo-chatbot`.slice(0, 63);
-}
-
 async function forward(ctx: RunbookContext, service: string, port: number, opened: BackgroundProcess[]): Promise<string> {
   const { localPort, process } = await ctx.tools.kubectl.portForward(`svc/${service}`, port, ctx.settings.namespace, 30_000);
   opened.push(process);
@@ -27,32 +25,33 @@ async function forward(ctx: RunbookContext, service: string, port: number, opene
   return `http://127.0.0.1:${localPort}`;
 }
 
-export async function establishAccess(ctx: RunbookContext, driver: string): Promise<Access> {
-  const name = fullname(ctx.settings.release);
+/** `names`: the release's nameOverride / fullnameOverride, when it has them (see names.ts). */
+export async function establishAccess(ctx: RunbookContext, driver: string, names: NameValues = {}): Promise<Access> {
+  const service = (component: string) => componentName(ctx.settings.release, component, names);
   const ns = ctx.settings.namespace;
   const opened: BackgroundProcess[] = [];
   const close = async () => {
     await Promise.all(opened.map((p) => p.stop()));
   };
-  const mcp = `${await forward(ctx, `${name}-mcp`, 8001, opened)}/mcp`;
+  const mcp = `${await forward(ctx, `${service('mcp')}`, 8001, opened)}/mcp`;
   const tunnelNeeded = driver === 'docker' && currentOs() !== 'linux' && !ctx.simulation;
   if (tunnelNeeded) {
     return {
-      frontend: await forward(ctx, `${name}-frontend`, 3000, opened),
-      backend: await forward(ctx, `${name}-backend`, 8000, opened),
+      frontend: await forward(ctx, `${service('frontend')}`, 3000, opened),
+      backend: await forward(ctx, `${service('backend')}`, 8000, opened),
       mcp,
       how: 'kubectl port-forward (the node IP is not reachable with the docker driver on this OS)',
       userCommands: [
-        `minikube service ${name}-frontend -n ${ns} -p ${ctx.settings.profile} --url   # keep this terminal open`,
-        `kubectl port-forward svc/${name}-frontend 3000:3000 -n ${ns} --context ${ctx.tools.kubectl.context}   # alternative`,
+        `minikube service ${service('frontend')} -n ${ns} -p ${ctx.settings.profile} --url   # keep this terminal open`,
+        `kubectl port-forward svc/${service('frontend')} 3000:3000 -n ${ns} --context ${ctx.tools.kubectl.context}   # alternative`,
       ],
       close,
     };
   }
   const ip = await ctx.tools.minikube.ip();
-  const services = await ctx.tools.kubectl.list('services', ns, `app.kubernetes.io/instance=${ctx.settings.release}`);
+  const services = await ctx.tools.kubectl.list('services', ns, releaseSelector(ctx.settings.release));
   const nodePort = (component: string, fallback: number) => {
-    const svc = services.find((s) => s.metadata.labels?.['app.kubernetes.io/component'] === component);
+    const svc = services.find((s) => s.metadata.labels?.[COMPONENT_LABEL] === component);
     return svc?.spec?.ports?.[0]?.nodePort ?? fallback;
   };
   return {
@@ -60,7 +59,7 @@ export async function establishAccess(ctx: RunbookContext, driver: string): Prom
     backend: `http://${ip}:${nodePort('backend', 30081)}`,
     mcp,
     how: 'NodePort on the node IP',
-    userCommands: [`minikube service ${name}-frontend -n ${ns} -p ${ctx.settings.profile} --url`, `kubectl port-forward svc/${name}-mcp 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`],
+    userCommands: [`minikube service ${service('frontend')} -n ${ns} -p ${ctx.settings.profile} --url`, `kubectl port-forward svc/${service('mcp')} 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`],
     close,
   };
 }

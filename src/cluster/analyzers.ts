@@ -5,6 +5,7 @@
 import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
 import { formatMemory, parseCpu, parseMemory } from './quantity.ts';
+import { APP_COMPONENTS, COMPONENT_LABEL } from './labels.ts';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -42,9 +43,8 @@ const kindRank = (object: string) => {
   const rank = KIND_ORDER.indexOf(object.split('/')[0]!);
   return rank < 0 ? KIND_ORDER.length : rank;
 };
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
 /** Components whose images the runbooks build (01) and load (02); PostgreSQL comes from Docker Hub. */
-const APP_COMPONENTS = new Set(['frontend', 'backend', 'mcp']);
+const isAppComponent = (component: string | undefined) => (APP_COMPONENTS as readonly string[]).includes(component ?? '');
 
 /** Reasons for which a container never ran, so it has no logs worth fetching. */
 const NEVER_RAN = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'Unschedulable', 'FailedMount', 'FailedCreatePodSandBox', 'Evicted']);
@@ -194,7 +194,7 @@ function analyzeContainer(s: Scope, pod: KubeObject, cs: any, spec: any, isInit:
       case 'ImagePullBackOff':
       case 'ErrImagePull': {
         // The app's own images are built locally and exist in no registry; the rest come from one.
-        const local = APP_COMPONENTS.has(component ?? '') && !/^[^/]+[.:][^/]*\//.test(image);
+        const local = isAppComponent(component) && !/^[^/]+[.:][^/]*\//.test(image);
         s.out.push({
           ...base,
           severity: 'critical',

@@ -18,7 +18,8 @@ import { releaseSelector } from '../cluster/labels.ts';
 import { watchReady } from '../cluster/watch.ts';
 import { diagnose } from './steps/diagnose.ts';
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
-import { establishAccess, fullname, type Access } from '../cluster/access.ts';
+import { establishAccess, type Access } from '../cluster/access.ts';
+import { componentName } from '../cluster/names.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import type { Finding } from '../cluster/analyzers.ts';
 import { formatDuration, pollDelay } from '../clock.ts';
@@ -180,7 +181,8 @@ async function checkSecretHygiene(ctx: RunbookContext, secrets: Record<string, R
   const configMaps = JSON.stringify(await kubectl.list('configmaps', ns));
   const leaked = present.filter(([, s]) => configMaps.includes(s.value) || configMaps.includes(Buffer.from(s.value).toString('base64'))).map(([k]) => k);
   ctx.check({ id: 'SECRETS-CONFIGMAP', title: 'no secret in any ConfigMap', expected: 'none', measured: leaked.length ? `found: ${leaked.join(', ')}` : `${present.length} secret(s) absent from every ConfigMap`, pass: leaked.length === 0, remedy: 'move the key from <component>.env to secrets.<KEY>' });
-  const secret = await kubectl.get('secret', `${fullname(ctx.settings.release)}-secrets`, ns);
+  // 03 installs from its own values alone (no --reuse-values), so no name override applies.
+  const secret = await kubectl.get('secret', componentName(ctx.settings.release, 'secrets'), ns);
   const data = secret?.data ?? {};
   const wrong = present.filter(([k, s]) => Buffer.from(data[k] ?? '', 'base64').toString('utf8') !== s.value).map(([k]) => k);
   ctx.check({ id: 'SECRETS-IN-SECRET', title: 'secrets reached the cluster\'s Secret unchanged', expected: present.map(([k]) => k).join(', '), measured: !secret ? 'Secret not found' : wrong.length ? `differs: ${wrong.join(', ')}` : 'all present and identical', pass: Boolean(secret) && wrong.length === 0, remedy: 'check existingSecret / secrets.* in your values' });

@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
-import { fullname } from '../cluster/access.ts';
 import { podState } from '../cluster/pods.ts';
 import { formatDuration, pollDelay } from '../clock.ts';
 import { Interrupted, lastLine } from '../errors.ts';
@@ -16,14 +15,14 @@ import { isTransient } from '../tools/common.ts';
 import type { ExecResult } from '../exec.ts';
 import type { KubeObject } from '../tools/kubectl.ts';
 import { describeCoverage, endpointCoverage } from '../cluster/endpoints.ts';
-import { APP_COMPONENTS, appPodsSelector, componentSelector, type AppComponent } from '../cluster/labels.ts';
+import { APP_COMPONENTS, COMPONENT_LABEL, appPodsSelector, componentSelector, releaseSelector, type AppComponent } from '../cluster/labels.ts';
 import { memoryLimit, proveEnv, proveMemoryLimit, proveReplicas, valueAt, valuesDiff, type Proof } from '../cluster/proofs.ts';
 import { maskSecrets } from '../cluster/secret-values.ts';
 import { changeInstant, deadlineFor, parseTarget } from '../cluster/timing.ts';
 import { newPods } from '../cluster/watch.ts';
 import { diagnose } from './steps/diagnose.ts';
 import { replacementDrill, reportPods, requireAllReady, requireHealthy, watch } from './steps/drill.ts';
-import { livePods, requireRelease } from './steps/release.ts';
+import { livePods, objectName, requireRelease } from './steps/release.ts';
 
 const TARGETS = { scaleMs: 90_000, replacementMs: 10_000, endpointsMs: 20_000, healthyBeforeMs: 180_000 };
 const SCALE_TO: Record<AppComponent, number> = { frontend: 3, backend: 2, mcp: 2 };
@@ -49,12 +48,12 @@ interface Found {
   driver: string;
 }
 
-const deploymentName = (ctx: RunbookContext, component: string) => `${fullname(ctx.settings.release)}-${component}`;
-const configMapName = (ctx: RunbookContext) => `${fullname(ctx.settings.release)}-config`;
+const deploymentName = (ctx: RunbookContext, component: string) => objectName(ctx, component);
+const configMapName = (ctx: RunbookContext) => objectName(ctx, 'config');
 
 /** spec.replicas of the three Deployments, read with one call. */
 async function specReplicas(ctx: RunbookContext): Promise<Record<string, number | undefined>> {
-  const deployments = await ctx.tools.kubectl.list('deployments', ctx.settings.namespace, `app.kubernetes.io/instance=${ctx.settings.release}`);
+  const deployments = await ctx.tools.kubectl.list('deployments', ctx.settings.namespace, releaseSelector(ctx.settings.release));
   return Object.fromEntries(APP_COMPONENTS.map((c) => [c, deployments.find((d) => d.metadata.name === deploymentName(ctx, c))?.spec?.replicas]));
 }
 
@@ -105,7 +104,7 @@ async function checkEndpoints(ctx: RunbookContext, when: string): Promise<void> 
     const endpoints = await ctx.tools.kubectl.list('endpoints', ns);
     const pods = await livePods(ctx, appPodsSelector(ctx.settings.release));
     outcome = APP_COMPONENTS.map((component) => {
-      const ready = pods.filter((p) => p.metadata.labels?.['app.kubernetes.io/component'] === component && podState(p).ready).map((p) => ({ name: p.metadata.name, ip: p.status?.podIP }));
+      const ready = pods.filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === component && podState(p).ready).map((p) => ({ name: p.metadata.name, ip: p.status?.podIP }));
       const ep = endpoints.find((e) => e.metadata.name === deploymentName(ctx, component));
       const coverage = endpointCoverage(ep, ready);
       return { component, text: ep ? describeCoverage(coverage, ready.length) : `no Endpoints object ${deploymentName(ctx, component)}`, ok: coverage.ok };
@@ -186,7 +185,7 @@ async function observeRelease(ctx: RunbookContext): Promise<{ rolledOut: Record<
     if (!rolledOut[c]) ctx.evidence(`kubectl rollout status ${deploymentName(ctx, c)}`, `${r.stdout}\n${r.stderr}`);
   }
   const pods = await livePods(ctx, appPodsSelector(ctx.settings.release));
-  const of = (c: string) => pods.filter((p) => p.metadata.labels?.['app.kubernetes.io/component'] === c);
+  const of = (c: string) => pods.filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === c);
   const frontendPods = of('frontend').map(podState);
   const backendPods = of('backend');
   const env = await observeEnv(ctx, backendPods.filter((p) => podState(p).ready));

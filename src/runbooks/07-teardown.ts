@@ -3,6 +3,7 @@
 // whatever is already gone counts as removed, and a second run says there was nothing left.
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { guardContext } from '../cluster/guard.ts';
+import { releaseSelector } from '../cluster/labels.ts';
 import { lastLine } from '../errors.ts';
 import { minikubeReason } from '../tools/minikube.ts';
 
@@ -70,7 +71,7 @@ async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: st
     return false;
   }
   if (inventory.pvcs.length) {
-    const r = await ctx.tools.kubectl.deletePvcs(`app.kubernetes.io/instance=${release}`, namespace);
+    const r = await ctx.tools.kubectl.deletePvcs(releaseSelector(release), namespace);
     if (r.exitCode !== 0) ctx.note(`deleting the release's volume claims by label failed (${lastLine(r.stderr)}); deleting the namespace removes them too`, 'warn');
   }
   if (SYSTEM_NAMESPACES.has(namespace)) {

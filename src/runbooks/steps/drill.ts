@@ -9,7 +9,7 @@ import { APP_COMPONENTS, releaseSelector } from '../../cluster/labels.ts';
 import { SECOND, changeInstant, deadlineFor, formatTiming, timing, type Timing } from '../../cluster/timing.ts';
 import { countByComponent, countsAsReady, newPods, notReadyReason, readyPods, shortfall, watchReady, type WatchOptions, type WatchResult, type WatchedPod } from '../../cluster/watch.ts';
 import { diagnose } from './diagnose.ts';
-import { livePods } from './release.ts';
+import { livePods, releaseNameValues } from './release.ts';
 
 export function watch(ctx: RunbookContext, options: Omit<WatchOptions, 'namespace'>): Promise<WatchResult> {
   return watchReady({ kubectl: ctx.tools.kubectl, clock: ctx.clock }, { namespace: ctx.settings.namespace, ...options });
@@ -52,7 +52,7 @@ export async function connect(ctx: RunbookContext, driver: string): Promise<Acce
   let lastError: unknown;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await establishAccess(ctx, driver);
+      return await establishAccess(ctx, driver, releaseNameValues(ctx));
     } catch (error) {
       lastError = error;
       ctx.note(`access attempt ${attempt} failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');

@@ -7,6 +7,7 @@ import { requirePrerequisite } from '../../prereqs.ts';
 import { registerSecret } from '../../redact.ts';
 import { releaseSelector } from '../../cluster/labels.ts';
 import { secretStrings } from '../../cluster/secret-values.ts';
+import { componentName, type NameValues } from '../../cluster/names.ts';
 
 /**
  * `helm status` and `helm get values` print the release's secrets (its user-supplied values, the
@@ -16,6 +17,20 @@ import { secretStrings } from '../../cluster/secret-values.ts';
 export async function registerReleaseSecrets(ctx: RunbookContext): Promise<void> {
   const values = await ctx.tools.helm.values(ctx.settings.release, ctx.settings.namespace);
   for (const secret of secretStrings(values)) registerSecret(secret);
+  namingValues.set(ctx, { nameOverride: values.nameOverride, fullnameOverride: values.fullnameOverride });
+}
+
+/** The release's name overrides as read by registerReleaseSecrets (the runbooks never change them). */
+const namingValues = new WeakMap<RunbookContext, NameValues>();
+
+/** The overrides that shape the release's object names; none before requireRelease has run. */
+export function releaseNameValues(ctx: RunbookContext): NameValues {
+  return namingValues.get(ctx) ?? {};
+}
+
+/** The name of one component's objects (Deployment, Service, Endpoints) in the installed release. */
+export function objectName(ctx: RunbookContext, component: string): string {
+  return componentName(ctx.settings.release, component, releaseNameValues(ctx));
 }
 
 /** The release must be deployed (else offer 03-install, or name it with --yes). */
