@@ -1,12 +1,13 @@
 // Each runbook checks its own prerequisites. Interactively it offers to run the missing earlier
 // runbook right now; with --yes it stops and names the exact command.
-import type { RunbookContext, RunbookDefinition } from './runbook.ts';
+import type { RunbookContext } from './runbook.ts';
+import { runbookById, type RunbookId } from './runbooks/index.ts';
 import { CheckFailed } from './errors.ts';
 
 /** Earlier runbooks already started from a later one in this process: each runs at most once. */
 const alreadyRan = new Map<string, number>();
 
-export async function requirePrerequisite(ctx: RunbookContext, options: { satisfied: boolean; what: string; runbook: () => Promise<RunbookDefinition>; id: string; recheck: () => Promise<boolean> }): Promise<void> {
+export async function requirePrerequisite(ctx: RunbookContext, options: { satisfied: boolean; what: string; id: RunbookId; recheck: () => Promise<boolean> }): Promise<void> {
   if (options.satisfied) return;
   const command = `npx zx runbooks/${options.id}.mjs${ctx.simulation ? ' --simulate' : ''}`;
   const ran = alreadyRan.get(options.id);
@@ -14,7 +15,7 @@ export async function requirePrerequisite(ctx: RunbookContext, options: { satisf
   if (ran !== undefined) throw new CheckFailed(`prerequisite missing: ${options.what}, although ${options.id} already ran (exit ${ran})`, `read the ${options.id} report, fix the cause, then run ${command}`);
   const run = await ctx.confirm(`${options.what}. Run ${options.id} now?`, { default: true, whenNonInteractive: false });
   if (!run) throw new CheckFailed(`prerequisite missing: ${options.what}`, `run ${command} first`);
-  const code = await ctx.runNested(await options.runbook(), forwardedArgs(ctx));
+  const code = await ctx.runNested(await runbookById(options.id), forwardedArgs(ctx));
   alreadyRan.set(options.id, code);
   if (code !== 0 || !(await options.recheck())) throw new CheckFailed(`${options.id} did not complete (exit ${code})`, `read its report, fix the cause, then run ${command}`);
   ctx.note(`ran ${options.id} first (exit ${code})`);

@@ -1,7 +1,9 @@
-// Shared prerequisite checks of runbooks 01–07: is the cluster up, are the images on the node.
+// Shared prerequisite checks of runbooks 01–07: is the cluster up (else 00 is offered), which images
+// are missing from the node.
 import type { RunbookContext } from '../runbook.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { guardContext } from './guard.ts';
+import type { PlannedImage } from '../images.ts';
 
 /** The cluster must be running (else offer 00-setup) and the current context must be ours. */
 export async function requireCluster(ctx: RunbookContext): Promise<void> {
@@ -10,8 +12,13 @@ export async function requireCluster(ctx: RunbookContext): Promise<void> {
     satisfied: await running(),
     what: `the minikube cluster "${ctx.settings.profile}" is not running`,
     id: '00-setup',
-    runbook: async () => (await import('../runbooks/00-setup.ts')).setup,
     recheck: running,
   });
   await guardContext(ctx);
+}
+
+/** The planned images that are not on the node with their exact tag. */
+export async function missingOnNode(ctx: RunbookContext, images: PlannedImage[]): Promise<PlannedImage[]> {
+  const onNode = new Set(await ctx.tools.minikube.imageList());
+  return images.filter((i) => !onNode.has(i.ref));
 }

@@ -4,15 +4,10 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
 import { planImages, type PlannedImage } from '../images.ts';
-import { requireCluster } from '../cluster/prereq-checks.ts';
+import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { minikubeReason } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
-
-export async function missingOnNode(ctx: RunbookContext, images: PlannedImage[]): Promise<PlannedImage[]> {
-  const onNode = new Set(await ctx.tools.minikube.imageList());
-  return images.filter((i) => !onNode.has(i.ref));
-}
 
 /**
  * Images that are neither on the node nor in the host's Docker need 01 first: offered once for all of
@@ -29,7 +24,6 @@ async function buildAbsent(ctx: RunbookContext, absent: PlannedImage[], images: 
     satisfied: false,
     what: `${absent.map((i) => i.ref).join(', ')} ${absent.length === 1 ? 'is' : 'are'} neither on the node nor in the host's Docker`,
     id: '01-build',
-    runbook: async () => (await import('./01-build.ts')).build,
     recheck: async () => {
       for (const image of await missingOnNode(ctx, absent)) if (!(await ctx.tools.docker.inspectImage(image.ref))) return false;
       return true;

@@ -8,11 +8,11 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
-import { randomSecret, resolveSecrets, validatePostgresUrl, minLength, nonEmpty, saveToEnvFile, type SecretSpec, type ResolvedSecret } from '../secrets.ts';
+import { resolveSecrets, saveToEnvFile, type ResolvedSecret } from '../secrets.ts';
+import { secretSpecs } from './steps/app-secrets.ts';
 import { planImages, publicUrls, type PlannedImage } from '../images.ts';
-import { requireCluster } from '../cluster/prereq-checks.ts';
+import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
-import { missingOnNode } from './02-load.ts';
 import { podState, isFatal, type PodState } from '../cluster/pods.ts';
 import { releaseSelector } from '../cluster/labels.ts';
 import { watchReady } from '../cluster/watch.ts';
@@ -27,19 +27,6 @@ import { lastLine } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
 
 const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200 };
-
-export function secretSpecs(externalDatabase: boolean): SecretSpec[] {
-  const database: SecretSpec = externalDatabase
-    ? { key: 'DATABASE_URL', description: 'external PostgreSQL URL (e.g. Neon)', validate: validatePostgresUrl, remedy: 'use postgresql://user:password@host:5432/dbname (add ?sslmode=require for Neon)' }
-    // 32 letters and digits: about 190 bits, and nothing the database URL would need to escape.
-    : { key: 'POSTGRES_PASSWORD', description: 'password of the in-chart PostgreSQL', validate: minLength(12), remedy: 'generate one: openssl rand -base64 24 (or run without --yes and choose "generate")', generate: () => randomSecret(32) };
-  return [
-    database,
-    // 48 letters and digits: about 285 bits, above the 32 characters Better Auth asks for.
-    { key: 'BETTER_AUTH_SECRET', description: 'Better Auth signing secret', validate: minLength(32), remedy: 'generate one: openssl rand -base64 32 (or run without --yes and choose "generate")', generate: () => randomSecret(48) },
-    { key: 'OPENAI_API_KEY', description: 'OpenAI API key for the chatbot', validate: nonEmpty, remedy: 'create a key at platform.openai.com (the demo app accepts any non-empty value)' },
-  ];
-}
 
 async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<string, ResolvedSecret>; externalDatabase: boolean }> {
   const env = process.env;
@@ -215,7 +202,7 @@ export const install: RunbookDefinition = {
     const images = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
     await ctx.step('Check the images on the node', 'pods with pullPolicy Never start only from images already on the node', async () => {
       const missing = await missingOnNode(ctx, images);
-      await requirePrerequisite(ctx, { satisfied: missing.length === 0, what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`, id: '02-load', runbook: async () => (await import('./02-load.ts')).load, recheck: async () => (await missingOnNode(ctx, images)).length === 0 });
+      await requirePrerequisite(ctx, { satisfied: missing.length === 0, what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`, id: '02-load', recheck: async () => (await missingOnNode(ctx, images)).length === 0 });
     });
     const valuesFile = writeSecretValues(ctx, secrets, externalDatabase);
     const set = imageOverrides(images, nodeIp);

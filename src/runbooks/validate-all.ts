@@ -6,32 +6,25 @@ import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { executeWithReport } from '../runbook.ts';
 import { resolveSecrets } from '../secrets.ts';
 import { forwardedArgs } from '../prereqs.ts';
-import { secretSpecs } from './03-install.ts';
+import { secretSpecs } from './steps/app-secrets.ts';
+import { runbookById, type RunbookId } from './index.ts';
 import { Interrupted } from '../errors.ts';
 import { formatDuration } from '../clock.ts';
 
 interface Stage {
-  id: string;
-  module: string;
+  id: RunbookId;
   prerequisite: boolean;
 }
 
 export const STAGES: Stage[] = [
-  { id: '00-setup', module: './00-setup.ts', prerequisite: true },
-  { id: '01-build', module: './01-build.ts', prerequisite: true },
-  { id: '02-load', module: './02-load.ts', prerequisite: true },
-  { id: '03-install', module: './03-install.ts', prerequisite: true },
-  { id: '04-restart-test', module: './04-restart-test.ts', prerequisite: false },
-  { id: '05-scaling', module: './05-scaling.ts', prerequisite: false },
-  { id: '06-ai-diagnostics', module: './06-ai-diagnostics.ts', prerequisite: false },
+  { id: '00-setup', prerequisite: true },
+  { id: '01-build', prerequisite: true },
+  { id: '02-load', prerequisite: true },
+  { id: '03-install', prerequisite: true },
+  { id: '04-restart-test', prerequisite: false },
+  { id: '05-scaling', prerequisite: false },
+  { id: '06-ai-diagnostics', prerequisite: false },
 ];
-
-async function loadDefinition(stage: Stage): Promise<RunbookDefinition> {
-  const mod = (await import(stage.module)) as Record<string, unknown>;
-  const definition = Object.values(mod).find((v): v is RunbookDefinition => typeof v === 'object' && v !== null && (v as RunbookDefinition).id === stage.id);
-  if (!definition) throw new Error(`${stage.module} exports no runbook with id ${stage.id}`);
-  return definition;
-}
 
 /** The arguments every child gets: non-interactive, same mode, same settings. */
 function childArgs(ctx: RunbookContext): string[] {
@@ -60,7 +53,7 @@ export const validateAll: RunbookDefinition = {
     const reportDir = ctx.settings.reportDir;
     const failed: string[] = [];
     for (const stage of STAGES) {
-      const definition = await loadDefinition(stage);
+      const definition = await runbookById(stage.id);
       const started = ctx.clock.now();
       const outcome = await ctx.step(`Run ${stage.id}`, definition.summary, () => executeWithReport(definition, childArgs(ctx)));
       ctx.span('runbooks', stage.id, started, ctx.clock.now());

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { randomSecret, resolveSecrets, saveToEnvFile, validatePostgresUrl, minLength } from '../../src/secrets.ts';
-import { secretSpecs } from '../../src/runbooks/03-install.ts';
+import { secretSpecs } from '../../src/runbooks/steps/app-secrets.ts';
 import { UsageError } from '../../src/errors.ts';
 import { clearSecrets, redact } from '../../src/redact.ts';
 

@@ -42,7 +42,6 @@ export async function requireRelease(ctx: RunbookContext): Promise<ReleaseStatus
     satisfied: first?.status === 'deployed',
     what: first ? `release "${release}" in namespace ${namespace} is ${first.status}, not deployed` : `release "${release}" is not installed in namespace ${namespace}`,
     id: '03-install',
-    runbook: async () => (await import('../03-install.ts')).install,
     recheck: async () => (await status())?.status === 'deployed',
   });
   await registerReleaseSecrets(ctx);
