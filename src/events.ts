@@ -1,4 +1,5 @@
-// One event stream feeds the spinner, the transcript and the report (STYLE.md point 8).
+// One event stream feeds the spinner, the transcript and the report (docs/architecture.md, "The
+// event stream"), so the screen and the report cannot disagree.
 // Every text in an event is already redacted by the time it is emitted.
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';

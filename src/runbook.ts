@@ -187,7 +187,7 @@ export class RunbookContext {
       try {
         await fn();
       } catch (error) {
-        // Best-effort: cleanup logs and goes on (STYLE.md point 5).
+        // Best-effort: cleanup logs and goes on.
         this.note(`cleanup "${label}" did not complete: ${error instanceof Error ? error.message : String(error)}`, 'warn');
       }
     }

@@ -1,7 +1,7 @@
 // Built-in, non-AI diagnostics: a pure function from a namespace snapshot to findings, each with
 // the evidence it rests on and a remedy in this project's terms (which runbook or command fixes
-// it). The catalogue follows k8sgpt's analyzers (reference/ai-tools.md); the remedies follow the
-// pain points users report with local clusters (reference/peers-and-pain-points.md).
+// it). The catalogue follows k8sgpt's analyzers (github.com/k8sgpt-ai/k8sgpt, pkg/analyzer); the
+// remedies follow the pain points users report with local clusters.
 import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
 import { formatMemory, parseCpu, parseMemory } from './quantity.ts';

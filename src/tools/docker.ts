@@ -1,4 +1,4 @@
-// docker: one function per operation the runbooks need. Output formats: reference/cli-contracts.md §4.
+// docker: one function per operation the runbooks need. Argv: sim/ARGV-CONTRACT.md.
 import type { Exec, ExecResult } from '../exec.ts';
 import { parseJson, runOk } from './common.ts';
 

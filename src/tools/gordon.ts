@@ -1,5 +1,5 @@
 // Docker's Gordon (`docker ai`), a Docker Desktop plugin. Detection trap: `docker ai --help`
-// exits 0 even without the plugin, so detect with `docker ai version` (reference/ai-tools.md).
+// exits 0 even without the plugin, so detect with `docker ai version`.
 import type { Exec, ExecResult } from '../exec.ts';
 
 export class Gordon {

@@ -1,6 +1,6 @@
 // helm: one function per operation. Secrets reach helm only through a 0600 values file (-f),
 // never through --set, because argv is visible to every user of the machine (ps).
-// Output formats: reference/cli-contracts.md §3.
+// Argv: sim/ARGV-CONTRACT.md.
 import type { Exec, ExecResult } from '../exec.ts';
 import type { Clock } from '../clock.ts';
 import { CommandFailed } from '../errors.ts';

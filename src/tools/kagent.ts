@@ -1,4 +1,4 @@
-// kagent: exits 0 on most failures and prints the error on stderr (reference/ai-tools.md), so a
+// kagent: exits 0 on most failures and prints the error on stderr, so a
 // call counts as successful only when exit is 0, stderr is empty and stdout parses as JSON.
 // Never run bare `kagent`: it opens an interactive TUI.
 import type { Exec } from '../exec.ts';

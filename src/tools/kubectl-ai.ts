@@ -1,5 +1,5 @@
 // kubectl-ai: read-only by construction. In --quiet mode WITHOUT --skip-permissions every
-// mutating tool call aborts (reference/ai-tools.md), so this module never passes that flag.
+// mutating tool call aborts, so this module never passes that flag.
 // stdin is always closed by the exec layer: kubectl-ai reads an open stdin to EOF and hangs.
 import type { Exec, ExecResult } from '../exec.ts';
 

@@ -1,6 +1,6 @@
 // kubectl: one function per operation. Every call carries --request-timeout; every cluster call
 // carries --context, so a change of the user's current context mid-run cannot redirect us.
-// Output formats: reference/cli-contracts.md §2.
+// Argv: sim/ARGV-CONTRACT.md.
 import type { BackgroundProcess, Exec, ExecResult } from '../exec.ts';
 import type { Clock } from '../clock.ts';
 import { CommandFailed } from '../errors.ts';

@@ -1,5 +1,5 @@
 // minikube: one function per operation. The profile is always passed (-p), never implied.
-// Output formats and exit codes: reference/cli-contracts.md §1.
+// Argv: sim/ARGV-CONTRACT.md; the exit codes are read as the comments below say.
 import type { Exec, ExecResult } from '../exec.ts';
 import { CommandFailed, lastLine } from '../errors.ts';
 import { parseJson, runOk } from './common.ts';

@@ -1,4 +1,4 @@
-// Pins the argv of every tool-module function (STYLE.md: the wrappers' argv is never left untested).
+// Pins the argv of every tool-module function: the wrappers' argv is never left untested.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordingExec, instantClock } from './helpers/fake-exec.ts';

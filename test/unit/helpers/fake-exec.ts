@@ -1,5 +1,5 @@
 // A recording fake of the Exec interface: tool modules are tested by the exact argv they send,
-// and by how they read canned outputs taken from reference/cli-contracts.md.
+// and by how they read canned outputs in the real tools' formats.
 import type { BackgroundProcess, Exec, ExecRequest, ExecResult, ToolName } from '../../../src/exec.ts';
 
 export interface Canned {
