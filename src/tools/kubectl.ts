@@ -172,7 +172,10 @@ export class Kubectl {
       return { localPort: Number(match[1]), process };
     } catch (error) {
       await process.stop();
-      throw error;
+      // A known case, not a bug: the Service has no Ready pod yet, or a busy machine is slow.
+      const argv = ['kubectl', 'port-forward', target, `:${remotePort}`, '-n', namespace];
+      const why = error instanceof Error ? error.message : String(error);
+      throw new CommandFailed(argv, 124, `${why} (waited ${Math.round(timeoutMs / 1000)} s)`, `check that ${target} has Ready pods: kubectl get endpoints ${target.replace(/^svc\//, '')} -n ${namespace} --context ${this.context}; on a busy machine run again, or raise --timeout`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { Helm } from '../../src/tools/helm.ts';
 import { KubectlAi } from '../../src/tools/kubectl-ai.ts';
 import { Kagent } from '../../src/tools/kagent.ts';
 import { Gordon } from '../../src/tools/gordon.ts';
+import { CommandFailed } from '../../src/errors.ts';
 
 const K = ['--context', 'minikube', '--request-timeout=20s'];
 const H = ['--kube-context', 'minikube'];
@@ -268,4 +269,18 @@ test('gordon: detected with `docker ai version`, asked with -C and one question 
   assert.equal(await g.version(), 'v1.9.11');
   await g.ask('docker', 'Review backend.Dockerfile for size and security', 60_000);
   assert.deepEqual(present.argvs[1], ['docker', 'ai', '-C', 'docker', 'Review backend.Dockerfile for size and security']);
+});
+
+test('a port-forward that never comes up is a CommandFailed naming the Service, with a remedy (not an unexpected error)', async () => {
+  const exec = new RecordingExec();
+  exec.startedOutput = '';
+  const k = new Kubectl(exec, { context: 'dev', requestTimeoutS: 20, clock: instantClock });
+  await assert.rejects(k.portForward('svc/todo-chatbot-mcp', 8001, 'todo-app', 30_000), (e: unknown) => {
+    assert.ok(e instanceof CommandFailed, String(e));
+    assert.equal(e.exitCode, 124);
+    assert.match(e.message, /kubectl port-forward svc\/todo-chatbot-mcp/);
+    assert.match(e.message, /waited 30 s/);
+    assert.match(e.remedy, /kubectl get endpoints todo-chatbot-mcp -n todo-app --context dev/);
+    return true;
+  });
 });

@@ -40,12 +40,15 @@ export class RecordingExec implements Exec {
     return { argv, exitCode: canned.exitCode ?? 0, stdout: canned.stdout ?? '', stderr: canned.stderr ?? '', durationMs: 1, timedOut: canned.timedOut ?? false };
   }
 
+  /** What a started process (a port-forward) prints; '' for one that never comes up. */
+  startedOutput = 'Forwarding from 127.0.0.1:40123 -> 8001\n';
+
   start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
     this.calls.push({ ...request, timeoutMs: 0 });
     return {
       waitFor: async (pattern) => {
-        const match = pattern.exec('Forwarding from 127.0.0.1:40123 -> 8001\n');
-        if (!match) throw new Error('no match');
+        const match = pattern.exec(this.startedOutput);
+        if (!match) throw new Error(`kubectl port-forward did not print ${pattern} in time`);
         return match;
       },
       stop: async () => {},
