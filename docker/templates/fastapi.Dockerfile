@@ -32,6 +32,9 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 RUN python -c "import uvicorn" 2>/dev/null \
  || { echo "requirements.txt must include uvicorn (e.g. uvicorn[standard])" >&2; exit 1; }
+# pip itself is not needed to run the app: leave it out of the runtime stage (about 15 MB, and no
+# package manager in the shipped image).
+RUN python -m pip uninstall -y -q pip
 COPY . .
 # The running container cannot write .pyc files (read-only root filesystem), so write them now.
 RUN python -m compileall -q /src

@@ -6,12 +6,15 @@
 #   APP_MCP_DIR=../todo-chatbot/backend
 #   MCP_DOCKERFILE=docker/templates/python-mcp.Dockerfile
 #
-# The server must listen on 0.0.0.0 at MCP_SERVER_PORT (default 8001) and serve /mcp, e.g.
-#   mcp = FastMCP("todo", host="0.0.0.0", port=int(os.environ.get("MCP_SERVER_PORT", "8001")))
+# The server must listen on 0.0.0.0 at MCP_SERVER_PORT (default 8001) and serve /mcp. With mcp 2.x
+# (FastMCP is now MCPServer; host and port are run() arguments, and the default host 127.0.0.1
+# is unreachable from outside the container):
+#   mcp = MCPServer("todo")
 #   ...
 #   if __name__ == "__main__":
-#       mcp.run(transport="streamable-http")
-# FastMCP also reads FASTMCP_HOST / FASTMCP_PORT, set below.
+#       mcp.run(transport="streamable-http", host="0.0.0.0",
+#               port=int(os.environ.get("MCP_SERVER_PORT", "8001")), stateless_http=True)
+# mcp 1.x's FastMCP reads FASTMCP_HOST / FASTMCP_PORT, which are set below for it.
 #
 # DATABASE_URL and any API key are runtime settings from the chart's Secret, never build args.
 
@@ -27,6 +30,9 @@ ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
+# pip itself is not needed to run the server: leave it out of the runtime stage (about 15 MB, and
+# no package manager in the shipped image).
+RUN python -m pip uninstall -y -q pip
 COPY . .
 RUN python -m compileall -q /src
 

@@ -217,3 +217,35 @@ export function imageContains(ref: string, needles: string[]): Promise<string[]>
     });
   });
 }
+
+/**
+ * The local Debian bookworm + python 3.11 base (make-python-base.sh: debootstrap once, cached
+ * under ~/.cache/todo-chatbot-k8s, then `docker import`), passed to the Python templates as
+ * --build-arg PYTHON_IMAGE. Returns the image reference the script prints on its last line.
+ */
+export function ensurePythonBase(): Promise<string> {
+  const script = join(dirname(new URL(import.meta.url).pathname), 'make-python-base.sh');
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ref = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && ref) resolve(ref);
+      else reject(new Error(`make-python-base.sh exited ${code}`));
+    });
+  });
+}
+
+/** Polls `docker inspect` until the container's HEALTHCHECK says healthy (or the deadline). */
+export async function waitHealthy(name: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let health = '';
+  while (Date.now() < deadline) {
+    health = (await dockerOk(['inspect', '--format', '{{.State.Health.Status}}', name])).trim();
+    if (health === 'healthy') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return health;
+}
