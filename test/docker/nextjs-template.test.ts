@@ -1,7 +1,7 @@
 // Opt-in (DOCKER_TEST_TEMPLATES=1): builds docker/templates/nextjs.Dockerfile for real, on a
 // minimal Next.js app (test/docker/fixtures/nextjs-app), and runs the result read-only. Not part
-// of the default docker lane because `npm ci` + `next build` take a few minutes. The Python
-// templates cannot be built here: PyPI is not reachable from this project's machines.
+// of the default docker lane because `npm ci` + `next build` take a few minutes. All three
+// templates are built on a real app by example-app.test.ts, which is part of the lane.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
