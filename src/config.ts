@@ -12,6 +12,8 @@ export interface Settings {
   namespace: string;
   release: string;
   chartDir: string;
+  /** The user's own values files (probe paths, limits, extra settings), applied by every upgrade. */
+  valuesFiles: string[];
   cpus: number;
   memoryMb: number;
   driver: string;
@@ -113,6 +115,21 @@ function oneOf<T extends string>(values: readonly T[]) {
 /** Relative chart folders are read from the project, as runbook 03 does. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Comma-separated values files, each relative to the working directory; every one must exist, so a
+ * typo stops the run before helm changes anything. Applied before the runbook's own secrets file
+ * and --set-string overrides (helm merges -f files left to right; --set wins over all).
+ */
+function valuesFileList(raw: string, name: string): string[] {
+  const files = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(resolve(file))) {
+      throw new UsageError(`${name}: values file ${file} does not exist`, 'give existing files, comma-separated (e.g. --values my-values.yaml,limits.yaml), or leave it unset');
+    }
+  }
+  return files.map((file) => resolve(file));
+}
+
 function chartFolder(raw: string, name: string): string {
   const folder = resolve(PROJECT_ROOT, raw);
   if (!existsSync(join(folder, 'Chart.yaml'))) {
@@ -137,6 +154,7 @@ export const SETTINGS: SettingSpec[] = [
   spec({ key: 'namespace', env: 'K8S_NAMESPACE', flag: 'namespace', default: 'todo-app', description: 'Kubernetes namespace of the release', parse: dnsLabel }),
   spec({ key: 'release', env: 'HELM_RELEASE', default: 'todo-chatbot', description: 'Helm release name', parse: dnsLabel }),
   spec({ key: 'chartDir', env: 'HELM_CHART_DIR', default: 'helm/todo-chatbot', description: 'path of the Helm chart', parse: chartFolder }),
+  spec({ key: 'valuesFiles', env: 'HELM_VALUES_FILES', flag: 'values', default: '', description: 'your own Helm values files, comma-separated, applied by every runbook that upgrades the release (before its secrets file and image tags)', parse: valuesFileList }),
   spec({ key: 'cpus', env: 'MINIKUBE_CPUS', default: '2', description: 'CPUs for minikube start (at least 2)', parse: integer(2, 256) }),
   spec({ key: 'memoryMb', env: 'MINIKUBE_MEMORY', default: '4096', description: 'memory for minikube start, in MB (or 4g)', parse: memory }),
   spec({ key: 'driver', env: 'MINIKUBE_DRIVER', default: 'auto', description: 'minikube driver: auto (docker preferred), docker, podman, kvm2, hyperkit, …', parse: driver }),

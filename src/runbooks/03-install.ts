@@ -88,7 +88,7 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
   const { release, namespace, timeoutMs } = ctx.settings;
   const installStart = ctx.clock.now();
   const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const upgrade = helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, createNamespace: true, valuesFiles: [valuesFile], setString: set });
+  const upgrade = helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, createNamespace: true, valuesFiles: [...ctx.settings.valuesFiles, valuesFile], setString: set });
   let finished = false;
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
@@ -182,7 +182,7 @@ async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Rec
   const uninstall = await helm.uninstall(release, namespace, timeoutMs);
   if (uninstall.result.exitCode !== 0) ctx.require({ id: 'REPRO', title: 'uninstall for the reproducibility check', expected: 'exit 0', measured: lastLine(uninstall.result.stderr), pass: false, remedy: `helm uninstall ${release} -n ${namespace}` });
   const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const again = await helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, valuesFiles: [valuesFile], setString: set });
+  const again = await helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, valuesFiles: [...ctx.settings.valuesFiles, valuesFile], setString: set });
   const after = again.exitCode === 0 ? await helm.manifest(release, namespace) : '';
   ctx.check({ id: 'REPRO', title: 'uninstall + reinstall give the same objects', expected: 'identical manifests', measured: again.exitCode !== 0 ? `reinstall failed: ${lastLine(again.stderr)}` : before === after ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)` : 'manifests differ', pass: again.exitCode === 0 && before === after, remedy: 'look for generated values (randAlphaNum, now) in the templates' });
 }
@@ -205,6 +205,7 @@ export const install: RunbookDefinition = {
       await requirePrerequisite(ctx, { satisfied: missing.length === 0, what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`, id: '02-load', recheck: async () => (await missingOnNode(ctx, images)).length === 0 });
     });
     const valuesFile = writeSecretValues(ctx, secrets, externalDatabase);
+    if (ctx.settings.valuesFiles.length) ctx.fact('your values files', `${ctx.settings.valuesFiles.join(', ')} (applied before the secrets file and the image tags)`);
     const set = imageOverrides(images, nodeIp);
     const { revision } = await ctx.step('Install or upgrade the release', `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`, () => installRelease(ctx, valuesFile, set));
     ctx.fact('release', `${ctx.settings.release} revision ${revision} in ${ctx.settings.namespace}`);

@@ -211,7 +211,7 @@ async function applyOverrides(ctx: RunbookContext, found: Found, state: { restor
     }
   });
   const started = ctx.clock.now();
-  const result = await helmWithRetry(ctx, () => helm.upgrade({ release, chart, namespace, timeoutMs, reuseValues: true, set: OVERRIDES }));
+  const result = await helmWithRetry(ctx, () => helm.upgrade({ release, chart, namespace, timeoutMs, reuseValues: true, valuesFiles: ctx.settings.valuesFiles, set: OVERRIDES }));
   ctx.span('helm', 'helm upgrade --reuse-values (3 overrides)', started, ctx.clock.now());
   const status = await helm.status(release, namespace);
   if (result.exitCode !== 0) {
