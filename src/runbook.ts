@@ -127,9 +127,12 @@ export class RunbookContext {
    */
   async runNested(definition: RunbookDefinition, argv: string[]): Promise<number> {
     this.ui.pause();
+    // Where one runbook's output ends and the other's begins, so the screen says whose question it is.
+    this.ui.line(this.ui.style('dim', `\n── ${definition.id} starts, from ${this.definition.id} ──`));
     try {
       return await execute(definition, argv);
     } finally {
+      this.ui.line(this.ui.style('dim', `── back in ${this.definition.id} ──`));
       this.ui.resume();
     }
   }

@@ -65,6 +65,8 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
 
   const screen = plain(s.output);
   assert.equal(screen.match(/✔ [^\n]*Run 01-build now\? Yes/g)?.length, 1, '01 is offered once, not once per image');
+  // Each nested runbook is framed on screen: where it starts, and where the runbook that started it goes on.
+  assert.match(screen, /── 02-load starts, from 03-install ──[\s\S]*── 01-build starts, from 02-load ──[\s\S]*── back in 02-load ──[\s\S]*── back in 03-install ──/);
   assert.equal(readdirSync(reports).filter((f) => f.endsWith('-01-build.json')).length, 1, '01 ran once');
   assert.equal(readdirSync(reports).filter((f) => f.endsWith('-02-load.json')).length, 1, '02 ran once');
   const builds = readCalls(stateDir).filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'build');
