@@ -320,3 +320,43 @@ describe('naming', () => {
     assert.ok(render({ release: 'todo-chatbot-staging', values: [BASE_SECRETS] }).has('Deployment', 'todo-chatbot-staging-backend'));
   });
 });
+
+describe('probes and command of your own app', () => {
+  // An MCP server on the official Python SDK answers only POST /mcp: with HTTP-only probes it
+  // fails its startup probe and crash-loops. TCP and exec probes, and a command override (seed
+  // apps run the MCP server from the backend image), make such an app deployable.
+  const probe = (extra: object) => ({ initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30, ...extra });
+
+  it('renders a tcp probe on the container port and an exec probe with its command', () => {
+    const r = render({
+      values: [
+        BASE_SECRETS,
+        { mcp: { probes: { startup: probe({ type: 'tcp' }), liveness: probe({ type: 'tcp' }), readiness: probe({ type: 'exec', command: ['python', '-c', 'import socket'] }) } } },
+      ],
+    });
+    const container = r.deployment('mcp').spec.template.spec.containers[0];
+    assert.deepEqual(container.startupProbe.tcpSocket, { port: 'http' });
+    assert.equal(container.startupProbe.httpGet, undefined);
+    assert.deepEqual(container.livenessProbe.tcpSocket, { port: 'http' });
+    assert.deepEqual(container.readinessProbe.exec, { command: ['python', '-c', 'import socket'] });
+    assert.equal(container.readinessProbe.failureThreshold, 30);
+    // The other components keep their HTTP probes.
+    assert.equal(r.deployment('backend').spec.template.spec.containers[0].readinessProbe.httpGet.path, '/ready');
+  });
+
+  it('overrides the container command and args only when asked', () => {
+    const r = render({ values: [BASE_SECRETS, { mcp: { command: ['python', '-m', 'mcp_server.run'], args: ['--log-level', 'debug'] } }] });
+    const mcp = r.deployment('mcp').spec.template.spec.containers[0];
+    assert.deepEqual(mcp.command, ['python', '-m', 'mcp_server.run']);
+    assert.deepEqual(mcp.args, ['--log-level', 'debug']);
+    const backend = r.deployment('backend').spec.template.spec.containers[0];
+    assert.equal(backend.command, undefined);
+    assert.equal(backend.args, undefined);
+  });
+
+  it('refuses an unknown probe type, an exec probe without a command and an http probe without a path', () => {
+    assert.match(renderError({ values: [BASE_SECRETS, { mcp: { probes: { startup: probe({ type: 'grpc' }) } } }] }), /type/);
+    assert.match(renderError({ values: [BASE_SECRETS, { mcp: { probes: { startup: probe({ type: 'exec' }) } } }] }), /exec probe needs a command/);
+    assert.match(renderError({ values: [BASE_SECRETS, { backend: { probes: { startup: probe({ path: null }) } } }] }), /http probe needs a path/);
+  });
+});

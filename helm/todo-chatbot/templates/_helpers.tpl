@@ -302,12 +302,26 @@ Container security context: the top-level securityContext with the component's o
 {{- end -}}
 
 {{/*
-One HTTP probe on the container's "http" port. Call with a probe block (path, timings).
+One probe of a container. `type` picks the check (default http):
+  http  GET `path` on the container's "http" port (2xx/3xx pass)
+  tcp   a TCP connect to that port: for servers with no plain GET route, such as an MCP server
+        on the official Python SDK, which answers only POST /mcp
+  exec  `command` run inside the container (exit 0 passes)
+Call with a probe block (type, path or command, timings).
 */}}
-{{- define "todo-chatbot.httpProbe" -}}
-httpGet:
-  path: {{ .path }}
+{{- define "todo-chatbot.probe" -}}
+{{- $type := .type | default "http" -}}
+{{- if eq $type "tcp" }}
+tcpSocket:
   port: http
+{{- else if eq $type "exec" }}
+exec:
+  command: {{ required "an exec probe needs a command (a list: [\"python\", \"-c\", \"...\"])" .command | toJson }}
+{{- else }}
+httpGet:
+  path: {{ required "an http probe needs a path" .path }}
+  port: http
+{{- end }}
 initialDelaySeconds: {{ .initialDelaySeconds }}
 periodSeconds: {{ .periodSeconds }}
 timeoutSeconds: {{ .timeoutSeconds }}
