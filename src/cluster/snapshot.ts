@@ -1,28 +1,29 @@
 // One read-only picture of a namespace: every object kind the analyzers look at, read with one
 // `kubectl get … -o json` each, plus pod metrics when the metrics API answers. Analysis is then a
 // pure function of this data (src/cluster/analyzers.ts), so it can be tested on fixtures.
-import type { KubeObject, Kubectl, ResourceKind } from '../tools/kubectl.ts';
+import type { Kubectl, ResourceKind } from '../tools/kubectl.ts';
+import type { Endpoints, KubeEvent, Node, PersistentVolumeClaim, Pod, PodMetrics, ReplicaSet, Service, Workload } from './kube-types.ts';
 
 export interface PodMetricsSnapshot {
   /** The metrics API answered (metrics-server installed and serving). */
   available: boolean;
   /** PodMetrics items: metadata.name and containers[{ name, usage: { cpu, memory } }]. */
-  items: KubeObject[];
+  items: PodMetrics[];
   /** Why the metrics are missing, as kubectl said it; '' when available. */
   error: string;
 }
 
 export interface ClusterSnapshot {
   namespace: string;
-  pods: KubeObject[];
-  deployments: KubeObject[];
-  replicasets: KubeObject[];
-  statefulsets: KubeObject[];
-  services: KubeObject[];
-  endpoints: KubeObject[];
-  pvcs: KubeObject[];
-  events: KubeObject[];
-  nodes: KubeObject[];
+  pods: Pod[];
+  deployments: Workload[];
+  replicasets: ReplicaSet[];
+  statefulsets: Workload[];
+  services: Service[];
+  endpoints: Endpoints[];
+  pvcs: PersistentVolumeClaim[];
+  events: KubeEvent[];
+  nodes: Node[];
   metrics: PodMetricsSnapshot;
 }
 
@@ -47,9 +48,12 @@ const KINDS: Array<[ListedKey, ResourceKind]> = [
  */
 export async function collectSnapshot(kubectl: Kubectl, namespace: string): Promise<ClusterSnapshot> {
   const snapshot = emptySnapshot(namespace);
-  for (const [key, kind] of KINDS) snapshot[key] = await kubectl.list(kind, namespace);
+  // kubectl's JSON is taken to have the shape the API documents for each kind (kube-types.ts):
+  // the one place where parsed output becomes typed objects.
+  for (const [key, kind] of KINDS) (snapshot[key] as unknown[]) = await kubectl.list(kind, namespace);
   try {
-    snapshot.metrics = await kubectl.podMetrics(namespace);
+    const metrics = await kubectl.podMetrics(namespace);
+    snapshot.metrics = { ...metrics, items: metrics.items as unknown[] as PodMetrics[] };
   } catch (error) {
     // The API answered with something that is not a PodMetricsList: treat it as absent.
     snapshot.metrics = { available: false, items: [], error: error instanceof Error ? error.message : String(error) };

@@ -15,8 +15,8 @@ export async function diagnose(ctx: RunbookContext, focus?: string[]): Promise<{
     const findings = analyze(snapshot, { release: ctx.settings.release, profile: ctx.settings.profile, chartDir: ctx.settings.chartDir });
     for (const f of findings) ctx.evidence(`${f.severity}: ${f.object} — ${f.reason}`, `${f.evidence}\n\nremedy: ${f.remedy}`);
     for (const tail of await podLogTails(ctx.tools.kubectl, ctx.settings.namespace, findings)) ctx.evidence(tail.title, tail.body);
-    const warnings = snapshot.events.filter((e: any) => e.type === 'Warning').slice(-15);
-    if (warnings.length) ctx.evidence('warning events', warnings.map((e: any) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`).join('\n'));
+    const warnings = snapshot.events.filter((e) => e.type === 'Warning').slice(-15);
+    if (warnings.length) ctx.evidence('warning events', warnings.map((e) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`).join('\n'));
     const relevant = (f: Finding) => !focus || !f.component || focus.includes(f.component);
     const top = findings.find((f) => f.severity === 'critical' && relevant(f)) ?? findings.find((f) => f.severity === 'warning' && relevant(f));
     return { cause: top ? `${top.object}: ${top.reason}` : undefined, remedy: top?.remedy, findings };
