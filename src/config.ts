@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { UsageError } from './errors.ts';
+import { parseExtraSecretKeys, type ExtraSecretKey } from './runbooks/steps/extra-secrets.ts';
 
 export interface Settings {
   profile: string;
@@ -14,6 +15,8 @@ export interface Settings {
   chartDir: string;
   /** The user's own values files (probe paths, limits, extra settings), applied by every upgrade. */
   valuesFiles: string[];
+  /** Secret keys beyond the runbooks' own, with the components that read them. */
+  extraSecretKeys: ExtraSecretKey[];
   cpus: number;
   memoryMb: number;
   driver: string;
@@ -155,6 +158,7 @@ export const SETTINGS: SettingSpec[] = [
   spec({ key: 'release', env: 'HELM_RELEASE', default: 'todo-chatbot', description: 'Helm release name', parse: dnsLabel }),
   spec({ key: 'chartDir', env: 'HELM_CHART_DIR', default: 'helm/todo-chatbot', description: 'path of the Helm chart', parse: chartFolder }),
   spec({ key: 'valuesFiles', env: 'HELM_VALUES_FILES', flag: 'values', default: '', description: 'your own Helm values files, comma-separated, applied by every runbook that upgrades the release (before its secrets file and image tags)', parse: valuesFileList }),
+  spec({ key: 'extraSecretKeys', env: 'EXTRA_SECRET_KEYS', default: '', description: 'more secret keys for the app, comma-separated KEY or KEY:component+component (backend by default); values from the environment or .env', parse: parseExtraSecretKeys }),
   spec({ key: 'cpus', env: 'MINIKUBE_CPUS', default: '2', description: 'CPUs for minikube start (at least 2)', parse: integer(2, 256) }),
   spec({ key: 'memoryMb', env: 'MINIKUBE_MEMORY', default: '4096', description: 'memory for minikube start, in MB (or 4g)', parse: memory }),
   spec({ key: 'driver', env: 'MINIKUBE_DRIVER', default: 'auto', description: 'minikube driver: auto (docker preferred), docker, podman, kvm2, hyperkit, …', parse: driver }),

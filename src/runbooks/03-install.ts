@@ -10,6 +10,7 @@ import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
 import { resolveSecrets, saveToEnvFile, type ResolvedSecret } from '../secrets.ts';
 import { secretSpecs } from './steps/app-secrets.ts';
+import { resolveExtraSecrets, secretKeyLists } from './steps/extra-secrets.ts';
 import { planImages, publicUrls, type PlannedImage } from '../images.ts';
 import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
@@ -45,6 +46,7 @@ async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<stri
       choose: (message, choices) => ctx.choose(message, choices, 'type'),
     },
   });
+  Object.assign(values, resolveExtraSecrets(ctx.settings.extraSecretKeys, env, file));
   for (const [key, s] of Object.entries(values)) ctx.fact(`secret ${key}`, `from ${s.source} (value masked)`);
   const prompted = Object.entries(values).filter(([, s]) => s.source === 'prompt' || s.source === 'generated');
   if (prompted.length) {
@@ -64,7 +66,12 @@ function writeSecretValues(ctx: RunbookContext, secrets: Record<string, Resolved
   const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-'));
   ctx.onCleanup('remove the secret values file', async () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'secrets.yaml');
-  const values = { postgresql: { enabled: !externalDatabase }, secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => s.value).map(([k, s]) => [k, s.value])) };
+  const values = {
+    postgresql: { enabled: !externalDatabase },
+    secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => s.value).map(([k, s]) => [k, s.value])),
+    // The components that read an extra key get it added to their secretKeys (key names only).
+    ...secretKeyLists(ctx.settings.extraSecretKeys, resolve(PROJECT_ROOT, ctx.settings.chartDir), ctx.settings.valuesFiles),
+  };
   writeFileSync(file, stringify(values), { mode: 0o600 });
   return file;
 }
