@@ -4,6 +4,7 @@
 // containers, object-rules.ts for everything else); every remedy text comes from the catalogue
 // (analysis/remedies.ts), built from the run's profile, namespace, release and chart.
 import type { Kubectl } from '../tools/kubectl.ts';
+import { CommandFailed, lastLine } from '../errors.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
 import type { Pod } from './kube-types.ts';
 import { COMPONENT_LABEL } from './labels.ts';
@@ -107,12 +108,13 @@ export async function podLogTails(kubectl: Kubectl, namespace: string, findings:
     const key = `${pod}/${f.container}`;
     if (seen.has(key) || seen.size >= maxContainers) continue;
     seen.add(key);
-    if ((f.restarts ?? 0) > 0) {
-      const previous = await kubectl.logs(pod, f.container, namespace, lines, true);
-      tails.push({ title: `logs of ${f.object}, container ${f.container}, previous run (last ${lines} lines)`, body: previous.trim() || '(empty)' });
-    }
-    const current = await kubectl.logs(pod, f.container, namespace, lines);
-    tails.push({ title: `logs of ${f.object}, container ${f.container} (last ${lines} lines)`, body: current.trim() || '(empty)' });
+    // A pod can be replaced between the snapshot and this read: its missing logs are evidence too.
+    const tail = (previous: boolean) => kubectl.logs(pod, f.container!, namespace, lines, previous).then((text) => text.trim() || '(empty)', (error: unknown) => {
+      if (error instanceof CommandFailed) return `(no logs: ${lastLine(error.stderr) || `exit ${error.exitCode}`})`;
+      throw error;
+    });
+    if ((f.restarts ?? 0) > 0) tails.push({ title: `logs of ${f.object}, container ${f.container}, previous run (last ${lines} lines)`, body: await tail(true) });
+    tails.push({ title: `logs of ${f.object}, container ${f.container} (last ${lines} lines)`, body: await tail(false) });
   }
   return tails;
 }

@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { podState } from '../cluster/pods.ts';
 import { formatDuration, pollDelay } from '../clock.ts';
-import { Interrupted, lastLine } from '../errors.ts';
+import { CommandFailed, Interrupted, lastLine } from '../errors.ts';
 import { isTransient } from '../tools/common.ts';
 import type { ExecResult } from '../exec.ts';
 import type { KubeObject } from '../tools/kubectl.ts';
@@ -180,9 +180,12 @@ async function observeRelease(ctx: RunbookContext): Promise<{ rolledOut: Record<
   const ns = ctx.settings.namespace;
   const rolledOut: Record<string, boolean> = {};
   for (const c of APP_COMPONENTS) {
-    const r = await ctx.tools.kubectl.rolloutStatus(deploymentName(ctx, c), ns, TARGETS.scaleMs);
-    rolledOut[c] = r.exitCode === 0;
-    if (!rolledOut[c]) ctx.evidence(`kubectl rollout status ${deploymentName(ctx, c)}`, `${r.stdout}\n${r.stderr}`);
+    // A rollout that does not finish is a measured result (its check fails), not the end of the run.
+    rolledOut[c] = await ctx.tools.kubectl.rolloutStatus(deploymentName(ctx, c), ns, TARGETS.scaleMs).then(() => true, (error: unknown) => {
+      if (!(error instanceof CommandFailed)) throw error;
+      ctx.evidence(`kubectl rollout status ${deploymentName(ctx, c)}`, error.stderr);
+      return false;
+    });
   }
   const pods = await livePods(ctx, appPodsSelector(ctx.settings.release));
   const of = (c: string) => pods.filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === c);

@@ -4,7 +4,7 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { guardContext } from '../cluster/guard.ts';
 import { releaseSelector } from '../cluster/labels.ts';
-import { lastLine } from '../errors.ts';
+import { CommandFailed, lastLine } from '../errors.ts';
 import { minikubeReason } from '../tools/minikube.ts';
 
 /** Namespaces Kubernetes itself needs: never deleted, whatever --namespace says. */
@@ -71,17 +71,22 @@ async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: st
     return false;
   }
   if (inventory.pvcs.length) {
-    const r = await ctx.tools.kubectl.deletePvcs(releaseSelector(release), namespace);
-    if (r.exitCode !== 0) ctx.note(`deleting the release's volume claims by label failed (${lastLine(r.stderr)}); deleting the namespace removes them too`, 'warn');
+    // Not fatal: deleting the namespace below removes the claims too.
+    await ctx.tools.kubectl.deletePvcs(releaseSelector(release), namespace).catch((error: unknown) => {
+      if (!(error instanceof CommandFailed)) throw error;
+      ctx.note(`deleting the release's volume claims by label failed (${lastLine(error.stderr)}); deleting the namespace removes them too`, 'warn');
+    });
   }
   if (SYSTEM_NAMESPACES.has(namespace)) {
     ctx.note(`namespace ${namespace} belongs to Kubernetes and is never deleted; only the release's volume claims were`, 'warn');
   } else {
-    const r = await ctx.tools.kubectl.deleteNamespace(namespace, timeoutMs);
-    // Deleted by someone else in the meantime counts as deleted.
-    if (r.exitCode !== 0 && !/NotFound|not found/.test(r.stderr)) {
-      ctx.evidence('kubectl delete namespace output', `${r.stdout}\n${r.stderr}`);
-      ctx.require({ id: 'TEARDOWN-NAMESPACE', title: `namespace ${namespace} deleted`, expected: 'gone', measured: `exit ${r.exitCode}${r.timedOut ? ' (timed out)' : ''}: ${lastLine(r.stderr)}`, pass: false, remedy: `a finalizer may be holding it: kubectl get namespace ${namespace} -o json --context ${ctx.tools.kubectl.context} shows status.conditions; run this runbook again` });
+    // Deleted by someone else in the meantime counts as deleted (the wrapper says existed: false).
+    try {
+      await ctx.tools.kubectl.deleteNamespace(namespace, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof CommandFailed)) throw error;
+      ctx.evidence('kubectl delete namespace output', error.stderr);
+      ctx.require({ id: 'TEARDOWN-NAMESPACE', title: `namespace ${namespace} deleted`, expected: 'gone', measured: `exit ${error.exitCode}: ${lastLine(error.stderr)}`, pass: false, remedy: error.remedy });
     }
     removed.push(`namespace ${namespace}`);
   }

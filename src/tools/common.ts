@@ -4,10 +4,20 @@ import type { Exec, ExecRequest, ExecResult } from '../exec.ts';
 import { CommandFailed } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 
+/**
+ * The wrappers' contract (as chart-testing's tool packages keep it): an operation returns its
+ * value, or throws CommandFailed with the tool, argv, exit code, output tail and a remedy. This is
+ * the check every operation ends with.
+ */
+export function ensureOk(result: ExecResult, remedy: string): ExecResult {
+  if (result.exitCode === 0) return result;
+  const output = result.stderr.trim() || result.stdout.trim();
+  const timedOut = result.timedOut ? 'timed out: killed at its deadline' : '';
+  throw new CommandFailed(result.argv, result.exitCode, [output, timedOut].filter(Boolean).join('\n'), remedy);
+}
+
 export async function runOk(exec: Exec, request: ExecRequest, remedy: string): Promise<ExecResult> {
-  const result = await exec.run(request);
-  if (result.exitCode !== 0) throw new CommandFailed(result.argv, result.exitCode, result.stderr || result.stdout, remedy);
-  return result;
+  return ensureOk(await exec.run(request), remedy);
 }
 
 const TRANSIENT = [

@@ -4,7 +4,7 @@
 import type { BackgroundProcess, Exec, ExecResult } from '../exec.ts';
 import type { Clock } from '../clock.ts';
 import { CommandFailed } from '../errors.ts';
-import { parseJson, runOk, runWithRetry, seconds } from './common.ts';
+import { ensureOk, parseJson, runOk, runWithRetry, seconds } from './common.ts';
 
 export interface KubectlOptions {
   /** The kube-context every cluster call targets. */
@@ -59,12 +59,13 @@ export class Kubectl {
     return parseJson<{ clientVersion: { gitVersion: string } }>(r.stdout, 'kubectl version').clientVersion.gitVersion;
   }
 
-  /** The current kube-context, or undefined when none is set. */
+  /** A probe: the current kube-context, or undefined when none is set (or kubectl cannot read the kubeconfig). */
   async currentContext(): Promise<string | undefined> {
     const r = await this.exec.run({ tool: 'kubectl', args: ['config', 'current-context', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true });
     return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
   }
 
+  /** A probe: the kube-contexts in the kubeconfig; none when it cannot be read. */
   async contexts(): Promise<string[]> {
     const r = await this.exec.run({ tool: 'kubectl', args: ['config', 'get-contexts', '-o', 'name', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true });
     return r.exitCode === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
@@ -100,16 +101,27 @@ export class Kubectl {
     return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['create', 'namespace', namespace]), timeoutMs: this.timeoutMs(), why: `create namespace ${namespace}` }, 'check your permissions on the cluster');
   }
 
-  deleteNamespace(namespace: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'namespace', namespace, '--wait=true', `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `delete namespace ${namespace} and everything in it` });
+  /**
+   * Deletes the namespace and waits until it is gone. A namespace that is already gone counts as
+   * deleted (`existed: false`); any other failure throws, with a finalizer as the likely cause.
+   */
+  async deleteNamespace(namespace: string, timeoutMs: number): Promise<{ existed: boolean }> {
+    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'namespace', namespace, '--wait=true', `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `delete namespace ${namespace} and everything in it` });
+    if (r.exitCode !== 0 && NOT_FOUND.test(r.stderr)) return { existed: false };
+    ensureOk(r, `a finalizer may be holding it: kubectl get namespace ${namespace} -o json --context ${this.context} shows status.conditions; run this again`);
+    return { existed: true };
   }
 
-  waitPodsReady(namespace: string, selector: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'kubectl', args: this.cluster(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, quiet: true });
+  /** Waits until every pod matching the selector is Ready; throws when the deadline passes first. */
+  async waitPodsReady(namespace: string, selector: string, timeoutMs: number): Promise<void> {
+    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, quiet: true });
+    ensureOk(r, `see why the pods are not Ready: kubectl describe pods -l ${selector} -n ${namespace} --context ${this.context}`);
   }
 
-  rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
-    return runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `wait for ${deployment} to roll out` });
+  /** Waits until the Deployment has rolled out; throws with kubectl's reason when it does not in time. */
+  async rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
+    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `wait for ${deployment} to roll out` });
+    return ensureOk(r, `see what holds it up: kubectl describe deployment ${deployment} -n ${namespace} --context ${this.context}`);
   }
 
   /**
@@ -118,8 +130,7 @@ export class Kubectl {
    */
   private async change(args: string[], why: string, remedy: string): Promise<ExecResult> {
     const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(args), timeoutMs: this.timeoutMs(), why });
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr || r.stdout, remedy);
-    return r;
+    return ensureOk(r, remedy);
   }
 
   scale(deployment: string, replicas: number, namespace: string): Promise<ExecResult> {
@@ -134,27 +145,38 @@ export class Kubectl {
     return this.change(['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false'], `delete every pod matching ${selector}`, 'check the pods exist: kubectl get pods -n ' + namespace);
   }
 
-  deletePvcs(selector: string, namespace: string): Promise<ExecResult> {
-    return this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'pvc', '-l', selector, '-n', namespace, '--ignore-not-found']), timeoutMs: this.timeoutMs() + 60_000, why: 'delete the persistent volume claims (the database data)' });
+  /** Claims that do not exist are no error (--ignore-not-found); anything else throws. */
+  async deletePvcs(selector: string, namespace: string): Promise<ExecResult> {
+    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'pvc', '-l', selector, '-n', namespace, '--ignore-not-found']), timeoutMs: this.timeoutMs() + 60_000, why: 'delete the persistent volume claims (the database data)' });
+    return ensureOk(r, `list them: kubectl get pvc -l ${selector} -n ${namespace} --context ${this.context}`);
   }
 
+  /**
+   * The last lines a container printed. Throws when kubectl cannot give them (the pod is gone, the
+   * container never started, no previous run): a caller that can do without says so where it calls.
+   */
   async logs(pod: string, container: string, namespace: string, tail: number, previous = false): Promise<string> {
     const args = ['logs', pod, '-c', container, '-n', namespace, `--tail=${tail}`];
     if (previous) args.push('--previous');
     const r = await this.read(args);
-    return r.exitCode === 0 ? r.stdout : `(no logs: ${r.stderr.trim()})`;
+    return ensureOk(r, `the pod may have been replaced: kubectl get pods -n ${namespace} --context ${this.context}`).stdout;
   }
 
   async describePod(pod: string, namespace: string): Promise<string> {
     const r = await this.read(['describe', 'pod', pod, '-n', namespace]);
-    return r.exitCode === 0 ? r.stdout : `(describe failed: ${r.stderr.trim()})`;
+    return ensureOk(r, `the pod may have been replaced: kubectl get pods -n ${namespace} --context ${this.context}`).stdout;
   }
 
-  /** The value of an environment variable as the running container sees it. */
+  /**
+   * The value of an environment variable as the running container sees it; undefined when it is
+   * not set (printenv exits 1, which kubectl reports as "command terminated with exit code 1":
+   * checkErr in k8s.io/kubectl pkg/cmd/util/helpers.go). A pod that is gone or refuses exec throws.
+   */
   async printenv(pod: string, container: string, namespace: string, key: string): Promise<string | undefined> {
     // kubectl's own flags go before `--`: everything after it is the container's command line.
     const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: [...this.cluster(['exec', pod, '-c', container, '-n', namespace]), '--', 'printenv', key], timeoutMs: this.timeoutMs(), quiet: true });
-    return r.exitCode === 0 ? r.stdout.trim() : undefined;
+    if (r.exitCode === 1 && /command terminated with exit code 1/.test(r.stderr)) return undefined;
+    return ensureOk(r, `the pod may have been replaced: kubectl get pods -n ${namespace} --context ${this.context}`).stdout.trim();
   }
 
   /** Pod metrics from the metrics API; undefined when the API is absent. */

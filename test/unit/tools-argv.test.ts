@@ -10,6 +10,8 @@ import { KubectlAi } from '../../src/tools/kubectl-ai.ts';
 import { Kagent } from '../../src/tools/kagent.ts';
 import { Gordon } from '../../src/tools/gordon.ts';
 import { CommandFailed } from '../../src/errors.ts';
+import { clearSecrets, registerSecret } from '../../src/redact.ts';
+import { podLogTails } from '../../src/cluster/analyzers.ts';
 
 const K = ['--context', 'minikube', '--request-timeout=20s'];
 const H = ['--kube-context', 'minikube'];
@@ -283,4 +285,85 @@ test('a port-forward that never comes up is a CommandFailed naming the Service, 
     assert.match(e.remedy, /kubectl get endpoints todo-chatbot-mcp -n todo-app --context dev/);
     return true;
   });
+});
+
+// ---------------------------------------------------------------- the wrappers' contract
+// Each operation returns its value or throws CommandFailed carrying the tool, the argv (secrets
+// masked), the exit code, the tail of the error output and a remedy. Tolerance is the caller's,
+// explicit (podLogTails, 07's namespace deletion), or a named outcome (deleteNamespace's existed).
+
+/** Runs `operation`, expects a CommandFailed and returns it for further checks. */
+async function failure(operation: () => Promise<unknown>): Promise<CommandFailed> {
+  try {
+    await operation();
+  } catch (error) {
+    assert.ok(error instanceof CommandFailed, `expected CommandFailed, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the operation to throw CommandFailed');
+}
+
+const GONE = { exitCode: 1, stderr: 'Error from server (NotFound): pods "p" not found' };
+
+test('kubectl contract: logs and describe of a pod that is gone throw CommandFailed with context, never "(no logs: …)" text', async () => {
+  const k = kubectl(new RecordingExec().on(['kubectl', 'logs'], GONE).on(['kubectl', 'describe'], GONE));
+  const logs = await failure(() => k.logs('p', 'backend', 'todo-app', 30, true));
+  assert.equal(logs.tool, 'kubectl');
+  assert.deepEqual(logs.argv, ['kubectl', 'logs', 'p', '-c', 'backend', '-n', 'todo-app', '--tail=30', '--previous', ...K]);
+  assert.equal(logs.exitCode, 1);
+  assert.match(logs.stderr, /pods "p" not found/);
+  assert.match(logs.message, /^kubectl logs p … exited 1: Error from server \(NotFound\)/);
+  assert.match(logs.remedy, /kubectl get pods -n todo-app --context minikube/);
+  const describe = await failure(() => k.describePod('p', 'todo-app'));
+  assert.match(describe.stderr, /not found/);
+});
+
+test('kubectl contract: deleteNamespace — already gone is existed:false, a stuck one throws with the finalizer remedy', async () => {
+  const gone = kubectl(new RecordingExec().on(['kubectl', 'delete', 'namespace'], { exitCode: 1, stderr: 'Error from server (NotFound): namespaces "todo-app" not found' }));
+  assert.deepEqual(await gone.deleteNamespace('todo-app', 60_000), { existed: false });
+  assert.deepEqual(await kubectl(new RecordingExec()).deleteNamespace('todo-app', 60_000), { existed: true });
+  const stuck = kubectl(new RecordingExec().on(['kubectl', 'delete', 'namespace'], { exitCode: 124, timedOut: true }));
+  const e = await failure(() => stuck.deleteNamespace('todo-app', 60_000));
+  assert.equal(e.exitCode, 124);
+  assert.match(e.message, /exited 124: timed out: killed at its deadline/);
+  assert.match(e.remedy, /finalizer.*kubectl get namespace todo-app -o json --context minikube/);
+});
+
+test('kubectl contract: waits, rollouts, claim deletion and printenv throw on failure; an unset variable is undefined', async () => {
+  const exec = new RecordingExec()
+    .on(['kubectl', 'wait'], { exitCode: 1, stderr: 'error: timed out waiting for the condition on pods/todo-chatbot-backend-abc' })
+    .on(['kubectl', 'rollout'], { exitCode: 1, stderr: 'error: deployment "todo-chatbot-backend" exceeded its progress deadline' })
+    .on(['kubectl', 'delete', 'pvc'], { exitCode: 1, stderr: 'Error from server (Forbidden): persistentvolumeclaims is forbidden' })
+    .on(['kubectl', 'exec', 'unset'], { exitCode: 1, stderr: 'command terminated with exit code 1\n' })
+    .on(['kubectl', 'exec', 'gone'], { exitCode: 1, stderr: 'Error from server (NotFound): pods "gone" not found' });
+  const k = kubectl(exec);
+  assert.match((await failure(() => k.waitPodsReady('todo-app', 'app=x', 60_000))).remedy, /kubectl describe pods -l app=x -n todo-app --context minikube/);
+  const rollout = await failure(() => k.rolloutStatus('todo-chatbot-backend', 'todo-app', 60_000));
+  assert.match(rollout.stderr, /exceeded its progress deadline/);
+  assert.match(rollout.remedy, /kubectl describe deployment todo-chatbot-backend/);
+  assert.match((await failure(() => k.deletePvcs('app=x', 'todo-app'))).stderr, /forbidden/);
+  assert.equal(await k.printenv('unset', 'backend', 'todo-app', 'NOPE'), undefined);
+  assert.match((await failure(() => k.printenv('gone', 'backend', 'todo-app', 'NOPE'))).stderr, /not found/);
+});
+
+test('CommandFailed masks registered secrets in its argv, output tail and message, and keeps only the tail', async () => {
+  registerSecret('sk-contract-Tk9Xq2Lm5Vb8');
+  try {
+    const noise = Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n');
+    const e = new CommandFailed(['helm', 'upgrade', '--set', 'key=sk-contract-Tk9Xq2Lm5Vb8'], 1, `${noise}\nError: bad value sk-contract-Tk9Xq2Lm5Vb8`, 'remedy');
+    assert.equal(e.tool, 'helm');
+    assert.ok(!e.argv.join(' ').includes('sk-contract'), e.argv.join(' '));
+    assert.ok(!e.stderr.includes('sk-contract') && !e.message.includes('sk-contract'), e.message);
+    assert.equal(e.stderr.split('\n').length, 20);
+    assert.match(e.stderr, /^line 31\n/);
+  } finally {
+    clearSecrets();
+  }
+});
+
+test('podLogTails tolerates a pod replaced since the snapshot, at the call site: its tail says why there are no logs', async () => {
+  const exec = new RecordingExec().on(['kubectl', 'logs'], GONE);
+  const finding = { severity: 'critical' as const, object: 'pod/p', component: 'backend', container: 'backend', restarts: 2, reason: 'CrashLoopBackOff', evidence: 'e', remedy: 'r' };
+  const tails = await podLogTails(kubectl(exec), 'todo-app', [finding]);
+  assert.deepEqual(tails.map((t) => t.body), ['(no logs: Error from server (NotFound): pods "p" not found)', '(no logs: Error from server (NotFound): pods "p" not found)']);
 });
