@@ -4,7 +4,7 @@
 import type { Exec, ExecResult } from '../exec.ts';
 import type { Clock } from '../clock.ts';
 import { CommandFailed } from '../errors.ts';
-import { parseJson, runWithRetry, seconds } from './common.ts';
+import { ensureOk, parseJson, runWithRetry, seconds } from './common.ts';
 
 export interface HelmOptions {
   kubeContext: string;
@@ -115,9 +115,9 @@ export class Helm {
     return parseJson<Array<{ name: string; namespace: string; revision: string; status: string; chart: string }>>(r.stdout, 'helm list').map((x) => ({ ...x, revision: Number(x.revision) }));
   }
 
+  /** The release's revisions. A release that does not exist, or a cluster that does not answer, throws (it once read as "no revisions"). */
   async history(release: string, namespace: string): Promise<HistoryEntry[]> {
-    const r = await this.read(['history', release, '-n', namespace, '-o', 'json']);
-    if (r.exitCode !== 0) return [];
+    const r = ensureOk(await this.read(['history', release, '-n', namespace, '-o', 'json']), `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`);
     return parseJson<Array<{ revision: number; status: string; description: string; updated: string }>>(r.stdout, 'helm history');
   }
 

@@ -367,3 +367,12 @@ test('podLogTails tolerates a pod replaced since the snapshot, at the call site:
   const tails = await podLogTails(kubectl(exec), 'todo-app', [finding]);
   assert.deepEqual(tails.map((t) => t.body), ['(no logs: Error from server (NotFound): pods "p" not found)', '(no logs: Error from server (NotFound): pods "p" not found)']);
 });
+
+test('helm contract: history of a missing release throws CommandFailed with a remedy instead of returning no revisions', async () => {
+  const h = new Helm(new RecordingExec().on(['helm', 'history'], { exitCode: 1, stderr: 'Error: release: not found' }), { kubeContext: 'dev', clock: instantClock });
+  const e = await failure(() => h.history('todo-chatbot', 'todo-app'));
+  assert.equal(e.tool, 'helm');
+  assert.deepEqual(e.argv, ['helm', 'history', 'todo-chatbot', '-n', 'todo-app', '-o', 'json', '--kube-context', 'dev']);
+  assert.match(e.stderr, /release: not found/);
+  assert.match(e.remedy, /helm list -n todo-app --kube-context dev/);
+});
