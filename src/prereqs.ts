@@ -3,13 +3,14 @@
 import type { RunbookContext } from './runbook.ts';
 import { runbookById, type RunbookId } from './runbooks/index.ts';
 import { CheckFailed } from './errors.ts';
+import { shellWord } from './shell-word.ts';
 
 /** Earlier runbooks already started from a later one in this process: each runs at most once. */
 const alreadyRan = new Map<string, number>();
 
 export async function requirePrerequisite(ctx: RunbookContext, options: { satisfied: boolean; what: string; id: RunbookId; recheck: () => Promise<boolean> }): Promise<void> {
   if (options.satisfied) return;
-  const command = `npx zx runbooks/${options.id}.mjs${ctx.simulation ? ' --simulate' : ''}`;
+  const command = prerequisiteCommand(ctx, options.id);
   const ran = alreadyRan.get(options.id);
   // Running it again would redo the same work and fail the same way: say so instead.
   if (ran !== undefined) throw new CheckFailed(`prerequisite missing: ${options.what}, although ${options.id} already ran (exit ${ran})`, `read the ${options.id} report, fix the cause, then run ${command}`);
@@ -31,4 +32,9 @@ export function forwardedArgs(ctx: RunbookContext): string[] {
     if (typeof value === 'string') args.push(`--${name}`, value);
   }
   return args;
+}
+
+/** The command that runs an earlier runbook against the same cluster and settings as this run. */
+export function prerequisiteCommand(ctx: RunbookContext, id: RunbookId): string {
+  return ['npx', 'zx', `runbooks/${id}.mjs`, ...forwardedArgs(ctx)].map(shellWord).join(' ');
 }

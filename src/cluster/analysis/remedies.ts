@@ -3,6 +3,7 @@
 // person copies acts on the same profile, namespace, release and chart as the run that found it:
 // a runbook command carries --profile / --namespace (and HELM_RELEASE / HELM_CHART_DIR) when they
 // differ from the defaults, and a helm or kubectl command that changes something names its context.
+import { shellWord } from '../../shell-word.ts';
 import { SETTINGS } from '../../config.ts';
 import { formatMemory, parseMemory } from '../quantity.ts';
 import type { ProbeKind } from '../kube-types.ts';
@@ -23,11 +24,6 @@ const RELEASE_RUNBOOKS: ReadonlySet<RunbookId> = new Set(['03-install']);
 
 function defaultOf(key: keyof RemedyContext): string {
   return SETTINGS.find((s) => s.key === key)!.default;
-}
-
-/** A word as a POSIX shell reads it back unchanged: quoted only when it has to be. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `frontend.resources.limits.memory`, or `<component>.…` when the object carries no component label. */
