@@ -22,7 +22,7 @@ const HINTS: Record<string, Record<Os, string>> = {
     windows: 'winget install Kubernetes.kubectl',
   },
   helm: {
-    linux: 'install helm 3: https://helm.sh/docs/intro/install/ (or: sudo snap install helm --classic)',
+    linux: 'install helm (≥ 3.7, or 4): https://helm.sh/docs/intro/install/ (or: sudo snap install helm --classic)',
     macos: 'brew install helm',
     windows: 'winget install Helm.Helm',
   },

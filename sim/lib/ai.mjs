@@ -133,7 +133,15 @@ export async function kagentInvoke(ctx, p) {
   else if (!fd.bad.length) text = `All ${fd.pods} pods in namespace ${ns} are running and ready.`;
   else text = `Found ${fd.bad.length} unhealthy pod(s) in namespace ${ns}:\n` + fd.bad.map((b) => `- ${b.name}: ${b.reason}${b.message ? ` (${b.message})` : ''}. ${remedy(b)}`).join('\n');
   const id = randomUUID();
-  ctx.out(goJSON({ artifacts: [{ artifactId: randomUUID(), parts: [{ kind: 'text', text }] }], contextId: randomUUID(), history: [{ kind: 'message', messageId: randomUUID(), parts: [{ kind: 'text', text: task }], role: 'user' }], id, kind: 'task', metadata: { kagent_app_name: `${f.namespace}__NS__${String(f.agent).replace(/-/g, '_')}` }, status: { state: 'completed', timestamp: new Date(ctx.clock.now()).toISOString() } }) + '\n');
+  const metadata = { kagent_app_name: `${f.namespace}__NS__${String(f.agent).replace(/-/g, '_')}` };
+  const timestamp = new Date(ctx.clock.now()).toISOString();
+  if (ctx.faults.values('kagent-version')[0] === 'main') {
+    // main marshals with a2a-go v2 (a2a/core.go): parts without "kind", ROLE_*/TASK_STATE_* enums, no "kind" on the task.
+    ctx.out(goJSON({ id, contextId: randomUUID(), status: { state: 'TASK_STATE_COMPLETED', timestamp }, artifacts: [{ artifactId: randomUUID(), parts: [{ text }] }], history: [{ messageId: randomUUID(), contextId: randomUUID(), parts: [{ text: task }], role: 'ROLE_USER' }], metadata }) + '\n');
+    return 0;
+  }
+  // released 0.9.x/0.10 marshal with trpc-a2a-go: "kind" on parts, messages and the task.
+  ctx.out(goJSON({ artifacts: [{ artifactId: randomUUID(), parts: [{ kind: 'text', text }] }], contextId: randomUUID(), history: [{ kind: 'message', messageId: randomUUID(), parts: [{ kind: 'text', text: task }], role: 'user' }], id, kind: 'task', metadata, status: { state: 'completed', timestamp } }) + '\n');
   return 0;
 }
 

@@ -28,6 +28,7 @@ export const MINIKUBE_COMMIT = '65318f4cfff9c12cc87ec9eb8f4cdd57b25047f3';
 export const K8S_VERSION = 'v1.34.0';
 export const DOCKER_VERSION = '28.2.2';
 export const NODE_DOCKER_VERSION = '28.4.0';
+export const NODE_CONTAINERD_VERSION = '1.7.27';
 export const KIC_VERSION = 'v0.0.48';
 export const METRICS_SERVER_IMAGE = 'registry.k8s.io/metrics-server/metrics-server:v0.8.0';
 
@@ -122,7 +123,7 @@ export function newState({ now, nodeIP, faults }) {
   };
   if (faults.has('minikube-stopped')) {
     const created = now - 3600_000;
-    const p = createProfile(state, 'minikube', { cpus: 2, memory: 4096, driver: 'docker', at: created });
+    const p = createProfile(state, 'minikube', { cpus: 2, memory: 4096, driver: faults.values('minikube-driver')[0] ?? 'docker', runtime: faults.values('minikube-runtime')[0] ?? 'docker', at: created });
     p.status = 'Stopped';
     p.startedAt = created;
     p.stoppedAt = now - 600_000;
@@ -171,6 +172,8 @@ export function createProfile(state, name, o) {
     name,
     status: 'Stopped',
     driver: o.driver,
+    // The container runtime (minikube start --container-runtime; ContainerRuntime in the profile's config).
+    runtime: o.runtime ?? 'docker',
     cpus: o.cpus,
     memory: o.memory,
     kubernetesVersion: K8S_VERSION,

@@ -3,7 +3,9 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { installHint, dockerDownHint, currentOs } from '../platform.ts';
 import { guardContext } from '../cluster/guard.ts';
-import { minikubeReason } from '../tools/minikube.ts';
+import { minikubeReason, unreadableStatusText } from '../tools/minikube.ts';
+import { UsageError } from '../errors.ts';
+import { HELM_MINIMUM, helmVersionProblem } from '../tools/helm.ts';
 import { formatDuration } from '../clock.ts';
 
 const REQUIRED = ['docker', 'minikube', 'kubectl', 'helm'] as const;
@@ -26,8 +28,15 @@ async function checkTools(ctx: RunbookContext): Promise<void> {
   for (const tool of REQUIRED) {
     const version = await toolVersion(ctx, tool);
     if (version) ctx.fact(tool, version);
-    const helmMajorOk = tool !== 'helm' || !version || /^v?[34]\./.test(version);
-    if (!ctx.check({ id: `SETUP-TOOL-${tool.toUpperCase()}`, title: `${tool} installed`, expected: tool === 'helm' ? 'helm 3 or 4' : 'installed', measured: version ? version : 'not found on PATH', pass: Boolean(version) && helmMajorOk, remedy: installHint(tool) })) missing.push(tool);
+    const helmProblem = tool === 'helm' && version ? helmVersionProblem(version) : undefined;
+    if (!ctx.check({
+      id: `SETUP-TOOL-${tool.toUpperCase()}`,
+      title: `${tool} installed`,
+      expected: tool === 'helm' ? `helm ≥ ${HELM_MINIMUM.version} (${HELM_MINIMUM.reason}) or helm 4` : 'installed',
+      measured: helmProblem ?? (version ? version : 'not found on PATH'),
+      pass: Boolean(version) && !helmProblem,
+      remedy: tool === 'helm' && version ? `upgrade helm to ${HELM_MINIMUM.version} or later: ${installHint(tool)}` : installHint(tool),
+    })) missing.push(tool);
   }
   for (const tool of OPTIONAL) {
     const version = await toolVersion(ctx, tool);
@@ -37,7 +46,7 @@ async function checkTools(ctx: RunbookContext): Promise<void> {
   const gordon = ctx.tools.docker.installed() ? await ctx.tools.gordon.version() : undefined;
   ctx.fact('gordon (docker ai)', gordon ?? 'not available (optional)');
   ctx.check({ id: 'SETUP-TOOL-GORDON', title: 'Gordon (docker ai) available (optional)', expected: 'available, or skipped', measured: gordon ?? 'not available — runbook 06 will skip it', pass: gordon ? 'pass' : 'skip', remedy: installHint('gordon') });
-  if (missing.length) ctx.require({ id: 'SETUP-TOOLS', title: 'required tools', expected: REQUIRED.join(', '), measured: `missing: ${missing.join(', ')}`, pass: false, remedy: missing.map((t) => installHint(t)).join('; ') });
+  if (missing.length) ctx.require({ id: 'SETUP-TOOLS', title: 'required tools', expected: REQUIRED.join(', '), measured: `missing or unsupported: ${missing.join(', ')}`, pass: false, remedy: missing.map((t) => installHint(t)).join('; ') });
 }
 
 async function checkDocker(ctx: RunbookContext): Promise<boolean> {
@@ -47,16 +56,39 @@ async function checkDocker(ctx: RunbookContext): Promise<boolean> {
   return daemonUp;
 }
 
+/** What `minikube delete` takes with it, said wherever a delete is suggested. */
+export const DELETE_LOSES = 'minikube delete destroys the cluster with every workload, volume (database data included) and image loaded into it';
+
+/**
+ * The driver to start with. An existing profile keeps its own: validateSpecifiedDriver
+ * (cmd/minikube/cmd/start.go) exits 81 (GUEST_DRIVER_MISMATCH) when --driver names another one,
+ * so a user whose profile runs on qemu2, kvm2, hyperkit or podman must never get --driver=docker.
+ */
+export function startDriver(options: { requested: string; existing?: string; profile: string }): string {
+  const { requested, existing, profile } = options;
+  if (!existing) return requested || 'docker'; // auto: the docker driver, since the daemon is up
+  if (requested && requested !== existing) {
+    throw new UsageError(
+      `minikube profile "${profile}" runs on the ${existing} driver and minikube cannot change an existing cluster's driver (MINIKUBE_DRIVER is ${requested})`,
+      `use its own driver (unset MINIKUBE_DRIVER, or MINIKUBE_DRIVER=${existing}), or a new profile for the ${requested} driver (--profile <new-name>); ${DELETE_LOSES}`,
+    );
+  }
+  return existing;
+}
+
 async function ensureCluster(ctx: RunbookContext): Promise<void> {
   const { minikube } = ctx.tools;
   const { profile, cpus, memoryMb } = ctx.settings;
-  const driver = ctx.settings.driver || 'docker'; // auto: the docker driver, since the daemon is up
   const status = await minikube.status();
-  ctx.fact('minikube status (before)', status.exists ? `host ${status.host}, apiserver ${status.apiServer}` : 'no such profile');
+  const existing = status.exists ? (await minikube.profiles()).find((p) => p.name === profile) : undefined;
+  const driver = startDriver({ requested: ctx.settings.driver, existing: existing?.driver || undefined, profile });
+  ctx.fact('minikube status (before)', status.unreadable ? unreadableStatusText(profile).what : status.exists ? `host ${status.host}, apiserver ${status.apiServer}${existing ? `, driver ${existing.driver}` : ''}` : 'no such profile');
   if (status.running) {
     ctx.note(`minikube profile "${profile}" is already running; not starting it again`);
   } else {
-    const what = status.exists ? `Start the stopped minikube profile "${profile}"?` : `Create and start minikube profile "${profile}" (${cpus} CPUs, ${memoryMb} MB, driver ${driver})?`;
+    const what = status.unreadable
+      ? `${unreadableStatusText(profile).what}. Start it (minikube start creates the node again)?`
+      : status.exists ? `Start the stopped minikube profile "${profile}" (driver ${driver})?` : `Create and start minikube profile "${profile}" (${cpus} CPUs, ${memoryMb} MB, driver ${driver})?`;
     const go = await ctx.confirm(what, { default: true, whenNonInteractive: true });
     if (!go) ctx.require({ id: 'SETUP-CLUSTER', title: 'minikube cluster running', expected: 'Running', measured: `${status.host} — you chose not to start it`, pass: false, remedy: `start it yourself: minikube start -p ${profile}` });
     const started = ctx.clock.now();
@@ -64,19 +96,26 @@ async function ensureCluster(ctx: RunbookContext): Promise<void> {
     ctx.span('cluster', 'minikube start', started, ctx.clock.now());
     if (result.exitCode !== 0) {
       ctx.evidence('minikube start output', `${result.stdout}\n${result.stderr}`);
-      ctx.require({ id: 'SETUP-CLUSTER', title: 'minikube cluster running', expected: 'minikube start succeeds', measured: minikubeReason(result) || `exit ${result.exitCode}`, pass: false, remedy: `see the output above; try: minikube delete -p ${profile} && npx zx runbooks/00-setup.mjs, or another driver with MINIKUBE_DRIVER` });
+      ctx.require({ id: 'SETUP-CLUSTER', title: 'minikube cluster running', expected: 'minikube start succeeds', measured: minikubeReason(result) || `exit ${result.exitCode}`, pass: false, remedy: startRemedy(profile, status.exists) });
     }
     ctx.note(`minikube start took ${formatDuration(ctx.clock.now() - started)}`);
   }
   const after = await minikube.status();
-  ctx.require({ id: 'SETUP-CLUSTER', title: 'minikube cluster running', expected: 'host, kubelet and apiserver Running', measured: `host ${after.host}, kubelet ${after.kubelet}, apiserver ${after.apiServer}`, pass: after.running, remedy: `minikube start -p ${profile}; if it keeps failing: minikube logs -p ${profile}` });
+  ctx.require({ id: 'SETUP-CLUSTER', title: 'minikube cluster running', expected: 'host, kubelet and apiserver Running', measured: after.unreadable ? unreadableStatusText(profile).what : `host ${after.host}, kubelet ${after.kubelet}, apiserver ${after.apiServer}`, pass: after.running, remedy: after.unreadable ? unreadableStatusText(profile).remedy : `minikube start -p ${profile}; if it keeps failing: minikube logs -p ${profile}` });
 
   const config = (await minikube.profiles()).find((p) => p.name === profile);
   if (config) {
-    ctx.fact('minikube', `driver ${config.driver}, ${config.cpus} CPUs, ${config.memoryMb} MB, Kubernetes ${config.kubernetesVersion}, node ${config.ip}`);
-    const matches = config.cpus >= cpus && config.memoryMb >= memoryMb && (!ctx.settings.driver || config.driver === ctx.settings.driver);
-    ctx.check({ id: 'SETUP-CLUSTER-SIZE', title: 'cluster has the configured size', expected: `≥ ${cpus} CPUs, ≥ ${memoryMb} MB${ctx.settings.driver ? `, driver ${ctx.settings.driver}` : ''}`, measured: `${config.cpus} CPUs, ${config.memoryMb} MB, driver ${config.driver}`, pass: matches ? 'pass' : 'warn', remedy: `minikube applies size changes only on creation: minikube delete -p ${profile}, then run this runbook again` });
+    ctx.fact('minikube', `driver ${config.driver}, runtime ${config.runtime || 'unknown'}, ${config.cpus} CPUs, ${config.memoryMb} MB, Kubernetes ${config.kubernetesVersion}, node ${config.ip}`);
+    const matches = config.cpus >= cpus && config.memoryMb >= memoryMb;
+    ctx.check({ id: 'SETUP-CLUSTER-SIZE', title: 'cluster has the configured size', expected: `≥ ${cpus} CPUs, ≥ ${memoryMb} MB`, measured: `${config.cpus} CPUs, ${config.memoryMb} MB, driver ${config.driver}`, pass: matches ? 'pass' : 'warn', remedy: `minikube sets the size only when it creates a cluster: use a new profile with the size you want (--profile <new-name>); ${DELETE_LOSES}` });
   }
+}
+
+/** Never "delete it" first: a failed start of an existing cluster is almost never fixed by losing it. */
+function startRemedy(profile: string, exists: boolean): string {
+  const logs = `see the output above and minikube logs -p ${profile}`;
+  if (!exists) return `${logs}; try another driver with MINIKUBE_DRIVER, or another profile name with --profile`;
+  return `${logs}; a different driver needs a new profile (--profile <new-name> with MINIKUBE_DRIVER); only as a last resort, and knowing that ${DELETE_LOSES}: minikube delete -p ${profile}`;
 }
 
 async function checkNode(ctx: RunbookContext): Promise<void> {

@@ -7,17 +7,30 @@ import { planImages, SECRET_PATTERNS, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { formatDuration } from '../clock.ts';
 import { redact } from '../redact.ts';
-import { lastLine } from '../errors.ts';
+import { CommandFailed, lastLine } from '../errors.ts';
+import { dockerEnvUnsupported } from '../tools/minikube.ts';
 
 const MB = 1024 * 1024;
 
-/** Where to build: minikube's own daemon (no load step needed) or the host's. Read afresh: the port changes on restart. */
+/**
+ * Where to build: minikube's own daemon (no load step needed) or the host's. Read afresh: the port
+ * changes on restart. Only a cluster on the docker runtime has a daemon whose images the kubelet
+ * sees; any other runtime (containerd, minikube's coming default) takes the load path of 02.
+ */
 export async function buildTarget(ctx: RunbookContext): Promise<{ env?: Record<string, string>; where: string }> {
+  const config = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile);
+  const unsupported = config ? dockerEnvUnsupported(config) : undefined;
+  if (config?.runtime) ctx.fact('container runtime', config.runtime);
+  if (unsupported) {
+    ctx.note(`building into the host's Docker: ${unsupported}; 02-load then copies the images onto the node (minikube image load)`, 'warn');
+    return { where: `the host's Docker (${unsupported.split(':')[0]})` };
+  }
   try {
     const env = await ctx.tools.minikube.dockerEnv();
     return { env, where: `minikube's Docker (${env.DOCKER_HOST ?? 'unknown host'})` };
   } catch (error) {
-    ctx.note(`building into the host's Docker: minikube docker-env is not available (${error instanceof Error ? lastLine(error.message) : String(error)}); run 02-load afterwards`, 'warn');
+    const reason = error instanceof CommandFailed ? lastLine(error.stderr) : error instanceof Error ? lastLine(error.message) : String(error);
+    ctx.note(`building into the host's Docker: minikube docker-env is not available (${reason}); run 02-load afterwards`, 'warn');
     return { where: "the host's Docker" };
   }
 }

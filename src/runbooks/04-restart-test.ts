@@ -5,7 +5,7 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import type { Access } from '../cluster/access.ts';
-import { minikubeReason, type ProfileConfig } from '../tools/minikube.ts';
+import { dockerEnvUnsupported, minikubeReason, type ProfileConfig } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
 import { Interrupted } from '../errors.ts';
 import { appPodsSelector, componentSelector, releaseSelector } from '../cluster/labels.ts';
@@ -40,6 +40,8 @@ async function readTodoBack(ctx: RunbookContext, access: Access, todo: Todo, id:
 }
 
 async function dockerHost(ctx: RunbookContext): Promise<string | undefined> {
+  const config = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile);
+  if (config && dockerEnvUnsupported(config)) return undefined; // no Docker daemon on the node to point at
   try {
     return (await ctx.tools.minikube.dockerEnv()).DOCKER_HOST;
   } catch {

@@ -209,12 +209,14 @@ async function applyOverrides(ctx: RunbookContext, found: Found, state: { restor
     const now = await helm.status(release, namespace);
     if (now && now.version > found.revision) {
       ctx.note(`the drill stopped before its rollback: rolling ${release} back to revision ${found.revision}`, 'warn');
-      const r = await helm.rollback(release, found.revision, namespace, timeoutMs);
+      const r = await helm.rollback(release, found.revision, namespace, timeoutMs, { forceConflicts: true });
       if (r.exitCode !== 0) ctx.note(`rollback failed: ${lastLine(r.stderr)}; run: helm rollback ${release} ${found.revision} -n ${namespace}`, 'warn');
     }
   });
   const started = ctx.clock.now();
-  const result = await helmWithRetry(ctx, () => helm.upgrade({ release, chart, namespace, timeoutMs, reuseValues: true, valuesFiles: ctx.settings.valuesFiles, set: OVERRIDES }));
+  // The drill scaled the Deployments with kubectl, so on helm 4 (server-side apply) kubectl owns
+  // .spec.replicas: without --force-conflicts the upgrade fails with "Apply failed with 1 conflict".
+  const result = await helmWithRetry(ctx, () => helm.upgrade({ release, chart, namespace, timeoutMs, reuseValues: true, valuesFiles: ctx.settings.valuesFiles, set: OVERRIDES, forceConflicts: true }));
   ctx.span('helm', 'helm upgrade --reuse-values (3 overrides)', started, ctx.clock.now());
   const status = await helm.status(release, namespace);
   if (result.exitCode !== 0) {
@@ -234,7 +236,7 @@ async function rollback(ctx: RunbookContext, found: Found, state: { restored: bo
   const { helm } = ctx.tools;
   const { release, namespace, timeoutMs } = ctx.settings;
   const started = ctx.clock.now();
-  const result = await helmWithRetry(ctx, () => helm.rollback(release, found.revision, namespace, timeoutMs));
+  const result = await helmWithRetry(ctx, () => helm.rollback(release, found.revision, namespace, timeoutMs, { forceConflicts: true }));
   ctx.span('helm', `helm rollback to revision ${found.revision}`, started, ctx.clock.now());
   const status = await helm.status(release, namespace);
   if (result.exitCode === 0) state.restored = true;

@@ -8,6 +8,7 @@ import { requireCluster } from '../cluster/prereq-checks.ts';
 import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
 import { analyze, podLogTails, summarizeFindings, type Finding } from '../cluster/analyzers.ts';
 import { PROVIDER_KEYS, stripAnsi } from '../tools/kubectl-ai.ts';
+import { agentAnswer } from '../tools/kagent.ts';
 import { imageSpecs } from '../images.ts';
 import { installHint } from '../platform.ts';
 import { lastLine } from '../errors.ts';
@@ -204,7 +205,9 @@ async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void
   ctx.fact('kagent', version ? `CLI ${version.cli}, controller ${version.backend}` : 'installed (kagent version failed)');
   if (!version) return notAvailable(ctx, id, 'kagent', '`kagent version` did not answer with JSON', 'run kagent version yourself to see why; reinstall the CLI if needed');
   if (!version.controllerReachable) {
-    return notAvailable(ctx, id, 'kagent', 'kagent not installed in the cluster (controller not reachable)', `kagent install --profile demo (needs OPENAI_API_KEY or another provider's key), then check: kubectl get pods -n ${ctx.settings.kagentNamespace}`);
+    // Not "not installed": kagent version gives its port-forward about a second. invoke sets up its
+    // own and says "Please run 'install' command first" when the controller really is absent.
+    ctx.note(`kagent version could not reach kagent's controller (backend_version "unknown"); asking anyway: kagent invoke sets up its own port-forward`, 'warn');
   }
   const { kagentNamespace, kagentAgent, namespace, release } = ctx.settings;
   if (!(await ctx.confirm(`kagent's agent ${kagentAgent} will read namespace ${namespace} and send what it finds to its model. Go ahead?`, { default: true, whenNonInteractive: true }))) {
@@ -220,28 +223,23 @@ async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void
   const timeoutMs = aiTimeoutMs(ctx);
   const answer = await kagent.invoke(kagentNamespace, kagentAgent, task, timeoutMs);
   const title = `kagent (agent ${kagentAgent} in ${kagentNamespace}): diagnosis of ${namespace}`;
+  if (!answer.ok && /run 'install' command first|services "kagent-controller" not found/i.test(answer.error)) {
+    return notAvailable(ctx, id, 'kagent', `kagent is not installed in the cluster (${lastLine(answer.error)})`, `kagent install --profile demo (needs OPENAI_API_KEY or another provider's key), then check: kubectl get pods -n ${kagentNamespace}`);
+  }
   if (!answer.ok) {
-    ctx.check({ id, title, expected: 'exit 0, nothing on stderr, a JSON answer', measured: `failed: ${lastLine(answer.error)}`, pass: 'warn', remedy: /install/i.test(answer.error) ? 'kagent install --profile demo' : `kagent get agent -n ${kagentNamespace} lists the agents; set KAGENT_AGENT to one of them` });
+    const unreachable = /port-forward|failed to establish connection|connection refused/i.test(answer.error);
+    ctx.check({ id, title, expected: 'exit 0, nothing on stderr, a JSON answer', measured: `${unreachable ? 'could not reach kagent\'s controller' : 'failed'}: ${lastLine(answer.error)}`, pass: 'warn', remedy: unreachable ? `check the controller: kubectl get pods -n ${kagentNamespace}; kagent's own port-forward needs local ports 8083 and 8084 free` : `kagent get agent -n ${kagentNamespace} lists the agents; set KAGENT_AGENT to one of them` });
     return;
   }
-  const text = answerText(answer.output);
-  ctx.check({ id, title, expected: 'exit 0, nothing on stderr, a JSON answer', measured: `answered (${text.split('\n').length} lines, in the evidence)`, pass: 'pass' });
+  const { text, state } = agentAnswer(answer.output);
+  if (!text) {
+    ctx.check({ id, title, expected: 'an advisory answer from the agent', measured: `no answer from the agent (task state ${state || 'unknown'})`, pass: 'warn', remedy: `kagent get agent ${kagentAgent} -n ${kagentNamespace}; the agent's model provider key must be set in the cluster` });
+    ctx.evidence(`${title}: raw JSON`, JSON.stringify(answer.output, null, 2));
+    return;
+  }
+  const failed = state === 'failed' || state === 'rejected';
+  ctx.check({ id, title, expected: 'exit 0, nothing on stderr, a JSON answer', measured: failed ? `the agent's task ${state}: ${lastLine(text)}` : `answered (${text.split('\n').length} lines, in the evidence)`, pass: failed ? 'warn' : 'pass', remedy: failed ? `kagent get agent ${kagentAgent} -n ${kagentNamespace}; see the agent's logs in ${kagentNamespace}` : undefined });
   ctx.evidence(`${title} (advisory)`, text);
-}
-
-/** kagent answers with an A2A result whose exact shape is not documented: collect its text parts, else show the JSON. */
-export function answerText(output: unknown): string {
-  const texts: string[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if ((record.kind === 'text' || record.type === 'text') && typeof record.text === 'string') texts.push(record.text);
-      else Object.values(record).forEach(visit);
-    }
-  };
-  visit(output);
-  return texts.length ? texts.join('\n\n') : JSON.stringify(output, null, 2);
 }
 
 async function askGordon(ctx: RunbookContext): Promise<void> {

@@ -5,7 +5,7 @@ import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { guardContext } from '../cluster/guard.ts';
 import { releaseSelector } from '../cluster/labels.ts';
 import { CommandFailed, lastLine } from '../errors.ts';
-import { minikubeReason } from '../tools/minikube.ts';
+import { minikubeReason, unreadableStatusText } from '../tools/minikube.ts';
 
 /** Namespaces Kubernetes itself needs: never deleted, whatever --namespace says. */
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -29,7 +29,7 @@ async function takeInventory(ctx: RunbookContext): Promise<Inventory> {
     inventory.namespace = (await kubectl.get('namespace', namespace)) !== undefined;
     if (inventory.namespace) inventory.pvcs = (await kubectl.list('pvc', namespace)).map((p) => p.metadata.name);
   }
-  const what = !status.exists ? `no minikube profile "${ctx.settings.profile}"` : !status.running ? `cluster ${status.host.toLowerCase()}` : `release ${inventory.release ? 'installed' : 'absent'}, namespace ${inventory.namespace ? 'present' : 'absent'}, ${inventory.pvcs.length} volume claim(s)`;
+  const what = !status.exists ? `no minikube profile "${ctx.settings.profile}"` : status.unreadable ? unreadableStatusText(ctx.settings.profile).what : !status.running ? `cluster ${status.host.toLowerCase()}` : `release ${inventory.release ? 'installed' : 'absent'}, namespace ${inventory.namespace ? 'present' : 'absent'}, ${inventory.pvcs.length} volume claim(s)`;
   ctx.fact('before teardown', what);
   ctx.note(`found: ${what}`);
   return inventory;
@@ -119,9 +119,9 @@ async function prove(ctx: RunbookContext, outcome: { dataDeleted: boolean; clust
     ctx.check({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'no such profile', measured: status.exists ? `still there (host ${status.host})` : 'no such profile', pass: !status.exists, remedy: `minikube delete -p ${profile}` });
   }
   if (!status.running) {
-    const why = status.exists ? `the cluster is ${status.host.toLowerCase()}` : 'the cluster does not exist';
+    const why = status.unreadable ? unreadableStatusText(profile).what : status.exists ? `the cluster is ${status.host.toLowerCase()}` : 'the cluster does not exist';
     for (const [id, title] of [['TEARDOWN-RELEASE', `no release ${release}`], ['TEARDOWN-NAMESPACE', `no namespace ${namespace}`], ['TEARDOWN-PVC', `no volume claim in ${namespace}`]] as const) {
-      ctx.check({ id, title, expected: 'none left', measured: status.exists ? `not checked: ${why}` : `none: ${why}`, pass: status.exists ? 'skip' : 'pass', remedy: `minikube start -p ${profile}, then run this runbook again` });
+      ctx.check({ id, title, expected: 'none left', measured: status.exists ? `not checked: ${why}` : `none: ${why}`, pass: status.exists ? 'skip' : 'pass', remedy: status.unreadable ? `${unreadableStatusText(profile).remedy}, then run this runbook again` : `minikube start -p ${profile}, then run this runbook again` });
     }
     return;
   }

@@ -6,6 +6,33 @@ import type { Clock } from '../clock.ts';
 import { CommandFailed } from '../errors.ts';
 import { ensureOk, parseJson, runWithRetry, seconds } from './common.ts';
 
+/**
+ * The oldest helm the runbooks work with, and why. `helm uninstall --wait` (runbook 07) arrived in
+ * helm 3.7.0 (cmd/helm/uninstall.go; 3.6 answers `unknown flag: --wait`); every other flag the
+ * runbooks pass exists since 3.2 (--create-namespace). helm 4 keeps them all (pkg/cmd/*.go).
+ */
+export const HELM_MINIMUM = { version: 'v3.7.0', reason: 'helm uninstall --wait, used by 07-teardown, arrived in helm 3.7.0' } as const;
+
+export interface HelmVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+export function parseHelmVersion(text: string): HelmVersion | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  return m ? { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) } : undefined;
+}
+
+/** Why this helm cannot run the runbooks, or undefined when it can (helm 3 ≥ 3.7.0, or helm 4). */
+export function helmVersionProblem(text: string): string | undefined {
+  const v = parseHelmVersion(text);
+  if (!v) return `cannot read the helm version from "${text}"`;
+  if (v.major < 3 || (v.major === 3 && v.minor < 7)) return `helm ${text} is older than ${HELM_MINIMUM.version}: ${HELM_MINIMUM.reason}`;
+  if (v.major > 4) return `helm ${text} is newer than the helm 4 the runbooks were tested with`;
+  return undefined;
+}
+
 export interface HelmOptions {
   kubeContext: string;
   clock: Clock;
@@ -26,6 +53,12 @@ export interface UpgradeRequest {
   setString?: Record<string, string>;
   install?: boolean;
   atomic?: boolean;
+  /**
+   * helm 4 only (ignored on helm 3, which has no such flag): let server-side apply take over fields
+   * another manager owns — a `.spec.replicas` set by `kubectl scale` otherwise fails the upgrade
+   * with "Apply failed with 1 conflict … with subresource "scale" … .spec.replicas".
+   */
+  forceConflicts?: boolean;
   reuseValues?: boolean;
   createNamespace?: boolean;
 }
@@ -73,18 +106,30 @@ export class Helm {
     return runWithRetry(this.exec, this.options.clock, { tool: 'helm', args: this.cluster(args), timeoutMs: 60_000, quiet: true });
   }
 
+  private versionText?: string;
+
   async version(): Promise<string> {
+    if (this.versionText) return this.versionText;
     const r = await this.exec.run({ tool: 'helm', args: ['version', '--template', '{{.Version}}'], timeoutMs: 20_000, quiet: true });
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'reinstall helm 3');
-    return r.stdout.trim();
+    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `reinstall helm (≥ ${HELM_MINIMUM.version})`);
+    this.versionText = r.stdout.trim();
+    return this.versionText;
   }
 
-  upgrade(request: UpgradeRequest): Promise<ExecResult> {
+  /** helm 4 applies server-side (pkg/cmd/install.go --server-side defaults to true; upgrade "auto"). */
+  async major(): Promise<number> {
+    return parseHelmVersion(await this.version())?.major ?? 3;
+  }
+
+  async upgrade(request: UpgradeRequest): Promise<ExecResult> {
+    const helm4 = (await this.major()) >= 4;
     const args = ['upgrade'];
     if (request.install) args.push('--install');
     args.push(request.release, request.chart, '-n', request.namespace);
     if (request.createNamespace) args.push('--create-namespace');
-    if (request.atomic) args.push('--atomic');
+    // helm 4 renamed --atomic (still accepted, with a deprecation notice): pkg/cmd/upgrade.go
+    if (request.atomic) args.push(helm4 ? '--rollback-on-failure' : '--atomic');
+    if (request.forceConflicts && helm4) args.push('--force-conflicts');
     if (request.reuseValues) args.push('--reuse-values');
     args.push('--wait', '--timeout', seconds(request.timeoutMs));
     for (const file of request.valuesFiles ?? []) args.push('-f', file);
@@ -135,8 +180,11 @@ export class Helm {
     return r.stdout;
   }
 
-  rollback(release: string, revision: number, namespace: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'helm', args: this.cluster(['rollback', release, String(revision), '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)]), timeoutMs: timeoutMs + 60_000, why: `roll ${release} back to revision ${revision}` });
+  /** forceConflicts: as for upgrade — helm 4's rollback applies server-side too (pkg/cmd/rollback.go). */
+  async rollback(release: string, revision: number, namespace: string, timeoutMs: number, options: { forceConflicts?: boolean } = {}): Promise<ExecResult> {
+    const args = ['rollback', release, String(revision), '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)];
+    if (options.forceConflicts && (await this.major()) >= 4) args.push('--force-conflicts');
+    return this.exec.run({ tool: 'helm', args: this.cluster(args), timeoutMs: timeoutMs + 60_000, why: `roll ${release} back to revision ${revision}` });
   }
 
   /** Idempotent: a release that is already gone counts as uninstalled (--ignore-not-found needs helm ≥ 3.13). */

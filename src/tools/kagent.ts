@@ -6,7 +6,12 @@ import type { Exec } from '../exec.ts';
 export interface KagentVersion {
   cli: string;
   backend: string;
-  /** The controller answered (backend_version is "unknown" when it is not reachable). */
+  /**
+   * The controller answered. backend_version is "unknown" whenever the CLI could not reach it:
+   * `kagent version` gives its own port-forward about one second (NewPortForward in
+   * go/core/cli/internal/cli/agent/utils.go: 10 tries 100 ms apart), so "unknown" does not mean
+   * "not installed".
+   */
   controllerReachable: boolean;
 }
 
@@ -45,4 +50,40 @@ export class Kagent {
       return { ok: false, output: undefined, error: 'kagent printed no JSON answer' };
     }
   }
+}
+
+/**
+ * The agent's answer in `kagent invoke`'s JSON, which is the A2A SendMessage result (a Task, or a
+ * Message) as the CLI's A2A library marshals it (go/core/cli/internal/cli/agent/invoke.go):
+ * - released 0.9.x/0.10 (trpc-a2a-go): parts `{"kind":"text","text":…}`, roles "user"/"agent",
+ *   states "completed"/"failed";
+ * - main (a2a-go v2, a2a/core.go Part.MarshalJSON): parts `{"text":…}` with no kind, roles
+ *   "ROLE_USER"/"ROLE_AGENT", states "TASK_STATE_COMPLETED"/….
+ * The answer is the artifacts' text, else the status message's, else the agent's messages in the
+ * history — never the user's own message, which the history repeats.
+ */
+export function agentAnswer(output: unknown): { text: string; state: string } {
+  const record = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const partText = (part: unknown): string | undefined => {
+    const p = record(part);
+    if (!p || typeof p.text !== 'string') return undefined;
+    return p.kind === undefined || p.kind === 'text' ? p.text : undefined;
+  };
+  const textOf = (parts: unknown): string[] => list(parts).map(partText).filter((t): t is string => t !== undefined && t.trim() !== '');
+  const isUser = (message: unknown): boolean => /^(user|ROLE_USER)$/i.test(String(record(message)?.role ?? ''));
+  const result = record(output) ?? {};
+  const status = record(result.status) ?? {};
+  const state = String(status.state ?? '').replace(/^TASK_STATE_/, '').toLowerCase();
+  // A Message result (no task): its own parts, when the agent wrote it.
+  if (result.parts !== undefined && !isUser(result)) return { text: textOf(result.parts).join('\n\n'), state: state || 'completed' };
+  const fromArtifacts = list(result.artifacts).flatMap((a) => textOf(record(a)?.parts));
+  if (fromArtifacts.length) return { text: fromArtifacts.join('\n\n'), state };
+  const statusMessage = record(status.message);
+  if (statusMessage && !isUser(statusMessage)) {
+    const fromStatus = textOf(statusMessage.parts);
+    if (fromStatus.length) return { text: fromStatus.join('\n\n'), state };
+  }
+  const fromHistory = list(result.history).filter((m) => !isUser(m)).flatMap((m) => textOf(record(m)?.parts));
+  return { text: fromHistory.join('\n\n'), state };
 }

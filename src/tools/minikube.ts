@@ -8,6 +8,12 @@ export type HostState = 'Running' | 'Stopped' | 'Paused' | 'Nonexistent' | 'Erro
 
 export interface ClusterStatus {
   exists: boolean;
+  /**
+   * minikube could not read the node's state at all: `status -o json` printed `null` (exit 7).
+   * cluster.GetStatus (pkg/minikube/cluster/status.go) returns no statuses when the host's state
+   * cannot be read (Docker not answering) or the host does not exist (node container removed).
+   */
+  unreadable: boolean;
   host: HostState | string;
   kubelet: string;
   apiServer: string;
@@ -25,6 +31,8 @@ export interface ProfileConfig {
   driver: string;
   kubernetesVersion: string;
   ip: string;
+  /** ContainerRuntime of the profile's KubernetesConfig: docker, containerd or crio ('' when not reported). */
+  runtime: string;
 }
 
 export interface StartOptions {
@@ -32,6 +40,19 @@ export interface StartOptions {
   memoryMb: number;
   driver: string;
   timeoutMs: number;
+}
+
+/**
+ * Why `minikube docker-env` cannot point docker at this cluster, or undefined when it can.
+ * dockerEnvSupported (cmd/minikube/cmd/docker-env.go) accepts only the docker and containerd
+ * runtimes, containerd only on the docker driver and then through nerdctld over SSH ("a highly
+ * experimental feature"); the none driver is refused (ENV_DRIVER_CONFLICT). The runbooks use it
+ * only with the docker runtime, where the image lands in the store the kubelet reads.
+ */
+export function dockerEnvUnsupported(config: Pick<ProfileConfig, 'runtime' | 'driver'>): string | undefined {
+  if (config.driver === 'none') return "the none driver has no docker-env (minikube: 'none' driver does not support 'minikube docker-env' command)";
+  if (!config.runtime || config.runtime === 'docker') return undefined;
+  return `the cluster runs the ${config.runtime} container runtime, not docker: minikube docker-env serves only the docker runtime (with containerd only as an experimental nerdctld-over-SSH bridge on the docker driver)`;
 }
 
 /** minikube status exits 85 when the profile does not exist at all (ExGuestNotFound). */
@@ -94,14 +115,19 @@ export class Minikube {
   /**
    * The environment that points docker at the node's daemon. Read afresh every time:
    * the port changes on every restart (minikube#7017).
+   * `--shell none` is what makes `-o json` count: dockerSetScript (cmd/minikube/cmd/docker-env.go)
+   * reads --output only when the shell is "none"; otherwise it prints an export script for $SHELL.
    */
   async dockerEnv(): Promise<Record<string, string>> {
-    const r = await this.exec.run({ tool: 'minikube', args: ['docker-env', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true });
-    // When stdout is not a TTY minikube reports failure as "false exit code <N>" on stdout.
+    const r = await this.exec.run({ tool: 'minikube', args: ['docker-env', '-p', this.profile, '--shell', 'none', '-o', 'json'], timeoutMs: 30_000, quiet: true });
+    // When stdout is not a TTY minikube reports failure as "false exit code <N>" on stdout (exit.Code).
     if (r.exitCode !== 0 || /^false exit code/.test(r.stdout.trim())) {
-      throw new CommandFailed(r.argv, r.exitCode, r.stderr || r.stdout, 'the docker-env works only with a running cluster on the docker or a VM driver');
+      throw new CommandFailed(r.argv, r.exitCode, minikubeReason(r), 'the docker-env works only with a running cluster whose container runtime is docker');
     }
-    return parseJson<Record<string, string>>(r.stdout, 'minikube docker-env');
+    const env = parseJson<Record<string, string>>(r.stdout, 'minikube docker-env');
+    // SSH_AUTH_SOCK/SSH_AGENT_PID come back empty when no agent is involved: passing them on would
+    // blank the user's own agent for the build.
+    return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   }
 
   imageLoad(image: string, timeoutMs: number): Promise<ExecResult> {
@@ -122,19 +148,31 @@ export class Minikube {
   }
 }
 
+/** What an unreadable status means and what to do, for messages (see ClusterStatus.unreadable). */
+export function unreadableStatusText(profile: string): { what: string; remedy: string } {
+  return {
+    what: `minikube cannot read the state of "${profile}" (minikube status printed null): its node is gone or Docker is not running`,
+    remedy: `start Docker (docker info must answer); if Docker runs, the node container was removed: minikube start -p ${profile} creates it again`,
+  };
+}
+
 export function parseStatus(stdout: string, exitCode: number): ClusterStatus {
-  if (exitCode === EXIT_PROFILE_NOT_FOUND || !stdout.trim().startsWith('{') && !stdout.trim().startsWith('[')) {
-    return { exists: exitCode !== EXIT_PROFILE_NOT_FOUND && stdout.trim() !== '', host: 'Nonexistent', kubelet: 'Nonexistent', apiServer: 'Nonexistent', kubeconfig: 'Nonexistent', running: false, exitCode };
+  const text = stdout.trim();
+  if (text === 'null') {
+    return { exists: true, unreadable: true, host: 'Unknown', kubelet: 'Unknown', apiServer: 'Unknown', kubeconfig: 'Unknown', running: false, exitCode };
+  }
+  if (exitCode === EXIT_PROFILE_NOT_FOUND || !text.startsWith('{') && !text.startsWith('[')) {
+    return { exists: exitCode !== EXIT_PROFILE_NOT_FOUND && text !== '', unreadable: false, host: 'Nonexistent', kubelet: 'Nonexistent', apiServer: 'Nonexistent', kubeconfig: 'Nonexistent', running: false, exitCode };
   }
   const parsed = JSON.parse(stdout.trim()) as Record<string, string> | Array<Record<string, string>>;
   // A multi-node cluster prints an array; the control plane comes first.
   const node = Array.isArray(parsed) ? parsed[0]! : parsed;
   const running = node.Host === 'Running' && node.Kubelet === 'Running' && node.APIServer === 'Running' && node.Kubeconfig === 'Configured';
-  return { exists: true, host: node.Host ?? 'Unknown', kubelet: node.Kubelet ?? '', apiServer: node.APIServer ?? '', kubeconfig: node.Kubeconfig ?? '', running, exitCode };
+  return { exists: true, unreadable: false, host: node.Host ?? 'Unknown', kubelet: node.Kubelet ?? '', apiServer: node.APIServer ?? '', kubeconfig: node.Kubeconfig ?? '', running, exitCode };
 }
 
 export function parseProfileList(stdout: string): ProfileConfig[] {
-  const parsed = parseJson<{ valid?: Array<{ Name: string; Status: string; Config?: { CPUs?: number; Memory?: number; Driver?: string; KubernetesConfig?: { KubernetesVersion?: string }; Nodes?: Array<{ IP?: string }> } }> }>(stdout, 'minikube profile list');
+  const parsed = parseJson<{ valid?: Array<{ Name: string; Status: string; Config?: { CPUs?: number; Memory?: number; Driver?: string; KubernetesConfig?: { KubernetesVersion?: string; ContainerRuntime?: string }; Nodes?: Array<{ IP?: string }> } }> }>(stdout, 'minikube profile list');
   return (parsed.valid ?? []).map((p) => ({
     name: p.Name,
     status: p.Status,
@@ -143,6 +181,7 @@ export function parseProfileList(stdout: string): ProfileConfig[] {
     driver: p.Config?.Driver ?? '',
     kubernetesVersion: p.Config?.KubernetesConfig?.KubernetesVersion ?? '',
     ip: p.Config?.Nodes?.[0]?.IP ?? '',
+    runtime: p.Config?.KubernetesConfig?.ContainerRuntime ?? '',
   }));
 }
 

@@ -88,7 +88,7 @@ test('minikube: argv of every operation, profile always explicit', async () => {
     ['minikube', 'profile', 'list', '-o', 'json'],
     ['minikube', 'addons', 'list', '-p', 'dev', '-o', 'json'],
     ['minikube', 'addons', 'enable', 'metrics-server', '-p', 'dev'],
-    ['minikube', 'docker-env', '-p', 'dev', '-o', 'json'],
+    ['minikube', 'docker-env', '-p', 'dev', '--shell', 'none', '-o', 'json'],
     ['minikube', 'image', 'load', 'todo-backend:1a2b', '-p', 'dev'],
     ['minikube', 'image', 'ls', '-p', 'dev', '--format', 'json'],
     ['minikube', 'service', 'todo-chatbot-frontend', '-n', 'todo-app', '-p', 'dev', '--url'],

@@ -105,7 +105,15 @@ export function applyObjects(state, c, objs, o) {
     }
     if (obj.kind === 'Deployment' || obj.kind === 'StatefulSet') {
       obj.spec.replicas ??= 1;
-      if (ex && o.oldObjs) {
+      if (o.serverSide) {
+        // helm 4 server-side apply (patchResourceServerSide, pkg/kube/client.go): no three-way
+        // merge; a .spec.replicas that `kubectl scale` owns (scale subresource) and the chart sets
+        // to another value is a conflict unless --force-conflicts, which takes the field over.
+        if (ex && ex._replicasManager === 'kubectl' && ex.spec.replicas !== obj.spec.replicas && !o.serverSide.force) {
+          return { results, error: `conflict occurred while applying object ${ns}/${obj.metadata.name} apps/v1, Kind=${obj.kind}: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas` };
+        }
+        obj._replicasManager = ex && ex.spec.replicas === obj.spec.replicas ? ex._replicasManager : 'helm';
+      } else if (ex && o.oldObjs) {
         // helm's three-way merge: a replica count the chart did not change keeps the live value (kubectl scale)
         const old = o.oldObjs.find((x) => x.kind === obj.kind && x.metadata.name === obj.metadata.name);
         if (old && (old.spec?.replicas ?? 1) === obj.spec.replicas) obj.spec.replicas = ex.spec.replicas;
@@ -113,6 +121,7 @@ export function applyObjects(state, c, objs, o) {
       if (ex && !same(ex.spec.template, obj.spec.template)) obj._specChangedAt = o.now;
       else if (ex) obj._specChangedAt = ex._specChangedAt;
       if (ex?._system) obj._system = ex._system;
+      if (!o.serverSide && ex?._replicasManager) obj._replicasManager = ex.spec.replicas === obj.spec.replicas ? ex._replicasManager : 'helm';
     }
     if (obj.kind === 'PersistentVolumeClaim' && ex) { results.push({ ref, action: 'unchanged' }); continue; }
     if (obj.kind === 'Pod') {

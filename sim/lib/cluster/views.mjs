@@ -1,6 +1,6 @@
 // @ts-check
 // Objects as the API server would return them at virtual time t (status derived from timestamps).
-import { listObjects, getObject, K8S_VERSION, NODE_DOCKER_VERSION } from '../model.mjs';
+import { listObjects, getObject, K8S_VERSION, NODE_DOCKER_VERSION, NODE_CONTAINERD_VERSION } from '../model.mjs';
 import { rfc3339, cpuMilli, memBytes } from '../util.mjs';
 import { runTimes, crashAt, isReadyAt, readySince, mainContainer, goDur, containerId, readyIntervals } from './lifecycle.mjs';
 import { templateHash } from './controllers.mjs';
@@ -336,7 +336,7 @@ export function nodeJSON(state, c, t) {
         { lastHeartbeatTime: rfc3339(t), lastTransitionTime: rfc3339(up), message: 'kubelet is posting ready status', reason: 'KubeletReady', status: 'True', type: 'Ready' },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: { architecture: 'amd64', bootID: n.uid, containerRuntimeVersion: c.foreign ? 'containerd://1.7.22' : `docker://${NODE_DOCKER_VERSION}`, kernelVersion: state.host.kernel, kubeProxyVersion: K8S_VERSION, kubeletVersion: K8S_VERSION, machineID: n.uid.replace(/-/g, ''), operatingSystem: 'linux', osImage: c.foreign ? 'Container-Optimized OS from Google' : 'Ubuntu 22.04.5 LTS', systemUUID: n.uid },
+      nodeInfo: { architecture: 'amd64', bootID: n.uid, containerRuntimeVersion: c.foreign ? 'containerd://1.7.22' : state.minikube.profiles[c.profile ?? c.name]?.runtime === 'containerd' ? `containerd://${NODE_CONTAINERD_VERSION}` : `docker://${NODE_DOCKER_VERSION}`, kernelVersion: state.host.kernel, kubeProxyVersion: K8S_VERSION, kubeletVersion: K8S_VERSION, machineID: n.uid.replace(/-/g, ''), operatingSystem: 'linux', osImage: c.foreign ? 'Container-Optimized OS from Google' : 'Ubuntu 22.04.5 LTS', systemUUID: n.uid },
     },
   };
 }

@@ -13,6 +13,7 @@ import { reconcile, createPod, requestPodDeletion } from '../cluster/controllers
 import { deploymentStatus, statefulSetJSON, podState } from '../cluster/views.mjs';
 import { ansic, rfc3339Nano, goTimeString, goEscape, table } from '../util.mjs';
 import { notImplemented } from '../common.mjs';
+import { isHelm4 } from '../tools/helm.mjs';
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -140,8 +141,23 @@ function hookRecords(docs) {
   });
 }
 
+/**
+ * Server-side apply or not, as helm 4 decides (pkg/action/upgrade.go getUpgradeServerSideValue):
+ * install defaults to true; upgrade and rollback default to "auto", the previous release's
+ * apply_method ("ssa"). helm 3 always applies client-side (three-way merge).
+ * @returns {{ force: boolean } | undefined}
+ */
+function serverSideApply(ctx, f, installing, previous) {
+  if (!isHelm4(ctx.faults)) return undefined;
+  const flag = f['server-side'];
+  const on = installing ? flag !== false && flag !== 'false' : flag === 'true' || flag === true || ((flag === undefined || flag === 'auto') && previous?.applyMethod === 'ssa');
+  return on ? { force: !!f['force-conflicts'] } : undefined;
+}
+
 async function upgrade(ctx, p, pos, cmd) {
   const f = p.flags;
+  f.atomic = f.atomic || f['rollback-on-failure']; // helm 4 renamed it (pkg/cmd/upgrade.go)
+  const atomicName = isHelm4(ctx.faults) ? 'rollback-on-failure' : 'atomic';
   if (cmd === 'install') { if (pos.length !== 2) argsErr(ctx, 'install', 2, '[NAME] [CHART]'); }
   else if (pos.length !== 2) argsErr(ctx, 'upgrade', 2, '[RELEASE] [CHART]');
   const [name, chartArg] = pos;
@@ -203,7 +219,9 @@ async function upgrade(ctx, p, pos, cmd) {
     const revision = (list[list.length - 1]?.revision ?? 0) + 1;
     const rec = { name, namespace: ns, revision, status: installing ? 'pending-install' : 'pending-upgrade', description: installing ? 'Initial install underway' : 'Preparing upgrade', firstDeployed: installing ? now : list[0]?.firstDeployed ?? now, lastDeployed: now, deleted: null, chart: rendered.chart, chartDir, config, defaults: rendered.defaults, manifest: rendered.manifest, notes: rendered.notes, hooks, objs };
     const oldObjs = current?.objs;
-    const r = applyObjects(state, c, objs, { ns, now, faults: ctx.faults, release: { name, namespace: ns }, oldObjs: installing ? undefined : oldObjs });
+    const serverSide = serverSideApply(ctx, f, installing, current);
+    rec.applyMethod = serverSide ? 'ssa' : 'csa';
+    const r = applyObjects(state, c, objs, { ns, now, faults: ctx.faults, release: { name, namespace: ns }, oldObjs: installing ? undefined : oldObjs, serverSide });
     if (r.error) {
       if (installing) { if (!list.length) delete c.releases[key(ns, name)]; }
       rec.status = 'failed'; rec.description = `${installing ? 'Release' : 'Upgrade'} "${name}" failed: ${r.error}`;
@@ -247,7 +265,7 @@ async function upgrade(ctx, p, pos, cmd) {
         deleteObjects(state, c, r?.objs ?? objs, ns, now);
         delete c.releases[key(ns, name)];
       });
-      ctx.err(cmd === 'install' ? `Error: INSTALLATION FAILED: release ${name} failed, and has been uninstalled due to atomic being set: ${reason}\n` : `Error: release ${name} failed, and has been uninstalled due to atomic being set: ${reason}\n`);
+      ctx.err(cmd === 'install' ? `Error: INSTALLATION FAILED: release ${name} failed, and has been uninstalled due to ${atomicName} being set: ${reason}\n` : `Error: release ${name} failed, and has been uninstalled due to ${atomicName} being set: ${reason}\n`);
       return 1;
     }
     // roll back to the current deployed revision
@@ -261,7 +279,7 @@ async function upgrade(ctx, p, pos, cmd) {
       for (const x of list) if (x.status === 'deployed') x.status = 'superseded';
       list.push({ ...structuredClone(prev), revision: r.revision + 1, status: 'deployed', description: `Rollback to ${prev.revision}`, lastDeployed: now });
     });
-    ctx.err(`Error: UPGRADE FAILED: release ${name} failed, and has been rolled back due to atomic being set: ${reason}\n`);
+    ctx.err(`Error: UPGRADE FAILED: release ${name} failed, and has been rolled back due to ${atomicName} being set: ${reason}\n`);
     return 1;
   }
   await onClusterNoFlaky(ctx, p, (c) => {
@@ -371,10 +389,11 @@ async function rollback(ctx, p, pos) {
     if (/^pending-/.test(curr.status)) return { error: 'Error: another operation (install/upgrade/rollback) is in progress' };
     const target = want ? list.find((r) => r.revision === want) : list.filter((r) => r.revision < curr.revision).pop();
     if (!target) return { error: want ? `Error: release has no ${want} version` : 'Error: release has no previous version' };
-    const r = applyObjects(state, c, target.objs, { ns, now, faults: ctx.faults, release: { name, namespace: ns }, oldObjs: curr.objs });
+    const serverSide = serverSideApply(ctx, p.flags, false, curr);
+    const r = applyObjects(state, c, target.objs, { ns, now, faults: ctx.faults, release: { name, namespace: ns }, oldObjs: curr.objs, serverSide });
     if (r.error) return { error: `Error: ${r.error}` };
     deleteObjects(state, c, curr.objs.filter((o) => !target.objs.some((x) => x.kind === o.kind && x.metadata.name === o.metadata.name)), ns, now);
-    const rec = { ...structuredClone(target), revision: curr.revision + 1, status: 'pending-rollback', description: `Rollback to ${target.revision}`, lastDeployed: now };
+    const rec = { ...structuredClone(target), revision: curr.revision + 1, status: 'pending-rollback', description: `Rollback to ${target.revision}`, lastDeployed: now, applyMethod: serverSide ? 'ssa' : 'csa' };
     list.push(rec);
     return { ns, revision: rec.revision, objs: target.objs };
   });

@@ -1,9 +1,58 @@
 // @ts-check
-// Simulated helm v3.16.2: rendering is done by the real helm binary (helm template); releases,
+// Simulated helm (v3.16.2 unless SIM_FAULTS=helm-version=…): rendering is done by the real helm binary (helm template); releases,
 // revisions and their effect on the cluster are modelled here.
 import { parseOrFail, notImplemented } from '../common.mjs';
 
 export const HELM_VERSION = 'v3.16.2';
+
+/**
+ * The helm version modelled: v3.16.2, or SIM_FAULTS=helm-version=<v> (e.g. 3.6.3, 3.7.0, 4.0.0).
+ * @param {import('../faults.mjs').Faults} faults
+ */
+export function helmVersion(faults) {
+  const v = faults.values('helm-version')[0];
+  return v ? (v.startsWith('v') ? v : `v${v}`) : HELM_VERSION;
+}
+/** @param {string} v */
+export function parseVersion(v) {
+  const [major, minor, patch] = v.replace(/^v/, '').split('.').map(Number);
+  return { major, minor, patch };
+}
+/** helm 4 (pkg/cmd/*.go, v4.0.0) applies server-side by default. */
+export const isHelm4 = (faults) => parseVersion(helmVersion(faults)).major >= 4;
+
+/**
+ * The flags of each command as that version has them: a flag newer than the version is unknown
+ * (pflag: "unknown flag: --wait"), a flag helm 4 deprecated warns on stderr.
+ *   uninstall --wait: helm 3.7.0 (cmd/helm/uninstall.go); --ignore-not-found, --cascade: 3.13.0.
+ *   helm 4 (pkg/cmd/install.go, upgrade.go, rollback.go): --server-side, --force-conflicts,
+ *   --force-replace, --rollback-on-failure, --take-ownership; --atomic and --force deprecated.
+ * @param {string} cmd @param {import('../faults.mjs').Faults} faults
+ */
+export function specFor(cmd, faults) {
+  const spec = { ...SPECS[cmd] };
+  const { major, minor } = parseVersion(helmVersion(faults));
+  const atLeast = (a, b) => major > a || (major === a && minor >= b);
+  if (cmd === 'uninstall') {
+    if (!atLeast(3, 7)) delete spec.wait;
+    if (!atLeast(3, 13)) { delete spec['ignore-not-found']; delete spec.cascade; }
+  }
+  if (major >= 4 && (cmd === 'upgrade' || cmd === 'install' || cmd === 'rollback')) {
+    Object.assign(spec, {
+      'force-conflicts': { type: 'bool' }, 'force-replace': { type: 'bool' },
+      'server-side': cmd === 'install' ? { type: 'bool', def: true } : { type: 'string', def: 'auto' },
+    });
+    if (cmd !== 'rollback') Object.assign(spec, { 'rollback-on-failure': { type: 'bool' }, 'take-ownership': { type: 'bool' } });
+  }
+  return spec;
+}
+
+/** pflag's notice for a deprecated flag (helm 4: MarkDeprecated in pkg/cmd/install.go, upgrade.go). */
+export function deprecationNotices(ctx, p) {
+  if (!isHelm4(ctx.faults)) return;
+  if (p.set.has('atomic')) ctx.err('Flag --atomic has been deprecated, use --rollback-on-failure instead\n');
+  if (p.set.has('force')) ctx.err('Flag --force has been deprecated, use --force-replace instead\n');
+}
 const GLOBAL = {
   'burst-limit': { type: 'int', def: 100 }, qps: { type: 'string' }, debug: { type: 'bool' }, 'kube-apiserver': { type: 'string' }, 'kube-as-group': { type: 'stringArray' }, 'kube-as-user': { type: 'string' },
   'kube-ca-file': { type: 'string' }, 'kube-context': { type: 'string' }, 'kube-insecure-skip-tls-verify': { type: 'bool' }, 'kube-tls-server-name': { type: 'string' }, 'kube-token': { type: 'string' },
@@ -57,19 +106,20 @@ export async function run(ctx) {
     if (!words[1] || !['values', 'manifest', 'notes', 'all', 'hooks', 'metadata'].includes(words[1])) { ctx.out('\nThis command consists of multiple subcommands which can be used to\nget extended information about the release.\n\nUsage:\n  helm get [command]\n'); return 0; }
     cmd = `get ${words[1]}`;
   }
-  const spec = SPECS[cmd];
-  if (!spec) notImplemented(ctx, 'helm', `"${cmd}"`);
+  if (!SPECS[cmd]) notImplemented(ctx, 'helm', `"${cmd}"`);
+  const spec = specFor(cmd, ctx.faults);
   const p = parseOrFail(ctx, argv, { ...GLOBAL, ...spec }, (msg) => ({ text: `Error: ${msg}\n`, code: 1 }));
+  deprecationNotices(ctx, p);
   if (p.flags.help) { ctx.out(`(simulated helm) Usage: helm ${cmd} [flags]\n`); return 0; }
   const pos = p.args.slice(cmd.split(' ').length);
   if (cmd === 'version') {
     if (p.flags.template !== undefined) {
-      const data = { Version: HELM_VERSION, GitCommit: '13654a52f7c70a143b1dd51416d633e1071faffb', GitTreeState: 'clean', GoVersion: 'go1.22.7' };
+      const data = { Version: helmVersion(ctx.faults), GitCommit: '13654a52f7c70a143b1dd51416d633e1071faffb', GitTreeState: 'clean', GoVersion: 'go1.22.7' };
       ctx.out(p.flags.template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, k) => data[k] ?? '<no value>'));
       return 0;
     }
-    if (p.flags.short) { ctx.out(`${HELM_VERSION}+g13654a5\n`); return 0; }
-    ctx.out(`version.BuildInfo{Version:"${HELM_VERSION}", GitCommit:"13654a52f7c70a143b1dd51416d633e1071faffb", GitTreeState:"clean", GoVersion:"go1.22.7"}\n`);
+    if (p.flags.short) { ctx.out(`${helmVersion(ctx.faults)}+g13654a5\n`); return 0; }
+    ctx.out(`version.BuildInfo{Version:"${helmVersion(ctx.faults)}", GitCommit:"13654a52f7c70a143b1dd51416d633e1071faffb", GitTreeState:"clean", GoVersion:"go1.22.7"}\n`);
     return 0;
   }
   return (await import('../helm/ops.mjs')).helmCommand(ctx, cmd, p, pos);

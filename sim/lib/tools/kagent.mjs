@@ -1,5 +1,5 @@
 // @ts-check
-// Simulated kagent CLI (kagent-dev/kagent v0.9.x). Most failures exit 0 with text on stderr, like the real one.
+// Simulated kagent CLI (kagent-dev/kagent v0.9.x, or its main branch with kagent-version=main). Most failures exit 0 with text on stderr, like the real one.
 import { parseOrFail } from '../common.mjs';
 import { goJSON } from '../util.mjs';
 
@@ -10,6 +10,9 @@ const SPECS = {
 };
 const KNOWN = ['install', 'uninstall', 'invoke', 'get', 'dashboard', 'version', 'bug-report', 'mcp', 'init', 'build', 'deploy', 'run', 'add-mcp', 'completion', 'help'];
 
+/** The CLI modelled: 0.9.12 unless SIM_FAULTS=kagent-version=<x.y.z|main>. */
+export const kagentVersion = (faults) => faults.values('kagent-version')[0] ?? '0.9.12';
+
 /** @param {import('../cli.mjs').Ctx} ctx */
 export async function run(ctx) {
   const first = ctx.argv.find((a) => !a.startsWith('-'));
@@ -18,8 +21,11 @@ export async function run(ctx) {
   if (!SPECS[first]) { ctx.err(`sim: kagent ${first} is not implemented by the simulated kagent (sim); see docs/simulator.md\n`); return 1; }
   const p = parseOrFail(ctx, ctx.argv, { ...GLOBAL, ...SPECS[first] }, (msg) => ({ text: `Error: ${msg}\n`, code: 1 }));
   if (first === 'version') {
-    const installed = !ctx.faults.has('kagent-not-installed');
-    ctx.out(goJSON({ kagent_version: '0.9.12', git_commit: '5229184', build_date: '2025-11-20', backend_version: installed ? '0.9.12' : 'unknown' }) + '\n');
+    // VersionCmd (go/core/cli/internal/cli/agent/version.go): "unknown" whenever the controller did
+    // not answer, also when installed but its port-forward took longer than NewPortForward's ~1 s.
+    const reachable = !ctx.faults.has('kagent-not-installed') && !ctx.faults.has('kagent-slow-port-forward');
+    const v = kagentVersion(ctx.faults);
+    ctx.out(goJSON({ kagent_version: v, git_commit: '5229184', build_date: '2025-11-20', backend_version: reachable ? v : 'unknown' }) + '\n');
     return 0;
   }
   return (await import('../ai.mjs')).kagentInvoke(ctx, p);

@@ -580,6 +580,7 @@ async function scale(K) {
     if (f['current-replicas'] >= 0 && (o.spec.replicas ?? 1) !== f['current-replicas']) return `error: Expected replicas to be ${f['current-replicas']}, was ${o.spec.replicas ?? 1}`;
     if ((o.spec.replicas ?? 1) !== f.replicas) {
       o.spec.replicas = f.replicas;
+      o._replicasManager = 'kubectl'; // the field manager of the scale subresource update (managedFields)
       o.metadata.generation = (o.metadata.generation ?? 1) + 1;
       reconcile(state, c, now, ctx.faults);
     }

@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { parseOrFail, notImplemented } from '../common.mjs';
 import { withState, readState } from '../state.mjs';
 import { Exit } from '../cli.mjs';
-import { MINIKUBE_VERSION, MINIKUBE_COMMIT, K8S_VERSION, NODE_DOCKER_VERSION, KIC_VERSION, METRICS_SERVER_IMAGE,
+import { MINIKUBE_VERSION, MINIKUBE_COMMIT, K8S_VERSION, NODE_DOCKER_VERSION, NODE_CONTAINERD_VERSION, KIC_VERSION, METRICS_SERVER_IMAGE,
   createProfile, setContext, normRef, familiarRef, storeGet, storeAdd, addMetricsImage, getObject } from '../model.mjs';
 import { nodeStopped, nodeStarted, ensureSystemPods, enableMetricsServer, disableMetricsServer } from '../cluster/system.mjs';
 import { reconcile } from '../cluster/controllers.mjs';
@@ -115,12 +115,24 @@ function cloudEvent(message) {
   return goJSON({ data: { message }, datacontenttype: 'application/json', id, source: 'https://minikube.sigs.k8s.io/', specversion: '1.0', type: 'io.k8s.sigs.minikube.info' }) + '\n';
 }
 
-/** Host status honouring docker-down (the kic container lives in the host daemon). */
+/** Host status honouring docker-down (the kic container lives in the host daemon) and node-gone. */
 function hostState(ctx, prof) {
   if (!prof) return 'Nonexistent';
-  if (ctx.faults.has('docker-down')) return 'Stopped';
+  if (ctx.faults.has('node-gone')) return 'Nonexistent';
+  if (ctx.faults.has('docker-down') && isKic(prof.driver)) return 'Stopped';
   return prof.status === 'Running' ? 'Running' : 'Stopped';
 }
+
+/** driver.IsKIC (pkg/minikube/driver/driver.go): the node is a container of the host's docker/podman. */
+const isKic = (driver) => driver === 'docker' || driver === 'podman';
+
+/**
+ * The host's state cannot be read at all: cluster.GetStatus (pkg/minikube/cluster/status.go) returns
+ * no statuses when machine.Status fails (Docker not answering `docker container inspect`) or the
+ * host does not exist (the node container was removed), so `status -o json` prints `null` and
+ * exitCode() gives 7 (all three "not running" bits).
+ */
+const statusUnreadable = (ctx, prof) => ctx.faults.has('node-gone') || (ctx.faults.has('docker-down') && isKic(prof.driver));
 
 function version(ctx, p) {
   const o = p.flags.output;
@@ -144,6 +156,10 @@ function status(ctx, p, profile) {
     } else ctx.out(notFoundText(profile));
     return 85;
   }
+  if (statusUnreadable(ctx, prof)) {
+    if (o === 'json') ctx.out('null');
+    return 7;
+  }
   const host = hostState(ctx, prof);
   const st = host === 'Running'
     ? { Name: profile, Host: 'Running', Kubelet: 'Running', APIServer: 'Running', Kubeconfig: 'Configured', Worker: false }
@@ -160,6 +176,9 @@ function status(ctx, p, profile) {
   if (st.Kubeconfig !== 'Configured') code |= 4;
   return code;
 }
+
+/** driver.MachineType (pkg/minikube/driver/driver.go): "container" for docker/podman, else "VM". */
+const machineType = (driver) => (driver === 'docker' || driver === 'podman' ? 'container' : 'VM');
 
 /** Parse --memory forms (4096, 4g, 4096mb, 4gb) to MiB. */
 function parseMemory(s) {
@@ -192,7 +211,11 @@ async function start(ctx, p, profile) {
     return 65;
   }
   if (existing && driver && driver !== existing.driver) {
-    out(`! You cannot change the driver for an existing minikube cluster. Please first delete the cluster.\n`);
+    // validateSpecifiedDriver (cmd/minikube/cmd/start.go): an existing profile asked for another
+    // driver exits with GUEST_DRIVER_MISMATCH (ExGuestConflict, 81) before anything else happens.
+    const cmd = (action) => `minikube ${action}${profile === 'minikube' ? '' : ` -p ${profile}`}`;
+    ctx.err(`\nX Exiting due to GUEST_DRIVER_MISMATCH: The existing "${profile}" cluster was created using the "${existing.driver}" driver, which is incompatible with requested "${driver}" driver.\n* Suggestion: Delete the existing '${profile}' cluster using: '${cmd('delete')}', or start the existing '${profile}' cluster using: '${cmd('start')} --driver=${existing.driver}'\n\n`);
+    return 81;
   }
   if (ctx.faults.has('docker-down')) {
     out(`* Using the docker driver based on ${driver ? 'user configuration' : existing ? 'existing profile' : 'user configuration'}\n`);
@@ -226,20 +249,23 @@ async function start(ctx, p, profile) {
     notImplemented(ctx, 'minikube', `start --kubernetes-version=${kv} (only ${K8S_VERSION})`, 14);
   }
   if (f.nodes > 1) notImplemented(ctx, 'minikube', 'multi-node clusters (--nodes)', 14);
-  if (f['container-runtime'] && f['container-runtime'] !== 'docker') notImplemented(ctx, 'minikube', `--container-runtime=${f['container-runtime']}`, 14);
+  // --container-runtime (cmd/minikube/cmd/start_flags.go): docker and containerd are modelled; the
+  // default is docker unless SIM_FAULTS=minikube-runtime=containerd (minikube is moving to containerd).
+  const runtime = existing?.runtime ?? f['container-runtime'] ?? ctx.faults.values('minikube-runtime')[0] ?? 'docker';
+  if (f['container-runtime'] && !['docker', 'containerd'].includes(f['container-runtime'])) notImplemented(ctx, 'minikube', `--container-runtime=${f['container-runtime']}`, 14);
   for (const a of f.addons) for (const name of a.split(',')) if (name && !ADDONS.includes(name)) {
     ctx.err(`\nX Exiting due to MK_ADDON_ENABLE: Enable addon ${name}: run callbacks: ${name} is not a valid addon\n\n`); return 11;
   }
   const fresh = !existing;
-  const eff = existing ?? { cpus, memory, driver: 'docker' };
+  const eff = existing ?? { cpus, memory, driver: driver ?? 'docker' };
   const running = existing && existing.status === 'Running';
-  out(`* Using the docker driver based on ${existing ? 'existing profile' : driver ? 'user configuration' : 'auto-detected default'}\n`);
+  out(`* Using the ${eff.driver} driver based on ${existing ? 'existing profile' : driver ? 'user configuration' : 'auto-detected default'}\n`);
   if (!existing && !driver) out(`* Using Docker driver with root privileges\n`);
   out(`* Starting "${profile}" primary control-plane node in "${profile}" cluster\n`);
   out(`* Pulling base image ${KIC_VERSION} ...\n`);
   const failing = ctx.faults.has('minikube-start-fails');
   if (running) {
-    out(`* Updating the running docker "${profile}" container ...\n`);
+    out(`* Updating the running ${eff.driver} "${profile}" ${machineType(eff.driver)} ...\n`);
     await clock.sleep(6000);
   } else if (fresh) {
     await clock.sleep(4000);
@@ -247,13 +273,13 @@ async function start(ctx, p, profile) {
     await clock.sleep(failing ? 9000 : 12000);
   } else {
     await clock.sleep(2000);
-    out(`* Restarting existing docker container for "${profile}" ...\n`);
+    out(`* Restarting existing ${eff.driver} ${machineType(eff.driver)} for "${profile}" ...\n`);
     await clock.sleep(failing ? 6000 : 8000);
   }
   if (failing) {
     const at = clock.now();
     await withState(ctx.stateDir, (s) => {
-      if (!s.minikube.profiles[profile]) createProfile(s, profile, { cpus, memory, driver: 'docker', at });
+      if (!s.minikube.profiles[profile]) createProfile(s, profile, { cpus, memory, driver: 'docker', runtime, at });
       s.truth.minikube.push({ profile, action: 'start', startedAt: t0, completedAt: at, ok: false });
     });
     ctx.err(fresh
@@ -262,7 +288,7 @@ async function start(ctx, p, profile) {
     return 80;
   }
   if (!running) {
-    out(`* Preparing Kubernetes ${K8S_VERSION} on Docker ${NODE_DOCKER_VERSION} ...\n`);
+    out(runtime === 'containerd' ? `* Preparing Kubernetes ${K8S_VERSION} on containerd ${NODE_CONTAINERD_VERSION} ...\n` : `* Preparing Kubernetes ${K8S_VERSION} on Docker ${NODE_DOCKER_VERSION} ...\n`);
     if (fresh) {
       out(`  - Generating certificates and keys ...\n`); await clock.sleep(3000);
       out(`  - Booting up control plane ...\n`); await clock.sleep(7000);
@@ -277,7 +303,7 @@ async function start(ctx, p, profile) {
   const at = clock.now();
   const enabled = await withState(ctx.stateDir, (s) => {
     let prof = s.minikube.profiles[profile];
-    if (!prof) prof = createProfile(s, profile, { cpus, memory, driver: 'docker', at: t0 });
+    if (!prof) prof = createProfile(s, profile, { cpus, memory, driver: 'docker', runtime, at: t0 });
     const c = s.clusters[prof.cluster];
     if (prof.status !== 'Running') {
       prof.status = 'Running';
@@ -397,8 +423,8 @@ function profileConfig(prof) {
     Memory: prof.memory, CPUs: prof.cpus, DiskSize: 20000, Driver: prof.driver, HyperkitVpnKitSock: '', HyperkitVSockPorts: [],
     DockerEnv: null, ContainerVolumeMounts: null, InsecureRegistry: null, RegistryMirror: [], HostOnlyCIDR: '192.168.59.1/24',
     ExtraOptions: null, Network: '', Addons: { ...prof.addons },
-    KubernetesConfig: { KubernetesVersion: prof.kubernetesVersion, ClusterName: prof.name, Namespace: 'default', APIServerHAVIP: '', APIServerName: 'minikubeCA', APIServerNames: null, APIServerIPs: null, DNSDomain: 'cluster.local', ContainerRuntime: 'docker', CRISocket: '', NetworkPlugin: 'cni', FeatureGates: '', ServiceCIDR: '10.96.0.0/12', ImageRepository: '', LoadBalancerStartIP: '', LoadBalancerEndIP: '', CustomIngressCert: '', RegistryAliases: '', ExtraOptions: null, ShouldLoadCachedImages: true, EnableDefaultCNI: false, CNI: '' },
-    Nodes: [{ Name: '', IP: prof.nodeIP, Port: prof.apiPort, KubernetesVersion: prof.kubernetesVersion, ContainerRuntime: 'docker', ControlPlane: true, Worker: true }],
+    KubernetesConfig: { KubernetesVersion: prof.kubernetesVersion, ClusterName: prof.name, Namespace: 'default', APIServerHAVIP: '', APIServerName: 'minikubeCA', APIServerNames: null, APIServerIPs: null, DNSDomain: 'cluster.local', ContainerRuntime: prof.runtime ?? 'docker', CRISocket: '', NetworkPlugin: 'cni', FeatureGates: '', ServiceCIDR: '10.96.0.0/12', ImageRepository: '', LoadBalancerStartIP: '', LoadBalancerEndIP: '', CustomIngressCert: '', RegistryAliases: '', ExtraOptions: null, ShouldLoadCachedImages: true, EnableDefaultCNI: false, CNI: '' },
+    Nodes: [{ Name: '', IP: prof.nodeIP, Port: prof.apiPort, KubernetesVersion: prof.kubernetesVersion, ContainerRuntime: prof.runtime ?? 'docker', ControlPlane: true, Worker: true }],
     CustomAddonImages: null, CustomAddonRegistries: null, VerifyComponents: { apiserver: true, system_pods: true }, StartHostTimeout: 360000000000,
     ScheduledStop: null, ExposedPorts: [], ListenAddress: '', Network2: undefined, MultiNodeRequested: false, StaticIP: '', SSHAuthSock: '', SSHAgentPID: 0, GPUs: '', AutoPauseInterval: 60000000000,
   };
@@ -417,7 +443,7 @@ function profileList(ctx, p) {
   if (o === 'json') { ctx.out(goJSON({ invalid: [], valid: rows })); return 0; }
   if (!profs.length) { ctx.err(`\nX Exiting due to MK_USAGE_NO_PROFILE: No minikube profile was found.\n* Suggestion: You can create one using 'minikube start'.\n\n`); return 14; }
   const head = ['Profile', 'Driver', 'Runtime', 'IP', 'Version', 'Status', 'Nodes', 'Active Profile', 'Active Kubecontext'];
-  const data = rows.map((r) => [r.Name, r.Config.Driver, 'docker', r.Config.Nodes[0].IP, r.Config.KubernetesConfig.KubernetesVersion, r.Status, '1', r.Active ? '*' : '', r.ActiveKubeContext ? '*' : '']);
+  const data = rows.map((r) => [r.Name, r.Config.Driver, r.Config.KubernetesConfig.ContainerRuntime, r.Config.Nodes[0].IP, r.Config.KubernetesConfig.KubernetesVersion, r.Status, '1', r.Active ? '*' : '', r.ActiveKubeContext ? '*' : '']);
   const w = head.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)) + 2);
   const sep = '|' + w.map((x) => '-'.repeat(x)).join('|') + '|\n';
   const line = (cells) => '|' + cells.map((c, i) => ` ${c}`.padEnd(w[i])).join('|') + '|\n';
@@ -473,21 +499,52 @@ function addonsList(ctx, p, profile) {
   return 0;
 }
 
+/**
+ * minikube docker-env, after dockerEnvCmd.Run and dockerSetScript (cmd/minikube/cmd/docker-env.go):
+ * - the shell is --shell, else shell.Detect (pkg/minikube/shell/shell.go: $SHELL, "bash" when unset);
+ * - -o/--output is read ONLY when the shell is "none" (text, json or yaml); for any other shell
+ *   the export script of that shell is printed and -o is ignored;
+ * - dockerEnvSupported: a runtime other than docker/containerd is refused, and containerd only
+ *   with the docker driver (MK_USAGE, exit 14); containerd on the docker driver goes through
+ *   nerdctld over SSH, "a highly experimental feature" (not modelled here);
+ * - with stdout not a terminal, exit.SetShell makes a failure print "false exit code N" on stdout.
+ */
 function dockerEnv(ctx, p, profile) {
-  const { prof } = requireRunning(ctx, profile, { dockerEnv: !process.stdout.isTTY });
-  const certPath = `${ctx.env.HOME ?? '/root'}/.minikube/certs`;
-  const vars = [['DOCKER_TLS_VERIFY', '1'], ['DOCKER_HOST', `tcp://127.0.0.1:${prof.dockerEnvPort}`], ['DOCKER_CERT_PATH', certPath], ['MINIKUBE_ACTIVE_DOCKERD', profile]];
-  if (p.flags.output === 'json') { ctx.out(goJSON(Object.fromEntries(vars)) + '\n'); return 0; }
-  if (p.flags.output) { ctx.err(`\nX Exiting due to MK_USAGE: invalid output format: ${p.flags.output}\n\n`); return 14; }
-  const shell = p.flags.shell ?? ((ctx.env.SHELL ?? '').endsWith('fish') ? 'fish' : 'bash');
+  const shell = p.flags.shell ?? (ctx.env.SHELL ? ctx.env.SHELL.split('/').pop() : 'bash');
+  const names = ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CERT_PATH', 'MINIKUBE_ACTIVE_DOCKERD'];
   if (p.flags.unset) {
-    if (shell === 'none') ctx.out(vars.map(([k]) => k).join('\n') + '\n');
-    else ctx.out(`unset ${vars.map(([k]) => k).join(' ')};\n`);
+    if (shell === 'none') ctx.out(names.map((k) => `${k}\n`).join(''));
+    else ctx.out(`unset ${names.join(' ')};\n`);
     return 0;
   }
-  if (shell === 'none') { ctx.out(vars.map(([k, v]) => `${k}=${v}`).join('\n') + '\n'); return 0; }
+  const captured = !process.stdout.isTTY;
+  const { prof } = requireRunning(ctx, profile, { dockerEnv: captured });
+  const refuse = (message) => {
+    ctx.err(`\nX Exiting due to MK_USAGE: ${message}\n\n`);
+    if (captured) ctx.out('false exit code 14\n');
+    return 14;
+  };
+  const runtime = prof.runtime ?? 'docker';
+  if (runtime !== 'docker' && runtime !== 'containerd') return refuse('the docker-env command only supports the docker and containerd runtimes');
+  if (runtime === 'containerd' && prof.driver !== 'docker') return refuse('the docker-env command only supports the containerd runtime with the docker driver');
+  if (runtime === 'containerd') {
+    ctx.err('! Using the docker-env command with the containerd runtime is a highly experimental feature, please provide feedback or contribute to make it better\n');
+    notImplemented(ctx, 'minikube', 'docker-env with the containerd runtime (nerdctld over SSH)', 14);
+  }
+  const certPath = `${ctx.env.HOME ?? '/root'}/.minikube/certs`;
+  // dockerEnvVars: the TCP set, SSH agent variables included (empty when no agent runs).
+  const vars = { DOCKER_TLS_VERIFY: '1', DOCKER_HOST: `tcp://127.0.0.1:${prof.dockerEnvPort}`, DOCKER_CERT_PATH: certPath, MINIKUBE_ACTIVE_DOCKERD: profile, SSH_AUTH_SOCK: '', SSH_AGENT_PID: '' };
+  if (shell === 'none') {
+    const o = p.flags.output ?? '';
+    // encoding/json sorts map keys
+    if (o === 'json') { ctx.out(JSON.stringify(Object.fromEntries(Object.entries(vars).sort(([a], [b]) => a.localeCompare(b)))) + '\n'); return 0; }
+    if (o === 'text' || o === '') { ctx.out(names.map((k) => `${k}=${vars[k]}\n`).join('')); return 0; }
+    if (o === 'yaml') { ctx.out(Object.entries(vars).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: "${v}"\n`).join('')); return 0; }
+    ctx.err(`\nX Exiting due to MK_USAGE: error: --output must be 'text', 'yaml' or 'json'\n\n`);
+    return 14;
+  }
   if (shell !== 'bash' && shell !== 'sh' && shell !== 'zsh') notImplemented(ctx, 'minikube', `docker-env --shell ${shell}`, 14);
-  ctx.out(vars.map(([k, v]) => `export ${k}="${v}"`).join('\n') + `\n\n# To point your shell to minikube's docker-daemon, run:\n# eval $(minikube -p ${profile} docker-env)\n`);
+  ctx.out(names.map((k) => `export ${k}="${vars[k]}"`).join('\n') + `\n\n# To point your shell to minikube's docker-daemon, run:\n# eval $(minikube -p ${profile} docker-env)\n`);
   return 0;
 }
 
@@ -500,6 +557,13 @@ async function imageLoad(ctx, p, pos, profile) {
   if (!img) {
     const cache = `${ctx.env.HOME ?? '/root'}/.minikube/cache/images/amd64/${familiarRef(ref).replace(/:/g, '_').replace(/\//g, '_')}`;
     ctx.err(`\nX Exiting due to GUEST_IMAGE_LOAD: Failed to load image: save to dir: caching images: caching image "${cache}": write: unable to calculate manifest: Error: No such image: ${familiarRef(ref)}\n\n`);
+    return 80;
+  }
+  if (ctx.faults.has('image-load-blob-missing')) {
+    // Docker ≥ 25 with the containerd image store: minikube's save to its cache cannot find a
+    // layer blob (minikube#18021, #20595; moby#47207).
+    const cache = `${ctx.env.HOME ?? '/root'}/.minikube/cache/images/amd64/${familiarRef(ref).replace(/:/g, '_').replace(/\//g, '_')}`;
+    ctx.err(`\nX Exiting due to GUEST_IMAGE_LOAD: Failed to load image: save to dir: caching images: caching image "${cache}": write: unable to calculate manifest: blob ${img.id} not found\n\n`);
     return 80;
   }
   // loading takes time proportional to the image size (minikube#7027)

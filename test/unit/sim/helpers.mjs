@@ -53,7 +53,7 @@ export function installFixture(m, { values = [], wait = true, extra = [], build 
   const s = m.run('minikube', ['start', '-p', 'minikube', '--cpus=2', '--memory=4096']);
   if (s.code !== 0) throw new Error('minikube start failed: ' + s.stderr);
   if (build) {
-    const env = m.json('minikube', ['docker-env', '-p', 'minikube', '-o', 'json']);
+    const env = m.json('minikube', ['docker-env', '-p', 'minikube', '--shell', 'none', '-o', 'json']);
     for (const c of components) {
       const b = m.run('docker', ['build', '-t', `todo-${c}:dev`, '-f', join(FIXTURES, 'app/Dockerfile'), join(FIXTURES, 'app', c)], { env });
       if (b.code !== 0) throw new Error(`build ${c}: ${b.stderr}`);

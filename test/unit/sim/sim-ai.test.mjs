@@ -70,7 +70,7 @@ test('docker build into minikube via docker-env: BuildKit progress, history with
   const m = await machine();
   try {
     m.run('minikube', ['start', '-p', 'minikube']);
-    const env = m.json('minikube', ['docker-env', '-p', 'minikube', '-o', 'json']);
+    const env = m.json('minikube', ['docker-env', '-p', 'minikube', '--shell', 'none', '-o', 'json']);
     const args = ['build', '-t', 'todo-frontend:t1', '-f', join(FIXTURES, 'app/Dockerfile'), '--build-arg', 'NEXT_PUBLIC_API_URL=http://api.example', '--label', 'org.opencontainers.image.revision=abc', join(FIXTURES, 'app/frontend')];
     const b = m.run('docker', args, { env });
     assert.equal(b.code, 0, b.stderr);

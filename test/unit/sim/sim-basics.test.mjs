@@ -65,7 +65,7 @@ test('minikube status: exit bitmask, compact JSON without trailing newline, 85 f
     assert.equal(r.stdout, '{"Name":"minikube","Host":"Stopped","Kubelet":"Stopped","APIServer":"Stopped","Kubeconfig":"Stopped","Worker":false}');
     r = m.run('minikube', ['ip', '-p', 'minikube']);
     assert.equal(r.code, 83);
-    r = m.run('minikube', ['docker-env', '-p', 'minikube', '-o', 'json']);
+    r = m.run('minikube', ['docker-env', '-p', 'minikube', '--shell', 'none', '-o', 'json']);
     assert.equal(r.code, 83);
     assert.equal(r.stdout, 'false exit code 83\n');
   } finally { m.cleanup(); }
@@ -82,11 +82,11 @@ test('minikube start: kube-context becomes current, docker-env port changes on e
     assert.equal(m.run('kubectl', ['config', 'get-contexts', '-o', 'name']).stdout, 'dev\n');
     const ip = m.run('minikube', ['ip', '-p', 'dev']).stdout.trim();
     assert.match(ip, /^127\.\d+\.\d+\.\d+$/);
-    const e1 = m.json('minikube', ['docker-env', '-p', 'dev', '-o', 'json']);
-    assert.deepEqual(Object.keys(e1), ['DOCKER_TLS_VERIFY', 'DOCKER_HOST', 'DOCKER_CERT_PATH', 'MINIKUBE_ACTIVE_DOCKERD']);
+    const e1 = m.json('minikube', ['docker-env', '-p', 'dev', '--shell', 'none', '-o', 'json']);
+    assert.deepEqual(Object.keys(e1), ['DOCKER_CERT_PATH', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'MINIKUBE_ACTIVE_DOCKERD', 'SSH_AGENT_PID', 'SSH_AUTH_SOCK']); // Go's json sorts map keys
     m.run('minikube', ['stop', '-p', 'dev']);
     m.run('minikube', ['start', '-p', 'dev']);
-    const e2 = m.json('minikube', ['docker-env', '-p', 'dev', '-o', 'json']);
+    const e2 = m.json('minikube', ['docker-env', '-p', 'dev', '--shell', 'none', '-o', 'json']);
     assert.notEqual(e1.DOCKER_HOST, e2.DOCKER_HOST, 'new docker-env port after a restart');
     const nodes = m.json('kubectl', ['get', 'nodes', '-o', 'json', '--request-timeout=10s', '--context', 'dev']);
     assert.equal(nodes.kind, 'List');

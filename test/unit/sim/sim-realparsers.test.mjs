@@ -96,7 +96,7 @@ test('the stand-ins accept every contract form (on a running simulated machine)'
   try {
     assert.equal(installFixture(m, { values: ['-f', values] }).code, 0);
     const pod = m.json('kubectl', ['get', 'pods', '-n', NS, '-o', 'json', '-l', 'app.kubernetes.io/component=backend']).items[0].metadata.name;
-    const envs = m.json('minikube', ['docker-env', '-p', 'minikube', '-o', 'json']);
+    const envs = m.json('minikube', ['docker-env', '-p', 'minikube', '--shell', 'none', '-o', 'json']);
     for (const tool of ['docker', 'helm', 'kubectl']) {
       for (const args0 of CONTRACT[tool]) {
         const args = args0.map((a) => (a === 'PODNAME' ? pod : a));
