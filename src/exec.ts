@@ -24,6 +24,11 @@ export interface ExecRequest {
   why?: string;
   /** Do not show this call on screen (routine polling); it is still in the transcript. */
   quiet?: boolean;
+  /**
+   * Hand the terminal to the tool (stdin, stdout and stderr inherited) for an interactive program
+   * the user drives and leaves (Gordon's TUI). Its output is then not captured.
+   */
+  terminal?: boolean;
 }
 
 export interface ExecResult {
@@ -133,7 +138,7 @@ export class ZxExec implements Exec {
       cwd: request.cwd,
       env: { ...this.options.baseEnv, ...request.env },
       // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
-      ...(request.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: request.input }),
+      ...(request.terminal ? { stdio: ['inherit', 'inherit', 'inherit'] as const } : request.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: request.input }),
       ...(request.timeoutMs === undefined ? {} : { timeout: this.realTimeout(request.timeoutMs), timeoutSignal: 'SIGKILL' as const }),
     })`${bin} ${request.args}`;
     this.running.add(process$);

@@ -67,9 +67,24 @@ export function contentTag(spec: ImageSpec, buildArgs: Record<string, string>): 
   return hash.digest('hex').slice(0, 12);
 }
 
-/** Build args that depend on the cluster: the public URLs the browser uses. */
-export function publicUrls(nodeIp: string): { frontend: string; backend: string } {
-  return { frontend: `http://${nodeIp}:30080`, backend: `http://${nodeIp}:30081` };
+/**
+ * Where the browser reaches the app: the node's NodePorts (30080 frontend, 30081 backend), or
+ * local port-forwards (127.0.0.1:3000 and :8000) where the node's IP is not reachable from the host
+ * (src/cluster/access.ts needsPortForward).
+ */
+export interface PublicAddress {
+  host: string;
+  frontendPort: number;
+  backendPort: number;
+}
+
+export const nodePortAddress = (nodeIp: string): PublicAddress => ({ host: nodeIp, frontendPort: 30080, backendPort: 30081 });
+export const LOCAL_FORWARD_ADDRESS: PublicAddress = { host: '127.0.0.1', frontendPort: 3000, backendPort: 8000 };
+
+/** Build args that depend on the cluster: the public URLs the browser uses (a string is a node IP). */
+export function publicUrls(address: string | PublicAddress): { frontend: string; backend: string } {
+  const a = typeof address === 'string' ? nodePortAddress(address) : address;
+  return { frontend: `http://${a.host}:${a.frontendPort}`, backend: `http://${a.host}:${a.backendPort}` };
 }
 
 export function buildArgsFor(component: Component, urls: { frontend: string; backend: string }): Record<string, string> {
@@ -83,8 +98,8 @@ export interface PlannedImage extends ImageSpec {
   buildArgs: Record<string, string>;
 }
 
-export function planImages(settings: Settings, root: string, nodeIp: string): PlannedImage[] {
-  const urls = publicUrls(nodeIp);
+export function planImages(settings: Settings, root: string, address: string | PublicAddress): PlannedImage[] {
+  const urls = publicUrls(address);
   return imageSpecs(settings, root).map((spec) => {
     const buildArgs = buildArgsFor(spec.component, urls);
     const tag = contentTag(spec, buildArgs);

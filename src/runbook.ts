@@ -137,6 +137,16 @@ export class RunbookContext {
     }
   }
 
+  /** Gives the terminal to an interactive tool (Gordon's TUI): the spinner stops meanwhile. */
+  async handTerminal<T>(run: () => Promise<T>): Promise<T> {
+    this.ui.pause();
+    try {
+      return await run();
+    } finally {
+      this.ui.resume();
+    }
+  }
+
   skip(name: string, reason: string): void {
     this.bus.emit({ kind: 'step-start', step: name, why: reason, at: this.clock.now() });
     this.bus.emit({ kind: 'step-end', step: name, status: 'skipped', ms: 0, detail: reason });

@@ -156,10 +156,30 @@ export async function gordon(ctx, args) {
     rest.push(a);
   }
   if (rest[0] === 'version' && rest.length === 1) { ctx.out('Docker AI (Gordon) version v1.8.2\n'); return 0; }
-  if (!rest.length) { ctx.err('sim: the interactive Gordon session is not simulated; pass a question\n'); return 1; }
   if (rest.length > 1) { ctx.err('Error: accepts at most 1 arg(s), received ' + rest.length + '\n'); return 1; }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) { ctx.err(`Error: chdir ${dir}: no such file or directory\n`); return 1; }
-  await ctx.clock.sleep(5000);
+  // `docker ai ["<prompt>"]` opens Gordon's terminal UI, left with /exit or Ctrl+C
+  // (docs.docker.com/ai/gordon/how-to/cli). Without a terminal it never answers: it waits until killed.
+  if (!process.stdin.isTTY) return new Promise(() => { setInterval(() => {}, 1 << 30); });
+  if (rest.length) {
+    await ctx.clock.sleep(5000);
+    ctx.out(gordonReview(dir));
+  }
+  ctx.out('\n(Gordon) type a question, or /exit to leave\n> ');
+  return new Promise((done) => {
+    let buffer = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk) => {
+      buffer += chunk;
+      if (/(^|\n|\r)\/exit\s*[\r\n]/.test(buffer) || buffer.includes('\u0003')) { process.stdin.destroy(); done(0); }
+      else if (/[\r\n]/.test(chunk)) ctx.out('> ');
+    });
+    process.stdin.on('end', () => done(0));
+  });
+}
+
+/** Deterministic advice about the Dockerfiles found under dir (what the simulated Gordon says). */
+function gordonReview(dir) {
   const files = [];
   const walk = (d, depth) => { for (const e of readdirSync(d, { withFileTypes: true })) { if (e.name === 'node_modules' || e.name.startsWith('.git')) continue; const full = join(d, e.name); if (e.isDirectory() && depth < 2) walk(full, depth + 1); else if (/^Dockerfile/.test(e.name) || /\.Dockerfile$/.test(e.name)) files.push(full); } };
   walk(resolve(dir), 0);
@@ -182,7 +202,6 @@ export async function gordon(ctx, args) {
     if (!ins.some((x) => x.cmd === 'HEALTHCHECK')) tips.push('Consider a `HEALTHCHECK` for use outside Kubernetes (Kubernetes uses its own probes).');
     out.push(`### ${fpath.replace(resolve(dir) + '/', '')}`, '', ...(tips.length ? tips.map((t) => `- ${t}`) : ['- Looks good: pinned base, non-root user, multi-stage build.']), '');
   }
-  ctx.out(out.join('\n') + '\n');
-  return 0;
+  return out.join('\n') + '\n';
 }
 void readState;

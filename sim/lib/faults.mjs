@@ -4,7 +4,7 @@
 export const TOOLS = ['minikube', 'kubectl', 'helm', 'docker', 'kubectl-ai', 'kagent'];
 export const COMPONENTS = ['frontend', 'backend', 'mcp', 'postgresql'];
 const FLAGS = ['docker-down', 'minikube-stopped', 'minikube-start-fails', 'unschedulable', 'api-flaky', 'helm-timeout', 'no-metrics', 'kagent-not-installed',
-  'node-gone', 'image-load-blob-missing', 'kagent-slow-port-forward'];
+  'node-gone', 'image-load-blob-missing', 'kagent-slow-port-forward', 'docker-desktop', 'docker-rootless'];
 // Settings that pick which real version or configuration the simulator models (docs/simulator.md).
 const SETTINGS = ['helm-version', 'minikube-runtime', 'minikube-driver', 'kagent-version'];
 const KEYED = ['missing', 'context', 'image-missing', 'crashloop', 'oom', 'probe-fail', 'slow-start', 'never-ready', ...SETTINGS];
@@ -61,3 +61,11 @@ export function validateFault(f) {
     throw new Error(`fault "${f}": expected slow-start=<component>:<seconds>s`);
   }
 }
+
+/**
+ * minikube's NeedsPortForward (pkg/minikube/driver/driver.go) is true on this simulated host: Docker
+ * Desktop (docker info's OperatingSystem) or rootless Docker (SecurityOptions name=rootless).
+ * The node's IP is then not reachable from the host: NodePorts are not served on it.
+ * @param {Faults} faults
+ */
+export const nodeIpUnreachable = (faults) => faults.has('docker-desktop') || faults.has('docker-rootless');

@@ -9,7 +9,7 @@ import { existsSync, statSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readState } from './state.mjs';
 import { readClock } from './clock.mjs';
-import { parseFaults } from './faults.mjs';
+import { parseFaults, nodeIpUnreachable } from './faults.mjs';
 import { listObjects } from './model.mjs';
 import { endpointsFor } from './cluster/views.mjs';
 import { handle } from './app.mjs';
@@ -33,6 +33,9 @@ http.keepAliveTimeout = 2000;
 function desired(state) {
   /** @type {Map<string, any>} */
   const want = new Map();
+  // Where minikube would need a port-forward (docker-desktop, docker-rootless) the node's IP is not
+  // reachable from the host: nothing answers on it (connections are refused).
+  if (nodeIpUnreachable(parseFaults(state.lastFaults ?? []))) return want;
   for (const c of Object.values(state.clusters)) {
     const cl = /** @type {any} */ (c);
     if (cl.foreign || !cl.up) continue;

@@ -1,12 +1,69 @@
-// How the user (and the smoke checks) reach the app. On Linux the node's IP is routable, so the
-// NodePorts answer directly. With the docker driver on macOS and Windows it is not
-// (minikube#11193): `minikube service --url` opens a tunnel but blocks until Ctrl-C, so the
-// runbook uses bounded kubectl port-forwards itself and tells the user the tunnel command.
+// How the user (and the smoke checks) reach the app. Where the node's IP is routable from the host
+// the NodePorts answer directly. Where minikube itself would port-forward (NeedsPortForward) they do
+// not: the runbooks use bounded kubectl port-forwards and tell the user the forward commands, and
+// the frontend is built with public URLs on those local ports (images.ts LOCAL_FORWARD_ADDRESS).
 import type { RunbookContext } from '../runbook.ts';
 import type { BackgroundProcess } from '../exec.ts';
-import { currentOs } from '../platform.ts';
+import { currentOs, type Os } from '../platform.ts';
 import { COMPONENT_LABEL, releaseSelector } from './labels.ts';
 import { componentName, type NameValues } from './names.ts';
+import { LOCAL_FORWARD_ADDRESS, nodePortAddress, type PublicAddress } from '../images.ts';
+
+export interface ReachabilityInput {
+  driver: string;
+  os: Os;
+  env: Record<string, string | undefined>;
+  /** docker info's OperatingSystem ("Docker Desktop" for Docker Desktop, also on Linux). */
+  dockerOs?: string;
+  /** docker info's SecurityOptions ("name=rootless" for rootless Docker). */
+  dockerSecurityOptions?: string[];
+  /** The user id (rootless Podman runs as a regular user). */
+  uid?: number;
+}
+
+/**
+ * Why the node's IP is not reachable from this host, or undefined when it is. Follows minikube's
+ * NeedsPortForward (pkg/minikube/driver/driver.go): only the container drivers (docker, podman);
+ * a remote daemon (oci.IsExternalDaemonHost: DOCKER_HOST / CONTAINER_HOST with a host part); macOS,
+ * Windows and WSL (detect.IsMicrosoftWSL: WSL_DISTRO_NAME or WSLPATH set); Docker Desktop on Linux;
+ * rootless Docker (SecurityOptions name=rootless, oci.DaemonInfo). minikube asks podman for its
+ * rootless flag; without podman here a non-root user counts as rootless Podman.
+ */
+export function needsPortForward(input: ReachabilityInput): string | undefined {
+  const { driver, os, env } = input;
+  if (driver !== 'docker' && driver !== 'podman') return undefined;
+  const hostEnv = driver === 'docker' ? env.DOCKER_HOST : env.CONTAINER_HOST;
+  if (hostEnv && /^[a-z]+:\/\/[^/]/.test(hostEnv) && !hostEnv.startsWith('unix://')) return `the ${driver} daemon is remote (${driver === 'docker' ? 'DOCKER_HOST' : 'CONTAINER_HOST'}=${hostEnv})`;
+  if (os === 'macos' || os === 'windows') return `the ${driver} driver runs in a VM on ${os === 'macos' ? 'macOS' : 'Windows'}`;
+  if (env.WSL_DISTRO_NAME || env.WSLPATH) return `the ${driver} driver under WSL`;
+  if (driver === 'docker' && input.dockerOs === 'Docker Desktop') return 'Docker Desktop on Linux runs Docker in a VM';
+  if (driver === 'docker' && (input.dockerSecurityOptions ?? []).some((o) => o.startsWith('name=rootless'))) return 'rootless Docker';
+  if (driver === 'podman' && input.uid !== undefined && input.uid !== 0) return 'rootless Podman';
+  return undefined;
+}
+
+/** Whether this cluster's NodePorts are reachable from here; asks minikube and Docker what needsPortForward needs. */
+export async function reachability(ctx: RunbookContext): Promise<{ portForward: boolean; why: string }> {
+  const driver = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
+  let dockerOs: string | undefined;
+  let dockerSecurityOptions: string[] | undefined;
+  if (driver === 'docker') {
+    try {
+      ({ os: dockerOs, securityOptions: dockerSecurityOptions } = await ctx.tools.docker.info());
+    } catch {
+      // Docker not answering: the cluster checks report that; decide on the rest
+    }
+  }
+  const why = needsPortForward({ driver, os: currentOs(), env: process.env, dockerOs, dockerSecurityOptions, uid: process.getuid?.() });
+  return why ? { portForward: true, why: `${why}: the node's IP is not reachable from this host` } : { portForward: false, why: `the ${driver || 'cluster'} node's IP is reachable from this host` };
+}
+
+/** The address the browser will use, which the frontend's public URLs are built for. */
+export async function publicAddress(ctx: RunbookContext): Promise<PublicAddress & { why: string }> {
+  const reach = await reachability(ctx);
+  if (reach.portForward) return { ...LOCAL_FORWARD_ADDRESS, why: `${reach.why}; the app is reached through kubectl port-forward on 127.0.0.1` };
+  return { ...nodePortAddress(await ctx.tools.minikube.ip()), why: `${reach.why}; the app is reached on its NodePorts` };
+}
 
 export interface Access {
   frontend: string;
@@ -34,16 +91,19 @@ export async function establishAccess(ctx: RunbookContext, driver: string, names
     await Promise.all(opened.map((p) => p.stop()));
   };
   const mcp = `${await forward(ctx, `${service('mcp')}`, 8001, opened)}/mcp`;
-  const tunnelNeeded = driver === 'docker' && currentOs() !== 'linux' && !ctx.simulation;
-  if (tunnelNeeded) {
+  const reach = await reachability(ctx);
+  if (reach.portForward) {
+    const local = LOCAL_FORWARD_ADDRESS;
     return {
       frontend: await forward(ctx, `${service('frontend')}`, 3000, opened),
       backend: await forward(ctx, `${service('backend')}`, 8000, opened),
       mcp,
-      how: 'kubectl port-forward (the node IP is not reachable with the docker driver on this OS)',
+      how: `kubectl port-forward (${reach.why})`,
+      // The frontend was built for these local ports (01-build): keep both forwards open.
       userCommands: [
-        `minikube service ${service('frontend')} -n ${ns} -p ${ctx.settings.profile} --url   # keep this terminal open`,
-        `kubectl port-forward svc/${service('frontend')} 3000:3000 -n ${ns} --context ${ctx.tools.kubectl.context}   # alternative`,
+        `kubectl port-forward svc/${service('frontend')} ${local.frontendPort}:3000 -n ${ns} --context ${ctx.tools.kubectl.context}   # keep open; then http://127.0.0.1:${local.frontendPort}`,
+        `kubectl port-forward svc/${service('backend')} ${local.backendPort}:8000 -n ${ns} --context ${ctx.tools.kubectl.context}   # keep open: the browser calls the API here`,
+        `kubectl port-forward svc/${service('mcp')} 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`,
       ],
       close,
     };

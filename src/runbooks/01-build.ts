@@ -9,6 +9,7 @@ import { formatDuration } from '../clock.ts';
 import { redact } from '../redact.ts';
 import { CommandFailed, lastLine } from '../errors.ts';
 import { dockerEnvUnsupported } from '../tools/minikube.ts';
+import { publicAddress } from '../cluster/access.ts';
 
 const MB = 1024 * 1024;
 
@@ -77,9 +78,13 @@ export const build: RunbookDefinition = {
   flags: [{ name: 'rebuild', type: 'boolean', description: 'build even when an image with the same content tag exists' }],
   async run(ctx) {
     await ctx.step('Check the cluster', 'the build goes into the cluster\'s Docker and its URLs become build arguments', () => requireCluster(ctx));
-    const nodeIp = await ctx.step('Read the node address', 'the public URLs baked into the frontend point at the node', () => ctx.tools.minikube.ip());
+    const address = await ctx.step('Decide the public address', 'the public URLs baked into the frontend must be where the browser reaches the app', async () => {
+      const a = await publicAddress(ctx);
+      ctx.fact('public address', `${a.host}:${a.frontendPort} (frontend), ${a.host}:${a.backendPort} (backend): ${a.why}`);
+      return a;
+    });
     const images = await ctx.step('Plan the images', 'a tag derived from sources, Dockerfile and build args never reuses a tag', async () => {
-      const planned = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
+      const planned = planImages(ctx.settings, PROJECT_ROOT, address);
       for (const i of planned) ctx.fact(`image ${i.component}`, `${i.ref} (context ${i.context}, ${i.dockerfile})`);
       return planned;
     });

@@ -8,6 +8,7 @@ import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { minikubeReason } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
+import { publicAddress } from '../cluster/access.ts';
 import type { ExecResult } from '../exec.ts';
 
 /**
@@ -61,8 +62,7 @@ export const load: RunbookDefinition = {
   summary: 'Puts the exact image tags onto the minikube node (minikube image load when they were built outside it) and verifies them with minikube image ls.',
   async run(ctx) {
     await ctx.step('Check the cluster', 'images are loaded into the running node', () => requireCluster(ctx));
-    const nodeIp = await ctx.tools.minikube.ip();
-    const images = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
+    const images = planImages(ctx.settings, PROJECT_ROOT, await publicAddress(ctx)); // the same tags 01 built
     let missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () => missingOnNode(ctx, images));
     const toBuild = missing.length > 0 ? await absentEverywhere(ctx, missing) : [];
     if (toBuild.length > 0) missing = await ctx.step('Build the images that are missing', 'they are neither on the node nor in the host\'s Docker: 01 builds them', () => buildAbsent(ctx, toBuild, images));

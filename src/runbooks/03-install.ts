@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../runbook.ts';
 import { resolveSecrets, saveToEnvFile, type ResolvedSecret } from '../secrets.ts';
 import { secretSpecs } from './steps/app-secrets.ts';
 import { resolveExtraSecrets, secretKeyLists } from './steps/extra-secrets.ts';
-import { planImages, publicUrls, type PlannedImage } from '../images.ts';
+import { planImages, publicUrls, type PlannedImage, type PublicAddress } from '../images.ts';
 import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { podState, isFatal, type PodState } from '../cluster/pods.ts';
@@ -19,7 +19,7 @@ import { releaseSelector } from '../cluster/labels.ts';
 import { watchReady } from '../cluster/watch.ts';
 import { diagnose } from './steps/diagnose.ts';
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
-import { establishAccess, type Access } from '../cluster/access.ts';
+import { establishAccess, publicAddress, type Access } from '../cluster/access.ts';
 import { componentName } from '../cluster/names.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import type { Finding } from '../cluster/analyzers.ts';
@@ -77,13 +77,13 @@ function writeSecretValues(ctx: RunbookContext, secrets: Record<string, Resolved
 }
 
 /** Image coordinates and public URLs, sent with --set-string so a tag that looks like a number stays a string. */
-function imageOverrides(images: PlannedImage[], nodeIp: string): Record<string, string> {
+function imageOverrides(images: PlannedImage[], address: PublicAddress): Record<string, string> {
   const set: Record<string, string> = {};
   for (const i of images) {
     set[`${i.component}.image.repository`] = i.repository;
     set[`${i.component}.image.tag`] = i.tag;
   }
-  const urls = publicUrls(nodeIp);
+  const urls = publicUrls(address);
   set['publicUrls.frontend'] = urls.frontend;
   set['publicUrls.backend'] = urls.backend;
   return set;
@@ -205,15 +205,15 @@ export const install: RunbookDefinition = {
   async run(ctx) {
     const { values: secrets, externalDatabase } = await ctx.step('Gather and validate the secrets', 'checked before anything changes; they will travel only in a 0600 values file', () => gatherSecrets(ctx));
     await ctx.step('Check the cluster', 'the release goes into the running minikube profile', () => requireCluster(ctx));
-    const nodeIp = await ctx.tools.minikube.ip();
-    const images = planImages(ctx.settings, PROJECT_ROOT, nodeIp);
+    const address = await publicAddress(ctx);
+    const images = planImages(ctx.settings, PROJECT_ROOT, address);
     await ctx.step('Check the images on the node', 'pods with pullPolicy Never start only from images already on the node', async () => {
       const missing = await missingOnNode(ctx, images);
       await requirePrerequisite(ctx, { satisfied: missing.length === 0, what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`, id: '02-load', recheck: async () => (await missingOnNode(ctx, images)).length === 0 });
     });
     const valuesFile = writeSecretValues(ctx, secrets, externalDatabase);
     if (ctx.settings.valuesFiles.length) ctx.fact('your values files', `${ctx.settings.valuesFiles.join(', ')} (applied before the secrets file and the image tags)`);
-    const set = imageOverrides(images, nodeIp);
+    const set = imageOverrides(images, address);
     const { revision } = await ctx.step('Install or upgrade the release', `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`, () => installRelease(ctx, valuesFile, set));
     ctx.fact('release', `${ctx.settings.release} revision ${revision} in ${ctx.settings.namespace}`);
     await ctx.step('Check every pod is Ready', `target: Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation, from the pods' own timestamps`, () => checkPodsReady(ctx));

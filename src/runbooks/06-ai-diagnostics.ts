@@ -9,6 +9,7 @@ import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
 import { analyze, podLogTails, summarizeFindings, type Finding } from '../cluster/analyzers.ts';
 import { PROVIDER_KEYS, stripAnsi } from '../tools/kubectl-ai.ts';
 import { agentAnswer } from '../tools/kagent.ts';
+import { gordonCommand } from '../tools/gordon.ts';
 import { imageSpecs } from '../images.ts';
 import { installHint } from '../platform.ts';
 import { lastLine } from '../errors.ts';
@@ -255,7 +256,10 @@ async function askGordon(ctx: RunbookContext): Promise<void> {
   } catch (error) {
     return notAvailable(ctx, id, 'Gordon (docker ai)', `no Dockerfiles to review: ${(error as Error).message}`, 'see docs/bring-your-own-app.md');
   }
-  const timeoutMs = aiTimeoutMs(ctx);
+  // Gordon is a terminal UI: it gets this terminal when there is one and a person at it, else the
+  // user gets the exact command to run (docs.docker.com/ai/gordon/how-to/cli).
+  const terminal = ctx.interactive && Boolean(process.stdout.isTTY);
+  ctx.fact('gordon mode', terminal ? 'opened in this terminal, one Dockerfile at a time' : 'not started (no terminal): the commands to run are in the report');
   for (const { component, path } of dockerfiles) {
     const title = `Gordon: review of ${relative(PROJECT_ROOT, path)}`;
     let question: string;
@@ -265,11 +269,20 @@ async function askGordon(ctx: RunbookContext): Promise<void> {
       ctx.check({ id, title, expected: 'an advisory review', measured: `not asked: ${(error as Error).message}`, pass: 'warn', remedy: 'fix docs/ai-prompts.md (see its header)' });
       continue;
     }
-    const result = await ctx.tools.gordon.ask(dirname(path), question, timeoutMs);
-    const verdict = judgeAnswer(result, timeoutMs);
-    ctx.check({ id, title, expected: 'an advisory review', measured: verdict.measured, pass: verdict.status, remedy: verdict.status === 'pass' ? undefined : 'Gordon needs Docker Desktop signed in with Gordon enabled; its review is advisory' });
-    const body = stripAnsi(result.stdout).trim();
-    if (body) ctx.evidence(`${title} (advisory)`, body);
+    const command = gordonCommand(dirname(path), question);
+    if (!terminal) {
+      ctx.check({ id, title, expected: 'an advisory review', measured: `not started: Gordon is an interactive terminal UI and this run has no terminal; run it yourself (command in the evidence)`, pass: 'skip', remedy: `run in a terminal: ${command.length > 160 ? `docker ai -C ${dirname(path)} "<the question in the report>"` : command}` });
+      ctx.evidence(`${title}: the command to run in a terminal`, command);
+      continue;
+    }
+    if (!(await ctx.confirm(`Open Gordon in this terminal to review ${relative(PROJECT_ROOT, path)}? (leave it with /exit or Ctrl+C to go on)`, { default: true, whenNonInteractive: false }))) {
+      ctx.check({ id, title, expected: 'an advisory review', measured: 'not opened: you chose not to', pass: 'skip', remedy: `run it yourself: ${command}` });
+      ctx.evidence(`${title}: the command to run in a terminal`, command);
+      continue;
+    }
+    const result = await ctx.handTerminal(() => ctx.tools.gordon.openInTerminal(dirname(path), question));
+    const closed = result.timedOut ? 'closed after an hour' : `closed by you (exit ${result.exitCode})`;
+    ctx.check({ id, title, expected: 'an advisory review', measured: `opened in this terminal, ${closed}; its answers were on screen, not in this report`, pass: result.timedOut || result.exitCode !== 0 && result.exitCode !== 130 ? 'warn' : 'pass', remedy: result.exitCode !== 0 && result.exitCode !== 130 ? 'Gordon needs Docker Desktop signed in with Gordon enabled; its review is advisory' : undefined });
   }
 }
 

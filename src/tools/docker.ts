@@ -53,10 +53,11 @@ export class Docker {
     };
   }
 
-  async info(): Promise<{ serverVersion: string; cpus: number; memoryBytes: number; os: string }> {
+  /** securityOptions holds "name=rootless" for rootless Docker (what minikube's oci.DaemonInfo reads). */
+  async info(): Promise<{ serverVersion: string; cpus: number; memoryBytes: number; os: string; securityOptions: string[] }> {
     const r = await runOk(this.exec, { tool: 'docker', args: ['info', '--format', '{{json .}}'], timeoutMs: 20_000 }, DAEMON_DOWN_REMEDY);
-    const info = parseJson<{ ServerVersion: string; NCPU: number; MemTotal: number; OperatingSystem: string }>(r.stdout, 'docker info');
-    return { serverVersion: info.ServerVersion, cpus: info.NCPU, memoryBytes: info.MemTotal, os: info.OperatingSystem };
+    const info = parseJson<{ ServerVersion: string; NCPU: number; MemTotal: number; OperatingSystem: string; SecurityOptions?: string[] | null }>(r.stdout, 'docker info');
+    return { serverVersion: info.ServerVersion, cpus: info.NCPU, memoryBytes: info.MemTotal, os: info.OperatingSystem, securityOptions: info.SecurityOptions ?? [] };
   }
 
   build(request: BuildRequest): Promise<ExecResult> {

@@ -1,6 +1,12 @@
 // Docker's Gordon (`docker ai`), a Docker Desktop plugin. Detection trap: `docker ai --help`
 // exits 0 even without the plugin, so detect with `docker ai version`.
+// `docker ai ["<prompt>"]` opens Gordon's terminal UI, which the user leaves with /exit or Ctrl+C
+// (docs.docker.com/ai/gordon/how-to/cli): it is never started without a terminal, where it would
+// only wait until killed.
 import type { Exec, ExecResult } from '../exec.ts';
+
+/** How long an interactive Gordon session may stay open before it is closed for the user. */
+export const GORDON_SESSION_MS = 60 * 60_000;
 
 export class Gordon {
   constructor(private readonly exec: Exec) {}
@@ -11,8 +17,14 @@ export class Gordon {
     return r.exitCode === 0 ? r.stdout.trim().split('\n')[0] : undefined;
   }
 
-  /** Advisory text only; it runs with stdin closed and a timeout so it can never block the runbook. */
-  ask(directory: string, question: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'docker', args: ['ai', '-C', directory, question], timeoutMs, why: 'ask Gordon about the Dockerfile' });
+  /** Opens Gordon's TUI in this terminal with the question; returns when the user leaves it. */
+  openInTerminal(directory: string, question: string): Promise<ExecResult> {
+    return this.exec.run({ tool: 'docker', args: ['ai', '-C', directory, question], timeoutMs: GORDON_SESSION_MS, terminal: true, why: 'open Gordon on the Dockerfile (leave it with /exit or Ctrl+C)' });
   }
+}
+
+/** The exact command a user runs to ask Gordon themselves, quoted for a POSIX shell. */
+export function gordonCommand(directory: string, question: string): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return ['docker', 'ai', '-C', directory, question].map(quote).join(' ');
 }

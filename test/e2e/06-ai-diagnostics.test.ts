@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { ROOT, latestReport, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { PtySession, plain } from './pty.ts';
 import { PROMPT_IDS, aiDiagnostics, loadPrompt } from '../../src/runbooks/06-ai-diagnostics.ts';
 import { RunbookContext, type Tools } from '../../src/runbook.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -258,7 +259,7 @@ describe('on a simulated release (00 → 03 first)', () => {
     assert.notEqual(check(r, 'DIAG-AI-KAGENT').status, 'fail');
   });
 
-  test('Gordon, when present, reviews each Dockerfile in its folder with -C', async () => {
+  test('Gordon, when present but no terminal: never started (it is a TUI); the exact command per Dockerfile is in the report', async () => {
     const start = readCalls(stateDir).length;
     const r = await runRunbook('06-ai-diagnostics', ['--yes', '--skip-ai'], { stateDir, env: { ...NO_KEYS, SIM_GORDON: '1' }, timeoutMs: 300_000 });
     assert.equal(r.exitCode, 0, show(r));
@@ -266,10 +267,36 @@ describe('on a simulated release (00 → 03 first)', () => {
     const next = readCalls(stateDir).length;
     const g = await runRunbook('06-ai-diagnostics', ['--yes'], { stateDir, env: { ...NO_KEYS, SIM_GORDON: '1' }, timeoutMs: 300_000 });
     assert.equal(g.exitCode, 0, show(g));
-    const asks = newCalls(g, next).filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'ai' && c.argv[2] === '-C');
-    assert.deepEqual(asks.map((c) => c.argv[4]!.match(/\S+\.Dockerfile/)?.[0]).sort(), ['backend.Dockerfile', 'frontend.Dockerfile', 'mcp.Dockerfile']);
-    for (const c of asks) assert.match(c.argv[3]!, /[/\\]docker$/);
-    assert.ok(checks(g).filter((c) => c.id === 'DIAG-AI-GORDON').every((c) => c.status !== 'fail'));
+    assert.ok(!newCalls(g, next).some((c) => c.argv[0] === 'docker' && c.argv[1] === 'ai' && c.argv[2] !== 'version'), 'Gordon started without a terminal');
+    const gordon = checks(g).filter((c) => c.id === 'DIAG-AI-GORDON');
+    assert.equal(gordon.length, 3);
+    for (const c of gordon) {
+      assert.equal(c.status, 'skip');
+      assert.match(c.measured, /not started: Gordon is an interactive terminal UI and this run has no terminal/);
+    }
+    assert.equal(g.json.environment['gordon mode'], 'not started (no terminal): the commands to run are in the report');
+    for (const file of ['backend.Dockerfile', 'frontend.Dockerfile', 'mcp.Dockerfile']) assert.match(g.markdown, new RegExp(`docker ai -C \\S+/docker '[^']*${file.replace('.', '\\.')}`));
+  });
+
+  test('Gordon in a terminal: asked first, then handed the terminal for each Dockerfile until the user leaves it', async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'pty-06-'));
+    const s = new PtySession('06-ai-diagnostics', ['--simulate', '--report-dir', reports], { SIM_STATE_DIR: stateDir, SIM_FAULTS: 'missing=kubectl-ai,missing=kagent', ENV_FILE: '', ...NO_KEYS, SIM_GORDON: '1' });
+    try {
+      let at = 0;
+      for (const file of ['frontend', 'backend', 'mcp']) {
+        at = await s.waitFor(new RegExp(`Open Gordon in this terminal to review docker/${file}\\.Dockerfile\\?`), 120_000, at);
+        s.type('y\r');
+        at = await s.waitFor(/\/exit to leave/, 60_000, at);
+        s.type('/exit\r');
+      }
+      assert.equal(await s.exited, 0, plain(s.output).slice(-3000));
+      assert.match(plain(s.output), /### .*Dockerfile/, 'Gordon\'s answer was on the user\'s screen');
+      const report = latestReport(reports, '06-ai-diagnostics');
+      assert.equal(report.json.environment['gordon mode'], 'opened in this terminal, one Dockerfile at a time');
+      assert.ok(report.json.checks.filter((c: { id: string }) => c.id === 'DIAG-AI-GORDON').every((c: { status: string; measured: string }) => c.status === 'pass' && /opened in this terminal, closed by you/.test(c.measured)));
+    } finally {
+      s.kill();
+    }
   });
 
   // Last: the faults change the release for good.

@@ -111,3 +111,29 @@ test('5: on helm 4, 05 passes: its upgrade and rollback after kubectl scale take
   assert.ok(calls.some((a) => a.startsWith('helm rollback todo-chatbot') && a.includes('--force-conflicts')));
   for (const id of ['OVERRIDE-REPLICAS', 'ROLLBACK-REPLICAS', 'RELEASE-AS-FOUND']) assert.equal(r.json.checks.find((c: { id: string }) => c.id === id)?.status, 'pass', id);
 });
+
+test('6: with rootless Docker the frontend is built for 127.0.0.1 and 03 reaches the app through kubectl port-forwards', async () => {
+  const faults = 'docker-rootless';
+  const stateDir = newStateDir();
+  assert.equal((await runRunbook('00-setup', ['--yes'], { stateDir, faults, env: SECRETS })).exitCode, 0);
+  const build = await runRunbook('01-build', ['--yes'], { stateDir, faults, env: SECRETS });
+  assert.match(build.json.environment['public address'], /^127\.0\.0\.1:3000 \(frontend\), 127\.0\.0\.1:8000 \(backend\): rootless Docker: the node's IP is not reachable from this host/);
+  const frontendBuild = build.calls.find((c) => c.argv[0] === 'docker' && c.argv[1] === 'build' && c.argv.join(' ').includes('frontend'));
+  assert.ok(frontendBuild?.argv.includes('NEXT_PUBLIC_API_URL=http://127.0.0.1:8000'), frontendBuild?.argv.join(' '));
+  assert.equal((await runRunbook('02-load', ['--yes'], { stateDir, faults, env: SECRETS })).exitCode, 0);
+  const before = (await import('./harness.ts')).readCalls(stateDir).length;
+  const install = await runRunbook('03-install', ['--yes', '--no-screenshot'], { stateDir, faults, env: SECRETS, timeoutMs: 240_000 });
+  const calls = argvs(install.calls.slice(before));
+  assert.ok(calls.some((a) => a.startsWith('kubectl port-forward svc/todo-chatbot-frontend :3000')), calls.join('\n'));
+  assert.ok(calls.some((a) => a.startsWith('kubectl port-forward svc/todo-chatbot-backend :8000')));
+  assert.ok(!calls.some((a) => a.startsWith('minikube service')), 'minikube service would open its own blocking tunnel');
+  assert.match(install.markdown, /kubectl port-forward svc\/todo-chatbot-frontend 3000:3000 -n todo-app/);
+  assert.match(install.markdown, /kubectl port-forward svc\/todo-chatbot-backend 8000:8000 -n todo-app/);
+  const smoke = install.json.checks.filter((c: { id: string }) => c.id.startsWith('SMOKE-'));
+  assert.ok(smoke.length >= 3);
+  for (const c of smoke) assert.notEqual(c.status, 'fail', `${c.id}: ${c.measured}`);
+  // and the simulated node's NodePort really is out of reach from the host
+  const { spawnSync } = await import('node:child_process');
+  const ip = spawnSync(`${stateDir}/bin/minikube`, ['ip', '-p', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: faults }, encoding: 'utf8' }).stdout.trim();
+  await assert.rejects(fetch(`http://${ip}:30080/`, { signal: AbortSignal.timeout(5000) }));
+});

@@ -7,6 +7,9 @@ import { Helm, HELM_MINIMUM, helmVersionProblem } from '../../src/tools/helm.ts'
 import { Minikube, parseStatus, parseProfileList, dockerEnvUnsupported } from '../../src/tools/minikube.ts';
 import { startDriver, DELETE_LOSES } from '../../src/runbooks/00-setup.ts';
 import { agentAnswer } from '../../src/tools/kagent.ts';
+import { Gordon, gordonCommand } from '../../src/tools/gordon.ts';
+import { needsPortForward } from '../../src/cluster/access.ts';
+import { LOCAL_FORWARD_ADDRESS, publicUrls } from '../../src/images.ts';
 import { loadRemedy } from '../../src/runbooks/02-load.ts';
 import { UsageError } from '../../src/errors.ts';
 
@@ -96,4 +99,38 @@ test('7: the agent\'s answer is read from both A2A shapes, and the user\'s own p
   const agentInHistory = { kind: 'task', status: { state: 'completed' }, history: [{ role: 'user', parts: [{ kind: 'text', text: 'PROMPT' }] }, { role: 'agent', parts: [{ kind: 'text', text: 'all pods ready' }] }] };
   assert.equal(agentAnswer(agentInHistory).text, 'all pods ready');
   assert.equal(agentAnswer({ role: 'ROLE_AGENT', parts: [{ text: 'a message result' }] }).text, 'a message result');
+});
+
+// 8. Gordon's `docker ai "<prompt>"` opens a terminal UI (docs.docker.com/ai/gordon/how-to/cli).
+test('8: Gordon is opened with the terminal handed over, never captured; the printed command runs as is in a shell', async () => {
+  const exec = new RecordingExec();
+  await new Gordon(exec).openInTerminal('/app/docker', "Review backend.Dockerfile: what's wrong?");
+  assert.equal(exec.calls[0]!.terminal, true);
+  assert.equal(exec.calls[0]!.input, undefined);
+  const command = gordonCommand('/app/docker', "Review backend.Dockerfile: what's wrong?");
+  assert.equal(command, `docker ai -C /app/docker 'Review backend.Dockerfile: what'\\''s wrong?'`);
+  const { spawnSync } = await import('node:child_process');
+  const echoed = spawnSync('sh', ['-c', command.replace(/^docker ai/, 'printf "%s\\n"')], { encoding: 'utf8' });
+  assert.deepEqual(echoed.stdout.trim().split('\n'), ['-C', '/app/docker', "Review backend.Dockerfile: what's wrong?"]);
+});
+
+// 6. NeedsPortForward (pkg/minikube/driver/driver.go), with the inputs minikube reads.
+test('6: the node IP is unreachable wherever minikube itself would port-forward, and only there', () => {
+  const linux = { driver: 'docker', os: 'linux' as const, env: {}, dockerOs: 'Debian GNU/Linux 12 (bookworm)', dockerSecurityOptions: ['name=seccomp,profile=builtin'], uid: 1000 };
+  assert.equal(needsPortForward(linux), undefined);
+  assert.match(needsPortForward({ ...linux, os: 'macos' })!, /macOS/);
+  assert.match(needsPortForward({ ...linux, os: 'windows' })!, /Windows/);
+  assert.match(needsPortForward({ ...linux, env: { WSL_DISTRO_NAME: 'Ubuntu' } })!, /WSL/);
+  assert.match(needsPortForward({ ...linux, dockerOs: 'Docker Desktop' })!, /Docker Desktop/);
+  assert.match(needsPortForward({ ...linux, dockerSecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless'] })!, /rootless Docker/);
+  assert.match(needsPortForward({ ...linux, env: { DOCKER_HOST: 'ssh://me@build-box' } })!, /remote .*DOCKER_HOST=ssh/);
+  assert.equal(needsPortForward({ ...linux, env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } }), undefined);
+  assert.match(needsPortForward({ ...linux, driver: 'podman' })!, /rootless Podman/);
+  assert.equal(needsPortForward({ ...linux, driver: 'podman', uid: 0 }), undefined);
+  for (const driver of ['kvm2', 'qemu2', 'hyperkit', 'virtualbox']) assert.equal(needsPortForward({ ...linux, driver, os: 'macos' }), undefined, driver);
+});
+
+test('6: the frontend\'s public URLs follow the address the browser will use', () => {
+  assert.deepEqual(publicUrls('192.168.49.2'), { frontend: 'http://192.168.49.2:30080', backend: 'http://192.168.49.2:30081' });
+  assert.deepEqual(publicUrls(LOCAL_FORWARD_ADDRESS), { frontend: 'http://127.0.0.1:3000', backend: 'http://127.0.0.1:8000' });
 });

@@ -263,14 +263,15 @@ test('kagent: success needs exit 0, empty stderr and JSON stdout', async () => {
   assert.match(answer.error, /install/);
 });
 
-test('gordon: detected with `docker ai version`, asked with -C and one question element', async () => {
+test('gordon: detected with `docker ai version`, opened in the terminal with -C and one question element', async () => {
   const absent = new RecordingExec().on(['docker', 'ai', 'version'], { exitCode: 1, stderr: 'docker: unknown command: docker ai' });
   assert.equal(await new Gordon(absent).version(), undefined);
   const present = new RecordingExec().on(['docker', 'ai', 'version'], { stdout: 'v1.9.11\n' });
   const g = new Gordon(present);
   assert.equal(await g.version(), 'v1.9.11');
-  await g.ask('docker', 'Review backend.Dockerfile for size and security', 60_000);
+  await g.openInTerminal('docker', 'Review backend.Dockerfile for size and security');
   assert.deepEqual(present.argvs[1], ['docker', 'ai', '-C', 'docker', 'Review backend.Dockerfile for size and security']);
+  assert.equal(present.calls[1]!.terminal, true, 'Gordon is a TUI: it gets the terminal');
 });
 
 test('a port-forward that never comes up is a CommandFailed naming the Service, with a remedy (not an unexpected error)', async () => {

@@ -85,9 +85,11 @@ function daemon(ctx, state) {
   return down(host);
 }
 
-function serverInfo(d, state) {
+function serverInfo(d, state, faults) {
   if (d.where === 'node') return { Version: NODE_DOCKER_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: state.host.kernel, Name: d.profile.name, OperatingSystem: 'Ubuntu 22.04.5 LTS', NCPU: d.profile.cpus, MemTotal: d.profile.memory * 1048576 };
-  return { Version: DOCKER_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: state.host.kernel, Name: state.host.hostname, OperatingSystem: state.host.os, NCPU: state.host.ncpu, MemTotal: state.host.memTotal };
+  // Docker Desktop reports itself in OperatingSystem; rootless Docker in SecurityOptions (what
+  // minikube's oci.DaemonInfo reads, pkg/drivers/kic/oci/info.go).
+  return { Version: DOCKER_VERSION, Os: 'linux', Arch: 'amd64', KernelVersion: state.host.kernel, Name: state.host.hostname, OperatingSystem: faults.has('docker-desktop') ? 'Docker Desktop' : state.host.os, NCPU: state.host.ncpu, MemTotal: state.host.memTotal, Rootless: faults.has('docker-rootless') };
 }
 
 function version(ctx, p) {
@@ -96,7 +98,7 @@ function version(ctx, p) {
   let server = null; let err = null;
   try {
     const d = daemon({ ...ctx, err: (s) => { err = s; } }, state);
-    const si = serverInfo(d, state);
+    const si = serverInfo(d, state, ctx.faults);
     server = { Platform: { Name: 'Docker Engine - Community' }, Components: [{ Name: 'Engine', Version: si.Version, Details: { ApiVersion: '1.50', Arch: 'amd64', BuildTime: '2025-05-30T12:07:14.000000000+00:00', Experimental: 'false', GitCommit: '45873be', GoVersion: 'go1.24.3', KernelVersion: si.KernelVersion, MinAPIVersion: '1.24', Os: 'linux' } }], Version: si.Version, ApiVersion: '1.50', MinAPIVersion: '1.24', GitCommit: '45873be', GoVersion: 'go1.24.3', Os: 'linux', Arch: 'amd64', KernelVersion: si.KernelVersion, BuildTime: '2025-05-30T12:07:14.000000000+00:00' };
   } catch (e) { if (!(e instanceof Exit)) throw e; }
   const data = { Client: client, Server: server };
@@ -120,7 +122,7 @@ function info(ctx, p) {
     if (e instanceof Exit) { if (!p.flags.format) ctx.out('Client:\n Version:    28.2.2\n Context:    default\n Debug Mode: false\n\nServer:\n'); }
     throw e;
   }
-  const si = serverInfo(d, state);
+  const si = serverInfo(d, state, ctx.faults);
   const imgs = Object.values(d.store.images);
   const data = {
     ID: sha256(si.Name).slice(0, 8).toUpperCase() + ':' + sha256(si.Name + 'x').slice(0, 4).toUpperCase(), Containers: d.where === 'node' ? 14 : 1, ContainersRunning: d.where === 'node' ? 14 : 1, ContainersPaused: 0, ContainersStopped: 0,
@@ -129,7 +131,7 @@ function info(ctx, p) {
     MemoryLimit: true, SwapLimit: true, CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true, PidsLimit: true, IPv4Forwarding: true, Debug: false, NFd: 42, OomKillDisable: false, NGoroutines: 58,
     SystemTime: new Date(ctx.clock.now()).toISOString(), LoggingDriver: 'json-file', CgroupDriver: 'systemd', CgroupVersion: '2', NEventsListener: 0, KernelVersion: si.KernelVersion, OperatingSystem: si.OperatingSystem,
     OSVersion: d.where === 'node' ? '22.04' : '12', OSType: 'linux', Architecture: 'x86_64', IndexServerAddress: 'https://index.docker.io/v1/', NCPU: si.NCPU, MemTotal: si.MemTotal, DockerRootDir: '/var/lib/docker',
-    Name: si.Name, Labels: d.where === 'node' ? ['provider=docker'] : [], ExperimentalBuild: false, ServerVersion: si.Version, Runtimes: { runc: { path: 'runc' } }, DefaultRuntime: 'runc', LiveRestoreEnabled: false, Isolation: '', InitBinary: 'docker-init', SecurityOptions: ['name=seccomp,profile=builtin', 'name=cgroupns'],
+    Name: si.Name, Labels: d.where === 'node' ? ['provider=docker'] : [], ExperimentalBuild: false, ServerVersion: si.Version, Runtimes: { runc: { path: 'runc' } }, DefaultRuntime: 'runc', LiveRestoreEnabled: false, Isolation: '', InitBinary: 'docker-init', SecurityOptions: ['name=seccomp,profile=builtin', ...(si.Rootless ? ['name=rootless'] : []), 'name=cgroupns'],
     Warnings: null, ClientInfo: { Debug: false, Version: DOCKER_VERSION, GitCommit: 'e6534b4', GoVersion: 'go1.24.3', Os: 'linux', Arch: 'amd64', BuildTime: 'Fri May 30 12:07:14 2025', Context: 'default', Plugins: [{ SchemaVersion: '0.1.0', Vendor: 'Docker Inc.', Version: 'v0.24.0', ShortDescription: 'Docker Buildx', Name: 'buildx', Path: '/usr/libexec/docker/cli-plugins/docker-buildx' }], Warnings: null },
   };
   if (p.flags.format) {

@@ -11,6 +11,7 @@ import { reconcile } from '../cluster/controllers.mjs';
 import { serviceReady } from '../cluster/views.mjs';
 import { startServer, stopServer } from '../server-control.mjs';
 import { goJSON } from '../util.mjs';
+import { nodeIpUnreachable } from '../faults.mjs';
 
 const GLOBAL = {
   profile: { type: 'string', short: 'p', def: 'minikube' },
@@ -620,6 +621,9 @@ function service(ctx, p, pos, profile) {
     return 115;
   }
   if (!p.flags.url) notImplemented(ctx, 'minikube', 'service without --url (opens a browser)', 14);
+  // With NeedsPortForward (pkg/minikube/driver/driver.go) minikube opens its own tunnel on 127.0.0.1
+  // and blocks while it is up ("the terminal needs to be open to run it"): not modelled.
+  if (nodeIpUnreachable(ctx.faults) && isKic(prof.driver)) notImplemented(ctx, 'minikube', 'service --url through its own tunnel (the node IP is not reachable from this host)', 14);
   const scheme = p.flags.https ? 'https' : 'http';
   for (const pt of ports) ctx.out(p.flags.format.replace('http://', `${scheme}://`).replace('{{.IP}}', prof.nodeIP).replace('{{.Port}}', String(pt.nodePort)) + '\n');
   return 0;

@@ -2,7 +2,9 @@
 // (sources cited in sim/lib next to each behaviour).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { machine, installFixture, CHART } from './helpers.mjs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { machine, installFixture, CHART, FIXTURES } from './helpers.mjs';
 
 test('1: docker-env prints an export script unless --shell none; -o json is read only then', async () => {
   const m = await machine();
@@ -138,5 +140,35 @@ test('kagent version: backend "unknown" also when installed but its port-forward
     const r = m.run('kagent', ['invoke', '-n', 'kagent', '--agent', 'k8s-agent', '--task', 'namespace todo-app']);
     assert.equal(r.stderr, '');
     assert.ok(JSON.parse(r.stdout).artifacts.length);
+  } finally { m.cleanup(); }
+});
+
+test('8: Gordon (docker ai) is a terminal UI: without a terminal it never answers; in one it answers and waits for /exit', async () => {
+  const m = await machine();
+  try {
+    const env = { SIM_GORDON: '1' };
+    const noTerminal = m.run('docker', ['ai', '-C', join(FIXTURES, 'app'), 'Review the Dockerfile'], { env, timeout: 3000 });
+    assert.equal(noTerminal.signal, 'SIGTERM', 'it waits until killed');
+    assert.equal(noTerminal.stdout, '');
+    // util-linux `script` gives it a pseudo-terminal, as a person's terminal would
+    const command = [join(m.binDir, 'docker'), 'ai', '-C', join(FIXTURES, 'app'), 'Review the Dockerfile'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...m.env, PATH: `${m.binDir}:${process.env.PATH}`, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    child.stdout.on('data', (d) => { screen += d; if (/> $/.test(screen.trimEnd() + ' ') && screen.includes('### Dockerfile')) child.stdin.write('/exit\r'); });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, screen);
+    assert.match(screen, /### Dockerfile/);
+    assert.match(screen, /\/exit to leave/);
+  } finally { m.cleanup(); }
+});
+
+test('6: docker-desktop / docker-rootless: docker info says so, the way minikube reads it', async () => {
+  const m = await machine({ faults: 'docker-rootless' });
+  try {
+    const info = JSON.parse(m.run('docker', ['info', '--format', '{{json .}}']).stdout);
+    assert.ok(info.SecurityOptions.includes('name=rootless'));
+    const desktop = JSON.parse(m.run('docker', ['info', '--format', '{{json .}}'], { env: { SIM_FAULTS: 'docker-desktop' } }).stdout);
+    assert.equal(desktop.OperatingSystem, 'Docker Desktop');
+    assert.ok(!desktop.SecurityOptions.includes('name=rootless'));
   } finally { m.cleanup(); }
 });
