@@ -1,7 +1,10 @@
 # Demo backend image (app/backend): health, readiness and /api/todos on PostgreSQL.
 #
-# Build context: the service folder, app/backend (its .dockerignore is an allow-list).
-#   docker build -f docker/backend.Dockerfile -t todo-backend:<tag> app/backend
+# Build context: app/, so the service's folder and app/shared (the code the services share, one
+# copy) are both in it. Allow-lists keep everything else out: docker/backend.Dockerfile.dockerignore
+# (BuildKit: app/backend and app/shared only) or app/.dockerignore (legacy builder: the three
+# services and app/shared). Either way the image gets only what the COPY lines name.
+#   docker build -f docker/backend.Dockerfile -t todo-backend:<tag> app
 #
 # Secrets (DATABASE_URL, BETTER_AUTH_SECRET, OPENAI_API_KEY) are runtime settings that the chart
 # injects from a Kubernetes Secret. None is, or may ever become, a build argument: build args
@@ -15,11 +18,13 @@ ARG NODE_IMAGE=node:20-alpine
 
 # ---- build: all dependencies, compile TypeScript, then keep production dependencies only
 FROM ${NODE_IMAGE} AS build
-WORKDIR /src
-COPY package.json package-lock.json ./
+# The repository's layout, so the service's ../../shared imports resolve: /build/backend, /build/shared.
+WORKDIR /build/backend
+COPY backend/package.json backend/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=warn
-COPY tsconfig.json ./
-COPY src ./src
+COPY backend/tsconfig.json ./
+COPY backend/src ./src
+COPY shared ../shared
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund --loglevel=warn \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.cts' -o -name '*.d.mts' -o -iname '*.md' \) -exec rm -f {} +
@@ -31,10 +36,14 @@ LABEL org.opencontainers.image.title="todo-backend" \
       org.opencontainers.image.description="Todo Chatbot demo backend"
 ENV NODE_ENV=production \
     PORT=8000
-WORKDIR /app
-COPY --from=build /src/package.json ./
-COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
+WORKDIR /app/backend
+COPY --from=build /build/backend/package.json ./
+COPY --from=build /build/backend/node_modules ./node_modules
+# tsc's rootDir is app/ (the service imports ../../shared), so it writes dist/backend/src and
+# dist/shared; the image keeps the source layout: /app/backend/dist/server.js next to /app/shared.
+COPY --from=build /build/backend/dist/backend/src ./dist
+COPY --from=build /build/backend/dist/shared ../shared
+COPY shared/package.json ../shared/
 # A numeric user, so Kubernetes' runAsNonRoot can verify it without an /etc/passwd entry.
 USER 10001:10001
 EXPOSE 8000

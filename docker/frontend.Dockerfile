@@ -1,8 +1,11 @@
 # Demo frontend image (app/frontend): the todo page, /api/* proxied to the backend, /healthz.
 #
-# Build context: the service folder, app/frontend (its .dockerignore is an allow-list).
+# Build context: app/, so the service's folder and app/shared (the code the services share, one
+# copy) are both in it. Allow-lists keep everything else out: docker/frontend.Dockerfile.dockerignore
+# (BuildKit: app/frontend and app/shared only) or app/.dockerignore (legacy builder: the three
+# services and app/shared). Either way the image gets only what the COPY lines name.
 #   docker build -f docker/frontend.Dockerfile -t todo-frontend:<tag> \
-#     --build-arg NEXT_PUBLIC_APP_URL=http://localhost:30080 app/frontend
+#     --build-arg NEXT_PUBLIC_APP_URL=http://localhost:30080 app
 #
 # Only public values may be build arguments (NEXT_PUBLIC_* are shown to every browser). Secrets
 # such as BETTER_AUTH_SECRET are runtime settings from a Kubernetes Secret: build args are
@@ -16,11 +19,13 @@ ARG NODE_IMAGE=node:20-alpine
 
 # ---- build: the TypeScript compiler is the only dependency, and only here
 FROM ${NODE_IMAGE} AS build
-WORKDIR /src
-COPY package.json package-lock.json ./
+# The repository's layout, so the service's ../../shared imports resolve: /build/frontend, /build/shared.
+WORKDIR /build/frontend
+COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=warn
-COPY tsconfig.json ./
-COPY src ./src
+COPY frontend/tsconfig.json ./
+COPY frontend/src ./src
+COPY shared ../shared
 RUN npm run build
 
 # ---- runtime: node, compiled server, static page. No node_modules at all, no package-manager
@@ -36,10 +41,14 @@ ENV NODE_ENV=production \
     PORT=3000 \
     NEXT_PUBLIC_API_URL=${NEXT_PUBLIC_API_URL} \
     NEXT_PUBLIC_APP_URL=${NEXT_PUBLIC_APP_URL}
-WORKDIR /app
-COPY --from=build /src/package.json ./
-COPY public ./public
-COPY --from=build /src/dist ./dist
+WORKDIR /app/frontend
+COPY --from=build /build/frontend/package.json ./
+COPY frontend/public ./public
+# tsc's rootDir is app/ (the service imports ../../shared), so it writes dist/frontend/src and
+# dist/shared; the image keeps the source layout: /app/frontend/dist/server.js next to /app/shared.
+COPY --from=build /build/frontend/dist/frontend/src ./dist
+COPY --from=build /build/frontend/dist/shared ../shared
+COPY shared/package.json ../shared/
 # A numeric user, so Kubernetes' runAsNonRoot can verify it without an /etc/passwd entry.
 USER 10001:10001
 EXPOSE 3000

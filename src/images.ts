@@ -16,6 +16,9 @@ export interface ImageSpec {
   repository: string;
   context: string;
   dockerfile: string;
+  /** The folders under the context that go into this image, hashed for the tag: the demo's
+   *  context is app/, shared by the three, so each tag covers only its service and app/shared. */
+  inputs: string[];
   /** Size budget in bytes (DESIGN §2). */
   budgetBytes: number;
 }
@@ -27,7 +30,9 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__
 export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
   return APP_COMPONENTS.map((component) => {
     if (settings.appSource === 'demo') {
-      return { component, repository: `todo-${component}`, context: join(root, 'app', component), dockerfile: join(root, 'docker', `${component}.Dockerfile`), budgetBytes: BUDGETS[component] };
+      // One copy of the shared code (app/shared): the context is app/, and each Dockerfile copies
+      // its own service folder and shared/ (docs/demo-app.md, "One shared copy").
+      return { component, repository: `todo-${component}`, context: join(root, 'app'), dockerfile: join(root, 'docker', `${component}.Dockerfile`), inputs: [component, 'shared'], budgetBytes: BUDGETS[component] };
     }
     const dir = { frontend: settings.frontendDir, backend: settings.backendDir, mcp: settings.mcpDir }[component];
     const envName = { frontend: 'APP_FRONTEND_DIR', backend: 'APP_BACKEND_DIR', mcp: 'APP_MCP_DIR' }[component];
@@ -38,7 +43,7 @@ export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
     const fallback = join(root, 'docker', 'templates', { frontend: 'nextjs.Dockerfile', backend: 'fastapi.Dockerfile', mcp: 'python-mcp.Dockerfile' }[component]);
     const dockerfile = explicit ? resolve(root, explicit) : existsSync(join(context, 'Dockerfile')) ? join(context, 'Dockerfile') : fallback;
     if (!existsSync(dockerfile)) throw new UsageError(`Dockerfile ${dockerfile} does not exist`, `set ${component.toUpperCase()}_DOCKERFILE in .env`);
-    return { component, repository: `todo-${component}`, context, dockerfile, budgetBytes: BUDGETS[component] };
+    return { component, repository: `todo-${component}`, context, dockerfile, inputs: ['.'], budgetBytes: BUDGETS[component] };
   });
 }
 
@@ -52,11 +57,11 @@ function walk(dir: string, root: string, out: string[]): void {
   }
 }
 
-/** 12 hex characters of sha256 over the sources, the Dockerfile and the build args. */
+/** 12 hex characters of sha256 over the sources (every input folder), the Dockerfile and the build args. */
 export function contentTag(spec: ImageSpec, buildArgs: Record<string, string>): string {
   const hash = createHash('sha256');
   const files: string[] = [];
-  walk(spec.context, spec.context, files);
+  for (const input of spec.inputs) walk(join(spec.context, input), spec.context, files);
   for (const file of files) {
     hash.update(`file:${file}\0`);
     hash.update(readFileSync(join(spec.context, file)));

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { loadBackendConfig } from '../../app/backend/src/config.ts';
 import { loadMcpConfig } from '../../app/mcp/src/config.ts';
 import { loadFrontendConfig } from '../../app/frontend/src/config.ts';
-import { ConfigError, createLogger } from '../../app/backend/src/lib/runtime.ts';
-import { checkTitle, databaseSetting } from '../../app/backend/src/lib/todos.ts';
+import { ConfigError, createLogger } from '../../app/shared/runtime.ts';
+import { checkTitle, databaseSetting } from '../../app/shared/todos.ts';
 
 const DB = 'postgres://todo:s3cret-pw@todo-chatbot-postgresql:5432/todo';
 

@@ -103,19 +103,30 @@ for (const [file, rules] of Object.entries(dockerfiles)) {
     });
 
     if (rules.context) {
-      test(`the build context app/${rules.context} has an allow-list .dockerignore that keeps .env out`, () => {
-        const ignore = readFileSync(new URL(`${rules.context}/.dockerignore`, appDir), 'utf8')
+      // The context is app/ (the service folder and app/shared, one copy): BuildKit reads
+      // docker/<name>.Dockerfile.dockerignore, the legacy builder app/.dockerignore.
+      const readIgnore = (url: URL) =>
+        readFileSync(url, 'utf8')
           .split('\n')
           .map((l) => l.trim())
           .filter((l) => l && !l.startsWith('#'));
-        assert.equal(ignore[0], '*', 'starts by excluding everything');
-        assert.ok(!ignore.some((l) => /^!.*\.env/.test(l) || l === '!.'), 'never re-includes .env files');
-        for (const copied of final.concat(all[0]!).filter((i) => i.op === 'COPY' && !/--from=/.test(i.args))) {
-          const sources = copied.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
-          for (const source of sources) {
-            assert.ok(ignore.includes(`!${source}`) || ignore.includes(`!${source}/`), `COPY ${source} is allowed by .dockerignore`);
+      const ignores = { [`docker/${file}.dockerignore`]: readIgnore(new URL(`${file}.dockerignore`, dockerDir)), 'app/.dockerignore': readIgnore(new URL('.dockerignore', appDir)) };
+      for (const [name, ignore] of Object.entries(ignores)) {
+        test(`the build context app/ has an allow-list (${name}) that admits every COPY source and keeps .env out`, () => {
+          assert.equal(ignore[0], '*', 'starts by excluding everything');
+          assert.ok(!ignore.some((l) => /^!.*\.env/.test(l) || l === '!.' || l === '!**'), 'never re-includes .env files');
+          for (const copied of final.concat(all[0]!).filter((i) => i.op === 'COPY' && !/--from=/.test(i.args))) {
+            const sources = copied.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
+            for (const source of sources) {
+              const admitted = source === 'shared' ? ignore.includes('!shared/*.ts') : ignore.includes(`!${source}`) || ignore.includes(`!${source}/`);
+              assert.ok(admitted, `COPY ${source} is allowed by ${name}`);
+            }
           }
-        }
+        });
+      }
+      test(`with BuildKit the context holds only app/${rules.context} and app/shared`, () => {
+        const admits = ignores[`docker/${file}.dockerignore`]!.filter((l) => l.startsWith('!')).map((l) => l.slice(1).split('/')[0]);
+        assert.deepEqual([...new Set(admits)].sort(), [rules.context!, 'shared'].sort());
       });
     } else {
       test('a <name>.Dockerfile.dockerignore next to it keeps .env and .git out', () => {

@@ -79,8 +79,10 @@ if (!status.ok) {
         console.log(`# base image ${base} (${local.created ? `made in ${local.ms} ms` : 'reused'})`);
       }
 
-      // Build contexts: copies of app/<service> with a planted .env holding the fake secrets, to
-      // prove the .dockerignore keeps them out. The Dockerfiles are used unchanged.
+      // Build context: a copy of app/ (each service and app/shared, the one shared copy), with a
+      // planted .env and .npmrc holding the fake secrets in every folder, to prove the allow-lists
+      // keep them out (docker/<service>.Dockerfile.dockerignore with BuildKit, app/.dockerignore
+      // with the legacy builder). The Dockerfiles are used unchanged.
       const buildEnv: NodeJS.ProcessEnv = {
         ...process.env,
         DATABASE_URL: `postgres://todo:${FAKE.dbPassword}@db:5432/todo`,
@@ -88,15 +90,14 @@ if (!status.ok) {
         OPENAI_API_KEY: FAKE.openaiKey,
         NPM_TOKEN: FAKE.npmToken,
       };
+      const context = join(work, 'app');
+      cpSync(join(repoRoot, 'app'), context, { recursive: true, filter: (src) => !/[\\/](node_modules|dist)$/.test(src) });
+      for (const folder of ['.', 'shared', ...SERVICES]) {
+        writeFileSync(join(context, folder, '.env'), SECRET_VALUES.map((v, i) => `SECRET_${i}=${v}`).join('\n') + '\n');
+        writeFileSync(join(context, folder, '.npmrc'), `//registry.npmjs.org/:_authToken=${FAKE.npmToken}\n`);
+      }
       await Promise.all(
         SERVICES.map(async (service) => {
-          const context = join(work, service);
-          cpSync(join(repoRoot, 'app', service), context, {
-            recursive: true,
-            filter: (src) => !/[\\/](node_modules|dist)$/.test(src),
-          });
-          writeFileSync(join(context, '.env'), SECRET_VALUES.map((v, i) => `SECRET_${i}=${v}`).join('\n') + '\n');
-          writeFileSync(join(context, '.npmrc'), `//registry.npmjs.org/:_authToken=${FAKE.npmToken}\n`);
           const args = ['build', '--force-rm', '--network', 'host', '--build-arg', `NODE_IMAGE=${base}`];
           if (service === 'frontend') args.push('--build-arg', 'NEXT_PUBLIC_APP_URL=http://localhost:30080');
           args.push('-f', join(repoRoot, 'docker', `${service}.Dockerfile`), '-t', `todo-${service}:${TAG}`, context);

@@ -29,7 +29,7 @@ test('contentTag changes with any input and only then', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tag-'));
   writeFileSync(join(dir, 'index.js'), 'console.log(1)');
   writeFileSync(join(dir, 'Dockerfile'), 'FROM x');
-  const spec: ImageSpec = { component: 'backend', repository: 'todo-backend', context: dir, dockerfile: join(dir, 'Dockerfile'), budgetBytes: 1 };
+  const spec: ImageSpec = { component: 'backend', repository: 'todo-backend', context: dir, dockerfile: join(dir, 'Dockerfile'), inputs: ['.'], budgetBytes: 1 };
   const a = contentTag(spec, {});
   assert.match(a, /^[0-9a-f]{12}$/);
   assert.equal(contentTag(spec, {}), a);
@@ -39,6 +39,23 @@ test('contentTag changes with any input and only then', () => {
   assert.notEqual(contentTag(spec, { NEXT_PUBLIC_API_URL: 'http://x' }), a);
   writeFileSync(join(dir, 'index.js'), 'console.log(2)');
   assert.notEqual(contentTag(spec, {}), a);
+});
+
+test('demo tags: a change in app/shared changes every tag, a change in one service only its own', async () => {
+  const { imageSpecs } = await import('../../src/images.ts');
+  const { loadConfig } = await import('../../src/config.ts');
+  // A copy of the demo's layout (app/<service>, app/shared, docker/<service>.Dockerfile).
+  const root = mkdtempSync(join(tmpdir(), 'demo-tags-'));
+  const repo = join(import.meta.dirname, '..', '..');
+  for (const part of ['app/frontend/src', 'app/backend/src', 'app/mcp/src', 'app/shared']) cpSync(join(repo, part), join(root, part), { recursive: true });
+  cpSync(join(repo, 'docker'), join(root, 'docker'), { recursive: true });
+  const tags = () => imageSpecs(loadConfig([], [], {}, tmpdir()).settings, root).map((spec) => contentTag(spec, {}));
+  const [frontend, backend, mcp] = tags();
+  writeFileSync(join(root, 'app/shared/runtime.ts'), '// changed\n', { flag: 'a' });
+  const afterShared = tags();
+  assert.ok(afterShared.every((tag, i) => tag !== [frontend, backend, mcp][i]), 'every image rebuilds when the shared code changes');
+  writeFileSync(join(root, 'app/mcp/src/tools.ts'), '// changed\n', { flag: 'a' });
+  assert.deepEqual(tags().map((tag, i) => tag === afterShared[i]), [true, true, false], 'only the MCP tag moves');
 });
 
 test('minikube status parsing follows the exit-code bitmask and profile-not-found', () => {
@@ -64,8 +81,8 @@ test('image specs: the demo app by default; a custom app from settings, with cle
   const { UsageError } = await import('../../src/errors.ts');
   const root = join(import.meta.dirname, '..', '..');
   const demo = imageSpecs(loadConfig([], [], {}, tmpdir()).settings, root);
-  assert.deepEqual(demo.map((s) => [s.repository, s.context.endsWith(join('app', s.component)), s.dockerfile.endsWith(`${s.component}.Dockerfile`)]), [
-    ['todo-frontend', true, true], ['todo-backend', true, true], ['todo-mcp', true, true],
+  assert.deepEqual(demo.map((s) => [s.repository, s.context === join(root, 'app'), s.inputs, s.dockerfile.endsWith(`${s.component}.Dockerfile`)]), [
+    ['todo-frontend', true, ['frontend', 'shared'], true], ['todo-backend', true, ['backend', 'shared'], true], ['todo-mcp', true, ['mcp', 'shared'], true],
   ]);
   assert.throws(() => imageSpecs(loadConfig([], [], { APP_SOURCE: 'custom' }, tmpdir()).settings, root), (e: unknown) => e instanceof UsageError && /APP_SOURCE=custom needs APP_FRONTEND_DIR/.test(e.message));
   const app = mkdtempSync(join(tmpdir(), 'byo-'));

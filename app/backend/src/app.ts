@@ -1,8 +1,8 @@
 // The backend's HTTP API: health, readiness, and CRUD on /api/todos.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackendConfig } from './config.js';
-import { HttpError, readJsonBody, sendJson, type Logger } from './lib/runtime.js';
-import { checkTitle, type TodoStore } from './lib/todos.js';
+import { HttpError, readJsonBody, sendJson, type Logger } from '../../shared/runtime.js';
+import { checkTitle, type TodoStore } from '../../shared/todos.js';
 
 export interface BackendState {
   /** The schema exists (the start-up check reached the database at least once). */

@@ -9,8 +9,8 @@ import {
   positiveIntSetting,
   type Env,
   type LogLevel,
-} from './lib/runtime.js';
-import { databaseSetting, type DatabaseSettings } from './lib/todos.js';
+} from '../../shared/runtime.js';
+import { databaseSetting, type DatabaseSettings } from '../../shared/todos.js';
 
 export interface BackendConfig {
   port: number;

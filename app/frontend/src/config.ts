@@ -1,5 +1,5 @@
 // The frontend's settings, from the environment only.
-import { httpUrlSetting, logLevelSetting, optionalSetting, portSetting, type Env, type LogLevel } from './lib/runtime.js';
+import { httpUrlSetting, logLevelSetting, optionalSetting, portSetting, type Env, type LogLevel } from '../../shared/runtime.js';
 
 export interface FrontendConfig {
   port: number;

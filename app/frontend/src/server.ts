@@ -1,26 +1,16 @@
 // Entry point of the demo frontend: the todo page (static files), /api/* proxied to the
 // backend Service, and GET /healthz. node:http only, no runtime dependencies.
-import { createServer, request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFrontendConfig } from './config.js';
-import {
-  createLogger,
-  handleCrashes,
-  handleShutdown,
-  listen,
-  loadConfigOrExit,
-  packageVersion,
-  sendJson,
-} from './lib/runtime.js';
+import { sendJson } from '../../shared/runtime.js';
+import { serve, startService } from '../../shared/service.js';
 
-const config = loadConfigOrExit('todo-frontend', () => loadFrontendConfig(process.env));
-const log = createLogger('frontend', config.logLevel, config.secrets);
-handleCrashes(log);
-const version = packageVersion(import.meta.url);
+const { config, log, version } = startService('todo-frontend', 'frontend', import.meta.url, () => loadFrontendConfig(process.env));
 const PROXY_TIMEOUT_MS = 15_000;
 
 // ------------------------------------------------------------------------------ static files
@@ -119,7 +109,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, path: string): void {
 
 // ----------------------------------------------------------------------------------- server
 
-const server = createServer((req, res) => {
+function handle(req: IncomingMessage, res: ServerResponse): void {
   const started = performance.now();
   const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
   res.on('finish', () => {
@@ -130,21 +120,24 @@ const server = createServer((req, res) => {
   if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'frontend', version });
   if (path === '/api' || path.startsWith('/api/')) return proxy(req, res, path);
   return serveStatic(req, res, path);
-});
+}
 
-handleShutdown({ server, log, onDrained: async () => {
-  agents.http.destroy();
-  agents.https.destroy();
-} });
-
-await listen(server, config.port, '0.0.0.0', 'todo-frontend');
-log.info('listening', {
+await serve({
+  program: 'todo-frontend',
+  log,
   port: config.port,
-  version,
-  backendUrl: config.backendUrl.origin + config.backendUrl.pathname.replace(/\/$/, ''),
-  publicApiUrl: config.publicApiUrl?.href,
-  publicAppUrl: config.publicAppUrl?.href,
-  betterAuthUrl: config.betterAuthUrl?.href,
-  betterAuthSecretConfigured: Boolean(config.betterAuthSecret),
-  logLevel: config.logLevel,
+  handler: handle,
+  onDrained: async () => {
+    agents.http.destroy();
+    agents.https.destroy();
+  },
+  listening: {
+    version,
+    backendUrl: config.backendUrl.origin + config.backendUrl.pathname.replace(/\/$/, ''),
+    publicApiUrl: config.publicApiUrl?.href,
+    publicAppUrl: config.publicAppUrl?.href,
+    betterAuthUrl: config.betterAuthUrl?.href,
+    betterAuthSecretConfigured: Boolean(config.betterAuthSecret),
+    logLevel: config.logLevel,
+  },
 });

@@ -1,6 +1,6 @@
 // The MCP server's settings, from the environment only.
-import { ConfigError, logLevelSetting, optionalSetting, parsePort, type Env, type LogLevel } from './lib/runtime.js';
-import { databaseSetting, type DatabaseSettings } from './lib/todos.js';
+import { ConfigError, logLevelSetting, optionalSetting, parsePort, type Env, type LogLevel } from '../../shared/runtime.js';
+import { databaseSetting, type DatabaseSettings } from '../../shared/todos.js';
 
 export interface McpConfig {
   port: number;

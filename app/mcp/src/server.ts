@@ -1,32 +1,16 @@
 // Entry point of the demo MCP server: Streamable HTTP at /mcp (official SDK, on node:http),
 // plus GET /health and GET /ready.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pg from 'pg';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { loadMcpConfig } from './config.js';
-import {
-  createLogger,
-  handleCrashes,
-  handleShutdown,
-  listen,
-  loadConfigOrExit,
-  packageVersion,
-  sendJson,
-} from './lib/runtime.js';
-import { createPool, ensureSchemaInBackground, TodoStore } from './lib/todos.js';
+import { sendJson } from '../../shared/runtime.js';
+import { serve, startService } from '../../shared/service.js';
+import { startDatabase } from '../../shared/todos.js';
 import { buildMcpServer } from './tools.js';
 
-const config = loadConfigOrExit('todo-mcp', () => loadMcpConfig(process.env));
-const log = createLogger('mcp', config.logLevel, config.secrets);
-handleCrashes(log);
-
-const version = packageVersion(import.meta.url);
-const pool = createPool(config.database, 'todo-mcp', log);
-const store = new TodoStore(pool);
-const state = { schemaReady: false, stopping: false };
-const stopSchemaRetries = ensureSchemaInBackground(pool, log, () => {
-  state.schemaReady = true;
-});
-const startedAt = Date.now();
+const { config, log, version, startedAt } = startService('todo-mcp', 'mcp', import.meta.url, () => loadMcpConfig(process.env));
+const { store, state, onStopping, onDrained } = startDatabase(pg.Pool, config.database, 'todo-mcp', log);
 
 function jsonRpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null }, headers);
@@ -91,16 +75,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
 }
 
-const server = createServer((req, res) => void handle(req, res));
-handleShutdown({
-  server,
+await serve({
+  program: 'todo-mcp',
   log,
-  onStopping: () => {
-    state.stopping = true;
-    stopSchemaRetries();
-  },
-  onDrained: () => pool.end(),
+  port: config.port,
+  handler: (req, res) => void handle(req, res),
+  onStopping,
+  onDrained,
+  listening: { version, endpoint: '/mcp', database: config.database.target, logLevel: config.logLevel },
 });
-
-await listen(server, config.port, '0.0.0.0', 'todo-mcp');
-log.info('listening', { port: config.port, version, endpoint: '/mcp', database: config.database.target, logLevel: config.logLevel });

@@ -3,8 +3,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { Logger } from './lib/runtime.js';
-import { TITLE_MAX, type Todo, type TodoStore } from './lib/todos.js';
+import type { Logger } from '../../shared/runtime.js';
+import { TITLE_MAX, type Todo, type TodoStore } from '../../shared/todos.js';
 
 const taskId = z.number().int().positive().max(2_147_483_647).describe('The id of the task, as returned by add_task or list_tasks');
 

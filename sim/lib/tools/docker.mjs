@@ -176,28 +176,38 @@ const BASES = {
 };
 const baseOf = (ref) => { const r = repoOf(ref); if (/\/node$/.test(r)) return BASES.node; if (/\/python$/.test(r)) return BASES.python; if (/\/alpine$/.test(r)) return BASES.alpine; if (/distroless/.test(r)) return BASES.distroless; return BASES.other; };
 
-/** Very small .dockerignore matcher. */
-function ignoreMatcher(ctxDir) {
+/**
+ * Very small .dockerignore matcher. BuildKit first reads <Dockerfile>.dockerignore beside the
+ * Dockerfile and only then <context>/.dockerignore (docs.docker.com, build/concepts/context.md,
+ * "Filename and location"); the demo's docker/<service>.Dockerfile.dockerignore relies on it.
+ */
+function ignoreMatcher(ctxDir, dockerfile) {
   let pats = [];
-  try { pats = readFileSync(join(ctxDir, '.dockerignore'), 'utf8').split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('#')); } catch { /* none */ }
+  const file = dockerfile && existsSync(`${dockerfile}.dockerignore`) ? `${dockerfile}.dockerignore` : join(ctxDir, '.dockerignore');
+  try { pats = readFileSync(file, 'utf8').split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('#')); } catch { /* none */ }
   const rx = pats.map((p) => {
     const neg = p.startsWith('!'); const pat = (neg ? p.slice(1) : p).replace(/^\.?\//, '').replace(/\/$/, '');
     const re = new RegExp('^' + pat.split('**').map((x) => x.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')).join('.*') + '(/.*)?$');
     return { neg, re };
   });
-  return (rel) => { let ig = false; for (const r of rx) if (r.re.test(rel)) ig = !r.neg; return ig; };
+  const matcher = (rel) => { let ig = false; for (const r of rx) if (r.re.test(rel)) ig = !r.neg; return ig; };
+  // An excluded folder is still walked when an exception names something inside it (`*` then
+  // `!backend/src/`), as the real context walk does.
+  const exceptions = pats.filter((p) => p.startsWith('!')).map((p) => p.slice(1).replace(/^\.?\//, ''));
+  matcher.reopens = (dir) => exceptions.some((p) => p.startsWith(`${dir}/`));
+  return matcher;
 }
 
 /** Hash and size of the build context (honouring .dockerignore). */
-function contextDigest(ctxDir) {
-  const ignored = ignoreMatcher(ctxDir);
+function contextDigest(ctxDir, dockerfile) {
+  const ignored = ignoreMatcher(ctxDir, dockerfile);
   const files = [];
   const walk = (dir) => {
     let ents = [];
     try { ents = readdirSync(dir, { withFileTypes: true }); } catch { return; }
     for (const e of ents.sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(dir, e.name); const rel = relative(ctxDir, full);
-      if (ignored(rel)) continue;
+      if (ignored(rel) && !(e.isDirectory() && ignored.reopens(rel))) continue;
       if (e.isDirectory()) { if (e.name === '.git') continue; walk(full); }
       else if (e.isFile()) files.push(rel);
       if (files.length > 20000) return;
@@ -269,7 +279,7 @@ async function build(ctx, p) {
   for (const st of stages) for (const x of st.ins) if (!KNOWN_INS.includes(x.cmd)) { ctx.err(`ERROR: failed to build: failed to solve: dockerfile parse error on line ${x.line}: unknown instruction: ${x.cmd}\n`); return 1; }
   let target = stages[stages.length - 1];
   if (f.target) { const t = stages.find((s) => s.name === f.target); if (!t) { ctx.err(`ERROR: failed to build: failed to solve: target stage "${f.target}" could not be found\n`); return 1; } target = t; }
-  const cd = contextDigest(ctxDir);
+  const cd = contextDigest(ctxDir, dfPath);
   const id = 'sha256:' + sha256(`${text}\n${cd.hash}\n${JSON.stringify(buildArgs)}\n${JSON.stringify(labels)}\n${target.index}`);
   const now = ctx.clock.now();
   // history of a stage (recursively through FROM <stage>)

@@ -1,9 +1,9 @@
 // The small runtime the three demo services share: settings from the environment, JSON logs
 // that never carry a secret, JSON over node:http, and graceful shutdown.
 //
-// Each service is its own Docker build context (app/backend, app/mcp, app/frontend, the same
-// layout as a user's own app), so they cannot import from a common folder. This file is kept
-// byte-identical in all three; test/app/shared-copies.test.ts fails when the copies drift.
+// One copy for the three services (app/shared): each image's build context is app/ and each
+// Dockerfile copies its own service folder and this one (docs/demo-app.md, "One shared copy").
+// It imports node: modules only, so it compiles and runs from any folder without node_modules.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -156,13 +156,20 @@ export function loadConfigOrExit<T>(program: string, load: () => T): T {
   }
 }
 
-/** The version in the service's package.json, one folder above both src/ and dist/. */
+/**
+ * The version in the service's package.json: the first package.json with a name above the
+ * module, so it is found from src/ (tsx) and from dist/ (the image) alike. app/shared has a
+ * nameless package.json of its own (it only marks its files as ES modules).
+ */
 export function packageVersion(moduleUrl: string): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', moduleUrl), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
+  for (let dir = new URL('./', moduleUrl); ; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name) return pkg.version ?? '0.0.0';
+    } catch {
+      // no package.json here: look one folder up
+    }
+    if (dir.pathname === '/') return '0.0.0';
   }
 }
 

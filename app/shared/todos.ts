@@ -1,7 +1,9 @@
 // The todos table and every query on it, shared by the backend (REST) and the MCP server
-// (tools), which work on the same table. Kept byte-identical in app/backend and app/mcp;
-// test/app/shared-copies.test.ts fails when the copies drift.
-import pg from 'pg';
+// (tools), which work on the same table. One copy in app/shared.
+//
+// No import of 'pg' here: a file in app/shared cannot resolve a package from a service's
+// node_modules (Node and tsc look in the folders above the importing file), so each service
+// passes its own pg.Pool class in, and this file knows the pool only by the methods it calls.
 import { ConfigError, requiredSetting, type Env, type Logger } from './runtime.js';
 
 export interface Todo {
@@ -79,8 +81,27 @@ function decodeUrlPart(part: string, what: string): string {
   }
 }
 
-export function createPool(settings: DatabaseSettings, applicationName: string, log: Logger): pg.Pool {
-  const pool = new pg.Pool({
+/** What the store calls on a pg.Pool; pg's own Pool satisfies it. */
+export interface Pool {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  end(): Promise<void>;
+}
+
+/** The options createPool passes, a subset of pg's PoolConfig. */
+export interface PoolOptions {
+  connectionString: string;
+  application_name: string;
+  max: number;
+  connectionTimeoutMillis: number;
+  idleTimeoutMillis: number;
+  query_timeout: number;
+}
+
+export type PoolClass<P extends Pool> = new (options: PoolOptions) => P;
+
+export function createPool<P extends Pool>(PoolClass: PoolClass<P>, settings: DatabaseSettings, applicationName: string, log: Logger): P {
+  const pool = new PoolClass({
     connectionString: settings.url,
     application_name: applicationName,
     max: 5,
@@ -108,7 +129,7 @@ CREATE TABLE IF NOT EXISTS todos (
  * on a real PostgreSQL two concurrent CREATE TABLE IF NOT EXISTS can still collide on the
  * catalog (unique_violation on pg_type, or duplicate_table), which means the other one won.
  */
-export async function ensureSchema(pool: pg.Pool): Promise<void> {
+export async function ensureSchema(pool: Pool): Promise<void> {
   try {
     await pool.query(SCHEMA);
   } catch (err) {
@@ -122,7 +143,7 @@ export async function ensureSchema(pool: pg.Pool): Promise<void> {
  * before its database (normal in Kubernetes) becomes ready once the database is, instead of
  * crash-looping. Returns a function that stops the retries (used on shutdown).
  */
-export function ensureSchemaInBackground(pool: pg.Pool, log: Logger, onReady: () => void): () => void {
+export function ensureSchemaInBackground(pool: Pool, log: Logger, onReady: () => void): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let delay = 1_000;
@@ -179,7 +200,11 @@ export function checkTitle(value: unknown): string | { error: string } {
 export type StatusFilter = 'all' | 'pending' | 'completed';
 
 export class TodoStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: Pool) {}
+
+  private async rows(text: string, values?: unknown[]): Promise<Row[]> {
+    return (await this.pool.query(text, values)).rows as Row[];
+  }
 
   /** A real round trip to the database. */
   async ping(): Promise<void> {
@@ -188,22 +213,22 @@ export class TodoStore {
 
   async list(status: StatusFilter = 'all'): Promise<Todo[]> {
     const where = status === 'all' ? '' : `WHERE completed = ${status === 'completed' ? 'true' : 'false'}`;
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM todos ${where} ORDER BY id`);
+    const rows = await this.rows(`SELECT ${COLUMNS} FROM todos ${where} ORDER BY id`);
     return rows.map(toTodo);
   }
 
   async get(id: number): Promise<Todo | undefined> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM todos WHERE id = $1`, [id]);
+    const rows = await this.rows(`SELECT ${COLUMNS} FROM todos WHERE id = $1`, [id]);
     return rows[0] ? toTodo(rows[0]) : undefined;
   }
 
   async create(title: string): Promise<Todo> {
-    const { rows } = await this.pool.query<Row>(`INSERT INTO todos (title) VALUES ($1) RETURNING ${COLUMNS}`, [title]);
+    const rows = await this.rows(`INSERT INTO todos (title) VALUES ($1) RETURNING ${COLUMNS}`, [title]);
     return toTodo(rows[0]!);
   }
 
   async update(id: number, patch: { title?: string; completed?: boolean }): Promise<Todo | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    const rows = await this.rows(
       `UPDATE todos
           SET title = COALESCE($2, title), completed = COALESCE($3, completed), updated_at = now()
         WHERE id = $1
@@ -214,7 +239,29 @@ export class TodoStore {
   }
 
   async remove(id: number): Promise<Todo | undefined> {
-    const { rows } = await this.pool.query<Row>(`DELETE FROM todos WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+    const rows = await this.rows(`DELETE FROM todos WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
     return rows[0] ? toTodo(rows[0]) : undefined;
   }
+}
+
+/**
+ * A service's database side from start to stop: the pool, the store, the schema created in the
+ * background, and what its shutdown does (readiness turns 503 at once, the pool closes once the
+ * server has drained).
+ */
+export function startDatabase<P extends Pool>(PoolClass: PoolClass<P>, settings: DatabaseSettings, applicationName: string, log: Logger) {
+  const pool = createPool(PoolClass, settings, applicationName, log);
+  const state = { schemaReady: false, stopping: false };
+  const stopSchemaRetries = ensureSchemaInBackground(pool, log, () => {
+    state.schemaReady = true;
+  });
+  return {
+    store: new TodoStore(pool),
+    state,
+    onStopping: () => {
+      state.stopping = true;
+      stopSchemaRetries();
+    },
+    onDrained: () => pool.end(),
+  };
 }
