@@ -32,7 +32,8 @@ export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
     if (settings.appSource === 'demo') {
       // One copy of the shared code (app/shared): the context is app/, and each Dockerfile copies
       // its own service folder and shared/ (docs/demo-app.md, "One shared copy").
-      return { component, repository: `todo-${component}`, context: join(root, 'app'), dockerfile: join(root, 'docker', `${component}.Dockerfile`), inputs: [component, 'shared'], budgetBytes: BUDGETS[component] };
+      const dockerfile = join(root, 'docker', `${component}.Dockerfile`);
+      return { component, repository: `todo-${component}`, context: join(root, 'app'), dockerfile, inputs: [component, 'shared'], budgetBytes: BUDGETS[component] };
     }
     const dir = { frontend: settings.frontendDir, backend: settings.backendDir, mcp: settings.mcpDir }[component];
     const envName = { frontend: 'APP_FRONTEND_DIR', backend: 'APP_BACKEND_DIR', mcp: 'APP_MCP_DIR' }[component];

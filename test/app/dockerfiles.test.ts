@@ -110,7 +110,10 @@ for (const [file, rules] of Object.entries(dockerfiles)) {
           .split('\n')
           .map((l) => l.trim())
           .filter((l) => l && !l.startsWith('#'));
-      const ignores = { [`docker/${file}.dockerignore`]: readIgnore(new URL(`${file}.dockerignore`, dockerDir)), 'app/.dockerignore': readIgnore(new URL('.dockerignore', appDir)) };
+      const ignores = {
+        [`docker/${file}.dockerignore`]: readIgnore(new URL(`${file}.dockerignore`, dockerDir)),
+        'app/.dockerignore': readIgnore(new URL('.dockerignore', appDir)),
+      };
       for (const [name, ignore] of Object.entries(ignores)) {
         test(`the build context app/ has an allow-list (${name}) that admits every COPY source and keeps .env out`, () => {
           assert.equal(ignore[0], '*', 'starts by excluding everything');
