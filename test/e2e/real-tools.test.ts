@@ -16,7 +16,7 @@ test('1: on the docker runtime 01 builds into minikube\'s Docker through docker-
   assert.ok(argvs(r.calls).includes('minikube docker-env -p minikube --shell none -o json'));
 });
 
-test('1: on the containerd runtime 01 says why it builds on the host and 02 loads the images onto the node', async () => {
+test('1: on the containerd runtime 01 says why it builds on the host, 02 loads the images onto the node, 03 installs from them', async () => {
   const stateDir = newStateDir();
   const faults = 'minikube-runtime=containerd';
   assert.equal((await runRunbook('00-setup', ['--yes'], { stateDir, faults, env: SECRETS })).exitCode, 0);
@@ -28,6 +28,11 @@ test('1: on the containerd runtime 01 says why it builds on the host and 02 load
   assert.equal(load.exitCode, 0, load.stdout);
   assert.equal(argvs(load.calls).filter((a) => a.startsWith('minikube image load')).length, 3);
   for (const c of ['FRONTEND', 'BACKEND', 'MCP']) assert.equal(load.json.checks.find((x: { id: string }) => x.id === `IMAGE-ON-NODE-${c}`)?.status, 'pass');
+  // and the release runs from the loaded images on the containerd node
+  const install = await runRunbook('03-install', ['--yes', '--no-screenshot'], { stateDir, faults, env: SECRETS, timeoutMs: 240_000 });
+  const failed = install.json.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id);
+  assert.ok(failed.every((id: string) => id.startsWith('SMOKE-')), `03 on containerd: ${failed.join(', ')}\n${install.stdout.slice(-2000)}`);
+  assert.equal(install.json.checks.find((c: { id: string }) => c.id === 'INSTALL-HELM')?.status, 'pass');
 });
 
 test('1: a load failing with "blob … not found" names the docker save remedy', async () => {
@@ -104,7 +109,7 @@ test('3 and 7: on helm 3.7.0, the minimum, 00 → 03 install, 06 reads kagent ma
   assert.ok(argvs(r.calls).some((a) => /^helm uninstall todo-chatbot -n todo-app --wait --timeout \d+s/.test(a)));
 });
 
-test('5: on helm 4, 05 passes: its upgrade and rollback after kubectl scale take .spec.replicas back with --force-conflicts', async () => {
+test('5: on helm 4, 00 → 03 install, 05 passes (its upgrade and rollback after kubectl scale take .spec.replicas back with --force-conflicts), 07 uninstalls', async () => {
   const faults = 'helm-version=4.0.0';
   const stateDir = await prepared(faults);
   const before = argvs((await import('./harness.ts')).readCalls(stateDir)).length;
@@ -114,6 +119,8 @@ test('5: on helm 4, 05 passes: its upgrade and rollback after kubectl scale take
   assert.ok(calls.some((a) => a.startsWith('helm upgrade todo-chatbot') && a.includes('--force-conflicts')), calls.join('\n'));
   assert.ok(calls.some((a) => a.startsWith('helm rollback todo-chatbot') && a.includes('--force-conflicts')));
   for (const id of ['OVERRIDE-REPLICAS', 'ROLLBACK-REPLICAS', 'RELEASE-AS-FOUND']) assert.equal(r.json.checks.find((c: { id: string }) => c.id === id)?.status, 'pass', id);
+  const teardown = await runRunbook('07-teardown', ['--yes'], { stateDir, faults, env: SECRETS });
+  assert.equal(teardown.exitCode, 0, teardown.stdout.slice(-3000));
 });
 
 test('6: with rootless Docker the frontend is built for 127.0.0.1 and 03 reaches the app through kubectl port-forwards', async () => {
