@@ -3,7 +3,7 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { installHint, dockerDownHint, currentOs } from '../platform.ts';
 import { guardContext } from '../cluster/guard.ts';
-import { minikubeReason, unreadableStatusText } from '../tools/minikube.ts';
+import { DELETE_LOSES, minikubeReason, unreadableStatusText } from '../tools/minikube.ts';
 import { UsageError } from '../errors.ts';
 import { HELM_MINIMUM, helmVersionProblem } from '../tools/helm.ts';
 import { formatDuration } from '../clock.ts';
@@ -56,8 +56,7 @@ async function checkDocker(ctx: RunbookContext): Promise<boolean> {
   return daemonUp;
 }
 
-/** What `minikube delete` takes with it, said wherever a delete is suggested. */
-export const DELETE_LOSES = 'minikube delete destroys the cluster with every workload, volume (database data included) and image loaded into it';
+export { DELETE_LOSES } from '../tools/minikube.ts';
 
 /**
  * The driver to start with. An existing profile keeps its own: validateSpecifiedDriver

@@ -105,7 +105,7 @@ async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed:
   const r = await ctx.tools.minikube.delete(Math.max(ctx.settings.timeoutMs, 300_000));
   if (r.exitCode !== 0) {
     ctx.evidence('minikube delete output', `${r.stdout}\n${r.stderr}`);
-    ctx.require({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'gone', measured: minikubeReason(r) || `exit ${r.exitCode}`, pass: false, remedy: `minikube delete -p ${profile}; if that fails too: minikube delete --all --purge` });
+    ctx.require({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'gone', measured: minikubeReason(r) || `exit ${r.exitCode}`, pass: false, remedy: `minikube delete -p ${profile} again; if that fails too: minikube logs -p ${profile} (never --all: that deletes every other profile too)` });
   }
   removed.push(`minikube cluster "${profile}"`);
   return true;

@@ -55,6 +55,9 @@ export function dockerEnvUnsupported(config: Pick<ProfileConfig, 'runtime' | 'dr
   return `the cluster runs the ${config.runtime} container runtime, not docker: minikube docker-env serves only the docker runtime (with containerd only as an experimental nerdctld-over-SSH bridge on the docker driver)`;
 }
 
+/** What `minikube delete` takes with it, said wherever a delete is suggested (never as the first remedy). */
+export const DELETE_LOSES = 'minikube delete destroys the cluster with every workload, volume (database data included) and image loaded into it';
+
 /** minikube status exits 85 when the profile does not exist at all (ExGuestNotFound). */
 const EXIT_PROFILE_NOT_FOUND = 85;
 

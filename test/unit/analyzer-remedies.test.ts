@@ -38,6 +38,9 @@ test('a remedy that sends the user to 00-setup names the run\'s profile', () => 
   assert.match(down.remedy, /minikube stop -p dev && npx zx runbooks\/00-setup\.mjs --profile dev;/);
   const small = only(analyze(snapshotOf('unschedulable'), { profile: 'dev' }), 'Unschedulable');
   assert.match(small.remedy, /minikube delete -p dev, then MINIKUBE_CPUS=4 MINIKUBE_MEMORY=8192 npx zx runbooks\/00-setup\.mjs --profile dev\)/);
+  // issue 10: a delete is never the first remedy, and the remedy says what it loses
+  assert.ok(small.remedy.indexOf('--profile <new-name>') < small.remedy.indexOf('minikube delete'), small.remedy);
+  assert.match(small.remedy, /destroys the cluster with every workload, volume/);
 });
 
 test('a remedy that sends the user to 02-load names the run\'s profile', () => {

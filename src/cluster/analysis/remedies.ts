@@ -8,6 +8,7 @@ import { SETTINGS } from '../../config.ts';
 import { formatMemory, parseMemory } from '../quantity.ts';
 import type { ProbeKind } from '../kube-types.ts';
 import type { Finding } from './finding.ts';
+import { DELETE_LOSES } from '../../tools/minikube.ts';
 
 export interface RemedyContext {
   /** minikube profile, which is also the kube-context name. */
@@ -59,7 +60,9 @@ export class Remedies {
   }
 
   private recreateCluster(env: Record<string, string>): string {
-    return `minikube delete -p ${this.c.profile}, then ${this.runbook('00-setup', env)}`;
+    // A new profile first: a delete loses everything in the cluster (issue 10).
+    const sized = Object.entries(env).map(([k, v]) => `${k}=${shellWord(v)}`).join(' ');
+    return `a new cluster under another profile name (00-setup with --profile <new-name>${sized ? ` and ${sized}` : ''}); or, knowing that ${DELETE_LOSES}: minikube delete -p ${this.c.profile}, then ${this.runbook('00-setup', env)}`;
   }
 
   // ------------------------------------------------------------ nodes
@@ -72,7 +75,7 @@ export class Remedies {
   nodePressure(pressure: string): string {
     const p = this.c.profile;
     if (pressure === 'DiskPressure') {
-      return `free space on the node: minikube ssh -p ${p} -- docker image prune -a (old image tags pile up with every build), or recreate the cluster with a bigger disk: minikube delete -p ${p} && minikube start -p ${p} --disk-size=40g`;
+      return `free space on the node: minikube ssh -p ${p} -- docker image prune -a (old image tags pile up with every build; on the containerd runtime: minikube ssh -p ${p} -- sudo crictl rmi --prune), or a new profile with a bigger disk (minikube start -p <new-name> --disk-size=40g; ${DELETE_LOSES}, so delete this one only once you no longer need it)`;
     }
     return `the node is short of ${pressure === 'MemoryPressure' ? 'memory' : 'process ids'} and will evict pods: lower the replicas or limits, or recreate the cluster bigger: ${this.recreateCluster({ MINIKUBE_MEMORY: '8192' })}`;
   }
