@@ -34,6 +34,8 @@ ETCD_PEER_PORT=12380
 
 # The chain that keeps the apiserver and kubelet ports to loopback and the bridge.
 GUARD_CHAIN=TCNODE-GUARD
+# The chain that lets pod traffic through the host's FORWARD chain.
+FORWARD_CHAIN=TCNODE-FORWARD
 # Kernel settings the node changes (kube-proxy sets route_localnet for loopback NodePorts);
 # start.sh saves their values first and stop.sh puts them back.
 NODE_SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.ipv4.conf.all.route_localnet)

@@ -75,6 +75,14 @@ if ! iptables -w -n -L "$GUARD_CHAIN" >/dev/null 2>&1; then
 fi
 guard_jump=(INPUT -p tcp -m multiport --dports "$APISERVER_PORT,10250" -j "$GUARD_CHAIN")
 iptables -w -C "${guard_jump[@]}" 2>/dev/null || iptables -w -I "${guard_jump[@]}"
+# Pod traffic crosses the host's FORWARD chain (br_netfilter), whose policy Docker sets to DROP:
+# let the bridge's own traffic through, as CNI's firewall plugin would per pod.
+if ! iptables -w -n -L "$FORWARD_CHAIN" >/dev/null 2>&1; then
+  iptables -w -N "$FORWARD_CHAIN"
+  iptables -w -A "$FORWARD_CHAIN" -i "$BRIDGE" -j ACCEPT
+  iptables -w -A "$FORWARD_CHAIN" -o "$BRIDGE" -j ACCEPT
+fi
+iptables -w -C FORWARD -j "$FORWARD_CHAIN" 2>/dev/null || iptables -w -I FORWARD -j "$FORWARD_CHAIN"
 
 start_process containerd containerd --config "$NODE_STATE/etc/containerd.toml"
 wait_until "containerd socket" ctr_node version

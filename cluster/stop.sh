@@ -81,7 +81,7 @@ for hierarchy in /sys/fs/cgroup/*/; do
   [ -d "$hierarchy/kubepods" ] && find "$hierarchy/kubepods" -depth -type d -exec rmdir {} \; 2>/dev/null || true
 done
 
-# iptables: the guard chain, then any KUBE-* chain the kubelet or kube-proxy left.
+# iptables: the node's guard and forward chains, then any KUBE-* chain the kubelet or kube-proxy left.
 remove_chains() {
   local tool=$1 table chain rule rules chains
   for table in filter nat mangle; do
@@ -89,8 +89,8 @@ remove_chains() {
     # Jumps from the built-in chains into the node's chains, then the chains themselves.
     while read -r rule; do
       [ -n "$rule" ] && eval "\"$tool\" -w -t \"$table\" ${rule/-A/-D}" 2>/dev/null || true
-    done < <(grep -E -- "-j (KUBE-[A-Z0-9-]+|$GUARD_CHAIN)( |$)" <<<"$rules" | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) ' || true)
-    chains=$(awk -v g="$GUARD_CHAIN" '$1=="-N" && ($2 ~ /^KUBE-/ || $2==g) {print $2}' <<<"$rules")
+    done < <(grep -E -- "-j (KUBE-[A-Z0-9-]+|$GUARD_CHAIN|$FORWARD_CHAIN)( |$)" <<<"$rules" | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) ' || true)
+    chains=$(awk -v g="$GUARD_CHAIN" -v f="$FORWARD_CHAIN" '$1=="-N" && ($2 ~ /^KUBE-/ || $2==g || $2==f) {print $2}' <<<"$rules")
     for chain in $chains; do "$tool" -w -t "$table" -F "$chain" 2>/dev/null || true; done
     for chain in $chains; do "$tool" -w -t "$table" -X "$chain" 2>/dev/null || true; done
   done
