@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { UsageError } from './errors.ts';
 import { parseExtraSecretKeys, type ExtraSecretKey } from './runbooks/steps/extra-secrets.ts';
+import { argsTemplate, restPath, toolName, type DataCheckSettings } from './cluster/data-check.ts';
 
-export interface Settings {
+export interface Settings extends DataCheckSettings {
   profile: string;
   namespace: string;
   release: string;
@@ -173,6 +174,14 @@ export const SETTINGS: SettingSpec[] = [
   spec({ key: 'frontendDockerfile', env: 'FRONTEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the frontend (default docker/templates/…)', parse: text }),
   spec({ key: 'backendDockerfile', env: 'BACKEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the backend', parse: text }),
   spec({ key: 'mcpDockerfile', env: 'MCP_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the MCP server', parse: text }),
+  spec({ key: 'dataCheck', env: 'DATA_CHECK', default: 'mcp', description: 'how 04 writes its todo and reads it back: mcp (the MCP tools every Phase III app has) or rest (the backend\'s todo collection)', parse: oneOf(['mcp', 'rest'] as const) }),
+  spec({ key: 'dataCheckAddTool', env: 'DATA_CHECK_MCP_ADD_TOOL', default: 'add_task', description: 'data check (mcp): the tool that adds a task', parse: toolName(false) }),
+  spec({ key: 'dataCheckAddArgs', env: 'DATA_CHECK_MCP_ADD_ARGS', default: '{"user_id":"runbook-drill","title":"{title}"}', description: 'data check (mcp): its arguments as JSON; {title} is the drill task\'s title', parse: argsTemplate('{title}') }),
+  spec({ key: 'dataCheckListTool', env: 'DATA_CHECK_MCP_LIST_TOOL', default: 'list_tasks', description: 'data check (mcp): the tool that lists tasks', parse: toolName(false) }),
+  spec({ key: 'dataCheckListArgs', env: 'DATA_CHECK_MCP_LIST_ARGS', default: '{"user_id":"runbook-drill"}', description: 'data check (mcp): its arguments as JSON', parse: argsTemplate() }),
+  spec({ key: 'dataCheckDeleteTool', env: 'DATA_CHECK_MCP_DELETE_TOOL', default: 'delete_task', description: 'data check (mcp): the tool that deletes the drill task afterwards (none: it stays)', parse: (raw, name) => toolName(true)(raw === 'none' ? '' : raw, name) }),
+  spec({ key: 'dataCheckDeleteArgs', env: 'DATA_CHECK_MCP_DELETE_ARGS', default: '{"user_id":"runbook-drill","task_id":"{id}"}', description: 'data check (mcp): its arguments as JSON; "{id}" is the id the add tool returned', parse: argsTemplate('{id}') }),
+  spec({ key: 'dataCheckRestPath', env: 'DATA_CHECK_REST_PATH', default: '/api/todos', description: 'data check (rest): the backend\'s todo collection (POST {title} → 201 with an id, GET → list, DELETE <path>/<id>)', parse: restPath }),
   spec({ key: 'kubectlAiProvider', env: 'KUBECTL_AI_PROVIDER', default: 'gemini', description: `kubectl-ai --llm-provider: ${KUBECTL_AI_PROVIDERS.join(', ')}`, parse: oneOf(KUBECTL_AI_PROVIDERS) }),
   spec({ key: 'kubectlAiModel', env: 'KUBECTL_AI_MODEL', default: 'gemini-2.5-flash', description: 'kubectl-ai --model', parse: text }),
   spec({ key: 'kagentNamespace', env: 'KAGENT_NAMESPACE', default: 'kagent', description: 'namespace where the kagent controller runs', parse: dnsLabel }),

@@ -91,11 +91,30 @@ async function rpc(url: string, message: object, sessionId: string | undefined, 
   return { result: parsed?.result, sessionId: response.headers.get('mcp-session-id') ?? sessionId, ms };
 }
 
+/** The MCP handshake (initialize, then notifications/initialized); returns the session id, if any. */
+async function openSession(url: string, timeoutMs: number): Promise<{ sessionId?: string; ms: number; serverName?: string }> {
+  const init = await rpc(url, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'todo-chatbot-runbooks', version: '0.1.0' } } }, undefined, timeoutMs);
+  await rpc(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, init.sessionId, timeoutMs);
+  return { sessionId: init.sessionId, ms: init.ms, serverName: init.result?.serverInfo?.name };
+}
+
+export interface ToolCallResult {
+  content?: Array<{ type: string; text?: string }>;
+  structuredContent?: unknown;
+  isError?: boolean;
+}
+
+/** One tools/call after a fresh handshake (the data checks call a tool or two per minute). Throws on a transport or JSON-RPC error. */
+export async function callMcpTool(url: string, name: string, args: Record<string, unknown>, timeoutMs: number): Promise<ToolCallResult> {
+  const session = await openSession(url, timeoutMs);
+  const call = await rpc(url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } }, session.sessionId, timeoutMs);
+  return (call.result ?? {}) as ToolCallResult;
+}
+
 /** initialize → notifications/initialized → tools/list (`samples` times) over Streamable HTTP. */
 export async function probeMcp(url: string, timeoutMs: number, samples = 1): Promise<McpProbe> {
   try {
-    const init = await rpc(url, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'todo-chatbot-runbooks', version: '0.1.0' } } }, undefined, timeoutMs);
-    await rpc(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, init.sessionId, timeoutMs);
+    const init = await openSession(url, timeoutMs);
     const times: number[] = [];
     let tools: string[] = [];
     for (let i = 0; i < samples; i++) {
@@ -104,7 +123,7 @@ export async function probeMcp(url: string, timeoutMs: number, samples = 1): Pro
       times.push(list.ms);
     }
     const toolsList = latency(times);
-    return { ok: tools.length > 0, initializeMs: init.ms, toolsListMs: toolsList.median, toolsList, tools, serverName: init.result?.serverInfo?.name };
+    return { ok: tools.length > 0, initializeMs: init.ms, toolsListMs: toolsList.median, toolsList, tools, serverName: init.serverName };
   } catch (error) {
     const message = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
     return { ok: false, initializeMs: 0, toolsListMs: 0, toolsList: latency([0]), tools: [], error: message };

@@ -10,7 +10,8 @@ import { formatDuration } from '../clock.ts';
 import { Interrupted } from '../errors.ts';
 import { appPodsSelector, componentSelector, releaseSelector } from '../cluster/labels.ts';
 import { deadlineFor, parseTarget } from '../cluster/timing.ts';
-import { createTodo, deleteTodo, drillTodoTitle, findTodo, type Todo } from '../cluster/todo-api.ts';
+import { drillTodoTitle, findTodo, type Todo } from '../cluster/todo-api.ts';
+import { dataCheckFor } from '../cluster/data-check.ts';
 import { connect, replacementDrill, reportPods, requireAllReady, requireHealthy, watch, type Healthy } from './steps/drill.ts';
 import { requireRelease } from './steps/release.ts';
 
@@ -29,14 +30,19 @@ async function baseline(ctx: RunbookContext): Promise<Baseline> {
 
 async function writeTodo(ctx: RunbookContext, access: Access): Promise<Todo> {
   const title = drillTodoTitle('04-restart-test', ctx.clock.now());
-  const created = await createTodo(access.backend, title);
-  ctx.require({ id: 'DATA-WRITE', title: 'write a todo through the API', expected: `POST ${access.backend}/api/todos → 201`, measured: created.ok ? `todo ${created.todo.id} "${title}"` : created.error, pass: created.ok, remedy: 'check the backend: kubectl logs deploy/<release>-backend; and /ready (database)' });
+  const check = dataCheckFor(ctx.settings, access);
+  const created = await check.write(title);
+  const remedy = ctx.settings.dataCheck === 'mcp'
+    ? 'check the MCP server (kubectl logs deploy/<release>-mcp) and that DATA_CHECK_MCP_ADD_TOOL / DATA_CHECK_MCP_ADD_ARGS match its tools/list (docs/runbooks/04-restart-test.md); or DATA_CHECK=rest'
+    : 'check the backend: kubectl logs deploy/<release>-backend; and /ready (database); or DATA_CHECK=mcp';
+  ctx.require({ id: 'DATA-WRITE', title: `write a todo through ${ctx.settings.dataCheck === 'mcp' ? 'the MCP tools' : 'the API'}`, expected: check.writes, measured: created.ok ? `todo ${created.todo.id ?? '(no id in the answer)'} "${title}"` : created.error, pass: created.ok, remedy });
   return (created as { todo: Todo }).todo;
 }
 
 async function readTodoBack(ctx: RunbookContext, access: Access, todo: Todo, id: string, after: string): Promise<void> {
-  const result = await findTodo(ctx.clock, access.backend, todo, 60_000);
-  ctx.check({ id, title: `the todo is still there after ${after}`, expected: `GET ${access.backend}/api/todos lists todo ${todo.id}`, measured: `${result.found ? 'found' : 'NOT found'}: ${result.detail}${result.attempts > 1 ? ` (${result.attempts} attempts)` : ''}`, pass: result.found, remedy: result.detail.startsWith('the API did not answer') ? 'the backend is not reachable: see the evidence and kubectl get endpoints -n <namespace>' : 'data loss: the database must keep its data on a PersistentVolumeClaim (postgresql.persistence.enabled=true)' });
+  const check = dataCheckFor(ctx.settings, access);
+  const result = await findTodo(ctx.clock, check, todo, 60_000);
+  ctx.check({ id, title: `the todo is still there after ${after}`, expected: check.reads(todo), measured: `${result.found ? 'found' : 'NOT found'}: ${result.detail}${result.attempts > 1 ? ` (${result.attempts} attempts)` : ''}`, pass: result.found, remedy: result.detail.startsWith('the API did not answer') ? `the ${ctx.settings.dataCheck === 'mcp' ? 'MCP server' : 'backend'} is not reachable: see the evidence and kubectl get endpoints -n <namespace>` : 'data loss: the database must keep its data on a PersistentVolumeClaim (postgresql.persistence.enabled=true)' });
 }
 
 async function dockerHost(ctx: RunbookContext): Promise<string | undefined> {
@@ -101,10 +107,10 @@ export const restartTest: RunbookDefinition = {
     const base = await ctx.step('Check the release is healthy', 'a drill on pods that are not Ready would time the wrong thing', () => baseline(ctx));
     const go = await ctx.confirm(`The drill stops and starts the minikube cluster "${ctx.settings.profile}" and deletes the app pods (the data stays). Go on?`, { default: true, whenNonInteractive: true });
     if (!go) throw new Interrupted('you chose not to run the drill; nothing was changed');
-    let access = await ctx.step('Establish access', 'the todo goes in and comes back out through the backend API', () => connect(ctx, base.driver));
+    let access = await ctx.step('Establish access', `the todo goes in and comes back out through ${ctx.settings.dataCheck === 'mcp' ? 'the MCP tools' : 'the backend API'}`, () => connect(ctx, base.driver));
     const todo = await ctx.step('Write a todo', 'data written before the drills must survive them', () => writeTodo(ctx, access));
     ctx.onCleanup('delete the drill todo', async () => {
-      if (!(await deleteTodo(access.backend, todo.id))) ctx.note(`could not delete the drill todo ${todo.id} "${todo.title}"; delete it yourself if you like`, 'warn');
+      if (!(await dataCheckFor(ctx.settings, access).remove(todo))) ctx.note(`could not delete the drill todo ${todo.id} "${todo.title}"; delete it yourself if you like`, 'warn');
     });
 
     const dockerBefore = await dockerHost(ctx);

@@ -31,3 +31,26 @@ test('probeMcp completes initialize + tools/list against the real MCP server', a
   assert.equal(mcp.ok, true, mcp.error);
   assert.deepEqual([...mcp.tools].sort(), ['add_task', 'complete_task', 'delete_task', 'list_tasks']);
 });
+
+test('04\'s data check with its default settings (MCP add_task / list_tasks / delete_task) against the real MCP server, and its REST form against the real backend', async () => {
+  const { loadConfig } = await import('../../src/config.ts');
+  const { dataCheckFor } = await import('../../src/cluster/data-check.ts');
+  const { settings } = loadConfig([], [], {}, '/nonexistent');
+  const urls = { backend: stack.backendUrl, mcp: stack.mcpUrl };
+  for (const form of ['mcp', 'rest'] as const) {
+    const check = dataCheckFor({ ...settings, dataCheck: form }, urls);
+    const title = `04-restart-test drill ${form} ${Date.now()}`;
+    const written = await check.write(title);
+    assert.ok(written.ok, JSON.stringify(written));
+    const todo = written.ok ? written.todo : undefined!;
+    assert.equal(typeof todo.id, 'number', 'the id the tool or API returned');
+    const found = await check.find(todo);
+    assert.deepEqual(found.ok && found.found, true, JSON.stringify(found));
+    // Written one way, visible the other: both forms act on the same table.
+    const other = await dataCheckFor({ ...settings, dataCheck: form === 'mcp' ? 'rest' : 'mcp' }, urls).find(todo);
+    assert.deepEqual(other.ok && other.found, true, JSON.stringify(other));
+    assert.equal(await check.remove(todo), true);
+    const gone = await check.find(todo);
+    assert.deepEqual(gone.ok && gone.found, false, JSON.stringify(gone));
+  }
+});

@@ -35,6 +35,12 @@ test('04 --simulate --yes: restart and replacement drills pass; every time withi
   assert.match(check(r, 'RESTART-ALL')[0].expected, /≤ 2 min 0 s/);
   assert.match(check(r, 'REPLACE-ONE')[0].expected, /≤ 15\.0 s/);
   assert.match(check(r, 'RESTART-BACKEND')[0].measured, /^Ready in \d+\.\d s \(± 0\.\d s\)$/);
+  // The data check went through the MCP tools (DATA_CHECK=mcp, the default), not the backend's REST API.
+  assert.match(check(r, 'DATA-WRITE')[0].expected, /^MCP tools\/call add_task \{"user_id":"runbook-drill","title":"\{title\}"\} at http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  for (const id of ['DATA-RESTART', 'DATA-REPLACE']) {
+    assert.equal(check(r, id)[0].status, 'pass');
+    assert.match(check(r, id)[0].measured, /^found: task \d+ "04-restart-test drill .+" among \d+ task\(s\) listed by list_tasks/);
+  }
 
   // The timeline: the restart, each pod, both replacement drills.
   assert.match(r.markdown, /## Timeline\n\n```mermaid\ngantt/);
@@ -129,6 +135,25 @@ test('04 --replacement-target abc: usage error, exit 2, nothing changed', async 
   assert.match(r.stdout, /--replacement-target "abc" is not a duration/);
   const { mutatingCalls } = await import('./harness.ts');
   assert.deepEqual(mutatingCalls(r.calls.slice(before)), []);
+});
+
+test('04 with the data check\'s settings for another app: a tool the MCP server lacks, or a REST path the backend lacks, fails DATA-WRITE naming it, before the cluster is touched', async () => {
+  const { mutatingCalls, readCalls } = await import('./harness.ts');
+  for (const [env, expected, measured] of [
+    [{ DATA_CHECK_MCP_ADD_TOOL: 'create_todo' }, /^MCP tools\/call create_todo /, /^create_todo answered with an error: MCP error -32602: Tool create_todo not found/],
+    // The simulator's NodePort daemon was seen between restarts in one run in three on a loaded
+    // machine (connection refused); the expected column proves the path was used either way.
+    [{ DATA_CHECK: 'rest', DATA_CHECK_REST_PATH: '/v1/tasks' }, /^POST http:\/\/\S+\/v1\/tasks → 201$/, /^(HTTP 404|ECONNREFUSED)/],
+  ] as const) {
+    const before = readCalls(stateDir).length;
+    const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: { ...SECRETS, ...env }, timeoutMs: DRILL_TIMEOUT_MS });
+    assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
+    const write = check(r, 'DATA-WRITE')[0];
+    assert.equal(write.status, 'fail');
+    assert.match(write.expected, expected);
+    assert.match(write.measured, measured);
+    assert.ok(!mutatingCalls(r.calls.slice(before)).some((c) => /minikube stop|kubectl delete/.test(c.argv.join(' '))), 'no drill after a failed write');
+  }
 });
 
 test('04 with minikube-start-fails: exit 1 with minikube\'s reason; the stopped cluster is named with the command to start it', async (t) => {

@@ -9,7 +9,7 @@ import { appPodsSelector, componentSelector } from '../../src/cluster/labels.ts'
 import { proveEnv, proveMemoryLimit, proveReplicas, valueAt, valuesDiff } from '../../src/cluster/proofs.ts';
 import { maskSecrets, secretStrings } from '../../src/cluster/secret-values.ts';
 import { changeInstant, deadlineFor, estimateInstant, floorSecond, formatTiming, parseTarget, timing } from '../../src/cluster/timing.ts';
-import { createTodo, deleteTodo, findTodo } from '../../src/cluster/todo-api.ts';
+import { createTodo, deleteTodo, findTodo, restDataCheck } from '../../src/cluster/todo-api.ts';
 import { countByComponent, newPods, notReadyReason, readyPods, shortfall, watchReady, type WatchOptions } from '../../src/cluster/watch.ts';
 import type { KubeObject } from '../../src/tools/kubectl.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -353,18 +353,18 @@ test('the todo round trip: write, find, wait out a few refusals, tell data loss 
     const created = await createTodo(s.url, 'restart drill x');
     assert.equal(created.ok, true);
     const todo = created.ok ? created.todo : undefined!;
-    assert.deepEqual(await findTodo(clock, s.url, todo, 10_000), { found: true, attempts: 1, detail: `todo 1 "restart drill x" among 1` });
+    assert.deepEqual(await findTodo(clock, restDataCheck(s.url), todo, 10_000), { found: true, attempts: 1, detail: `todo 1 "restart drill x" among 1` });
     s.down.count = 2;
-    const afterRefusals = await findTodo(clock, s.url, todo, 10_000);
+    const afterRefusals = await findTodo(clock, restDataCheck(s.url), todo, 10_000);
     assert.equal(afterRefusals.found, true);
     assert.equal(afterRefusals.attempts, 3);
     s.down.count = 1000;
-    const down = await findTodo(clock, s.url, todo, 5_000);
+    const down = await findTodo(clock, restDataCheck(s.url), todo, 5_000);
     assert.equal(down.found, false);
     assert.match(down.detail, /the API did not answer: HTTP 503/);
     s.down.count = 0;
     s.todos.length = 0;
-    const lost = await findTodo(clock, s.url, todo, 10_000);
+    const lost = await findTodo(clock, restDataCheck(s.url), todo, 10_000);
     assert.deepEqual(lost, { found: false, attempts: 1, detail: 'todo 1 missing from 0 todo(s)' });
     assert.equal(await deleteTodo(s.url, 1), true, 'already gone counts as deleted');
   } finally {
