@@ -8,6 +8,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { UsageError } from './errors.ts';
 import { parseExtraSecretKeys, type ExtraSecretKey } from './runbooks/steps/extra-secrets.ts';
 import { argsTemplate, restPath, toolName, type DataCheckSettings } from './cluster/data-check.ts';
+import { budgetSetting } from './size-budgets.ts';
 
 export interface Settings extends DataCheckSettings {
   profile: string;
@@ -35,6 +36,10 @@ export interface Settings extends DataCheckSettings {
   frontendDockerfile: string;
   backendDockerfile: string;
   mcpDockerfile: string;
+  /** Image size budgets in MB; undefined: the default for the image's runtime (size-budgets.ts). */
+  sizeBudgetFrontend: number | undefined;
+  sizeBudgetBackend: number | undefined;
+  sizeBudgetMcp: number | undefined;
   kubectlAiProvider: string;
   kubectlAiModel: string;
   kagentNamespace: string;
@@ -174,6 +179,9 @@ export const SETTINGS: SettingSpec[] = [
   spec({ key: 'frontendDockerfile', env: 'FRONTEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the frontend (default docker/templates/…)', parse: text }),
   spec({ key: 'backendDockerfile', env: 'BACKEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the backend', parse: text }),
   spec({ key: 'mcpDockerfile', env: 'MCP_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the MCP server', parse: text }),
+  spec({ key: 'sizeBudgetFrontend', env: 'SIZE_BUDGET_FRONTEND', default: '', description: 'runbook 01: frontend image size budget in MB (empty: 500)', parse: budgetSetting }),
+  spec({ key: 'sizeBudgetBackend', env: 'SIZE_BUDGET_BACKEND', default: '', description: 'runbook 01: backend image size budget in MB (empty: 300 on a Node base, 400 on a Python base)', parse: budgetSetting }),
+  spec({ key: 'sizeBudgetMcp', env: 'SIZE_BUDGET_MCP', default: '', description: 'runbook 01: MCP image size budget in MB (empty: 150 on a Node base, 300 on a Python base)', parse: budgetSetting }),
   spec({ key: 'dataCheck', env: 'DATA_CHECK', default: 'mcp', description: 'how 04 writes its todo and reads it back: mcp (the MCP tools every Phase III app has) or rest (the backend\'s todo collection)', parse: oneOf(['mcp', 'rest'] as const) }),
   spec({ key: 'dataCheckAddTool', env: 'DATA_CHECK_MCP_ADD_TOOL', default: 'add_task', description: 'data check (mcp): the tool that adds a task', parse: toolName(false) }),
   spec({ key: 'dataCheckAddArgs', env: 'DATA_CHECK_MCP_ADD_ARGS', default: '{"user_id":"runbook-drill","title":"{title}"}', description: 'data check (mcp): its arguments as JSON; {title} is the drill task\'s title', parse: argsTemplate('{title}') }),

@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Settings } from './config.ts';
 import { UsageError } from './errors.ts';
 import { APP_COMPONENTS, type AppComponent } from './cluster/labels.ts';
+import { sizeBudget } from './size-budgets.ts';
 
 /** An app component: one image each (PostgreSQL's image comes from Docker Hub). */
 export type Component = AppComponent;
@@ -19,21 +20,25 @@ export interface ImageSpec {
   /** The folders under the context that go into this image, hashed for the tag: the demo's
    *  context is app/, shared by the three, so each tag covers only its service and app/shared. */
   inputs: string[];
-  /** Size budget in bytes (DESIGN §2). */
+  /** Size budget in bytes: SIZE_BUDGET_<COMPONENT>, or the default for the runtime the Dockerfile builds on (size-budgets.ts). */
   budgetBytes: number;
+  /** Where the budget comes from, for the report. */
+  budgetBasis?: string;
 }
 
-const MB = 1024 * 1024;
-export const BUDGETS: Record<Component, number> = { frontend: 500 * MB, backend: 300 * MB, mcp: 150 * MB };
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__', '.venv', 'venv', '.pytest_cache', 'coverage']);
 
 export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
+  const budget = (component: Component, dockerfile: string) => {
+    const b = sizeBudget(component, dockerfile, { frontend: settings.sizeBudgetFrontend, backend: settings.sizeBudgetBackend, mcp: settings.sizeBudgetMcp }[component]);
+    return { budgetBytes: b.bytes, budgetBasis: b.basis };
+  };
   return APP_COMPONENTS.map((component) => {
     if (settings.appSource === 'demo') {
       // One copy of the shared code (app/shared): the context is app/, and each Dockerfile copies
       // its own service folder and shared/ (docs/demo-app.md, "One shared copy").
       const dockerfile = join(root, 'docker', `${component}.Dockerfile`);
-      return { component, repository: `todo-${component}`, context: join(root, 'app'), dockerfile, inputs: [component, 'shared'], budgetBytes: BUDGETS[component] };
+      return { component, repository: `todo-${component}`, context: join(root, 'app'), dockerfile, inputs: [component, 'shared'], ...budget(component, dockerfile) };
     }
     const dir = { frontend: settings.frontendDir, backend: settings.backendDir, mcp: settings.mcpDir }[component];
     const envName = { frontend: 'APP_FRONTEND_DIR', backend: 'APP_BACKEND_DIR', mcp: 'APP_MCP_DIR' }[component];
@@ -44,7 +49,7 @@ export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
     const fallback = join(root, 'docker', 'templates', { frontend: 'nextjs.Dockerfile', backend: 'fastapi.Dockerfile', mcp: 'python-mcp.Dockerfile' }[component]);
     const dockerfile = explicit ? resolve(root, explicit) : existsSync(join(context, 'Dockerfile')) ? join(context, 'Dockerfile') : fallback;
     if (!existsSync(dockerfile)) throw new UsageError(`Dockerfile ${dockerfile} does not exist`, `set ${component.toUpperCase()}_DOCKERFILE in .env`);
-    return { component, repository: `todo-${component}`, context, dockerfile, inputs: ['.'], budgetBytes: BUDGETS[component] };
+    return { component, repository: `todo-${component}`, context, dockerfile, inputs: ['.'], ...budget(component, dockerfile) };
   });
 }
 

@@ -382,6 +382,7 @@ function classify(error: unknown): { result: RunResult; exitCode: number; reason
 function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): string {
   if (key === 'timeoutMs') return formatDuration(value as number);
   if (key === 'driver' && value === '') return 'auto';
+  if (value === undefined) return ''; // an optional setting left empty (the size budgets)
   // The data check's argument templates are JSON objects: show them as the user wrote them.
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
   return String(value);
