@@ -4,7 +4,7 @@
 // locally built one. Every file of the lane shares one folder ($TMPDIR/todo-chatbot-cluster-lane)
 // and the node, so the files run one after another, in name order (test/run.mjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,23 +85,45 @@ export function chartVariant(name: string, change: (values: any) => void): strin
 }
 
 // The demo Dockerfiles build FROM node:20-alpine, which no registry can deliver here: the lane
-// tags the docker lane's locally made base (the host's node and npm on busybox) with that name,
-// as an air-gapped user would mirror it, and removes the tag at the end if it made it.
+// gives that name to the docker lane's locally made base (the host's node and npm on busybox),
+// as an air-gapped user would mirror it, and removes the name at the end if it made it. Debian's
+// busybox has no `printenv` applet (Alpine's has, and 05 reads the pods' environment with it),
+// so the stand-in gets a small one. Images 01 built on an earlier stand-in are removed, so 01
+// really builds on this one.
 const NODE_BASE = 'node:20-alpine';
 const NODE_BASE_MARK = join(LANE_DIR, 'node-base-tagged');
+// printenv KEY...: each value on its own line, exit 1 when one is unset (as coreutils and busybox).
+const PRINTENV = `#!/bin/sh
+[ $# -eq 0 ] && exec env
+rc=0
+for key in "$@"; do
+  line=$(env | grep -m1 "^$key=") || { rc=1; continue; }
+  printf '%s\\n' "\${line#*=}"
+done
+exit $rc
+`;
 
 export async function ensureNodeBase(makeBase: () => Promise<{ ref: string }>): Promise<void> {
-  if (spawnSync('docker', ['image', 'inspect', NODE_BASE], { stdio: 'ignore' }).status === 0) return;
+  const exists = spawnSync('docker', ['image', 'inspect', NODE_BASE], { stdio: 'ignore' }).status === 0;
+  if (exists && !existsSync(NODE_BASE_MARK)) return; // a real node:20-alpine: use it
   const base = await makeBase();
-  const tagged = spawnSync('docker', ['tag', base.ref, NODE_BASE], { encoding: 'utf8' });
-  if (tagged.status !== 0) throw new Error(`docker tag ${base.ref} ${NODE_BASE}: ${tagged.stderr}`);
+  const context = mkdtempSync(join(tmpdir(), 'lane-node-base-'));
+  writeFileSync(join(context, 'printenv'), PRINTENV, { mode: 0o755 });
+  writeFileSync(join(context, 'Dockerfile'), `FROM ${base.ref}\nCOPY printenv /usr/bin/printenv\n`);
+  const built = spawnSync('docker', ['build', '-q', '-t', NODE_BASE, context], { encoding: 'utf8' });
+  rmSync(context, { recursive: true, force: true });
+  if (built.status !== 0) throw new Error(`docker build of the ${NODE_BASE} stand-in: ${built.stderr}`);
   writeFileSync(NODE_BASE_MARK, base.ref);
+  const stale = spawnSync('docker', ['images', '-q', '--filter', 'label=io.todo-chatbot.component', '--filter', `before=${NODE_BASE}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  if (stale.length) spawnSync('docker', ['rmi', ...new Set(stale)], { stdio: 'ignore' });
 }
 
-export function releaseNodeBase(): void {
-  if (!existsSync(NODE_BASE_MARK)) return;
+/** Removes the stand-in if the lane made it; says whether it did. */
+export function releaseNodeBase(): boolean {
+  if (!existsSync(NODE_BASE_MARK)) return false;
   spawnSync('docker', ['rmi', NODE_BASE], { stdio: 'ignore' });
   rmSync(NODE_BASE_MARK, { force: true });
+  return true;
 }
 
 /** The environment every runbook and tool of the lane runs with. */
