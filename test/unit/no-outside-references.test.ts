@@ -12,7 +12,7 @@ const DIRS = ['src', 'sim', 'test', 'app', 'helm', 'docs', 'runbooks', 'examples
 const OUTSIDE = new RegExp(['STYLE', '\\.md', '|', '\\breference/[\\w-]+', '\\.md'].join(''));
 
 function files(dir: string): string[] {
-  let entries;
+  let entries: string[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {

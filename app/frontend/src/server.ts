@@ -46,9 +46,13 @@ const staticFiles = loadStatic();
 
 function serveStatic(req: IncomingMessage, res: ServerResponse, path: string): void {
   const file = staticFiles.get(path);
-  if (!file) return sendJson(res, 404, { error: 'not found' });
+  if (!file) {
+    sendJson(res, 404, { error: 'not found' });
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return sendJson(res, 405, { error: 'method not allowed; use GET' }, { allow: 'GET, HEAD' });
+    sendJson(res, 405, { error: 'method not allowed; use GET' }, { allow: 'GET, HEAD' });
+    return;
   }
   res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
   res.end(file.body);
@@ -117,9 +121,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     if (path === '/healthz') log.debug('request', fields);
     else log.info('request', fields);
   });
-  if (path === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'frontend', version });
-  if (path === '/api' || path.startsWith('/api/')) return proxy(req, res, path);
-  return serveStatic(req, res, path);
+  if (path === '/healthz') sendJson(res, 200, { status: 'ok', service: 'frontend', version });
+  else if (path === '/api' || path.startsWith('/api/')) proxy(req, res, path);
+  else serveStatic(req, res, path);
 }
 
 await serve({

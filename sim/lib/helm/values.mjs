@@ -49,7 +49,7 @@ function splitTop(s, sep) {
   out.push(cur);
   return out;
 }
-const unescape = (s) => s.replace(/\\(.)/g, '$1');
+const unescapeBackslashes = (s) => s.replace(/\\(.)/g, '$1');
 
 /**
  * Apply one --set style string ("a.b=c,d[0]=e") onto obj.
@@ -66,8 +66,8 @@ export function applySet(obj, s, mode = 'set') {
     let val;
     if (mode === 'json') { try { val = JSON.parse(raw); } catch (e) { throw new Error(`failed parsing --set-json data: ${/** @type {Error} */ (e).message}`); } }
     else if (mode === 'literal') val = raw;
-    else if (raw.startsWith('{') && raw.endsWith('}')) val = splitTop(raw.slice(1, -1), ',').filter((x) => x !== '').map((x) => typed(unescape(x), mode === 'string'));
-    else val = typed(unescape(raw), mode === 'string');
+    else if (raw.startsWith('{') && raw.endsWith('}')) val = splitTop(raw.slice(1, -1), ',').filter((x) => x !== '').map((x) => typed(unescapeBackslashes(x), mode === 'string'));
+    else val = typed(unescapeBackslashes(raw), mode === 'string');
     setPath(obj, key, val);
   }
   return obj;

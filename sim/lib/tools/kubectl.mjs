@@ -544,7 +544,7 @@ async function del(K) {
         deleteNamespace(state, c, n, now); waitFor.push(['Namespace', '', n]);
       } else if (r.kind === 'PersistentVolumeClaim') { deletePVC(state, c, o, now); waitFor.push(['PersistentVolumeClaim', ns, n]); }
       else { deleteObject(c, r.kind, ns, n); if (['Deployment', 'StatefulSet', 'ReplicaSet'].includes(r.kind)) cascade(state, c, o, now); }
-      out.push(`${r.names[1] === 'endpoints' ? 'endpoints' : r.names[1]}${r.group ? '.' + r.group : ''} "${n}" deleted${ns && r.kind !== 'Namespace' && false ? '' : ''}`);
+      out.push(`${r.names[1] === 'endpoints' ? 'endpoints' : r.names[1]}${r.group ? '.' + r.group : ''} "${n}" deleted`);
     }
     return { out, errs, waitFor, none: !targets.length };
   });
