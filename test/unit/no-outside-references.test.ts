@@ -2,7 +2,7 @@
 // guide and the research notes the code once cited live outside it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { type Dirent, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +12,7 @@ const DIRS = ['src', 'sim', 'test', 'app', 'helm', 'docs', 'runbooks', 'examples
 const OUTSIDE = new RegExp(['STYLE', '\\.md', '|', '\\breference/[\\w-]+', '\\.md'].join(''));
 
 function files(dir: string): string[] {
-  let entries: string[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
