@@ -7,6 +7,7 @@ import { delimiter, join, resolve, sep } from 'node:path';
 import { EventBus } from './events.ts';
 import { ToolMissing, Interrupted } from './errors.ts';
 import { containsSecret, redact, redactArgv } from './redact.ts';
+import type { Clock } from './clock.ts';
 
 export type ToolName = 'docker' | 'minikube' | 'kubectl' | 'helm' | 'kubectl-ai' | 'kagent';
 
@@ -62,8 +63,8 @@ export interface ZxExecOptions {
   searchPath: string[];
   /** The environment every child gets (simulation settings, NO_COLOR…). */
   baseEnv: NodeJS.ProcessEnv;
-  /** Clock milliseconds per real millisecond: timeouts are given in clock time. */
-  speed: number;
+  /** The runbook's clock; a simulated one is told about every child (Clock.child). */
+  clock: Clock;
 }
 
 const TAIL_CHARS = 2000;
@@ -120,13 +121,19 @@ export class ZxExec implements Exec {
     return path;
   }
 
+  /**
+   * Timeouts are given in clock time. A virtual clock stands still while a child works, so the
+   * same number of real milliseconds is only a safety net there (the simulated tools keep their
+   * own --timeout in virtual time).
+   */
   private realTimeout(clockMs: number): number {
-    return Math.max(MIN_REAL_TIMEOUT_MS, Math.ceil(clockMs / this.options.speed));
+    return Math.max(MIN_REAL_TIMEOUT_MS, Math.ceil(clockMs));
   }
 
   /** Resolves the tool, records the command (redacted) and spawns it; stdin is /dev/null unless input is given. */
-  private launch(request: Omit<ExecRequest, 'timeoutMs'> & { timeoutMs?: number }): { process$: ProcessPromise; argv: string[]; display: string[] } {
+  private launch(request: Omit<ExecRequest, 'timeoutMs'> & { timeoutMs?: number }): { process$: ProcessPromise; argv: string[]; display: string[]; done: () => void } {
     const bin = this.resolve(request.tool);
+    const child = this.options.clock.child?.();
     const argv = [request.tool, ...request.args];
     if (argv.some(containsSecret)) this.secretsInArgv++;
     const display = redactArgv(argv);
@@ -136,13 +143,13 @@ export class ZxExec implements Exec {
       verbose: false,
       nothrow: true,
       cwd: request.cwd,
-      env: { ...this.options.baseEnv, ...request.env },
+      env: { ...this.options.baseEnv, ...request.env, ...child?.env },
       // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
       ...(request.terminal ? { stdio: ['inherit', 'inherit', 'inherit'] as const } : request.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: request.input }),
       ...(request.timeoutMs === undefined ? {} : { timeout: this.realTimeout(request.timeoutMs), timeoutSignal: 'SIGKILL' as const }),
     })`${bin} ${request.args}`;
     this.running.add(process$);
-    return { process$, argv, display };
+    return { process$, argv, display, done: () => child?.done() };
   }
 
   async run(request: ExecRequest): Promise<ExecResult> {
@@ -150,7 +157,7 @@ export class ZxExec implements Exec {
     const { bus } = this.options;
     const started = Date.now();
     let timedOut = false;
-    const { process$, argv, display } = this.launch(request);
+    const { process$, argv, display, done } = this.launch(request);
     try {
       const output = await process$;
       const durationMs = Date.now() - started;
@@ -177,22 +184,24 @@ export class ZxExec implements Exec {
       return result;
     } finally {
       this.running.delete(process$);
+      done();
     }
   }
 
   start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
-    const { process$, display } = this.launch(request);
+    const { process$, display, done } = this.launch(request);
     let stdout = '';
     let exited = false;
     process$.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const finished = process$.then(() => {
       exited = true;
       this.running.delete(process$);
+      done();
     });
-    const speed = this.options.speed;
     return {
+      // in real time: a background process comes up in real time, simulated or not
       waitFor: async (pattern, timeoutMs) => {
-        const deadline = Date.now() + Math.max(1000, timeoutMs / speed);
+        const deadline = Date.now() + Math.max(1000, timeoutMs);
         while (Date.now() < deadline) {
           const match = pattern.exec(stdout);
           if (match) return match;

@@ -295,7 +295,7 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
     bus,
     searchPath: simulation ? [simulation.binDir] : userSearchPath(),
     baseEnv: { ...process.env, ...(simulation?.env ?? {}) },
-    speed: clock.speed,
+    clock,
   });
   const { settings } = config;
   const kubeContext = settings.context || settings.profile;
@@ -311,7 +311,7 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   const ctx = new RunbookContext(definition, config, exec, clock, tools, ui, simulation, bus);
   ui.attach(bus);
   ctx.fact('runbook', `${definition.id} (${definition.title})`);
-  ctx.fact('mode', simulation ? `simulated (state ${simulation.stateDir}; times are in the simulator's virtual clock, ${clock.speed}× real time)` : 'real tools');
+  ctx.fact('mode', simulation ? `simulated (state ${simulation.stateDir}; times are in the simulator's virtual clock, which moves by events, not with real time)` : 'real tools');
   ctx.fact('os', `${os.platform()} ${os.release()} (${os.arch()})`);
   ctx.fact('node', process.version);
 
@@ -428,10 +428,10 @@ async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clo
   if (!existsSync(setupPath)) throw new UsageError('--simulate needs the simulated toolchain in sim/, which is not in this copy', 'use a full clone of the repository');
   const sim = (await import(setupPath)) as {
     prepareSimulation(o: { stateDir?: string; faults?: string; speed?: number }): Promise<Simulation> | Simulation;
-    readClock(stateDir: string): Clock;
+    drivingClock(stateDir: string): Promise<Clock>;
   };
   const speed = process.env.SIM_SPEED ? Number(process.env.SIM_SPEED) : undefined;
-  if (speed !== undefined && !(speed > 0)) throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a positive number`, 'unset it or give e.g. SIM_SPEED=20');
+  if (speed !== undefined && !(speed >= 0)) throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a number ≥ 0`, 'unset it or give e.g. SIM_SPEED=20');
   // Default state: one persistent simulated machine per user, so 00 → 01 → 02 → 03 run one after
   // another build on each other as they would on a real machine (SIM_STATE_DIR picks another).
   const stateDir = process.env.SIM_STATE_DIR || join(os.tmpdir(), 'todo-chatbot-sim');
@@ -441,7 +441,7 @@ async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clo
   } catch (error) {
     throw new UsageError(`the simulation could not start: ${error instanceof Error ? error.message : String(error)}`, 'check SIM_FAULTS against the fault catalogue in docs/simulator.md');
   }
-  return { simulation, clock: sim.readClock(simulation.stateDir) };
+  return { simulation, clock: await sim.drivingClock(simulation.stateDir) };
 }
 
 /** The entry point the thin runbooks/*.mjs files call. */

@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stateDirFromEnv, ensureState } from './state.mjs';
 import { parseFaults } from './faults.mjs';
-import { readClock } from './clock.mjs';
+import { joinAsCall, HOLD_ENV } from './clock.mjs';
 
 export class Exit extends Error {
   /** @param {number} code */
@@ -14,12 +14,19 @@ export class Exit extends Error {
 
 /**
  * @typedef {{ tool: string, argv: string[], env: NodeJS.ProcessEnv, stateDir: string,
- *   faults: import('./faults.mjs').Faults, clock: import('./clock.mjs').Clock,
+ *   faults: import('./faults.mjs').Faults, clock: import('./clock.mjs').Clock & { passive(): void },
  *   out: (s: string) => void, err: (s: string) => void, fail: (code: number, msg?: string) => never,
  *   onExit: (fn: () => void) => void, record: (code: number) => void }} Ctx
  */
 
 const RECORDED_ENV = ['DOCKER_HOST', 'MINIKUBE_ACTIVE_DOCKERD'];
+
+/**
+ * What one call costs in virtual time, whatever the machine's load: the client starting and the
+ * request reaching the API server (half, before the call looks at the cluster), then the answer
+ * coming back (half). About what kubectl takes against a local minikube.
+ */
+export const CALL_COST_MS = 200;
 
 /** @param {string} tool @param {string[]} [argv] */
 export async function main(tool, argv = process.argv.slice(2)) {
@@ -36,7 +43,7 @@ export async function main(tool, argv = process.argv.slice(2)) {
   mkdirSync(stateDir, { recursive: true });
   let recorded = false;
   let vStart = Date.now();
-  /** @type {import('./clock.mjs').Clock|null} */
+  /** @type {Awaited<ReturnType<typeof joinAsCall>>|null} */
   let clock = null;
   const record = (/** @type {number} */ code, extra = {}) => {
     if (recorded) return;
@@ -53,8 +60,9 @@ export async function main(tool, argv = process.argv.slice(2)) {
     process.exitCode = 127;
     return;
   }
-  ensureState(stateDir, { faults, speed: Number(env.SIM_SPEED) || 20 });
-  clock = readClock(stateDir);
+  ensureState(stateDir, { faults, speed: env.SIM_SPEED ? Number(env.SIM_SPEED) : undefined });
+  clock = await joinAsCall(stateDir, { hold: env[HOLD_ENV] });
+  await clock.sleep(CALL_COST_MS / 2);
   vStart = clock.now();
   /** @type {(() => void)[]} */
   const exitHooks = [];
@@ -86,6 +94,8 @@ export async function main(tool, argv = process.argv.slice(2)) {
       await ensureServer(ctx);
     } catch { /* best effort */ }
   }
+  await clock.sleep(CALL_COST_MS / 2);
   record(code);
+  clock.close();
   process.exitCode = code;
 }

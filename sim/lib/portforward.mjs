@@ -84,7 +84,8 @@ export async function kubectlPortForward(K) {
       }
     }
   }
-  // serve until killed, or until the pod goes away
+  // serve until killed, or until the pod goes away; a server does not hold the clock still
+  ctx.clock.passive();
   return await new Promise((resolve) => {
     const stop = (code) => { clearInterval(timer); for (const s of servers) s.close(); http.close(); resolve(code); };
     const timer = setInterval(() => {

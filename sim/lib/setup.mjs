@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseFaults, TOOLS } from './faults.mjs';
 import { ensureState, readState } from './state.mjs';
-import { readClock as readClockImpl } from './clock.mjs';
+import { readClock as readClockImpl, joinAsDriver } from './clock.mjs';
 import { truthOf } from './truth.mjs';
 import { shq } from './util.mjs';
 
@@ -40,10 +40,24 @@ export async function prepareSimulation(opts = {}) {
   };
 }
 
-/** The virtual clock of a state dir. @param {string} stateDir */
+/**
+ * The virtual clock of a state dir, to read (and to move with `sleep`, as a test does).
+ * @param {string} stateDir
+ */
 export function readClock(stateDir) {
   const c = readClockImpl(stateDir);
   return { now: c.now, sleep: c.sleep, speed: c.speed };
+}
+
+/**
+ * The clock of a program that drives the simulated machine (a runbook in --simulate mode): it
+ * takes part in the clock until its process exits. `child()` must be called right before each
+ * child process is spawned, with the returned env given to it and `done()` called once its exit
+ * has been handled; see clockd.mjs.
+ * @param {string} stateDir
+ */
+export async function drivingClock(stateDir) {
+  return joinAsDriver(stateDir);
 }
 
 /**

@@ -1,51 +1,21 @@
 // @ts-check
 // The shared machine state: <stateDir>/state.json, guarded by an O_EXCL lockfile
-// (<stateDir>/state.lock, stale-lock recovery) and written by atomic rename.
-import { openSync, writeSync, closeSync, readFileSync, writeFileSync, renameSync, unlinkSync, mkdirSync, existsSync } from 'node:fs';
+// (<stateDir>/state.lock, lock.mjs) and written by atomic rename.
+import { readFileSync, writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
+import { acquireLock } from './lock.mjs';
+import { writeClockFile } from './clock.mjs';
 import { join } from 'node:path';
-import { tmpdir, platform } from 'node:os';
-import { randomInt } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { reserveBlock } from './addresses.mjs';
 import { newState } from './model.mjs';
 
 export const STATE_VERSION = 1;
+/** How fast virtual time flows while nobody takes part in the clock (see clockd.mjs). */
+export const DEFAULT_SPEED = 20;
 
 /** @param {NodeJS.ProcessEnv} [env] */
 export function stateDirFromEnv(env = process.env) {
   return env.SIM_STATE_DIR || join(tmpdir(), 'todo-chatbot-sim');
-}
-
-const sab = new Int32Array(new SharedArrayBuffer(4));
-const sleepSync = (ms) => Atomics.wait(sab, 0, 0, ms);
-
-function alive(pid) {
-  if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch (e) { return /** @type {any} */ (e).code === 'EPERM'; }
-}
-
-/** @param {string} stateDir */
-export function acquireLock(stateDir) {
-  const lock = join(stateDir, 'state.lock');
-  const deadline = Date.now() + 20000;
-  for (let n = 0; ; n++) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, `${process.pid} ${Date.now()}`);
-      closeSync(fd);
-      return () => { try { unlinkSync(lock); } catch { /* already gone */ } };
-    } catch (e) {
-      if (/** @type {any} */ (e).code === 'ENOENT') { mkdirSync(stateDir, { recursive: true }); continue; }
-      if (/** @type {any} */ (e).code !== 'EEXIST') throw e;
-    }
-    try {
-      const [pid, t] = readFileSync(lock, 'utf8').split(' ').map(Number);
-      if ((!alive(pid) && Date.now() - t > 200) || Date.now() - t > 15000) {
-        try { renameSync(lock, `${lock}.stale.${process.pid}.${n}`); unlinkSync(`${lock}.stale.${process.pid}.${n}`); } catch { /* raced */ }
-        continue;
-      }
-    } catch { /* lock vanished or half-written: retry */ }
-    if (Date.now() > deadline) throw new Error(`sim: could not lock ${lock} within 20 s`);
-    sleepSync(2 + (n % 5));
-  }
 }
 
 /** Read state without locking (safe: writers rename atomically). @param {string} stateDir */
@@ -66,17 +36,17 @@ function writeState(stateDir, state) {
  * @param {{ faults: import('./faults.mjs').Faults, speed?: number }} opts
  */
 export function ensureState(stateDir, opts) {
-  if (existsSync(join(stateDir, 'state.json')) && existsSync(join(stateDir, 'clock.json'))) return false;
+  const exists = () => existsSync(join(stateDir, 'state.json')) && existsSync(join(stateDir, 'clock.json'));
+  if (exists()) return false;
   mkdirSync(stateDir, { recursive: true });
   const release = acquireLock(stateDir);
   try {
-    if (existsSync(join(stateDir, 'state.json')) && existsSync(join(stateDir, 'clock.json'))) return false;
-    const speed = opts.speed && opts.speed > 0 ? opts.speed : 20;
+    if (exists()) return false;
+    const speed = opts.speed !== undefined && opts.speed >= 0 ? opts.speed : DEFAULT_SPEED;
     const now = Date.now();
-    const clock = { v0: now, r0: now, speed };
-    writeFileSync(join(stateDir, 'clock.json'), JSON.stringify(clock) + '\n');
-    const nodeIP = platform() === 'darwin' ? '127.0.0.1' : `127.${randomInt(1, 251)}.${randomInt(1, 251)}.${randomInt(1, 251)}`;
-    const state = newState({ now, nodeIP, faults: opts.faults });
+    writeClockFile(stateDir, { v: now, r: now, rate: speed, speed });
+    const block = reserveBlock(stateDir);
+    const state = newState({ now, nodeIP: block ? `${block}.1` : '127.0.0.1', faults: opts.faults });
     writeState(stateDir, state);
     return true;
   } finally { release(); }

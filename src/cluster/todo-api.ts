@@ -2,7 +2,6 @@
 // the backend's /api/todos that never throws: a drill records what the API said), the interface
 // both forms share (the MCP form is in data-check.ts), and the read-back loop.
 import type { Clock } from '../clock.ts';
-import { pollDelay } from '../clock.ts';
 
 export interface Todo {
   /** Undefined when an MCP tool's answer named no id: the title alone identifies the drill's task. */
@@ -104,6 +103,6 @@ export async function findTodo(clock: Clock, check: DataCheck, todo: Todo, deadl
     if (r.ok) return { found: r.found, attempts, detail: r.detail };
     detail = r.error;
     if (clock.now() >= deadline) return { found: false, attempts, detail: `the API did not answer: ${detail}` };
-    await clock.sleep(pollDelay(clock, 1000));
+    await clock.sleep(1000);
   }
 }

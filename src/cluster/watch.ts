@@ -2,7 +2,6 @@
 // pods, keeps for each one the observation window of its Ready transition, and turns that window
 // and the pod's own second-precision timestamp into an estimated Ready instant (timing.ts).
 import type { Clock } from '../clock.ts';
-import { pollDelay } from '../clock.ts';
 import type { KubeObject, Kubectl } from '../tools/kubectl.ts';
 import { isFatal, podState, type PodState } from './pods.ts';
 import { estimateInstant, floorSecond, type Instant } from './timing.ts';
@@ -132,7 +131,7 @@ export async function watchReady(deps: WatchDeps, options: WatchOptions): Promis
     if (clock.now() >= options.deadlineAt) {
       return { pods, done: false, timedOut: true, fatal: pods.map((p) => p.state).find(isFatal), lastError, failedPolls, polls, finishedAt: clock.now() };
     }
-    await clock.sleep(Math.min(pollDelay(clock, pollMs), Math.max(0, options.deadlineAt - clock.now())));
+    await clock.sleep(Math.min(pollMs, Math.max(0, options.deadlineAt - clock.now())));
   }
 }
 

@@ -23,7 +23,7 @@ import { establishAccess, publicAddress, type Access } from '../cluster/access.t
 import { componentName } from '../cluster/names.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import type { Finding } from '../cluster/analyzers.ts';
-import { formatDuration, pollDelay } from '../clock.ts';
+import { formatDuration } from '../clock.ts';
 import { lastLine } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
 
@@ -100,7 +100,7 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
   while (!finished) {
-    await ctx.clock.sleep(pollDelay(ctx.clock, 2000));
+    await ctx.clock.sleep(2000);
     if (finished || findings) continue;
     const pods = (await kubectl.list('pods', namespace, releaseSelector(release))).map(podState).filter((p) => !p.deleting);
     const now = ctx.clock.now();

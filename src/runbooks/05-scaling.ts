@@ -9,7 +9,7 @@ import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { podState } from '../cluster/pods.ts';
-import { formatDuration, pollDelay } from '../clock.ts';
+import { formatDuration } from '../clock.ts';
 import { CommandFailed, Interrupted, lastLine } from '../errors.ts';
 import { isTransient } from '../tools/common.ts';
 import type { ExecResult } from '../exec.ts';
@@ -110,7 +110,7 @@ async function checkEndpoints(ctx: RunbookContext, when: string): Promise<void> 
       return { component, text: ep ? describeCoverage(coverage, ready.length) : `no Endpoints object ${deploymentName(ctx, component)}`, ok: coverage.ok };
     });
     if (outcome.every((o) => o.ok) || ctx.clock.now() >= deadline) break;
-    await ctx.clock.sleep(pollDelay(ctx.clock, 1000));
+    await ctx.clock.sleep(1000);
   }
   for (const o of outcome) ctx.check({ id: `ENDPOINTS-${o.component.toUpperCase()}`, title: `Service ${deploymentName(ctx, o.component)} routes to every Ready pod (${when})`, expected: 'Endpoints addresses = the Ready pods\' IPs', measured: o.text, pass: o.ok, remedy: `kubectl get endpoints ${deploymentName(ctx, o.component)} -n ${ns} -o yaml; check the Service selector and the readiness probe` });
 }
@@ -157,7 +157,7 @@ async function scaleBack(ctx: RunbookContext, found: Found): Promise<void> {
     counts = Object.fromEntries(APP_COMPONENTS.map((c) => [c, pods.filter((p) => p.component === c && p.ready).length]));
     const live = Object.fromEntries(APP_COMPONENTS.map((c) => [c, pods.filter((p) => p.component === c).length]));
     if (APP_COMPONENTS.every((c) => counts[c] === found.replicas[c] && live[c] === found.replicas[c]) || ctx.clock.now() >= deadline) break;
-    await ctx.clock.sleep(pollDelay(ctx.clock, 1000));
+    await ctx.clock.sleep(1000);
   }
   ctx.span('scale back', 'kubectl scale back to the counts found', started, ctx.clock.now());
   const text = (r: Record<string, number>) => APP_COMPONENTS.map((c) => `${c} ${r[c]}`).join(', ');

@@ -24,9 +24,17 @@ export interface RunOptions {
   faults?: string;
   env?: Record<string, string>;
   reportDir?: string;
+  /** Real-time limit (a hang); never less than HANG_LIMIT_MS. */
   timeoutMs?: number;
   cwd?: string;
 }
+
+/**
+ * A runbook's own deadlines are in the simulator's virtual time, which does not depend on the
+ * machine's load; this real-time limit only catches a hang, so it is generous: two suites at
+ * once on a busy two-core machine make every process many times slower.
+ */
+export const HANG_LIMIT_MS = 900_000;
 
 export function newStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'e2e-sim-'));
@@ -66,10 +74,11 @@ export function runRunbook(id: string, args: string[], options: RunOptions): Pro
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    const limitMs = Math.max(options.timeoutMs ?? 0, HANG_LIMIT_MS);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${id} did not finish within ${options.timeoutMs ?? 120_000} ms\n${stdout}\n${stderr}`));
-    }, options.timeoutMs ?? 120_000);
+      reject(new Error(`${id} did not finish within ${limitMs} ms\n${stdout}\n${stderr}`));
+    }, limitMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       const { markdown, json } = latestReport(reportDir, id);

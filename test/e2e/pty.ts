@@ -23,7 +23,7 @@ export class PtySession {
   }
 
   /** Waits until the screen (after `from`) matches, then returns the index just after the match. */
-  async waitFor(pattern: RegExp, timeoutMs = 30_000, from = 0): Promise<number> {
+  async waitFor(pattern: RegExp, timeoutMs = 120_000, from = 0): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const match = pattern.exec(this.screen.slice(from));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZxExec, userSearchPath, findExecutable } from '../../src/exec.ts';
 import { EventBus } from '../../src/events.ts';
+import { wallClock } from '../../src/clock.ts';
 import { ToolMissing } from '../../src/errors.ts';
 import { clearSecrets, registerSecret } from '../../src/redact.ts';
 
@@ -20,7 +21,7 @@ chmodSync(join(bin, 'kubectl'), 0o755);
 
 function make() {
   const bus = new EventBus();
-  return { bus, exec: new ZxExec({ bus, searchPath: [bin], baseEnv: process.env, speed: 1 }) };
+  return { bus, exec: new ZxExec({ bus, searchPath: [bin], baseEnv: process.env, clock: wallClock }) };
 }
 
 test('hostile strings reach the tool as single, unchanged argv elements', async () => {

@@ -11,13 +11,14 @@ export const FIXTURES = join(REPO, 'sim/fixtures');
 export const CHART = join(FIXTURES, 'chart');
 
 /**
- * A fresh simulated machine.
- * Default speed 50 (tests that assert timing use 20, the product's default).
+ * A fresh simulated machine. Speed 0: virtual time moves only by events (each call's cost, the
+ * blocking commands' sleeps, `m.sleep`), never with real time, so the tests see the same
+ * instants however busy the machine is.
  * @param {{ faults?: string, speed?: number, extraEnv?: Record<string,string> }} [o]
  */
 export async function machine(o = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sim-test-'));
-  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 50 });
+  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 0 });
   const baseEnv = { PATH: `${sim.binDir}:${process.env.PATH}`, HOME: dir, ...sim.env, ...(o.extraEnv ?? {}) };
   const m = {
     dir, ...sim,
@@ -35,7 +36,7 @@ export async function machine(o = {}) {
     truth: () => readTruth(sim.stateDir),
     state: () => JSON.parse(readFileSync(join(sim.stateDir, 'state.json'), 'utf8')),
     calls: () => (existsSync(join(sim.stateDir, 'calls.jsonl')) ? readFileSync(join(sim.stateDir, 'calls.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
-    /** virtual sleep */
+    /** virtual sleep: moves the machine's time (nothing else is running) */
     sleep: (virtualMs) => readClock(sim.stateDir).sleep(virtualMs),
     cleanup() {
       let pid = null;

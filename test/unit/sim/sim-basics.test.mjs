@@ -12,11 +12,11 @@ test('prepareSimulation: wrappers per tool, env, idempotent reuse of an existing
     for (const t of ['minikube', 'kubectl', 'helm', 'docker', 'kagent']) assert.ok(statSync(join(m.binDir, t)).mode & 0o100, `${t} executable`);
     assert.equal(existsSync(join(m.binDir, 'kubectl-ai')), false, 'missing= tool is absent from binDir');
     assert.deepEqual(Object.keys(m.env).sort(), ['SIM_FAULTS', 'SIM_SPEED', 'SIM_STATE_DIR']);
-    assert.equal(m.env.SIM_SPEED, '50');
+    assert.equal(m.env.SIM_SPEED, '0');
     const createdAt = m.state().createdAt;
     assert.equal(m.run('minikube', ['start', '-p', 'minikube']).code, 0);
     const again = await prepareSimulation({ stateDir: m.stateDir, faults: '', speed: 500 });
-    assert.equal(again.env.SIM_SPEED, '50', 'speed is fixed at creation');
+    assert.equal(again.env.SIM_SPEED, '0', 'speed is fixed at creation');
     assert.equal(m.state().createdAt, createdAt);
     assert.equal(m.state().minikube.profiles.minikube.status, 'Running', 'an existing machine is reused');
     assert.ok(existsSync(join(m.binDir, 'kubectl-ai')), 'a later prepare without the fault restores the tool');
@@ -24,8 +24,8 @@ test('prepareSimulation: wrappers per tool, env, idempotent reuse of an existing
   } finally { m.cleanup(); }
 });
 
-test('virtual clock: blocking commands sleep scaled time; calls.jsonl records argv, exit, ms and only two env keys', async () => {
-  const m = await machine({ speed: 20 });
+test('virtual clock: blocking commands sleep virtual time; calls.jsonl records argv, exit, ms and only two env keys', async () => {
+  const m = await machine();
   try {
     const c = m.clock();
     const v0 = c.now(); const r0 = Date.now();
