@@ -17,7 +17,7 @@ import { requirePrerequisite } from '../prereqs.ts';
 import { podState, isFatal, type PodState } from '../cluster/pods.ts';
 import { releaseSelector } from '../cluster/labels.ts';
 import { watchReady } from '../cluster/watch.ts';
-import { diagnose } from './steps/diagnose.ts';
+import { diagnose, rememberPods, rootCause, type SeenPods } from './steps/diagnose.ts';
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
 import { establishAccess, publicAddress, type Access } from '../cluster/access.ts';
 import { componentName } from '../cluster/names.ts';
@@ -99,11 +99,14 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
   let finished = false;
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
+  let seen: SeenPods | undefined;
   while (!finished) {
     await ctx.clock.sleep(2000);
     if (finished || findings) continue;
-    const pods = (await kubectl.list('pods', namespace, releaseSelector(release))).map(podState).filter((p) => !p.deleting);
+    const listed = await kubectl.list('pods', namespace, releaseSelector(release));
     const now = ctx.clock.now();
+    seen = rememberPods(seen, listed, now);
+    const pods = listed.map(podState).filter((p) => !p.deleting);
     const stuck = pods.find(isFatal) ?? pods.find((p) => !p.ready && now - p.createdAt > TARGETS.podReadyMs);
     if (stuck) {
       ctx.note(`pod ${stuck.name} is ${stuck.reason ?? 'not Ready'}; collecting evidence before helm gives up`, 'warn');
@@ -113,8 +116,8 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
   const result = await upgrade;
   ctx.span('install', 'helm upgrade --install', installStart, ctx.clock.now());
   if (result.exitCode !== 0) {
-    findings ??= (await diagnose(ctx)).findings;
-    const cause = findings.find((f) => f.severity === 'critical');
+    findings ??= (await diagnose(ctx, undefined, seen)).findings;
+    const cause = rootCause(findings);
     ctx.require({
       id: 'INSTALL-HELM',
       title: 'helm upgrade --install',
@@ -147,7 +150,7 @@ async function checkPodsReady(ctx: RunbookContext): Promise<PodState[]> {
   }
   if (!observed.done || pods.length === 0) {
     const { findings } = await diagnose(ctx);
-    const cause = findings.find((f) => f.severity === 'critical');
+    const cause = rootCause(findings);
     ctx.require({ id: 'READY-ALL', title: 'all pods Ready', expected: 'every pod Ready', measured: cause ? `${cause.object}: ${cause.reason}` : pods.length ? `${pods.filter((p) => !p.ready).length} pod(s) not Ready` : 'no pod of the release found', pass: false, remedy: cause?.remedy ?? 'see the diagnosis in the report' });
   }
   return pods;

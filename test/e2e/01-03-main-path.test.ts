@@ -154,6 +154,20 @@ for (const [fault, cause, remedy] of FAULTS) {
   });
 }
 
+// A --timeout shorter than the install watch's 60 s threshold: helm --atomic gives up and removes
+// the pods before the runbook looks at them (the race a slow machine can lose), every time.
+test('03-install with probe-fail=frontend lost to helm --atomic: the readiness cause is still named', async () => {
+  const stateDir = copyState();
+  const r = await runRunbook('03-install', ['--yes', '--timeout', '40s'], { stateDir, env, faults: 'probe-fail=frontend' });
+  assert.equal(r.exitCode, 1, r.stdout);
+  assert.match(r.stdout, /has been uninstalled due to atomic being set/, 'helm removed the release');
+  const pods = JSON.parse(simKubectl(stateDir, ['get', 'pods', '-n', 'todo-app', '-o', 'json'])).items;
+  assert.ok(pods.every((p: { metadata: { deletionTimestamp?: string } }) => p.metadata.deletionTimestamp), 'the pods are gone or going');
+  assert.match(r.json.reason, /pod\/todo-chatbot-frontend-\S+: ReadinessProbeFailed/);
+  assert.match(r.json.remedy, /probe|\/healthz/);
+  assert.match(r.markdown, /pods removed before the diagnosis/);
+});
+
 test('03-install refuses a foreign kube-context without changing anything', async () => {
   const r = await runRunbook('03-install', ['--yes'], { stateDir: newStateDir(), env, faults: 'context=gke_prod,minikube-stopped' });
   assert.notEqual(r.exitCode, 0);
