@@ -226,7 +226,8 @@ export interface LoadedConfig {
   simulate: boolean;
 }
 
-export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedConfig {
+/** `terminal`: whether stdin is a terminal (a parameter so that tests can give either answer). */
+export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), terminal = Boolean(process.stdin.isTTY)): LoadedConfig {
   const all = [...COMMON_FLAGS, ...extraFlags];
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -265,7 +266,7 @@ export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: Nod
     settings[s.key] = help ? raw : s.parse(raw, name);
     sources[s.key] = source;
   }
-  const yes = values.yes === true || env.CI === 'true' || !process.stdin.isTTY;
+  const yes = values.yes === true || env.CI === 'true' || !terminal;
   return {
     settings: settings as unknown as Settings,
     sources,

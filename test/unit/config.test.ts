@@ -68,9 +68,13 @@ test('durations', () => {
   assert.throws(() => parseDuration('0', 'x'), UsageError);
 });
 
-test('--yes, CI=true and a non-TTY stdin all mean non-interactive', () => {
-  assert.equal(loadConfig(['--yes'], [], {}, dir).yes, true);
-  assert.equal(loadConfig([], [], { CI: 'true' }, dir).yes, true);
+test('--yes, CI=true and a non-TTY stdin all mean non-interactive; a terminal alone is interactive', () => {
+  const onTerminal = (argv: string[], env: NodeJS.ProcessEnv) => loadConfig(argv, [], env, dir, true).yes;
+  assert.equal(onTerminal([], {}), false, 'a terminal, no --yes, no CI: questions are asked');
+  assert.equal(onTerminal([], { CI: 'false' }), false);
+  assert.equal(onTerminal(['--yes'], {}), true);
+  assert.equal(onTerminal([], { CI: 'true' }), true);
+  assert.equal(loadConfig([], [], {}, dir, false).yes, true, 'stdin not a terminal');
 });
 
 test('.env.example documents every setting', () => {
