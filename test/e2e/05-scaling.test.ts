@@ -40,7 +40,9 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
   assert.match(check(r, 'OVERRIDE-REPLICAS')[0].measured, /^2 Ready of 2 running, spec\.replicas 2$/);
   assert.match(check(r, 'OVERRIDE-LIMITS')[0].measured, /: 1Gi$/);
   assert.match(check(r, 'OVERRIDE-ENV')[0].measured, /printenv: todo-chatbot-backend-\S+=100; ConfigMap 100; rollout complete/);
-  assert.match(check(r, 'ROLLBACK-HELM')[0].measured, /revision 3 deployed: "Rollback to 2"|revision \d+ deployed: "Rollback to \d+"/);
+  // found = the revision before the drill; the upgrade made found + 1 and the rollback found + 2
+  const found = historyBefore[historyBefore.length - 1].revision;
+  assert.equal(check(r, 'ROLLBACK-HELM')[0].measured, `revision ${found + 2} deployed: "Rollback to ${found}"`);
   assert.match(check(r, 'ROLLBACK-REPLICAS')[0].measured, /^1 Ready of 1 running, spec\.replicas 1$/);
   assert.match(check(r, 'ROLLBACK-LIMITS')[0].measured, /: 384Mi$/);
   assert.match(check(r, 'ROLLBACK-ENV')[0].measured, /printenv: todo-chatbot-backend-\S+=20; ConfigMap 20; rollout complete/);
@@ -49,8 +51,7 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
   const upgrade = argvs.find((a) => a.startsWith('helm upgrade todo-chatbot'))!;
   assert.ok(upgrade, 'helm upgrade ran');
   for (const part of ['--reuse-values', '--set frontend.replicaCount=2', '--set backend.resources.limits.memory=1Gi', '--set backend.env.MAX_CONVERSATION_HISTORY=100']) assert.ok(upgrade.includes(part), `${part} in ${upgrade}`);
-  const revision = historyBefore[historyBefore.length - 1].revision;
-  assert.ok(argvs.some((a) => a.startsWith(`helm rollback todo-chatbot ${revision} -n todo-app --wait`)), 'rolled back to the revision found');
+  assert.ok(argvs.some((a) => a.startsWith(`helm rollback todo-chatbot ${found} -n todo-app --wait`)), 'rolled back to the revision found');
   assert.ok(argvs.some((a) => /^kubectl scale deployment\/todo-chatbot-frontend --replicas=3 /.test(a)));
   assert.ok(argvs.some((a) => /^kubectl scale deployment\/todo-chatbot-backend --replicas=2 /.test(a)));
   assert.ok(argvs.some((a) => /^kubectl scale deployment\/todo-chatbot-mcp --replicas=2 /.test(a)));
@@ -101,14 +102,15 @@ test('05 with api-flaky: retried where safe; completes, proves everything and le
 test('05 with slow-start=frontend:200s: exit 1 naming the frontend, scaled back and the release untouched', async (t) => {
   const replicasBefore = replicas(stateDir);
   const historyBefore = helmJson(stateDir, 'history', 'todo-chatbot');
-  const started = Date.now();
   const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=frontend:200s', timeoutMs: DRILL_TIMEOUT_MS });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /frontend/);
   assert.match(r.json.reason, /not (all )?Ready|readiness/i);
   assert.ok(r.json.evidence.length > 0);
-  assert.ok(Date.now() - started < 90_000, 'bounded');
+  // in the simulator's virtual time: the scale-out gives up at its deadline (135 s), then the
+  // diagnosis and the scale back (about 220 s in all); waiting for the 200 s start would be ~300 s
+  assert.ok(r.json.durationMs < 250_000, `bounded (took ${r.json.durationMs} virtual ms)`);
   assert.deepEqual(replicas(stateDir), replicasBefore, 'cleanup scaled back');
   assert.equal(helmJson(stateDir, 'history', 'todo-chatbot').length, historyBefore.length, 'no upgrade after a failed scale-out');
 });
