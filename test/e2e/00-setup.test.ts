@@ -74,7 +74,11 @@ test('a foreign kube-context is refused and left untouched: no mutating call at 
 
 test('naming the foreign context explicitly lets the run go on', async () => {
   const r = await runRunbook('00-setup', ['--yes', '--context', 'gke_prod'], { stateDir: newStateDir(), faults: 'context=gke_prod' });
-  assert.notEqual(r.json.checks.find((c: { id: string }) => c.id === 'SAFE-CONTEXT').status, 'fail');
+  assert.equal(r.exitCode, 0, r.stdout.slice(-3000));
+  assert.equal(r.json.result, 'passed');
+  assert.equal(r.json.checks.find((c: { id: string }) => c.id === 'SAFE-CONTEXT').status, 'pass');
+  const argvs = r.calls.map((c) => c.argv.join(' '));
+  assert.ok(argvs.includes('kubectl create namespace todo-app --context gke_prod --request-timeout=20s'), 'it went on to act on the context it was given');
 });
 
 test('a stopped cluster is started; an existing running one is not started again', async () => {
