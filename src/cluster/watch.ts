@@ -26,6 +26,9 @@ export interface WatchedPod {
   ready?: Instant;
 }
 
+/** The poll interval once a wait is late (WatchOptions.lateAt). */
+export const LATE_POLL_MS = 5000;
+
 export interface WatchOptions {
   namespace: string;
   selector: string;
@@ -34,6 +37,12 @@ export interface WatchOptions {
   /** Absolute clock time at which to give up. */
   deadlineAt: number;
   pollMs?: number;
+  /**
+   * From this absolute clock time on, poll every LATE_POLL_MS only: the target is missed by then
+   * (or, for a precondition, nothing is being timed), so a fine window is worth no more API calls.
+   * A Ready instant still comes from the pod's own second-precision timestamp (± 0.5 s at worst).
+   */
+  lateAt?: number;
   /** Pods that do not count (the ones a drill deleted). */
   exclude?: ReadonlySet<string>;
   /** A Ready transition before this instant does not count (pods coming back after a restart, replacements); it also bounds the estimate. */
@@ -131,7 +140,8 @@ export async function watchReady(deps: WatchDeps, options: WatchOptions): Promis
     if (clock.now() >= options.deadlineAt) {
       return { pods, done: false, timedOut: true, fatal: pods.map((p) => p.state).find(isFatal), lastError, failedPolls, polls, finishedAt: clock.now() };
     }
-    await clock.sleep(Math.min(pollMs, Math.max(0, options.deadlineAt - clock.now())));
+    const interval = options.lateAt !== undefined && clock.now() >= options.lateAt ? Math.max(pollMs, LATE_POLL_MS) : pollMs;
+    await clock.sleep(Math.min(interval, Math.max(0, options.deadlineAt - clock.now())));
   }
 }
 

@@ -85,7 +85,7 @@ async function startCluster(ctx: RunbookContext, base: Baseline): Promise<number
 
 async function timeRestart(ctx: RunbookContext, base: Baseline, startedAt: number): Promise<void> {
   // Pods keep their names across a node restart; only a Ready transition after the start counts.
-  const result = await watch(ctx, { selector: releaseSelector(ctx.settings.release), expected: base.counts, readyAfter: startedAt, deadlineAt: startedAt + deadlineFor(TARGETS.restartMs) });
+  const result = await watch(ctx, { selector: releaseSelector(ctx.settings.release), expected: base.counts, readyAfter: startedAt, deadlineAt: startedAt + deadlineFor(TARGETS.restartMs), lateAt: startedAt + TARGETS.restartMs });
   const o = { result, from: startedAt, readyAfter: startedAt, targetMs: TARGETS.restartMs, expected: base.counts };
   reportPods(ctx, { ...o, idPrefix: 'RESTART', section: 'restart', what: 'again after minikube start was issued' });
   await requireAllReady(ctx, { ...o, id: 'RESTART-ALL', title: 'every pod back after the restart' });

@@ -131,7 +131,7 @@ async function scaleOut(ctx: RunbookContext, found: Found): Promise<void> {
     returned[c] = ctx.clock.now();
     ctx.span('scale out', `kubectl scale ${c} → ${target[c]}`, issued[c], returned[c]);
   }
-  const result = await watch(ctx, { selector, expected: target, deadlineAt: issued.frontend + deadlineFor(TARGETS.scaleMs), stopOnFatal: true });
+  const result = await watch(ctx, { selector, expected: target, deadlineAt: issued.frontend + deadlineFor(TARGETS.scaleMs), lateAt: issued.frontend + TARGETS.scaleMs, stopOnFatal: true });
   for (const c of APP_COMPONENTS) {
     const isNew = (p: { state: { name: string; component: string } }) => p.state.component === c && !before.has(p.state.name);
     const start = changeInstant(issued[c], returned[c], result.pods.filter(isNew).map((p) => p.state.createdAt));

@@ -192,6 +192,21 @@ test('watchReady: pods deleted by the drill and stale Ready transitions do not c
   assert.ok(Math.abs(again.pods[0]!.ready!.at - 209_400) <= 500);
 });
 
+test('watchReady: polls every pollMs until lateAt, then every LATE_POLL_MS; a late Ready is still within 0.5 s', async () => {
+  const clock = new FakeClock(0);
+  const late: FakePod = { name: 'backend-x', component: 'backend', createdAt: 0, readyAt: 47_300 };
+  const fake = fakeKubectl(clock, () => [late], () => [100, 100]);
+  const result = await watchReady({ kubectl: fake.kubectl, clock }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 90_000, pollMs: 500, lateAt: 20_000 });
+  assert.equal(result.done, true);
+  // 20 s at one poll per 0.7 s (0.5 s pause + 0.2 s call), then one per 5.2 s up to 47.3 s
+  assert.ok(result.polls >= 30 && result.polls <= 36, `${result.polls} polls`);
+  assert.ok(Math.abs(result.pods[0]!.ready!.at - 47_300) <= 500);
+  const clock2 = new FakeClock(0);
+  const eager = fakeKubectl(clock2, () => [late], () => [100, 100]);
+  const all = await watchReady({ kubectl: eager.kubectl, clock: clock2 }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 90_000, pollMs: 500 });
+  assert.ok(all.polls > 60, `without lateAt: ${all.polls} polls`);
+});
+
 test('watchReady: bounded by its deadline; stops on a fatal reason; survives failed polls', async () => {
   const clock = new FakeClock(0);
   const never: FakePod = { name: 'backend-x', component: 'backend', createdAt: 0, readyAt: Infinity };

@@ -38,7 +38,8 @@ export async function requireHealthy(ctx: RunbookContext, waitMs: number): Promi
   const id = 'DRILL-PRECONDITION';
   const title = 'release healthy before the drill';
   if (missing.length) ctx.require({ id, title, expected: 'frontend, backend and mcp pods running', measured: `no pod for ${missing.join(', ')}`, pass: false, remedy: 'run npx zx runbooks/03-install.mjs again' });
-  const result = await watch(ctx, { selector: releaseSelector(release), expected: counts, deadlineAt: started + waitMs, stopOnFatal: true });
+  // a precondition, not a timing: no fine poll window needed
+  const result = await watch(ctx, { selector: releaseSelector(release), expected: counts, deadlineAt: started + waitMs, lateAt: started, stopOnFatal: true });
   if (!result.done) {
     const { cause, remedy } = await diagnose(ctx);
     ctx.require({ id, title, expected: `every pod Ready (waited up to ${formatDuration(waitMs)})`, measured: `${result.fatal ? `${result.fatal.name}: ${notReadyReason(result.fatal)}` : shortfall(result, counts)}${cause ? ` — cause: ${cause}` : ''}`, pass: false, remedy: remedy ?? 'fix the release first (see the evidence), then run this drill again' });
@@ -134,7 +135,7 @@ export async function replacementDrill(ctx: RunbookContext, o: { selector: strin
   const returnedAt = ctx.clock.now();
   ctx.span(o.section, o.one ? 'kubectl delete pod' : `kubectl delete pods (${victims.length})`, issuedAt, returnedAt);
   // No replacement can have been Ready before the command was issued: that bounds the estimates.
-  const result = await watch(ctx, { selector: o.selector, expected, exclude: new Set(before.map((p) => p.name)), readyAfter: issuedAt, deadlineAt: returnedAt + deadlineFor(o.targetMs), stopOnFatal: true });
+  const result = await watch(ctx, { selector: o.selector, expected, exclude: new Set(before.map((p) => p.name)), readyAfter: issuedAt, deadlineAt: returnedAt + deadlineFor(o.targetMs), lateAt: returnedAt + o.targetMs, stopOnFatal: true });
   const start = changeInstant(issuedAt, returnedAt, result.pods.map((p) => p.state.createdAt));
   const startedAt = start.at;
   ctx.note(`deleted ${victims.map((p) => p.name).join(', ')} (kubectl delete took ${formatDuration(returnedAt - issuedAt)}); the drill clock starts at ${new Date(startedAt).toISOString()}: ${start.basis}`);
