@@ -9,8 +9,9 @@ import { existsSync, statSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readState } from './state.mjs';
 import { readClock } from './clock.mjs';
-import { parseFaults, nodeIpUnreachable } from './faults.mjs';
+import { parseFaults } from './faults.mjs';
 import { listObjects } from './model.mjs';
+import { desiredBindings, writeBound } from './nodeports.mjs';
 import { endpointsFor } from './cluster/views.mjs';
 import { handle } from './app.mjs';
 
@@ -30,27 +31,6 @@ const http = createHttp((req, res) => {
 });
 http.keepAliveTimeout = 2000;
 
-function desired(state) {
-  /** @type {Map<string, any>} */
-  const want = new Map();
-  // Where minikube would need a port-forward (docker-desktop, docker-rootless) the node's IP is not
-  // reachable from the host: nothing answers on it (connections are refused).
-  if (nodeIpUnreachable(parseFaults(state.lastFaults ?? []))) return want;
-  for (const c of Object.values(state.clusters)) {
-    const cl = /** @type {any} */ (c);
-    if (cl.foreign || !cl.up) continue;
-    for (const svc of listObjects(cl, 'Service')) {
-      if (svc.spec.type !== 'NodePort' && svc.spec.type !== 'LoadBalancer') continue;
-      for (const p of svc.spec.ports ?? []) {
-        if (!p.nodePort) continue;
-        const component = svc.spec.selector?.['app.kubernetes.io/component'] ?? svc.metadata.labels?.['app.kubernetes.io/component'] ?? 'unknown';
-        want.set(`${cl.node.ip}:${p.nodePort}`, { cluster: cl.name, ns: svc.metadata.namespace, svc: svc.metadata.name, component, ip: cl.node.ip, port: p.nodePort });
-      }
-    }
-  }
-  return want;
-}
-
 function sync() {
   if (!existsSync(join(dir, 'state.json'))) { log('state dir gone; exiting'); process.exit(0); }
   const m = statSync(join(dir, 'state.json')).mtimeMs;
@@ -60,7 +40,10 @@ function sync() {
   let state;
   try { state = readState(dir); } catch { return; }
   if (state.server && state.server.pid !== process.pid) { log('replaced by another daemon; exiting'); process.exit(0); }
-  const want = desired(state);
+  const want = desiredBindings(state);
+  let pending = 0;
+  // Tell the calls waiting in ensureServer what is bound once every listen has settled.
+  const settled = () => { if (pending === 0) writeBound(dir, [...listeners.keys()]); };
   for (const [key, l] of listeners) if (!want.has(key)) { l.server.close(); listeners.delete(key); log(`unbound ${key}`); }
   for (const [key, target] of want) {
     if (listeners.has(key)) { /** @type {any} */ (listeners.get(key)).target = target; continue; }
@@ -77,10 +60,12 @@ function sync() {
       if (!ok) { sock.resetAndDestroy(); return; }
       http.emit('connection', sock);
     });
-    server.on('error', (e) => { log(`bind ${key} failed: ${e.message}`); listeners.delete(key); });
-    server.listen(target.port, target.ip, () => log(`bound ${key} -> ${target.ns}/${target.svc}`));
+    pending++;
+    server.on('error', (e) => { log(`bind ${key} failed: ${e.message}`); listeners.delete(key); pending--; settled(); });
+    server.listen(target.port, target.ip, () => { log(`bound ${key} -> ${target.ns}/${target.svc}`); pending--; settled(); });
     listeners.set(key, { server, target });
   }
+  settled();
 }
 
 setInterval(() => {
