@@ -59,7 +59,21 @@ interface SettingSpec<K extends Key = Key> {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DRIVERS = ['docker', 'podman', 'kvm2', 'qemu2', 'qemu', 'virtualbox', 'hyperkit', 'vfkit', 'hyperv', 'parallels', 'vmware', 'none', 'ssh'];
+const DRIVERS = [
+  'docker',
+  'podman',
+  'kvm2',
+  'qemu2',
+  'qemu',
+  'virtualbox',
+  'hyperkit',
+  'vfkit',
+  'hyperv',
+  'parallels',
+  'vmware',
+  'none',
+  'ssh',
+];
 
 const text = (raw: string) => raw;
 
@@ -75,14 +89,18 @@ function dnsLabel(raw: string, name: string): string {
 
 function profileName(raw: string, name: string): string {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/.test(raw)) {
-    throw new UsageError(`${name} "${raw}" is not a valid minikube profile name`, 'use letters, digits, ".", "_" or "-", e.g. --profile minikube');
+    throw new UsageError(
+      `${name} "${raw}" is not a valid minikube profile name`,
+      'use letters, digits, ".", "_" or "-", e.g. --profile minikube',
+    );
   }
   return raw;
 }
 
 function integer(min: number, max: number) {
   return (raw: string, name: string): number => {
-    if (!/^\d+$/.test(raw.trim())) throw new UsageError(`${name} "${raw}" is not a whole number`, `give a number between ${min} and ${max}`);
+    if (!/^\d+$/.test(raw.trim()))
+      throw new UsageError(`${name} "${raw}" is not a whole number`, `give a number between ${min} and ${max}`);
     const value = Number(raw);
     if (value < min || value > max) throw new UsageError(`${name} "${raw}" is out of range`, `give a number between ${min} and ${max}`);
     return value;
@@ -104,7 +122,11 @@ function memory(raw: string, name: string): number {
   const match = /^(\d+)\s*(mb|m|gb|g)?$/i.exec(raw.trim());
   if (!match) throw new UsageError(`${name} "${raw}" is not a memory size`, 'give megabytes (4096) or gigabytes (4g)');
   const mb = /^g/i.test(match[2] ?? '') ? Number(match[1]) * 1024 : Number(match[1]);
-  if (mb < 1800) throw new UsageError(`${name} "${raw}" (${mb} MB) is below minikube's minimum of 1800 MB`, 'give at least 2048, e.g. MINIKUBE_MEMORY=4096');
+  if (mb < 1800)
+    throw new UsageError(
+      `${name} "${raw}" (${mb} MB) is below minikube's minimum of 1800 MB`,
+      'give at least 2048, e.g. MINIKUBE_MEMORY=4096',
+    );
   return mb;
 }
 
@@ -130,10 +152,16 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  * and --set-string overrides (helm merges -f files left to right; --set wins over all).
  */
 function valuesFileList(raw: string, name: string): string[] {
-  const files = raw.split(',').map((f) => f.trim()).filter(Boolean);
+  const files = raw
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const file of files) {
     if (!existsSync(resolve(file))) {
-      throw new UsageError(`${name}: values file ${file} does not exist`, 'give existing files, comma-separated (e.g. --values my-values.yaml,limits.yaml), or leave it unset');
+      throw new UsageError(
+        `${name}: values file ${file} does not exist`,
+        'give existing files, comma-separated (e.g. --values my-values.yaml,limits.yaml), or leave it unset',
+      );
     }
   }
   return files.map((file) => resolve(file));
@@ -142,7 +170,10 @@ function valuesFileList(raw: string, name: string): string[] {
 function chartFolder(raw: string, name: string): string {
   const folder = resolve(PROJECT_ROOT, raw);
   if (!existsSync(join(folder, 'Chart.yaml'))) {
-    throw new UsageError(`${name} "${raw}" is not a Helm chart (no Chart.yaml in ${folder})`, 'point it at the chart folder, or unset it to use helm/todo-chatbot');
+    throw new UsageError(
+      `${name} "${raw}" is not a Helm chart (no Chart.yaml in ${folder})`,
+      'point it at the chart folder, or unset it to use helm/todo-chatbot',
+    );
   }
   return raw;
 }
@@ -152,47 +183,234 @@ function chartFolder(raw: string, name: string): string {
  * gollm/gemini.go, openai.go, azopenai.go, grok.go, ollama.go, llamacpp.go, bedrock.go). Any other
  * value makes kubectl-ai fail only after the cluster has been read.
  */
-export const KUBECTL_AI_PROVIDERS = ['gemini', 'vertexai', 'openai', 'openai-compatible', 'azopenai', 'grok', 'ollama', 'llamacpp', 'bedrock'] as const;
+export const KUBECTL_AI_PROVIDERS = [
+  'gemini',
+  'vertexai',
+  'openai',
+  'openai-compatible',
+  'azopenai',
+  'grok',
+  'ollama',
+  'llamacpp',
+  'bedrock',
+] as const;
 
 function spec<K extends Key>(s: SettingSpec<K>): SettingSpec<K> {
   return s;
 }
 
 export const SETTINGS: SettingSpec[] = [
-  spec({ key: 'profile', env: 'MINIKUBE_PROFILE', flag: 'profile', default: 'minikube', description: 'minikube profile (and kube-context) the runbooks act on', parse: profileName }),
-  spec({ key: 'namespace', env: 'K8S_NAMESPACE', flag: 'namespace', default: 'todo-app', description: 'Kubernetes namespace of the release', parse: dnsLabel }),
+  spec({
+    key: 'profile',
+    env: 'MINIKUBE_PROFILE',
+    flag: 'profile',
+    default: 'minikube',
+    description: 'minikube profile (and kube-context) the runbooks act on',
+    parse: profileName,
+  }),
+  spec({
+    key: 'namespace',
+    env: 'K8S_NAMESPACE',
+    flag: 'namespace',
+    default: 'todo-app',
+    description: 'Kubernetes namespace of the release',
+    parse: dnsLabel,
+  }),
   spec({ key: 'release', env: 'HELM_RELEASE', default: 'todo-chatbot', description: 'Helm release name', parse: dnsLabel }),
   spec({ key: 'chartDir', env: 'HELM_CHART_DIR', default: 'helm/todo-chatbot', description: 'path of the Helm chart', parse: chartFolder }),
-  spec({ key: 'valuesFiles', env: 'HELM_VALUES_FILES', flag: 'values', default: '', description: 'your own Helm values files, comma-separated, applied by every runbook that upgrades the release (before its secrets file and image tags)', parse: valuesFileList }),
-  spec({ key: 'extraSecretKeys', env: 'EXTRA_SECRET_KEYS', default: '', description: 'more secret keys for the app, comma-separated KEY or KEY:component+component (backend by default); values from the environment or .env', parse: parseExtraSecretKeys }),
+  spec({
+    key: 'valuesFiles',
+    env: 'HELM_VALUES_FILES',
+    flag: 'values',
+    default: '',
+    description:
+      'your own Helm values files, comma-separated, applied by every runbook that upgrades the release (before its secrets file and image tags)',
+    parse: valuesFileList,
+  }),
+  spec({
+    key: 'extraSecretKeys',
+    env: 'EXTRA_SECRET_KEYS',
+    default: '',
+    description:
+      'more secret keys for the app, comma-separated KEY or KEY:component+component (backend by default); values from the environment or .env',
+    parse: parseExtraSecretKeys,
+  }),
   spec({ key: 'cpus', env: 'MINIKUBE_CPUS', default: '2', description: 'CPUs for minikube start (at least 2)', parse: integer(2, 256) }),
-  spec({ key: 'memoryMb', env: 'MINIKUBE_MEMORY', default: '4096', description: 'memory for minikube start, in MB (or 4g)', parse: memory }),
-  spec({ key: 'driver', env: 'MINIKUBE_DRIVER', default: 'auto', description: 'minikube driver: auto (docker preferred), docker, podman, kvm2, hyperkit, …', parse: driver }),
-  spec({ key: 'reportDir', env: 'REPORT_DIR', flag: 'report-dir', default: 'reports', description: 'folder the markdown and JSON reports are written to', parse: text }),
-  spec({ key: 'timeoutMs', env: 'RUNBOOK_TIMEOUT', flag: 'timeout', default: '300s', description: 'deadline for each wait (seconds, or 90s / 5m)', parse: parseDuration }),
-  spec({ key: 'requestTimeoutS', env: 'KUBECTL_REQUEST_TIMEOUT', default: '20', description: '--request-timeout, in seconds, on every kubectl call', parse: integer(1, 600) }),
-  spec({ key: 'context', env: 'KUBE_CONTEXT', flag: 'context', default: '', description: 'a kube-context other than the profile\'s that you explicitly allow the runbooks to act on', parse: text }),
-  spec({ key: 'appSource', env: 'APP_SOURCE', default: 'demo', description: 'demo (the bundled app/) or custom (your own app, see docs/bring-your-own-app.md)', parse: oneOf(['demo', 'custom'] as const) }),
-  spec({ key: 'frontendDir', env: 'APP_FRONTEND_DIR', default: '', description: 'custom app: build context of the Next.js frontend', parse: text }),
-  spec({ key: 'backendDir', env: 'APP_BACKEND_DIR', default: '', description: 'custom app: build context of the FastAPI backend', parse: text }),
+  spec({
+    key: 'memoryMb',
+    env: 'MINIKUBE_MEMORY',
+    default: '4096',
+    description: 'memory for minikube start, in MB (or 4g)',
+    parse: memory,
+  }),
+  spec({
+    key: 'driver',
+    env: 'MINIKUBE_DRIVER',
+    default: 'auto',
+    description: 'minikube driver: auto (docker preferred), docker, podman, kvm2, hyperkit, …',
+    parse: driver,
+  }),
+  spec({
+    key: 'reportDir',
+    env: 'REPORT_DIR',
+    flag: 'report-dir',
+    default: 'reports',
+    description: 'folder the markdown and JSON reports are written to',
+    parse: text,
+  }),
+  spec({
+    key: 'timeoutMs',
+    env: 'RUNBOOK_TIMEOUT',
+    flag: 'timeout',
+    default: '300s',
+    description: 'deadline for each wait (seconds, or 90s / 5m)',
+    parse: parseDuration,
+  }),
+  spec({
+    key: 'requestTimeoutS',
+    env: 'KUBECTL_REQUEST_TIMEOUT',
+    default: '20',
+    description: '--request-timeout, in seconds, on every kubectl call',
+    parse: integer(1, 600),
+  }),
+  spec({
+    key: 'context',
+    env: 'KUBE_CONTEXT',
+    flag: 'context',
+    default: '',
+    description: "a kube-context other than the profile's that you explicitly allow the runbooks to act on",
+    parse: text,
+  }),
+  spec({
+    key: 'appSource',
+    env: 'APP_SOURCE',
+    default: 'demo',
+    description: 'demo (the bundled app/) or custom (your own app, see docs/bring-your-own-app.md)',
+    parse: oneOf(['demo', 'custom'] as const),
+  }),
+  spec({
+    key: 'frontendDir',
+    env: 'APP_FRONTEND_DIR',
+    default: '',
+    description: 'custom app: build context of the Next.js frontend',
+    parse: text,
+  }),
+  spec({
+    key: 'backendDir',
+    env: 'APP_BACKEND_DIR',
+    default: '',
+    description: 'custom app: build context of the FastAPI backend',
+    parse: text,
+  }),
   spec({ key: 'mcpDir', env: 'APP_MCP_DIR', default: '', description: 'custom app: build context of the MCP server', parse: text }),
-  spec({ key: 'frontendDockerfile', env: 'FRONTEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the frontend (default docker/templates/…)', parse: text }),
-  spec({ key: 'backendDockerfile', env: 'BACKEND_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the backend', parse: text }),
+  spec({
+    key: 'frontendDockerfile',
+    env: 'FRONTEND_DOCKERFILE',
+    default: '',
+    description: 'custom app: Dockerfile of the frontend (default docker/templates/…)',
+    parse: text,
+  }),
+  spec({
+    key: 'backendDockerfile',
+    env: 'BACKEND_DOCKERFILE',
+    default: '',
+    description: 'custom app: Dockerfile of the backend',
+    parse: text,
+  }),
   spec({ key: 'mcpDockerfile', env: 'MCP_DOCKERFILE', default: '', description: 'custom app: Dockerfile of the MCP server', parse: text }),
-  spec({ key: 'sizeBudgetFrontend', env: 'SIZE_BUDGET_FRONTEND', default: '', description: 'runbook 01: frontend image size budget in MB (empty: 500)', parse: budgetSetting }),
-  spec({ key: 'sizeBudgetBackend', env: 'SIZE_BUDGET_BACKEND', default: '', description: 'runbook 01: backend image size budget in MB (empty: 300 on a Node base, 400 on a Python base)', parse: budgetSetting }),
-  spec({ key: 'sizeBudgetMcp', env: 'SIZE_BUDGET_MCP', default: '', description: 'runbook 01: MCP image size budget in MB (empty: 150 on a Node base, 300 on a Python base)', parse: budgetSetting }),
-  spec({ key: 'dataCheck', env: 'DATA_CHECK', default: 'mcp', description: 'how 04 writes its todo and reads it back: mcp (the MCP tools every Phase III app has) or rest (the backend\'s todo collection)', parse: oneOf(['mcp', 'rest'] as const) }),
-  spec({ key: 'dataCheckAddTool', env: 'DATA_CHECK_MCP_ADD_TOOL', default: 'add_task', description: 'data check (mcp): the tool that adds a task', parse: toolName(false) }),
-  spec({ key: 'dataCheckAddArgs', env: 'DATA_CHECK_MCP_ADD_ARGS', default: '{"user_id":"runbook-drill","title":"{title}"}', description: 'data check (mcp): its arguments as JSON; {title} is the drill task\'s title', parse: argsTemplate('{title}') }),
-  spec({ key: 'dataCheckListTool', env: 'DATA_CHECK_MCP_LIST_TOOL', default: 'list_tasks', description: 'data check (mcp): the tool that lists tasks', parse: toolName(false) }),
-  spec({ key: 'dataCheckListArgs', env: 'DATA_CHECK_MCP_LIST_ARGS', default: '{"user_id":"runbook-drill"}', description: 'data check (mcp): its arguments as JSON', parse: argsTemplate() }),
-  spec({ key: 'dataCheckDeleteTool', env: 'DATA_CHECK_MCP_DELETE_TOOL', default: 'delete_task', description: 'data check (mcp): the tool that deletes the drill task afterwards (none: it stays)', parse: (raw, name) => toolName(true)(raw === 'none' ? '' : raw, name) }),
-  spec({ key: 'dataCheckDeleteArgs', env: 'DATA_CHECK_MCP_DELETE_ARGS', default: '{"user_id":"runbook-drill","task_id":"{id}"}', description: 'data check (mcp): its arguments as JSON; "{id}" is the id the add tool returned', parse: argsTemplate('{id}') }),
-  spec({ key: 'dataCheckRestPath', env: 'DATA_CHECK_REST_PATH', default: '/api/todos', description: 'data check (rest): the backend\'s todo collection (POST {title} → 201 with an id, GET → list, DELETE <path>/<id>)', parse: restPath }),
-  spec({ key: 'kubectlAiProvider', env: 'KUBECTL_AI_PROVIDER', default: 'gemini', description: `kubectl-ai --llm-provider: ${KUBECTL_AI_PROVIDERS.join(', ')}`, parse: oneOf(KUBECTL_AI_PROVIDERS) }),
+  spec({
+    key: 'sizeBudgetFrontend',
+    env: 'SIZE_BUDGET_FRONTEND',
+    default: '',
+    description: 'runbook 01: frontend image size budget in MB (empty: 500)',
+    parse: budgetSetting,
+  }),
+  spec({
+    key: 'sizeBudgetBackend',
+    env: 'SIZE_BUDGET_BACKEND',
+    default: '',
+    description: 'runbook 01: backend image size budget in MB (empty: 300 on a Node base, 400 on a Python base)',
+    parse: budgetSetting,
+  }),
+  spec({
+    key: 'sizeBudgetMcp',
+    env: 'SIZE_BUDGET_MCP',
+    default: '',
+    description: 'runbook 01: MCP image size budget in MB (empty: 150 on a Node base, 300 on a Python base)',
+    parse: budgetSetting,
+  }),
+  spec({
+    key: 'dataCheck',
+    env: 'DATA_CHECK',
+    default: 'mcp',
+    description:
+      "how 04 writes its todo and reads it back: mcp (the MCP tools every Phase III app has) or rest (the backend's todo collection)",
+    parse: oneOf(['mcp', 'rest'] as const),
+  }),
+  spec({
+    key: 'dataCheckAddTool',
+    env: 'DATA_CHECK_MCP_ADD_TOOL',
+    default: 'add_task',
+    description: 'data check (mcp): the tool that adds a task',
+    parse: toolName(false),
+  }),
+  spec({
+    key: 'dataCheckAddArgs',
+    env: 'DATA_CHECK_MCP_ADD_ARGS',
+    default: '{"user_id":"runbook-drill","title":"{title}"}',
+    description: "data check (mcp): its arguments as JSON; {title} is the drill task's title",
+    parse: argsTemplate('{title}'),
+  }),
+  spec({
+    key: 'dataCheckListTool',
+    env: 'DATA_CHECK_MCP_LIST_TOOL',
+    default: 'list_tasks',
+    description: 'data check (mcp): the tool that lists tasks',
+    parse: toolName(false),
+  }),
+  spec({
+    key: 'dataCheckListArgs',
+    env: 'DATA_CHECK_MCP_LIST_ARGS',
+    default: '{"user_id":"runbook-drill"}',
+    description: 'data check (mcp): its arguments as JSON',
+    parse: argsTemplate(),
+  }),
+  spec({
+    key: 'dataCheckDeleteTool',
+    env: 'DATA_CHECK_MCP_DELETE_TOOL',
+    default: 'delete_task',
+    description: 'data check (mcp): the tool that deletes the drill task afterwards (none: it stays)',
+    parse: (raw, name) => toolName(true)(raw === 'none' ? '' : raw, name),
+  }),
+  spec({
+    key: 'dataCheckDeleteArgs',
+    env: 'DATA_CHECK_MCP_DELETE_ARGS',
+    default: '{"user_id":"runbook-drill","task_id":"{id}"}',
+    description: 'data check (mcp): its arguments as JSON; "{id}" is the id the add tool returned',
+    parse: argsTemplate('{id}'),
+  }),
+  spec({
+    key: 'dataCheckRestPath',
+    env: 'DATA_CHECK_REST_PATH',
+    default: '/api/todos',
+    description: "data check (rest): the backend's todo collection (POST {title} → 201 with an id, GET → list, DELETE <path>/<id>)",
+    parse: restPath,
+  }),
+  spec({
+    key: 'kubectlAiProvider',
+    env: 'KUBECTL_AI_PROVIDER',
+    default: 'gemini',
+    description: `kubectl-ai --llm-provider: ${KUBECTL_AI_PROVIDERS.join(', ')}`,
+    parse: oneOf(KUBECTL_AI_PROVIDERS),
+  }),
   spec({ key: 'kubectlAiModel', env: 'KUBECTL_AI_MODEL', default: 'gemini-2.5-flash', description: 'kubectl-ai --model', parse: text }),
-  spec({ key: 'kagentNamespace', env: 'KAGENT_NAMESPACE', default: 'kagent', description: 'namespace where the kagent controller runs', parse: dnsLabel }),
+  spec({
+    key: 'kagentNamespace',
+    env: 'KAGENT_NAMESPACE',
+    default: 'kagent',
+    description: 'namespace where the kagent controller runs',
+    parse: dnsLabel,
+  }),
   spec({ key: 'kagentAgent', env: 'KAGENT_AGENT', default: 'k8s-agent', description: 'kagent agent asked for a diagnosis', parse: text }),
 ];
 
@@ -206,12 +424,24 @@ export interface FlagSpec {
 
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'help', type: 'boolean', description: 'show this help and exit' },
-  { name: 'yes', type: 'boolean', description: 'non-interactive: accept the default of every question (also when CI=true or stdin is not a terminal)' },
+  {
+    name: 'yes',
+    type: 'boolean',
+    description: 'non-interactive: accept the default of every question (also when CI=true or stdin is not a terminal)',
+  },
   { name: 'simulate', type: 'boolean', description: 'run against the simulated toolchain (sim) instead of your real tools' },
-  { name: 'settings-file', type: 'string', description: 'the .env-style file to read settings and secrets from [ENV_FILE, default .env; a named file must exist]' },
+  {
+    name: 'settings-file',
+    type: 'string',
+    description: 'the .env-style file to read settings and secrets from [ENV_FILE, default .env; a named file must exist]',
+  },
   // The old name, still read where Node lets it through (Node >= 22); Node 20 intercepts it (see loadConfig).
   { name: 'env-file', type: 'string', description: 'old name of --settings-file', hidden: true },
-  ...SETTINGS.filter((s) => s.flag).map((s) => ({ name: s.flag!, type: 'string' as const, description: `${s.description} [${s.env}, default ${s.default || 'none'}]` })),
+  ...SETTINGS.filter((s) => s.flag).map((s) => ({
+    name: s.flag!,
+    type: 'string' as const,
+    description: `${s.description} [${s.env}, default ${s.default || 'none'}]`,
+  })),
 ];
 
 export interface LoadedConfig {
@@ -227,7 +457,13 @@ export interface LoadedConfig {
 }
 
 /** `terminal`: whether stdin is a terminal (a parameter so that tests can give either answer). */
-export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), terminal = Boolean(process.stdin.isTTY)): LoadedConfig {
+export function loadConfig(
+  argv: string[],
+  extraFlags: FlagSpec[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  terminal = Boolean(process.stdin.isTTY),
+): LoadedConfig {
   const all = [...COMMON_FLAGS, ...extraFlags];
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -245,13 +481,17 @@ export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: Nod
   // --settings-file, not --env-file: Node 20 itself takes "--env-file" from anywhere on its command line,
   // even after the script (Dotenv::GetPathFromArgs in its src/node_dotenv.cc), loads that file into the
   // environment and exits 9 when it is missing, so the runbook never sees the flag. ENV_FILE is the same.
-  const envFileFlag = (values['settings-file'] as string | undefined) ?? (values['env-file'] as string | undefined) ?? (env.ENV_FILE || undefined);
+  const envFileFlag =
+    (values['settings-file'] as string | undefined) ?? (values['env-file'] as string | undefined) ?? (env.ENV_FILE || undefined);
   const envFile = resolve(cwd, envFileFlag ?? '.env');
   let fileEnv: Record<string, string> = {};
   if (existsSync(envFile)) {
     fileEnv = parseDotenv(readFileSync(envFile));
   } else if (envFileFlag !== undefined && !help) {
-    throw new UsageError(`env file ${envFileFlag} does not exist`, 'create it from .env.example (cp .env.example .env) or leave out --settings-file / ENV_FILE');
+    throw new UsageError(
+      `env file ${envFileFlag} does not exist`,
+      'create it from .env.example (cp .env.example .env) or leave out --settings-file / ENV_FILE',
+    );
   }
 
   const settings = {} as Record<Key, unknown>;
@@ -259,10 +499,13 @@ export function loadConfig(argv: string[], extraFlags: FlagSpec[] = [], env: Nod
   for (const s of SETTINGS) {
     const fromFlag = s.flag ? (values[s.flag] as string | undefined) : undefined;
     const [raw, source, name]: [string, Source, string] =
-      fromFlag !== undefined ? [fromFlag, 'flag', `--${s.flag}`]
-      : env[s.env] !== undefined && env[s.env] !== '' ? [env[s.env]!, 'environment', s.env]
-      : fileEnv[s.env] !== undefined && fileEnv[s.env] !== '' ? [fileEnv[s.env]!, 'env-file', `${s.env} in ${envFileFlag ?? '.env'}`]
-      : [s.default, 'default', s.env];
+      fromFlag !== undefined
+        ? [fromFlag, 'flag', `--${s.flag}`]
+        : env[s.env] !== undefined && env[s.env] !== ''
+          ? [env[s.env]!, 'environment', s.env]
+          : fileEnv[s.env] !== undefined && fileEnv[s.env] !== ''
+            ? [fileEnv[s.env]!, 'env-file', `${s.env} in ${envFileFlag ?? '.env'}`]
+            : [s.default, 'default', s.env];
     settings[s.key] = help ? raw : s.parse(raw, name);
     sources[s.key] = source;
   }
@@ -285,7 +528,12 @@ function cleanParseError(error: unknown): string {
   const unknown = /Unknown option '([^']+)'/.exec(message);
   if (unknown) return `unknown option ${unknown[1]}`;
   const missing = /Option '([^']+)' argument missing/.exec(message);
-  if (missing) return `option ${missing[1].split(',').pop()!.trim().replace(/ <value>$/, '')} needs a value`;
+  if (missing)
+    return `option ${missing[1]
+      .split(',')
+      .pop()!
+      .trim()
+      .replace(/ <value>$/, '')} needs a value`;
   const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
   if (ambiguous) return `option ${ambiguous[1]} needs a value (a value starting with "-" must be given as ${ambiguous[1]}=<value>)`;
   const positional = /Unexpected argument '([^']+)'/.exec(message);

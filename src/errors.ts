@@ -4,7 +4,10 @@ import { redact, redactArgv } from './redact.ts';
 
 /** Bad usage or configuration, found before anything changed: exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly remedy: string) {
+  constructor(
+    message: string,
+    readonly remedy: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -12,7 +15,10 @@ export class UsageError extends Error {
 
 /** A check failed and the runbook cannot go on: exit code 1. */
 export class CheckFailed extends Error {
-  constructor(message: string, readonly remedy: string) {
+  constructor(
+    message: string,
+    readonly remedy: string,
+  ) {
     super(message);
     this.name = 'CheckFailed';
   }
@@ -68,12 +74,19 @@ export class CommandFailed extends Error {
 const STDERR_TAIL_LINES = 20;
 
 function lastLines(text: string, n: number): string {
-  return text.split(/\r?\n/).filter((l) => l.trim()).slice(-n).join('\n');
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(-n)
+    .join('\n');
 }
 
 /** The last non-empty line of a tool's stderr, which is where kubectl, helm and minikube put the cause. */
 export function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? '';
 }
 

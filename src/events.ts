@@ -23,7 +23,16 @@ export type RunbookEvent =
   /** `ms` excludes time spent waiting for a person's answer; `waitedMs` is that wait, in real time. */
   | { kind: 'step-end'; step: string; status: 'ok' | 'failed' | 'skipped'; ms: number; waitedMs?: number; detail?: string }
   | { kind: 'command'; tool: string; argv: string[]; why?: string; at: number; shown: boolean }
-  | { kind: 'command-end'; tool: string; argv: string[]; exitCode: number; ms: number; timedOut: boolean; stdoutTail: string; stderrTail: string }
+  | {
+      kind: 'command-end';
+      tool: string;
+      argv: string[];
+      exitCode: number;
+      ms: number;
+      timedOut: boolean;
+      stdoutTail: string;
+      stderrTail: string;
+    }
   | { kind: 'check'; check: CheckRecord }
   | { kind: 'note'; level: 'info' | 'warn'; text: string }
   | { kind: 'evidence'; title: string; body: string }

@@ -131,7 +131,12 @@ export class ZxExec implements Exec {
   }
 
   /** Resolves the tool, records the command (redacted) and spawns it; stdin is /dev/null unless input is given. */
-  private launch(request: Omit<ExecRequest, 'timeoutMs'> & { timeoutMs?: number }): { process$: ProcessPromise; argv: string[]; display: string[]; done: () => void } {
+  private launch(request: Omit<ExecRequest, 'timeoutMs'> & { timeoutMs?: number }): {
+    process$: ProcessPromise;
+    argv: string[];
+    display: string[];
+    done: () => void;
+  } {
     const bin = this.resolve(request.tool);
     const child = this.options.clock.child?.();
     const argv = [request.tool, ...request.args];
@@ -145,7 +150,11 @@ export class ZxExec implements Exec {
       cwd: request.cwd,
       env: { ...this.options.baseEnv, ...request.env, ...child?.env },
       // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
-      ...(request.terminal ? { stdio: ['inherit', 'inherit', 'inherit'] as const } : request.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: request.input }),
+      ...(request.terminal
+        ? { stdio: ['inherit', 'inherit', 'inherit'] as const }
+        : request.input === undefined
+          ? { stdio: ['ignore', 'pipe', 'pipe'] as const }
+          : { input: request.input }),
       ...(request.timeoutMs === undefined ? {} : { timeout: this.realTimeout(request.timeoutMs), timeoutSignal: 'SIGKILL' as const }),
     })`${bin} ${request.args}`;
     this.running.add(process$);

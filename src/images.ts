@@ -30,7 +30,11 @@ const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__
 
 export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
   const budget = (component: Component, dockerfile: string) => {
-    const b = sizeBudget(component, dockerfile, { frontend: settings.sizeBudgetFrontend, backend: settings.sizeBudgetBackend, mcp: settings.sizeBudgetMcp }[component]);
+    const b = sizeBudget(
+      component,
+      dockerfile,
+      { frontend: settings.sizeBudgetFrontend, backend: settings.sizeBudgetBackend, mcp: settings.sizeBudgetMcp }[component],
+    );
     return { budgetBytes: b.bytes, budgetBasis: b.basis };
   };
   return APP_COMPONENTS.map((component) => {
@@ -38,17 +42,39 @@ export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
       // One copy of the shared code (app/shared): the context is app/, and each Dockerfile copies
       // its own service folder and shared/ (docs/demo-app.md, "One shared copy").
       const dockerfile = join(root, 'docker', `${component}.Dockerfile`);
-      return { component, repository: `todo-${component}`, context: join(root, 'app'), dockerfile, inputs: [component, 'shared'], ...budget(component, dockerfile) };
+      return {
+        component,
+        repository: `todo-${component}`,
+        context: join(root, 'app'),
+        dockerfile,
+        inputs: [component, 'shared'],
+        ...budget(component, dockerfile),
+      };
     }
     const dir = { frontend: settings.frontendDir, backend: settings.backendDir, mcp: settings.mcpDir }[component];
     const envName = { frontend: 'APP_FRONTEND_DIR', backend: 'APP_BACKEND_DIR', mcp: 'APP_MCP_DIR' }[component];
-    if (!dir) throw new UsageError(`APP_SOURCE=custom needs ${envName}`, `set ${envName} in .env to the folder of your ${component} (docs/bring-your-own-app.md)`);
+    if (!dir)
+      throw new UsageError(
+        `APP_SOURCE=custom needs ${envName}`,
+        `set ${envName} in .env to the folder of your ${component} (docs/bring-your-own-app.md)`,
+      );
     const context = resolve(root, dir);
-    if (!existsSync(context)) throw new UsageError(`${envName} ${dir} does not exist`, `point ${envName} at the folder of your ${component}`);
+    if (!existsSync(context))
+      throw new UsageError(`${envName} ${dir} does not exist`, `point ${envName} at the folder of your ${component}`);
     const explicit = { frontend: settings.frontendDockerfile, backend: settings.backendDockerfile, mcp: settings.mcpDockerfile }[component];
-    const fallback = join(root, 'docker', 'templates', { frontend: 'nextjs.Dockerfile', backend: 'fastapi.Dockerfile', mcp: 'python-mcp.Dockerfile' }[component]);
-    const dockerfile = explicit ? resolve(root, explicit) : existsSync(join(context, 'Dockerfile')) ? join(context, 'Dockerfile') : fallback;
-    if (!existsSync(dockerfile)) throw new UsageError(`Dockerfile ${dockerfile} does not exist`, `set ${component.toUpperCase()}_DOCKERFILE in .env`);
+    const fallback = join(
+      root,
+      'docker',
+      'templates',
+      { frontend: 'nextjs.Dockerfile', backend: 'fastapi.Dockerfile', mcp: 'python-mcp.Dockerfile' }[component],
+    );
+    const dockerfile = explicit
+      ? resolve(root, explicit)
+      : existsSync(join(context, 'Dockerfile'))
+        ? join(context, 'Dockerfile')
+        : fallback;
+    if (!existsSync(dockerfile))
+      throw new UsageError(`Dockerfile ${dockerfile} does not exist`, `set ${component.toUpperCase()}_DOCKERFILE in .env`);
     return { component, repository: `todo-${component}`, context, dockerfile, inputs: ['.'], ...budget(component, dockerfile) };
   });
 }

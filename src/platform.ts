@@ -27,7 +27,8 @@ const HINTS: Record<string, Record<Os, string>> = {
     windows: 'winget install Helm.Helm',
   },
   'kubectl-ai': {
-    linux: 'optional: install kubectl-ai (kubectl krew install ai, or see github.com/GoogleCloudPlatform/kubectl-ai) and set GEMINI_API_KEY',
+    linux:
+      'optional: install kubectl-ai (kubectl krew install ai, or see github.com/GoogleCloudPlatform/kubectl-ai) and set GEMINI_API_KEY',
     macos: 'optional: brew install kubectl-ai (or kubectl krew install ai) and set GEMINI_API_KEY',
     windows: 'optional: kubectl krew install ai, then set GEMINI_API_KEY',
   },
@@ -48,5 +49,7 @@ export function installHint(tool: string, os: Os = currentOs()): string {
 }
 
 export function dockerDownHint(os: Os = currentOs()): string {
-  return os === 'linux' ? 'start the Docker daemon: sudo systemctl start docker (and add yourself to the docker group)' : 'start Docker Desktop and wait until it says it is running';
+  return os === 'linux'
+    ? 'start the Docker daemon: sudo systemctl start docker (and add yourself to the docker group)'
+    : 'start Docker Desktop and wait until it says it is running';
 }

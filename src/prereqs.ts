@@ -8,17 +8,25 @@ import { shellWord } from './shell-word.ts';
 /** Earlier runbooks already started from a later one in this process: each runs at most once. */
 const alreadyRan = new Map<string, number>();
 
-export async function requirePrerequisite(ctx: RunbookContext, options: { satisfied: boolean; what: string; id: RunbookId; recheck: () => Promise<boolean> }): Promise<void> {
+export async function requirePrerequisite(
+  ctx: RunbookContext,
+  options: { satisfied: boolean; what: string; id: RunbookId; recheck: () => Promise<boolean> },
+): Promise<void> {
   if (options.satisfied) return;
   const command = prerequisiteCommand(ctx, options.id);
   const ran = alreadyRan.get(options.id);
   // Running it again would redo the same work and fail the same way: say so instead.
-  if (ran !== undefined) throw new CheckFailed(`prerequisite missing: ${options.what}, although ${options.id} already ran (exit ${ran})`, `read the ${options.id} report, fix the cause, then run ${command}`);
+  if (ran !== undefined)
+    throw new CheckFailed(
+      `prerequisite missing: ${options.what}, although ${options.id} already ran (exit ${ran})`,
+      `read the ${options.id} report, fix the cause, then run ${command}`,
+    );
   const run = await ctx.confirm(`${options.what}. Run ${options.id} now?`, { default: true, whenNonInteractive: false });
   if (!run) throw new CheckFailed(`prerequisite missing: ${options.what}`, `run ${command} first`);
   const code = await ctx.runNested(await runbookById(options.id), forwardedArgs(ctx));
   alreadyRan.set(options.id, code);
-  if (code !== 0 || !(await options.recheck())) throw new CheckFailed(`${options.id} did not complete (exit ${code})`, `read its report, fix the cause, then run ${command}`);
+  if (code !== 0 || !(await options.recheck()))
+    throw new CheckFailed(`${options.id} did not complete (exit ${code})`, `read its report, fix the cause, then run ${command}`);
   ctx.note(`ran ${options.id} first (exit ${code})`);
 }
 

@@ -116,7 +116,13 @@ export class RunbookContext {
       this.bus.emit({ kind: 'step-end', step: name, status: 'ok', ...timing() });
       return result;
     } catch (error) {
-      this.bus.emit({ kind: 'step-end', step: name, status: 'failed', ...timing(), detail: error instanceof Error ? redact(error.message) : undefined });
+      this.bus.emit({
+        kind: 'step-end',
+        step: name,
+        status: 'failed',
+        ...timing(),
+        detail: error instanceof Error ? redact(error.message) : undefined,
+      });
       throw error;
     }
   }
@@ -216,7 +222,11 @@ export class RunbookContext {
     return this.prompt(() => confirm({ message, default: options.default }));
   }
 
-  async choose<T extends string>(message: string, choices: Array<{ value: T; name: string; description?: string }>, whenNonInteractive: T): Promise<T> {
+  async choose<T extends string>(
+    message: string,
+    choices: Array<{ value: T; name: string; description?: string }>,
+    whenNonInteractive: T,
+  ): Promise<T> {
     if (!this.interactive) return whenNonInteractive;
     return this.prompt(() => select({ message, choices }));
   }
@@ -311,7 +321,12 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   const ctx = new RunbookContext(definition, config, exec, clock, tools, ui, simulation, bus);
   ui.attach(bus);
   ctx.fact('runbook', `${definition.id} (${definition.title})`);
-  ctx.fact('mode', simulation ? `simulated (state ${simulation.stateDir}; times are in the simulator's virtual clock, which moves by events, not with real time)` : 'real tools');
+  ctx.fact(
+    'mode',
+    simulation
+      ? `simulated (state ${simulation.stateDir}; times are in the simulator's virtual clock, which moves by events, not with real time)`
+      : 'real tools',
+  );
   ctx.fact('os', `${os.platform()} ${os.release()} (${os.arch()})`);
   ctx.fact('node', process.version);
 
@@ -360,23 +375,46 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
     paths = writeReport(settings.reportDir, report);
   } catch (error) {
     // The folder was writable at the start; whatever happened since, say so and end (exit 1 at least).
-    ui.failure(`the report could not be written to ${settings.reportDir}: ${error instanceof Error ? error.message : String(error)}`, 'free space or fix the folder\'s permissions, then run again');
+    ui.failure(
+      `the report could not be written to ${settings.reportDir}: ${error instanceof Error ? error.message : String(error)}`,
+      "free space or fix the folder's permissions, then run again",
+    );
     if (exitCode === exitCodes.ok) exitCode = exitCodes.failed;
   }
   if (exitCode !== exitCodes.ok && reason) ui.failure(reason, remedy);
   ui.line('');
-  ui.line(`${exitCode === 0 ? ui.style('green', 'All checks passed.') : ui.style('red', `Result: ${result} (exit ${exitCode}).`)} Report: ${paths?.markdown ?? 'not written'}`);
+  ui.line(
+    `${exitCode === 0 ? ui.style('green', 'All checks passed.') : ui.style('red', `Result: ${result} (exit ${exitCode}).`)} Report: ${paths?.markdown ?? 'not written'}`,
+  );
   return { exitCode, report, paths };
 }
 
 function classify(error: unknown): { result: RunResult; exitCode: number; reason: string; remedy?: string } {
-  if (error instanceof Interrupted) return { result: 'interrupted', exitCode: exitCodes.interrupted, reason: 'interrupted by the user (Ctrl-C); cleanup ran', remedy: 'run the runbook again when ready' };
+  if (error instanceof Interrupted)
+    return {
+      result: 'interrupted',
+      exitCode: exitCodes.interrupted,
+      reason: 'interrupted by the user (Ctrl-C); cleanup ran',
+      remedy: 'run the runbook again when ready',
+    };
   if (error instanceof UsageError) return { result: 'usage-error', exitCode: exitCodes.usage, reason: error.message, remedy: error.remedy };
-  if (error instanceof CheckFailed || error instanceof CommandFailed) return { result: 'failed', exitCode: exitCodes.failed, reason: error.message, remedy: error.remedy };
-  if (error instanceof ToolMissing) return { result: 'failed', exitCode: exitCodes.failed, reason: error.message, remedy: 'run npx zx runbooks/00-setup.mjs to see how to install it' };
+  if (error instanceof CheckFailed || error instanceof CommandFailed)
+    return { result: 'failed', exitCode: exitCodes.failed, reason: error.message, remedy: error.remedy };
+  if (error instanceof ToolMissing)
+    return {
+      result: 'failed',
+      exitCode: exitCodes.failed,
+      reason: error.message,
+      remedy: 'run npx zx runbooks/00-setup.mjs to see how to install it',
+    };
   const message = error instanceof Error ? error.message : String(error);
   if (process.env.DEBUG) console.error(error);
-  return { result: 'failed', exitCode: exitCodes.failed, reason: `unexpected error: ${message}`, remedy: 'run again with DEBUG=1 for details, and report it if it persists' };
+  return {
+    result: 'failed',
+    exitCode: exitCodes.failed,
+    reason: `unexpected error: ${message}`,
+    remedy: 'run again with DEBUG=1 for details, and report it if it persists',
+  };
 }
 
 function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): string {
@@ -388,22 +426,36 @@ function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): s
   return String(value);
 }
 
-function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunResult; exitCode: number; reason?: string; remedy?: string }): ReportData {
+function buildReport(
+  ctx: RunbookContext,
+  bus: EventBus,
+  outcome: { result: RunResult; exitCode: number; reason?: string; remedy?: string },
+): ReportData {
   const steps: ReportData['steps'] = [];
   const checks: CheckRecord[] = [];
   const evidence: ReportData['evidence'] = [];
   const notes: string[] = [];
   const transcript: ReportData['transcript'] = [];
   for (const event of bus.history) {
-    if (event.kind === 'step-end') steps.push({ name: event.step, status: event.status, ms: event.ms, waitedMs: event.waitedMs, detail: event.detail });
+    if (event.kind === 'step-end')
+      steps.push({ name: event.step, status: event.status, ms: event.ms, waitedMs: event.waitedMs, detail: event.detail });
     else if (event.kind === 'check') checks.push(event.check);
     else if (event.kind === 'evidence') evidence.push({ title: event.title, body: event.body });
     else if (event.kind === 'note') notes.push(event.level === 'warn' ? `⚠️ ${event.text}` : event.text);
-    else if (event.kind === 'command-end') transcript.push({ argv: event.argv, exitCode: event.exitCode, ms: event.ms, timedOut: event.timedOut, stdoutTail: event.stdoutTail, stderrTail: event.stderrTail });
+    else if (event.kind === 'command-end')
+      transcript.push({
+        argv: event.argv,
+        exitCode: event.exitCode,
+        ms: event.ms,
+        timedOut: event.timedOut,
+        stdoutTail: event.stdoutTail,
+        stderrTail: event.stderrTail,
+      });
   }
   const finished = ctx.clock.now();
   const settings: ReportData['settings'] = {};
-  for (const s of SETTINGS) settings[s.env] = { value: redact(displaySetting(s.key, ctx.settings[s.key])), source: ctx.config.sources[s.key] };
+  for (const s of SETTINGS)
+    settings[s.env] = { value: redact(displaySetting(s.key, ctx.settings[s.key])), source: ctx.config.sources[s.key] };
   return {
     runbook: ctx.definition.id,
     title: ctx.definition.title,
@@ -425,13 +477,18 @@ function buildReport(ctx: RunbookContext, bus: EventBus, outcome: { result: RunR
 
 async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clock }> {
   const setupPath = join(PROJECT_ROOT, 'sim', 'lib', 'setup.mjs');
-  if (!existsSync(setupPath)) throw new UsageError('--simulate needs the simulated toolchain in sim/, which is not in this copy', 'use a full clone of the repository');
+  if (!existsSync(setupPath))
+    throw new UsageError(
+      '--simulate needs the simulated toolchain in sim/, which is not in this copy',
+      'use a full clone of the repository',
+    );
   const sim = (await import(setupPath)) as {
     prepareSimulation(o: { stateDir?: string; faults?: string; speed?: number }): Promise<Simulation> | Simulation;
     drivingClock(stateDir: string): Promise<Clock>;
   };
   const speed = process.env.SIM_SPEED ? Number(process.env.SIM_SPEED) : undefined;
-  if (speed !== undefined && !(speed >= 0)) throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a number ≥ 0`, 'unset it or give e.g. SIM_SPEED=20');
+  if (speed !== undefined && !(speed >= 0))
+    throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a number ≥ 0`, 'unset it or give e.g. SIM_SPEED=20');
   // Default state: one persistent simulated machine per user, so 00 → 01 → 02 → 03 run one after
   // another build on each other as they would on a real machine (SIM_STATE_DIR picks another).
   const stateDir = process.env.SIM_STATE_DIR || join(os.tmpdir(), 'todo-chatbot-sim');
@@ -439,7 +496,10 @@ async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clo
   try {
     simulation = await sim.prepareSimulation({ stateDir, faults: process.env.SIM_FAULTS, speed });
   } catch (error) {
-    throw new UsageError(`the simulation could not start: ${error instanceof Error ? error.message : String(error)}`, 'check SIM_FAULTS against the fault catalogue in docs/simulator.md');
+    throw new UsageError(
+      `the simulation could not start: ${error instanceof Error ? error.message : String(error)}`,
+      'check SIM_FAULTS against the fault catalogue in docs/simulator.md',
+    );
   }
   return { simulation, clock: await sim.drivingClock(simulation.stateDir) };
 }
@@ -460,6 +520,6 @@ export async function main(definition: RunbookDefinition, scriptUrl: string): Pr
 /** The arguments after the script path, whether run as `npx zx runbooks/x.mjs …` or `node runbooks/x.mjs …`. */
 export function scriptArgs(scriptUrl: string, argv = process.argv): string[] {
   const script = fileURLToPath(scriptUrl);
-  const index = argv.findIndex((arg, i) => i > 0 && (arg === script || script.endsWith(arg.replace(/^\.\//, '')) && /\.mjs$/.test(arg)));
+  const index = argv.findIndex((arg, i) => i > 0 && (arg === script || (script.endsWith(arg.replace(/^\.\//, '')) && /\.mjs$/.test(arg))));
   return index >= 0 ? argv.slice(index + 1) : argv.slice(2);
 }

@@ -6,7 +6,15 @@ import { UsageError } from './errors.ts';
 import { registerSecret } from './redact.ts';
 
 /** Every secret the runbooks know by name: registered for redaction at the start of every run. */
-export const KNOWN_SECRET_KEYS = ['DATABASE_URL', 'POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'AZURE_OPENAI_API_KEY', 'GROK_API_KEY'] as const;
+export const KNOWN_SECRET_KEYS = [
+  'DATABASE_URL',
+  'POSTGRES_PASSWORD',
+  'BETTER_AUTH_SECRET',
+  'OPENAI_API_KEY',
+  'GEMINI_API_KEY',
+  'AZURE_OPENAI_API_KEY',
+  'GROK_API_KEY',
+] as const;
 
 export function registerKnownSecrets(env: NodeJS.ProcessEnv, fileEnv: Record<string, string>): void {
   for (const key of KNOWN_SECRET_KEYS) {
@@ -74,7 +82,10 @@ export async function resolveSecrets(specs: SecretSpec[], options: ResolveOption
     if (fromEnv) secret = { value: fromEnv, source: 'environment' };
     else if (options.interactive && options.prompter) {
       const { prompter } = options;
-      const choice: SecretChoice = spec.generate && prompter.choose ? await prompter.choose(`${spec.key} — ${spec.description}:`, secretChoices(Boolean(fromFile))) : 'type';
+      const choice: SecretChoice =
+        spec.generate && prompter.choose
+          ? await prompter.choose(`${spec.key} — ${spec.description}:`, secretChoices(Boolean(fromFile)))
+          : 'type';
       if (choice === 'generate') secret = { value: spec.generate!(), source: 'generated' };
       else if (choice === 'keep') secret = { value: fromFile!, source: 'env-file' };
       else {
@@ -84,7 +95,11 @@ export async function resolveSecrets(specs: SecretSpec[], options: ResolveOption
           if (!candidate) return spec.optional ? true : `${spec.key} is required`;
           return spec.validate(candidate) ?? true;
         });
-        secret = answer ? { value: answer, source: 'prompt' } : fromFile ? { value: fromFile, source: 'env-file' } : { value: '', source: 'unset' };
+        secret = answer
+          ? { value: answer, source: 'prompt' }
+          : fromFile
+            ? { value: fromFile, source: 'env-file' }
+            : { value: '', source: 'unset' };
       }
     } else if (fromFile) secret = { value: fromFile, source: 'env-file' };
     else secret = { value: '', source: 'unset' };
@@ -95,7 +110,10 @@ export async function resolveSecrets(specs: SecretSpec[], options: ResolveOption
         resolved[spec.key] = secret;
         continue;
       }
-      throw new UsageError(`${spec.key} is not set (${spec.description})`, `set it in the environment or in .env (see .env.example), or run without --yes to be asked; ${spec.remedy}`);
+      throw new UsageError(
+        `${spec.key} is not set (${spec.description})`,
+        `set it in the environment or in .env (see .env.example), or run without --yes to be asked; ${spec.remedy}`,
+      );
     }
     const problem = spec.validate(secret.value);
     if (problem) throw new UsageError(`${spec.key} ${problem}`, spec.remedy);
@@ -106,7 +124,10 @@ export async function resolveSecrets(specs: SecretSpec[], options: ResolveOption
 
 /** The value already in the env file comes first when there is one: changing a password is a decision. */
 function secretChoices(inFile: boolean): Array<{ value: SecretChoice; name: string }> {
-  const generate = { value: 'generate' as const, name: `generate a strong random value${inFile ? '' : ' (recommended)'} — never shown; you can save it to the env file next` };
+  const generate = {
+    value: 'generate' as const,
+    name: `generate a strong random value${inFile ? '' : ' (recommended)'} — never shown; you can save it to the env file next`,
+  };
   const type = { value: 'type' as const, name: 'type or paste my own (masked)' };
   return inFile ? [{ value: 'keep', name: 'keep the value from the env file' }, generate, type] : [generate, type];
 }
@@ -120,7 +141,8 @@ export function validatePostgresUrl(value: string): string | undefined {
   } catch {
     return 'is not a URL (expected postgresql://user:password@host:5432/database)';
   }
-  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') return `has scheme "${url.protocol.replace(':', '')}", expected postgresql://`;
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:')
+    return `has scheme "${url.protocol.replace(':', '')}", expected postgresql://`;
   if (!url.hostname) return 'has no host';
   if (!url.username) return 'has no user name';
   if (url.pathname.length <= 1) return 'names no database (…/dbname)';
@@ -128,7 +150,8 @@ export function validatePostgresUrl(value: string): string | undefined {
 }
 
 export function minLength(n: number) {
-  return (value: string): string | undefined => (value.length < n ? `is too short (${value.length} characters; at least ${n} required)` : undefined);
+  return (value: string): string | undefined =>
+    value.length < n ? `is too short (${value.length} characters; at least ${n} required)` : undefined;
 }
 
 export function nonEmpty(value: string): string | undefined {
@@ -156,5 +179,5 @@ function quoteEnv(value: string): string {
   if (/^[A-Za-z0-9_./:@%+=,-]*$/.test(value)) return value;
   if (!value.includes("'")) return `'${value}'`;
   if (!value.includes('`')) return `\`${value}\``;
-  throw new UsageError('the value cannot be written to an env file (it holds both \' and `)', 'set it in the environment instead');
+  throw new UsageError("the value cannot be written to an env file (it holds both ' and `)", 'set it in the environment instead');
 }

@@ -46,7 +46,11 @@ export function budgetSetting(raw: string, name: string): number | undefined {
   if (raw.trim() === '') return undefined;
   const match = /^(\d+(?:\.\d+)?)\s*(mb|m|gb|g)?$/i.exec(raw.trim());
   const value = match ? Number(match[1]) * (/^g/i.test(match[2] ?? '') ? 1024 : 1) : NaN;
-  if (!(value > 0)) throw new UsageError(`${name} "${raw}" is not an image size`, 'give megabytes (400) or gigabytes (1g), or leave it empty for the runtime\'s default');
+  if (!(value > 0))
+    throw new UsageError(
+      `${name} "${raw}" is not an image size`,
+      "give megabytes (400) or gigabytes (1g), or leave it empty for the runtime's default",
+    );
   return value;
 }
 
@@ -65,5 +69,8 @@ export function sizeBudget(component: AppComponent, dockerfile: string, override
   } catch {
     // an unreadable Dockerfile fails the build itself; the budget falls back to the Node figures
   }
-  return { bytes: DEFAULT_BUDGETS_MB[runtime][component] * MB, basis: `${runtime === 'unknown' ? 'default (base image not recognised)' : `${runtime} base default`}; ${setting} overrides` };
+  return {
+    bytes: DEFAULT_BUDGETS_MB[runtime][component] * MB,
+    basis: `${runtime === 'unknown' ? 'default (base image not recognised)' : `${runtime} base default`}; ${setting} overrides`,
+  };
 }

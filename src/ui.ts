@@ -56,14 +56,25 @@ export class Ui {
         this.startSpinner(event.step);
         break;
       case 'step-end':
-        this.stopSpinner(event.status, `${event.step} ${this.style('dim', `(${formatStepTime(event.ms, event.waitedMs)})`)}${event.detail ? ` — ${event.detail}` : ''}`);
+        this.stopSpinner(
+          event.status,
+          `${event.step} ${this.style('dim', `(${formatStepTime(event.ms, event.waitedMs)})`)}${event.detail ? ` — ${event.detail}` : ''}`,
+        );
         break;
       case 'command':
-        if (event.shown) this.line(this.style('cyan', `  $ ${event.argv.join(' ')}`) + (event.why ? this.style('dim', `   # ${event.why}`) : ''));
+        if (event.shown)
+          this.line(this.style('cyan', `  $ ${event.argv.join(' ')}`) + (event.why ? this.style('dim', `   # ${event.why}`) : ''));
         break;
       case 'check': {
         const c = event.check;
-        const mark = c.status === 'pass' ? this.style('green', '✔') : c.status === 'fail' ? this.style('red', '✖') : c.status === 'warn' ? this.style('yellow', '!') : this.style('dim', '–');
+        const mark =
+          c.status === 'pass'
+            ? this.style('green', '✔')
+            : c.status === 'fail'
+              ? this.style('red', '✖')
+              : c.status === 'warn'
+                ? this.style('yellow', '!')
+                : this.style('dim', '–');
         this.line(`  ${mark} ${c.title}: ${c.measured}${c.status === 'pass' || !c.remedy ? '' : this.style('dim', `  → ${c.remedy}`)}`);
         break;
       }

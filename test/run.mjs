@@ -25,7 +25,11 @@ for (const lane of lanes) {
 function testFiles(dir) {
   let out = [];
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries.sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out = out.concat(testFiles(path));
@@ -42,10 +46,14 @@ if (files.length === 0) {
 // Most of the e2e time is spent waiting on simulated clusters, not computing: run three files
 // at a time (each test uses its own simulated machine, on its own loopback address).
 // The cluster lane's files share one node and build on each other: one at a time, in name order.
-const concurrency = lanes.includes('cluster') ? '1' : process.env.TEST_CONCURRENCY ?? '3';
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, FORCE_COLOR: '0' },
-});
+const concurrency = lanes.includes('cluster') ? '1' : (process.env.TEST_CONCURRENCY ?? '3');
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  },
+);
 process.exit(result.status ?? 1);

@@ -79,7 +79,13 @@ export function logLevelSetting(env: Env): LogLevel {
   const raw = optionalSetting(env, 'LOG_LEVEL');
   if (raw === undefined) return 'info';
   const aliases: Record<string, LogLevel> = {
-    debug: 'debug', info: 'info', warn: 'warn', warning: 'warn', error: 'error', critical: 'error', fatal: 'error',
+    debug: 'debug',
+    info: 'info',
+    warn: 'warn',
+    warning: 'warn',
+    error: 'error',
+    critical: 'error',
+    fatal: 'error',
   };
   const level = aliases[raw.toLowerCase()];
   if (!level) throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error (got "${raw}")`);
@@ -176,7 +182,10 @@ export function packageVersion(moduleUrl: string): string {
 // -------------------------------------------------------------------------------------- HTTP
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -15,7 +15,9 @@ const REGISTRY = join(tmpdir(), 'todo-chatbot-sim-addresses');
 function stillOwns(dir, block) {
   try {
     return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).nodeIP?.startsWith(`${block}.`) ?? false;
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -39,7 +41,11 @@ export function reserveBlock(stateDir) {
       if (/** @type {any} */ (e).code !== 'EEXIST') throw e;
     }
     let holder = '';
-    try { holder = readFileSync(entry, 'utf8'); } catch { continue; }
+    try {
+      holder = readFileSync(entry, 'utf8');
+    } catch {
+      continue;
+    }
     if (holder && stillOwns(holder, block)) continue;
     // the dir that held it is gone or moved on: take it over (atomically; a racing taker re-checks)
     const tmp = `${entry}.${process.pid}.tmp`;

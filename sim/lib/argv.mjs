@@ -11,7 +11,10 @@
 
 export class FlagError extends Error {
   /** @param {string} message */
-  constructor(message) { super(message); this.name = 'FlagError'; }
+  constructor(message) {
+    super(message);
+    this.name = 'FlagError';
+  }
 }
 
 /** Go strconv.ParseBool */
@@ -21,7 +24,7 @@ function parseBool(v, flagName) {
   throw new FlagError(`invalid argument "${v}" for "${flagName}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
 }
 
-const UNIT = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+const UNIT = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
 /**
  * Go time.ParseDuration, result in milliseconds.
  * @param {string} s
@@ -31,7 +34,10 @@ export function parseGoDuration(s) {
   const orig = s;
   if (s === '0' || s === '+0' || s === '-0') return 0;
   let sign = 1;
-  if (s[0] === '-' || s[0] === '+') { if (s[0] === '-') sign = -1; s = s.slice(1); }
+  if (s[0] === '-' || s[0] === '+') {
+    if (s[0] === '-') sign = -1;
+    s = s.slice(1);
+  }
   if (s === '') throw new Error(`time: invalid duration "${orig}"`);
   let total = 0;
   while (s.length) {
@@ -77,10 +83,13 @@ export function parseArgs(argv, spec) {
     const s = spec[name];
     let v = raw;
     if (s.type === 'int') {
-      if (!/^[+-]?\d+$/.test(raw)) throw new FlagError(`invalid argument "${raw}" for "${display(name)}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`);
+      if (!/^[+-]?\d+$/.test(raw))
+        throw new FlagError(`invalid argument "${raw}" for "${display(name)}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`);
       v = parseInt(raw, 10);
     } else if (s.type === 'duration') {
-      try { v = parseGoDuration(raw); } catch (e) {
+      try {
+        v = parseGoDuration(raw);
+      } catch (e) {
         throw new FlagError(`invalid argument "${raw}" for "${display(name)}" flag: ${/** @type {Error} */ (e).message}`);
       }
     } else if (s.choices && !s.choices.includes(raw)) {
@@ -94,13 +103,19 @@ export function parseArgs(argv, spec) {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') { dash = argv.slice(i + 1); break; }
+    if (a === '--') {
+      dash = argv.slice(i + 1);
+      break;
+    }
     if (a.startsWith('--') && a.length > 2) {
       let name = a.slice(2);
       /** @type {string|undefined} */
       let val;
       const eq = name.indexOf('=');
-      if (eq >= 0) { val = name.slice(eq + 1); name = name.slice(0, eq); }
+      if (eq >= 0) {
+        val = name.slice(eq + 1);
+        name = name.slice(0, eq);
+      }
       const s = spec[name];
       if (!s) throw new FlagError(`unknown flag: --${name}`);
       if (s.type === 'bool') {
@@ -123,8 +138,15 @@ export function parseArgs(argv, spec) {
         if (!name) throw new FlagError(`unknown shorthand flag: '${ch}' in ${a}`);
         const s = spec[name];
         if (s.type === 'bool') {
-          if (a[j + 1] === '=') { flags[name] = parseBool(a.slice(j + 2), display(name)); set.add(name); break; }
-          flags[name] = true; set.add(name); j++; continue;
+          if (a[j + 1] === '=') {
+            flags[name] = parseBool(a.slice(j + 2), display(name));
+            set.add(name);
+            break;
+          }
+          flags[name] = true;
+          set.add(name);
+          j++;
+          continue;
         }
         let val = a.slice(j + 1);
         if (val.startsWith('=')) val = val.slice(1);

@@ -9,7 +9,10 @@ import { joinAsCall, HOLD_ENV } from './clock.mjs';
 
 export class Exit extends Error {
   /** @param {number} code */
-  constructor(code) { super(`exit ${code}`); this.code = code; }
+  constructor(code) {
+    super(`exit ${code}`);
+    this.code = code;
+  }
 }
 
 /**
@@ -35,7 +38,9 @@ export async function main(tool, argv = process.argv.slice(2)) {
   const stateDir = stateDirFromEnv(env);
   /** @type {import('./faults.mjs').Faults} */
   let faults;
-  try { faults = parseFaults(env.SIM_FAULTS); } catch (e) {
+  try {
+    faults = parseFaults(env.SIM_FAULTS);
+  } catch (e) {
     process.stderr.write(`sim: SIM_FAULTS: ${/** @type {Error} */ (e).message}\n`);
     process.exitCode = 2;
     return;
@@ -51,8 +56,20 @@ export async function main(tool, argv = process.argv.slice(2)) {
     /** @type {Record<string,string>} */
     const e = {};
     for (const k of RECORDED_ENV) if (env[k] !== undefined) e[k] = env[k];
-    const line = { at: new Date(vStart).toISOString(), argv: [tool, ...argv], exit: code, ms: Math.round(performance.now() - t0), virtualMs: clock ? Math.round(clock.now() - vStart) : undefined, env: e, ...extra };
-    try { appendFileSync(join(stateDir, 'calls.jsonl'), JSON.stringify(line) + '\n'); } catch { /* state dir removed */ }
+    const line = {
+      at: new Date(vStart).toISOString(),
+      argv: [tool, ...argv],
+      exit: code,
+      ms: Math.round(performance.now() - t0),
+      virtualMs: clock ? Math.round(clock.now() - vStart) : undefined,
+      env: e,
+      ...extra,
+    };
+    try {
+      appendFileSync(join(stateDir, 'calls.jsonl'), JSON.stringify(line) + '\n');
+    } catch {
+      /* state dir removed */
+    }
   };
   if (faults.values('missing').includes(tool)) {
     process.stderr.write(`sim: ${tool}: command not found (SIM_FAULTS=missing=${tool})\n`);
@@ -68,11 +85,25 @@ export async function main(tool, argv = process.argv.slice(2)) {
   const exitHooks = [];
   /** @type {Ctx} */
   const ctx = {
-    tool, argv, env, stateDir, faults, clock,
-    out: (s) => { process.stdout.write(s); },
-    err: (s) => { process.stderr.write(s); },
-    fail: (code, msg) => { if (msg) process.stderr.write(msg.endsWith('\n') ? msg : msg + '\n'); throw new Exit(code); },
-    onExit: (fn) => { exitHooks.push(fn); },
+    tool,
+    argv,
+    env,
+    stateDir,
+    faults,
+    clock,
+    out: (s) => {
+      process.stdout.write(s);
+    },
+    err: (s) => {
+      process.stderr.write(s);
+    },
+    fail: (code, msg) => {
+      if (msg) process.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+      throw new Exit(code);
+    },
+    onExit: (fn) => {
+      exitHooks.push(fn);
+    },
     record: (code) => record(code),
   };
   let code = 0;
@@ -86,13 +117,24 @@ export async function main(tool, argv = process.argv.slice(2)) {
       code = 70;
     }
   }
-  for (const fn of exitHooks) { try { fn(); } catch { /* ignore */ } }
-  if ((tool === 'kubectl' || tool === 'helm' || tool === 'minikube') && !/^(stop|delete)$/.test(argv.find((a) => !a.startsWith('-')) ?? '')) {
+  for (const fn of exitHooks) {
+    try {
+      fn();
+    } catch {
+      /* ignore */
+    }
+  }
+  if (
+    (tool === 'kubectl' || tool === 'helm' || tool === 'minikube') &&
+    !/^(stop|delete)$/.test(argv.find((a) => !a.startsWith('-')) ?? '')
+  ) {
     // the NodePort daemon exits after 10 idle minutes: bring it back while a cluster runs
     try {
       const { ensureServer } = await import('./server-control.mjs');
       await ensureServer(ctx);
-    } catch { /* best effort */ }
+    } catch {
+      /* best effort */
+    }
   }
   await clock.sleep(CALL_COST_MS / 2);
   record(code);

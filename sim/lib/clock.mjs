@@ -51,7 +51,10 @@ export function writeClockFile(dir, c) {
 function tryConnect(path) {
   return new Promise((resolve, reject) => {
     const sock = connect(path);
-    sock.once('connect', () => { sock.off('error', reject); resolve(sock); });
+    sock.once('connect', () => {
+      sock.off('error', reject);
+      resolve(sock);
+    });
     sock.once('error', reject);
   });
 }
@@ -59,21 +62,40 @@ function tryConnect(path) {
 /** Connects to the state dir's clock daemon, starting it if needed. @param {string} dir */
 async function connectDaemon(dir) {
   const path = clockSocketPath(dir);
-  try { return await tryConnect(path); } catch { /* not running yet */ }
+  try {
+    return await tryConnect(path);
+  } catch {
+    /* not running yet */
+  }
   const release = acquireLock(dir, 'clockd.lock');
   try {
-    try { return await tryConnect(path); } catch { /* still not running: start it */ }
-    if (process.platform !== 'win32' && existsSync(path)) { try { unlinkSync(path); } catch { /* raced */ } }
+    try {
+      return await tryConnect(path);
+    } catch {
+      /* still not running: start it */
+    }
+    if (process.platform !== 'win32' && existsSync(path)) {
+      try {
+        unlinkSync(path);
+      } catch {
+        /* raced */
+      }
+    }
     const child = spawn(process.execPath, [CLOCKD, dir], { detached: true, stdio: 'ignore', env: { ...process.env, [HOLD_ENV]: '' } });
     child.unref();
     const deadline = Date.now() + 20_000;
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-      try { return await tryConnect(path); } catch (e) {
-        if (Date.now() > deadline) throw new Error(`sim: the clock daemon did not start (${/** @type {Error} */ (e).message}); see ${join(dir, 'clockd.log')}`);
+      try {
+        return await tryConnect(path);
+      } catch (e) {
+        if (Date.now() > deadline)
+          throw new Error(`sim: the clock daemon did not start (${/** @type {Error} */ (e).message}); see ${join(dir, 'clockd.log')}`);
       }
       await new Promise((r) => setTimeout(r, wait));
     }
-  } finally { release(); }
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -82,7 +104,9 @@ async function connectDaemon(dir) {
  */
 async function session(dir, hello) {
   for (let attempt = 1; ; attempt++) {
-    try { return await openSession(dir, hello); } catch (e) {
+    try {
+      return await openSession(dir, hello);
+    } catch (e) {
       // a daemon that was leaving (idle, or its dir replaced) closed on us: the next one starts
       if (attempt >= 3) throw e;
     }
@@ -110,22 +134,42 @@ async function openSession(dir, hello) {
       buf = buf.slice(nl + 1);
       const key = m.t === 'wake' ? `wake:${m.id ?? ''}` : m.t;
       const w = waiting.get(key);
-      if (w) { waiting.delete(key); if (waiting.size === 0) sock.unref(); w(m); }
+      if (w) {
+        waiting.delete(key);
+        if (waiting.size === 0) sock.unref();
+        w(m);
+      }
     }
   });
   sock.on('error', fail);
   sock.on('close', fail);
-  const send = (/** @type {any} */ m) => { if (!closed) sock.write(JSON.stringify(m) + '\n'); };
+  const send = (/** @type {any} */ m) => {
+    if (!closed) sock.write(JSON.stringify(m) + '\n');
+  };
   /** @param {string} key @returns {Promise<any>} */
-  const reply = (key) => new Promise((resolve, reject) => {
-    if (closed) { reject(new Error('sim: the clock daemon went away')); return; }
-    sock.ref();
-    waiting.set(key, (m) => (m.t === 'closed' ? reject(new Error('sim: the clock daemon went away')) : resolve(m)));
-  });
+  const reply = (key) =>
+    new Promise((resolve, reject) => {
+      if (closed) {
+        reject(new Error('sim: the clock daemon went away'));
+        return;
+      }
+      sock.ref();
+      waiting.set(key, (m) => (m.t === 'closed' ? reject(new Error('sim: the clock daemon went away')) : resolve(m)));
+    });
   const helloReply = reply('hello');
   send({ t: 'hello', ...hello });
   const first = await helloReply;
-  return { sock, send, reply, first, close: () => { closed = true; sock.end(); sock.unref(); } };
+  return {
+    sock,
+    send,
+    reply,
+    first,
+    close: () => {
+      closed = true;
+      sock.end();
+      sock.unref();
+    },
+  };
 }
 
 /**
@@ -147,7 +191,9 @@ export async function joinAsCall(dir, o = {}) {
       now = (await woken).now;
     },
     /** A server that answers until it is killed (port-forward): it no longer holds time still. */
-    passive() { s.send({ t: 'passive' }); },
+    passive() {
+      s.send({ t: 'passive' });
+    },
     close: s.close,
   };
 }
@@ -195,7 +241,12 @@ export function readClock(dir) {
     now: () => readClockFile(dir).now,
     async sleep(virtualMs) {
       const d = await joinAsDriver(dir);
-      try { await d.sleep(virtualMs); await new Promise((r) => setImmediate(r)); } finally { d.close(); }
+      try {
+        await d.sleep(virtualMs);
+        await new Promise((r) => setImmediate(r));
+      } finally {
+        d.close();
+      }
     },
   };
 }

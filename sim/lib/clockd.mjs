@@ -20,13 +20,28 @@ import { clockSocketPath, readClockFile, writeClockFile } from './clock.mjs';
 const IDLE_EXIT_MS = 60_000;
 
 const dir = process.argv[2];
-if (!dir) { process.stderr.write('usage: clockd.mjs <state dir>\n'); process.exit(2); }
-const log = (/** @type {string} */ s) => { try { appendFileSync(join(dir, 'clockd.log'), `${new Date().toISOString()} ${s}\n`); } catch { /* dir gone */ } };
+if (!dir) {
+  process.stderr.write('usage: clockd.mjs <state dir>\n');
+  process.exit(2);
+}
+const log = (/** @type {string} */ s) => {
+  try {
+    appendFileSync(join(dir, 'clockd.log'), `${new Date().toISOString()} ${s}\n`);
+  } catch {
+    /* dir gone */
+  }
+};
 
 // The socket's name comes from the state dir's path: a dir removed and made again at the same
 // path is another machine, which this daemon must not serve.
 const dirInode = statSync(dir).ino;
-const sameDir = () => { try { return statSync(dir).ino === dirInode && existsSync(join(dir, 'clock.json')); } catch { return false; } };
+const sameDir = () => {
+  try {
+    return statSync(dir).ino === dirInode && existsSync(join(dir, 'clock.json'));
+  } catch {
+    return false;
+  }
+};
 const initial = readClockFile(dir);
 const speed = initial.speed;
 let now = initial.now;
@@ -55,13 +70,24 @@ function persist() {
 /** Idle flow while no participant is connected (passive port-forwards do not count). */
 function updateFlow() {
   const active = [...conns].some((c) => c.role === 'driver' || c.state !== 'passive');
-  if (active && flowing) { now = currentNow(); flowing = false; persist(); }
-  else if (!active && !flowing) { flowing = true; flowSince = Date.now(); persist(); }
+  if (active && flowing) {
+    now = currentNow();
+    flowing = false;
+    persist();
+  } else if (!active && !flowing) {
+    flowing = true;
+    flowSince = Date.now();
+    persist();
+  }
 }
 
 /** @param {Conn} c @param {any} msg */
 function send(c, msg) {
-  try { c.sock.write(JSON.stringify(msg) + '\n'); } catch { /* closing */ }
+  try {
+    c.sock.write(JSON.stringify(msg) + '\n');
+  } catch {
+    /* closing */
+  }
 }
 
 function blocked() {
@@ -79,7 +105,10 @@ function advance() {
     for (const until of c.sleeps.values()) next = Math.min(next, until);
   }
   if (next === Infinity) return;
-  if (next > now) { now = next; persist(); }
+  if (next > now) {
+    now = next;
+    persist();
+  }
   for (const c of conns) {
     if (c.role === 'proc' && c.state === 'sleep' && c.until <= now) {
       c.state = 'busy';
@@ -112,18 +141,27 @@ function onMessage(c, m) {
     case 'sleep': {
       const ms = Math.max(0, Number(m.ms) || 0);
       if (c.role === 'driver') c.sleeps.set(String(m.id), now + ms);
-      else { c.state = 'sleep'; c.until = now + ms; }
+      else {
+        c.state = 'sleep';
+        c.until = now + ms;
+      }
       break;
     }
-    case 'passive': c.state = 'passive'; updateFlow(); break;
+    case 'passive':
+      c.state = 'passive';
+      updateFlow();
+      break;
     case 'hold': {
       const id = String(m.id);
       const child = [...conns].find((x) => x.claim === id) ?? null;
       holds.set(id, { owner: c, child });
       break;
     }
-    case 'release': holds.delete(String(m.id)); break;
-    default: log(`unknown message ${JSON.stringify(m)}`);
+    case 'release':
+      holds.delete(String(m.id));
+      break;
+    default:
+      log(`unknown message ${JSON.stringify(m)}`);
   }
 }
 
@@ -131,7 +169,8 @@ function onMessage(c, m) {
 function onClose(c) {
   conns.delete(c);
   for (const [id, h] of holds) {
-    if (h.owner === c) holds.delete(id); // a driver that went away holds nothing
+    if (h.owner === c)
+      holds.delete(id); // a driver that went away holds nothing
     else if (h.child === c) h.child = null; // the child exited: its parent reacts before time moves
   }
   updateFlow();
@@ -139,7 +178,11 @@ function onClose(c) {
 
 const server = createServer((sock) => {
   lastActivity = Date.now();
-  if (!sameDir()) { sock.destroy(); shutdown('state dir gone or replaced'); return; }
+  if (!sameDir()) {
+    sock.destroy();
+    shutdown('state dir gone or replaced');
+    return;
+  }
   /** @type {Conn} */
   const c = { id: nextId++, sock, role: 'proc', state: 'busy', until: 0, sleeps: new Map(), buf: '' };
   conns.add(c);
@@ -152,18 +195,31 @@ const server = createServer((sock) => {
     while ((nl = c.buf.indexOf('\n')) >= 0) {
       const line = c.buf.slice(0, nl);
       c.buf = c.buf.slice(nl + 1);
-      try { onMessage(c, JSON.parse(line)); } catch (e) { log(`bad message ${line}: ${/** @type {Error} */ (e).message}`); }
+      try {
+        onMessage(c, JSON.parse(line));
+      } catch (e) {
+        log(`bad message ${line}: ${/** @type {Error} */ (e).message}`);
+      }
     }
     advance();
   });
-  sock.on('error', () => { /* the peer died: handled on close */ });
-  sock.on('close', () => { lastActivity = Date.now(); onClose(c); advance(); });
+  sock.on('error', () => {
+    /* the peer died: handled on close */
+  });
+  sock.on('close', () => {
+    lastActivity = Date.now();
+    onClose(c);
+    advance();
+  });
 });
 
 const path = clockSocketPath(dir);
 server.on('error', (e) => {
   // another daemon already serves this state dir
-  if (/** @type {any} */ (e).code === 'EADDRINUSE') { log('another clock daemon is serving; exiting'); process.exit(0); }
+  if (/** @type {any} */ (e).code === 'EADDRINUSE') {
+    log('another clock daemon is serving; exiting');
+    process.exit(0);
+  }
   log(`listen failed: ${e.message}`);
   process.exit(1);
 });
@@ -174,11 +230,21 @@ server.listen(path, () => {
 });
 
 function shutdown(/** @type {string} */ why) {
-  if (!flowing) { now = currentNow(); flowing = true; flowSince = Date.now(); }
+  if (!flowing) {
+    now = currentNow();
+    flowing = true;
+    flowSince = Date.now();
+  }
   if (sameDir()) persist();
   log(`exiting: ${why}`);
   server.close();
-  if (process.platform !== 'win32') { try { unlinkSync(path); } catch { /* gone */ } }
+  if (process.platform !== 'win32') {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* gone */
+    }
+  }
   process.exit(0);
 }
 

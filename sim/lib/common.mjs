@@ -13,7 +13,9 @@ import { goJSON } from './util.mjs';
  * @param {(msg: string) => { text: string, code: number }} onError
  */
 export function parseOrFail(ctx, argv, spec, onError) {
-  try { return parseArgs(argv, spec); } catch (e) {
+  try {
+    return parseArgs(argv, spec);
+  } catch (e) {
     if (e instanceof FlagError) {
       const { text, code } = onError(e.message);
       ctx.err(text);
@@ -50,7 +52,10 @@ export function goTemplate(tpl, data) {
   let i = 0;
   while (i < tpl.length) {
     const open = tpl.indexOf('{{', i);
-    if (open < 0) { out += tpl.slice(i); break; }
+    if (open < 0) {
+      out += tpl.slice(i);
+      break;
+    }
     out += tpl.slice(i, open);
     const close = tpl.indexOf('}}', open);
     if (close < 0) return { error: 'unclosed action' };
@@ -62,7 +67,7 @@ export function goTemplate(tpl, data) {
     else if ((m = /^(\.[\w.]*)$/.exec(expr))) {
       const v = lookup(data, m[1]);
       if (v === undefined) return { error: `can't evaluate field ${m[1].split('.').pop()}` };
-      out += v === null ? '<nil>' : (typeof v === 'object' ? goPrint(v) : String(v));
+      out += v === null ? '<nil>' : typeof v === 'object' ? goPrint(v) : String(v);
     } else if ((m = /^"((?:[^"\\]|\\.)*)"$/.exec(expr))) out += JSON.parse(`"${m[1]}"`);
     else return { unsupported: expr };
     i = close + 2;
@@ -72,5 +77,8 @@ export function goTemplate(tpl, data) {
 /** Go's %v of a map/slice, roughly. */
 function goPrint(v) {
   if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'object' ? goPrint(x) : String(x))).join(' ')}]`;
-  return `map[${Object.keys(v).sort().map((k) => `${k}:${typeof v[k] === 'object' && v[k] !== null ? goPrint(v[k]) : v[k]}`).join(' ')}]`;
+  return `map[${Object.keys(v)
+    .sort()
+    .map((k) => `${k}:${typeof v[k] === 'object' && v[k] !== null ? goPrint(v[k]) : v[k]}`)
+    .join(' ')}]`;
 }

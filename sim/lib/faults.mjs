@@ -3,8 +3,21 @@
 
 export const TOOLS = ['minikube', 'kubectl', 'helm', 'docker', 'kubectl-ai', 'kagent'];
 export const COMPONENTS = ['frontend', 'backend', 'mcp', 'postgresql'];
-const FLAGS = ['docker-down', 'minikube-stopped', 'minikube-start-fails', 'unschedulable', 'api-flaky', 'helm-timeout', 'no-metrics', 'kagent-not-installed',
-  'node-gone', 'image-load-blob-missing', 'kagent-slow-port-forward', 'docker-desktop', 'docker-rootless'];
+const FLAGS = [
+  'docker-down',
+  'minikube-stopped',
+  'minikube-start-fails',
+  'unschedulable',
+  'api-flaky',
+  'helm-timeout',
+  'no-metrics',
+  'kagent-not-installed',
+  'node-gone',
+  'image-load-blob-missing',
+  'kagent-slow-port-forward',
+  'docker-desktop',
+  'docker-rootless',
+];
 // Settings that pick which real version or configuration the simulator models (docs/simulator.md).
 const SETTINGS = ['helm-version', 'minikube-runtime', 'minikube-driver', 'kagent-version'];
 const KEYED = ['missing', 'context', 'image-missing', 'crashloop', 'oom', 'probe-fail', 'slow-start', 'never-ready', ...SETTINGS];
@@ -21,8 +34,7 @@ export const DRIVERS = ['docker', 'podman', 'kvm2', 'qemu2', 'hyperkit', 'virtua
  * @returns {Faults}
  */
 export function parseFaults(input) {
-  const raw = (Array.isArray(input) ? input : String(input ?? '').split(','))
-    .map((s) => s.trim()).filter(Boolean);
+  const raw = (Array.isArray(input) ? input : String(input ?? '').split(',')).map((s) => s.trim()).filter(Boolean);
   for (const f of raw) validateFault(f);
   const values = (key) => raw.filter((f) => f.startsWith(key + '=')).map((f) => f.slice(key.length + 1));
   return {
@@ -55,7 +67,8 @@ export function validateFault(f) {
   }
   if (key === 'helm-version' && !/^v?[34]\.\d+\.\d+$/.test(val)) throw new Error(`fault "${f}": expected helm-version=<3.x.y|4.x.y>`);
   if (key === 'minikube-runtime' && !RUNTIMES.includes(val)) throw new Error(`fault "${f}": runtime must be one of ${RUNTIMES.join(', ')}`);
-  if (key === 'kagent-version' && !/^(main|\d+\.\d+\.\d+)$/.test(val)) throw new Error(`fault "${f}": expected kagent-version=<x.y.z|main>`);
+  if (key === 'kagent-version' && !/^(main|\d+\.\d+\.\d+)$/.test(val))
+    throw new Error(`fault "${f}": expected kagent-version=<x.y.z|main>`);
   if (key === 'minikube-driver' && !DRIVERS.includes(val)) throw new Error(`fault "${f}": driver must be one of ${DRIVERS.join(', ')}`);
   if (key === 'slow-start' && !new RegExp(`^(${COMPONENTS.join('|')}):\\d+(\\.\\d+)?s$`).test(val)) {
     throw new Error(`fault "${f}": expected slow-start=<component>:<seconds>s`);

@@ -50,9 +50,16 @@ export function connect(state, ctx, ctxFlag, o = {}) {
 
 /** kubectl's rendering of a failed connection; throws Exit(1). */
 export function kubectlConnFail(ctx, conn, requestTimeout, { discovery = true } = {}) {
-  if (conn.kind === 'no-context') { ctx.err(`error: context was not found for specified context: ${conn.name}\n`); throw new Exit(1); }
+  if (conn.kind === 'no-context') {
+    ctx.err(`error: context was not found for specified context: ${conn.name}\n`);
+    throw new Exit(1);
+  }
   if (conn.kind === 'flaky') {
-    ctx.err(conn.variant === 0 ? 'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n' : 'Unable to connect to the server: net/http: TLS handshake timeout\n');
+    ctx.err(
+      conn.variant === 0
+        ? 'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n'
+        : 'Unable to connect to the server: net/http: TLS handshake timeout\n',
+    );
     throw new Exit(1);
   }
   if (conn.kind === 'unreachable') {
@@ -61,7 +68,10 @@ export function kubectlConnFail(ctx, conn, requestTimeout, { discovery = true } 
     const host = conn.server;
     const to = requestTimeoutText(requestTimeout);
     if (discovery) {
-      for (let i = 0; i < 5; i++) ctx.err(`${klogPrefix(now + i * 2)} memcache.go:265] "Unhandled Error" err="couldn't get current server API group list: Get \\"${scheme}://${host}/api?timeout=${to}\\": dial tcp ${host.replace('localhost', '[::1]')}: connect: connection refused"\n`);
+      for (let i = 0; i < 5; i++)
+        ctx.err(
+          `${klogPrefix(now + i * 2)} memcache.go:265] "Unhandled Error" err="couldn't get current server API group list: Get \\"${scheme}://${host}/api?timeout=${to}\\": dial tcp ${host.replace('localhost', '[::1]')}: connect: connection refused"\n`,
+        );
     }
     ctx.err(`The connection to the server ${host} was refused - did you specify the right host or port?\n`);
     throw new Exit(1);
@@ -70,15 +80,24 @@ export function kubectlConnFail(ctx, conn, requestTimeout, { discovery = true } 
 
 /** helm's rendering of a failed connection; throws Exit(1). */
 export function helmConnFail(ctx, conn) {
-  if (conn.kind === 'no-context') { ctx.err(`Error: Kubernetes cluster unreachable: context "${conn.name}" does not exist\n`); throw new Exit(1); }
+  if (conn.kind === 'no-context') {
+    ctx.err(`Error: Kubernetes cluster unreachable: context "${conn.name}" does not exist\n`);
+    throw new Exit(1);
+  }
   if (conn.kind === 'flaky') {
-    ctx.err(conn.variant === 0 ? 'Error: Kubernetes cluster unreachable: the server is currently unable to handle the request\n' : `Error: Kubernetes cluster unreachable: Get "https://${conn.server}/version": net/http: TLS handshake timeout\n`);
+    ctx.err(
+      conn.variant === 0
+        ? 'Error: Kubernetes cluster unreachable: the server is currently unable to handle the request\n'
+        : `Error: Kubernetes cluster unreachable: Get "https://${conn.server}/version": net/http: TLS handshake timeout\n`,
+    );
     throw new Exit(1);
   }
   if (conn.kind === 'unreachable') {
     const host = conn.server;
     const scheme = host.startsWith('localhost:8080') ? 'http' : 'https';
-    ctx.err(`Error: Kubernetes cluster unreachable: Get "${scheme}://${host}/version": dial tcp ${host.replace('localhost', '[::1]')}: connect: connection refused\n`);
+    ctx.err(
+      `Error: Kubernetes cluster unreachable: Get "${scheme}://${host}/version": dial tcp ${host.replace('localhost', '[::1]')}: connect: connection refused\n`,
+    );
     throw new Exit(1);
   }
 }

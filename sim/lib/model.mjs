@@ -58,7 +58,9 @@ export function normRef(ref) {
 }
 /** Familiar form (what docker prints): strips docker.io/library/ and docker.io/. */
 export function familiarRef(ref) {
-  return normRef(ref).replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '');
+  return normRef(ref)
+    .replace(/^docker\.io\/library\//, '')
+    .replace(/^docker\.io\//, '');
 }
 /** repository part of a reference (no tag), normalised. */
 export const repoOf = (ref) => normRef(ref).replace(/:[^:/]+$/, '');
@@ -111,7 +113,14 @@ export function newState({ now, nodeIP, faults }) {
     version: 1,
     createdAt: now,
     nodeIP,
-    host: { hostname: 'sim-host', ncpu: 8, memTotal: 16_763_904_000, os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0-28-amd64', dockerVersion: DOCKER_VERSION },
+    host: {
+      hostname: 'sim-host',
+      ncpu: 8,
+      memTotal: 16_763_904_000,
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      kernel: '6.1.0-28-amd64',
+      dockerVersion: DOCKER_VERSION,
+    },
     seq: { call: 0, api: 0, uid: 0, rv: 1000, ip: 1 },
     docker: emptyStore(),
     minikube: { profiles: /** @type {Record<string, any>} */ ({}) },
@@ -123,7 +132,13 @@ export function newState({ now, nodeIP, faults }) {
   };
   if (faults.has('minikube-stopped')) {
     const created = now - 3600_000;
-    const p = createProfile(state, 'minikube', { cpus: 2, memory: 4096, driver: faults.values('minikube-driver')[0] ?? 'docker', runtime: faults.values('minikube-runtime')[0] ?? 'docker', at: created });
+    const p = createProfile(state, 'minikube', {
+      cpus: 2,
+      memory: 4096,
+      driver: faults.values('minikube-driver')[0] ?? 'docker',
+      runtime: faults.values('minikube-runtime')[0] ?? 'docker',
+      at: created,
+    });
     p.status = 'Stopped';
     p.startedAt = created;
     p.stoppedAt = now - 600_000;
@@ -134,8 +149,17 @@ export function newState({ now, nodeIP, faults }) {
     setContext(state, 'minikube', { cluster: 'minikube', server: `https://${nodeIP}:8443` });
   }
   for (const name of faults.values('context')) {
-    const c = createCluster(state, name, { foreign: true, at: now - 30 * 86400_000, cpu: 16000, memMi: 65536, nodeName: `${name}-node-1`, nodeIP: '10.20.30.40' });
-    c.up = true; c.upSince = c.node.createdAt; c.lastReconcile = now;
+    const c = createCluster(state, name, {
+      foreign: true,
+      at: now - 30 * 86400_000,
+      cpu: 16000,
+      memMi: 65536,
+      nodeName: `${name}-node-1`,
+      nodeIP: '10.20.30.40',
+    });
+    c.up = true;
+    c.upSince = c.node.createdAt;
+    c.lastReconcile = now;
     setContext(state, name, { cluster: name, server: 'https://10.20.30.40:443' });
   }
   return state;
@@ -159,7 +183,10 @@ function profileIP(state) {
   if (!used.has(state.nodeIP)) return state.nodeIP;
   if (state.nodeIP === '127.0.0.1') return state.nodeIP;
   const [a, b, c, d] = state.nodeIP.split('.').map(Number);
-  for (let i = 1; i < 250; i++) { const ip = `${a}.${b}.${c}.${((d - 1 + i) % 250) + 1}`; if (!used.has(ip)) return ip; }
+  for (let i = 1; i < 250; i++) {
+    const ip = `${a}.${b}.${c}.${((d - 1 + i) % 250) + 1}`;
+    if (!used.has(ip)) return ip;
+  }
   return state.nodeIP;
 }
 
@@ -189,7 +216,15 @@ export function createProfile(state, name, o) {
     starts: 0,
   };
   state.minikube.profiles[name] = p;
-  createCluster(state, name, { foreign: false, at: o.at, cpu: o.cpus * 1000, memMi: o.memory, nodeName: name, nodeIP: p.nodeIP, profile: name });
+  createCluster(state, name, {
+    foreign: false,
+    at: o.at,
+    cpu: o.cpus * 1000,
+    memMi: o.memory,
+    nodeName: name,
+    nodeIP: p.nodeIP,
+    profile: name,
+  });
   return p;
 }
 
@@ -216,13 +251,35 @@ export function createCluster(state, name, o) {
   };
   state.clusters[name] = c;
   for (const ns of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
-    putObject(state, c, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] } }, o.at);
+    putObject(
+      state,
+      c,
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } },
+        spec: { finalizers: ['kubernetes'] },
+      },
+      o.at,
+    );
   }
-  putObject(state, c, {
-    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
-    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' }, labels: { 'addonmanager.kubernetes.io/mode': 'EnsureExists' } },
-    provisioner: 'k8s.io/minikube-hostpath', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate',
-  }, o.at);
+  putObject(
+    state,
+    c,
+    {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: {
+        name: 'standard',
+        annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+        labels: { 'addonmanager.kubernetes.io/mode': 'EnsureExists' },
+      },
+      provisioner: 'k8s.io/minikube-hostpath',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+    },
+    o.at,
+  );
   return c;
 }
 
@@ -233,7 +290,8 @@ export const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'StorageClass', 'Per
 /** Create or replace an object (keeps uid/creationTimestamp on replace, bumps generation when spec changes). */
 export function putObject(state, cluster, obj, at) {
   const ns = CLUSTER_SCOPED.has(obj.kind) ? '' : (obj.metadata.namespace ?? 'default');
-  if (ns) obj.metadata.namespace = ns; else delete obj.metadata.namespace;
+  if (ns) obj.metadata.namespace = ns;
+  else delete obj.metadata.namespace;
   const key = objKey(obj.kind, ns, obj.metadata.name);
   const prev = cluster.objects[key];
   if (prev) {
@@ -261,7 +319,9 @@ export function listObjects(cluster, kind, ns) {
     if (ns && o.metadata.namespace !== ns) continue;
     out.push(o);
   }
-  return out.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+  return out.sort(
+    (a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name),
+  );
 }
 export function deleteObject(cluster, kind, ns, name) {
   const k = objKey(kind, CLUSTER_SCOPED.has(kind) ? '' : ns, name);

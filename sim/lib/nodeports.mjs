@@ -22,8 +22,16 @@ export function desiredBindings(state) {
       if (svc.spec.type !== 'NodePort' && svc.spec.type !== 'LoadBalancer') continue;
       for (const p of svc.spec.ports ?? []) {
         if (!p.nodePort) continue;
-        const component = svc.spec.selector?.['app.kubernetes.io/component'] ?? svc.metadata.labels?.['app.kubernetes.io/component'] ?? 'unknown';
-        want.set(`${cl.node.ip}:${p.nodePort}`, { cluster: cl.name, ns: svc.metadata.namespace, svc: svc.metadata.name, component, ip: cl.node.ip, port: p.nodePort });
+        const component =
+          svc.spec.selector?.['app.kubernetes.io/component'] ?? svc.metadata.labels?.['app.kubernetes.io/component'] ?? 'unknown';
+        want.set(`${cl.node.ip}:${p.nodePort}`, {
+          cluster: cl.name,
+          ns: svc.metadata.namespace,
+          svc: svc.metadata.name,
+          component,
+          ip: cl.node.ip,
+          port: p.nodePort,
+        });
       }
     }
   }
@@ -36,10 +44,16 @@ export function writeBound(dir, keys) {
   try {
     writeFileSync(tmp, JSON.stringify({ pid: process.pid, dir: resolve(dir), keys: [...keys].sort() }));
     renameSync(tmp, join(dir, 'server.bound'));
-  } catch { /* state dir gone */ }
+  } catch {
+    /* state dir gone */
+  }
 }
 
 /** @param {string} dir @returns {{ pid: number, dir: string, keys: string[] } | null} */
 export function readBound(dir) {
-  try { return JSON.parse(readFileSync(join(dir, 'server.bound'), 'utf8')); } catch { return null; }
+  try {
+    return JSON.parse(readFileSync(join(dir, 'server.bound'), 'utf8'));
+  } catch {
+    return null;
+  }
 }

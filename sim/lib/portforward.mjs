@@ -13,17 +13,36 @@ import { klogPrefix } from './kube.mjs';
 export async function kubectlPortForward(K) {
   const { ctx, p, pos } = K;
   const { withCluster, resolveRes } = await import('./tools/kubectl.mjs');
-  if (pos.length < 2) { ctx.err('error: TYPE/NAME and list of ports are required for port-forward\nSee \'kubectl port-forward -h\' for help and examples\n'); return 1; }
+  if (pos.length < 2) {
+    ctx.err("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples\n");
+    return 1;
+  }
   const addrs = p.flags.address.length ? p.flags.address.flatMap((a) => a.split(',')) : ['localhost'];
   const [tn, ...portSpecs] = pos;
-  let kind = 'Pod'; let name = tn;
-  if (tn.includes('/')) { const r = resolveRes(tn.split('/')[0]); if (!r) { ctx.err(`error: the server doesn't have a resource type "${tn.split('/')[0]}"\n`); return 1; } kind = r.kind; name = tn.split('/')[1]; }
+  let kind = 'Pod';
+  let name = tn;
+  if (tn.includes('/')) {
+    const r = resolveRes(tn.split('/')[0]);
+    if (!r) {
+      ctx.err(`error: the server doesn't have a resource type "${tn.split('/')[0]}"\n`);
+      return 1;
+    }
+    kind = r.kind;
+    name = tn.split('/')[1];
+  }
   const specs = [];
   for (const s of portSpecs) {
     const m = /^(\d*):?(\d+)$/.exec(s);
-    if (!m) { ctx.err(`error: Error parsing local port '${s.split(':')[0]}': strconv.ParseUint: parsing "${s.split(':')[0]}": invalid syntax\n`); return 1; }
+    if (!m) {
+      ctx.err(`error: Error parsing local port '${s.split(':')[0]}': strconv.ParseUint: parsing "${s.split(':')[0]}": invalid syntax\n`);
+      return 1;
+    }
     const parts = s.split(':');
-    specs.push(parts.length === 1 ? { local: Number(parts[0]), remote: Number(parts[0]) } : { local: parts[0] === '' ? 0 : Number(parts[0]), remote: Number(parts[1]) });
+    specs.push(
+      parts.length === 1
+        ? { local: Number(parts[0]), remote: Number(parts[0]) }
+        : { local: parts[0] === '' ? 0 : Number(parts[0]), remote: Number(parts[1]) },
+    );
   }
   const res = await withCluster(K, (c, state, ns, now) => {
     let pod;
@@ -31,10 +50,18 @@ export async function kubectlPortForward(K) {
     if (kind === 'Pod') pod = getObject(c, 'Pod', ns, name);
     else {
       const o = getObject(c, kind, ns, name);
-      if (!o) return { err: `Error from server (NotFound): ${kind === 'Service' ? 'services' : kind.toLowerCase() + 's.apps'} "${name}" not found` };
+      if (!o)
+        return {
+          err: `Error from server (NotFound): ${kind === 'Service' ? 'services' : kind.toLowerCase() + 's.apps'} "${name}" not found`,
+        };
       const sel = kind === 'Service' ? o.spec.selector : o.spec.selector?.matchLabels;
-      const pods = listObjects(c, 'Pod', ns).filter((x) => x._sim.deletionAt == null && Object.entries(sel ?? {}).every(([k, v]) => x.metadata.labels?.[k] === v));
-      pods.sort((a, b) => Number(isReadyAt(c, b, now, ctx.faults)) - Number(isReadyAt(c, a, now, ctx.faults)) || a._sim.createdAt - b._sim.createdAt);
+      const pods = listObjects(c, 'Pod', ns).filter(
+        (x) => x._sim.deletionAt == null && Object.entries(sel ?? {}).every(([k, v]) => x.metadata.labels?.[k] === v),
+      );
+      pods.sort(
+        (a, b) =>
+          Number(isReadyAt(c, b, now, ctx.faults)) - Number(isReadyAt(c, a, now, ctx.faults)) || a._sim.createdAt - b._sim.createdAt,
+      );
       pod = pods[0];
       if (!pod) return { err: `error: unable to forward port because pod is not running. Current status=Pending`, none: true };
       if (kind === 'Service') {
@@ -43,7 +70,8 @@ export async function kubectlPortForward(K) {
           const sp = (o.spec.ports ?? []).find((x) => x.port === s.remote);
           if (!sp) return { err: `error: Service ${name} does not have a service port ${s.remote}` };
           let tp = sp.targetPort ?? sp.port;
-          if (typeof tp === 'string') tp = pod.spec.containers.flatMap((ct) => ct.ports ?? []).find((x) => x.name === tp)?.containerPort ?? sp.port;
+          if (typeof tp === 'string')
+            tp = pod.spec.containers.flatMap((ct) => ct.ports ?? []).find((x) => x.name === tp)?.containerPort ?? sp.port;
           mapped.push({ local: s.local || 0, remote: tp });
         }
       }
@@ -53,14 +81,22 @@ export async function kubectlPortForward(K) {
     if (st.phase !== 'Running') return { err: `error: unable to forward port because pod is not running. Current status=${st.phase}` };
     return { pod: pod.metadata.name, uid: pod.metadata.uid, component: pod._sim.component, ns, cluster: c.name, mapped };
   });
-  if (res.err) { ctx.err(res.err + '\n'); return 1; }
+  if (res.err) {
+    ctx.err(res.err + '\n');
+    return 1;
+  }
   const http = createHttp((req, res2) => {
     ctx.out(`Handling connection for ${req.socket.localPort}\n`);
     const st = readState(ctx.stateDir);
     const c = st.clusters[res.cluster];
     const pod = c && getObject(c, 'Pod', res.ns, res.pod);
-    if (!pod || pod.metadata.uid !== res.uid) { res2.destroy(); return; }
-    handle(req, res2, { stateDir: ctx.stateDir, cluster: res.cluster, ns: res.ns, component: res.component, pod: res.pod }).catch(() => res2.destroy());
+    if (!pod || pod.metadata.uid !== res.uid) {
+      res2.destroy();
+      return;
+    }
+    handle(req, res2, { stateDir: ctx.stateDir, cluster: res.cluster, ns: res.ns, component: res.component, pod: res.pod }).catch(() =>
+      res2.destroy(),
+    );
   });
   const servers = [];
   for (const m of res.mapped) {
@@ -74,7 +110,9 @@ export async function kubectlPortForward(K) {
         });
         if (port < 0) {
           if (h === '::1') continue;
-          ctx.err(`Unable to listen on port ${m.local}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 ${h}:${m.local}: bind: address already in use]\nerror: unable to listen on any of the requested ports: [{${m.local} ${m.remote}}]\n`);
+          ctx.err(
+            `Unable to listen on port ${m.local}: Listeners failed to create with the following errors: [unable to create listener: Error listen tcp4 ${h}:${m.local}: bind: address already in use]\nerror: unable to listen on any of the requested ports: [{${m.local} ${m.remote}}]\n`,
+          );
           for (const s of servers) s.close();
           return 1;
         }
@@ -87,20 +125,34 @@ export async function kubectlPortForward(K) {
   // serve until killed, or until the pod goes away; a server does not hold the clock still
   ctx.clock.passive();
   return await new Promise((resolve) => {
-    const stop = (code) => { clearInterval(timer); for (const s of servers) s.close(); http.close(); resolve(code); };
+    const stop = (code) => {
+      clearInterval(timer);
+      for (const s of servers) s.close();
+      http.close();
+      resolve(code);
+    };
     const timer = setInterval(() => {
       try {
         const st = readState(ctx.stateDir);
         const c = st.clusters[res.cluster];
         const pod = c && getObject(c, 'Pod', res.ns, res.pod);
-        const gone = !c || !c.up || !pod || pod.metadata.uid !== res.uid || (pod._sim.deletionAt != null && pod._sim.deletionAt <= ctx.clock.now());
+        const gone =
+          !c || !c.up || !pod || pod.metadata.uid !== res.uid || (pod._sim.deletionAt != null && pod._sim.deletionAt <= ctx.clock.now());
         if (gone) {
-          ctx.err(`${klogPrefix(ctx.clock.now())} portforward.go:413] "Unhandled Error" err="an error occurred forwarding ${res.mapped[0].local} -> ${res.mapped[0].remote}: error forwarding port ${res.mapped[0].remote} to pod ${res.uid}, uid : network namespace for sandbox is closed"\nerror: lost connection to pod\n`);
+          ctx.err(
+            `${klogPrefix(ctx.clock.now())} portforward.go:413] "Unhandled Error" err="an error occurred forwarding ${res.mapped[0].local} -> ${res.mapped[0].remote}: error forwarding port ${res.mapped[0].remote} to pod ${res.uid}, uid : network namespace for sandbox is closed"\nerror: lost connection to pod\n`,
+          );
           stop(1);
         }
-      } catch { stop(1); }
+      } catch {
+        stop(1);
+      }
     }, 200);
-    const onSig = (sig) => { ctx.record(sig === 'SIGINT' ? 130 : 143); stop(sig === 'SIGINT' ? 130 : 143); setImmediate(() => process.exit(sig === 'SIGINT' ? 130 : 143)); };
+    const onSig = (sig) => {
+      ctx.record(sig === 'SIGINT' ? 130 : 143);
+      stop(sig === 'SIGINT' ? 130 : 143);
+      setImmediate(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    };
     process.once('SIGTERM', () => onSig('SIGTERM'));
     process.once('SIGINT', () => onSig('SIGINT'));
   });

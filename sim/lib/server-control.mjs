@@ -11,8 +11,16 @@ const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 
 function alive(pid) {
   if (!pid) return false;
-  try { process.kill(pid, 0); } catch { return false; }
-  try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }
 
 /** @param {import('./cli.mjs').Ctx} ctx */
@@ -23,14 +31,26 @@ export async function startServer(ctx) {
   const child = spawn(process.execPath, [SERVER, ctx.stateDir], { detached: true, stdio: ['ignore', log, log], env: { ...process.env } });
   closeSync(log);
   child.unref();
-  await withState(ctx.stateDir, (st) => { st.server = { pid: child.pid, startedAt: ctx.clock.now() }; });
+  await withState(ctx.stateDir, (st) => {
+    st.server = { pid: child.pid, startedAt: ctx.clock.now() };
+  });
   return child.pid;
 }
 
 /** @param {import('./cli.mjs').Ctx} ctx */
 export async function stopServer(ctx) {
-  const pid = await withState(ctx.stateDir, (st) => { const p = st.server?.pid; st.server = null; return p; });
-  if (pid && alive(pid)) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+  const pid = await withState(ctx.stateDir, (st) => {
+    const p = st.server?.pid;
+    st.server = null;
+    return p;
+  });
+  if (pid && alive(pid)) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 /**

@@ -29,8 +29,14 @@ export async function prepareSimulation(opts = {}) {
   const missing = new Set(faults.values('missing'));
   for (const tool of TOOLS) {
     const path = join(binDir, tool);
-    if (missing.has(tool)) { rmSync(path, { force: true }); continue; }
-    writeFileSync(path, `#!/bin/sh\n# simulated ${tool} (sim); state: ${stateDir}\nexec ${shq(process.execPath)} ${shq(join(SIM_BIN, tool))} "$@"\n`);
+    if (missing.has(tool)) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    writeFileSync(
+      path,
+      `#!/bin/sh\n# simulated ${tool} (sim); state: ${stateDir}\nexec ${shq(process.execPath)} ${shq(join(SIM_BIN, tool))} "$@"\n`,
+    );
     chmodSync(path, 0o755);
   }
   return {

@@ -49,7 +49,9 @@ export function ensureState(stateDir, opts) {
     const state = newState({ now, nodeIP: block ? `${block}.1` : '127.0.0.1', faults: opts.faults });
     writeState(stateDir, state);
     return true;
-  } finally { release(); }
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -68,5 +70,7 @@ export async function withState(stateDir, fn) {
     const after = JSON.stringify(state);
     if (after !== before) writeState(stateDir, state);
     return result;
-  } finally { release(); }
+  } finally {
+    release();
+  }
 }

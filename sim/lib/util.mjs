@@ -55,7 +55,7 @@ export const rfc3339 = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOStrin
 export function rfc3339Nano(ms) {
   const d = new Date(ms);
   const base = d.toISOString().slice(0, 19);
-  const frac = (ms % 1000 + 1000) % 1000;
+  const frac = ((ms % 1000) + 1000) % 1000;
   let f = String(Math.floor(frac)).padStart(3, '0') + String(Math.floor((ms * 1000) % 1000)).padStart(3, '0') + '000';
   f = f.replace(/0+$/, '');
   return base + (f ? '.' + f : '') + 'Z';
@@ -82,12 +82,21 @@ export function humanDuration(ms) {
   if (seconds < 0) return '0s';
   if (seconds < 120) return `${seconds}s`;
   const minutes = Math.floor(ms / 60000);
-  if (minutes < 10) { const s = seconds % 60; return s === 0 ? `${minutes}m` : `${minutes}m${s}s`; }
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
+  }
   if (minutes < 180) return `${minutes}m`;
   const hours = Math.floor(ms / 3600000);
-  if (hours < 8) { const m = minutes % 60; return m === 0 ? `${hours}h` : `${hours}h${m}m`; }
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) { const h = hours % 24; return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`; }
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
+  }
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   return `${Math.floor(hours / 24 / 365)}y`;
 }
@@ -109,8 +118,12 @@ export function dockerSince(ms) {
 /** docker go-units HumanSize (decimal, 4 significant digits) */
 export function humanSize(bytes) {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0; let v = bytes;
-  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  let i = 0;
+  let v = bytes;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return `${parseFloat(v.toPrecision(4))}${units[i]}`;
 }
 
@@ -120,7 +133,8 @@ export function humanSize(bytes) {
  * @param {string[][]} rows @param {{ padding?: number, minwidth?: number, padLast?: boolean }} [o]
  */
 export function table(rows, o = {}) {
-  const padding = o.padding ?? 3; const minwidth = o.minwidth ?? 0;
+  const padding = o.padding ?? 3;
+  const minwidth = o.minwidth ?? 0;
   const n = Math.max(...rows.map((r) => r.length));
   const widths = [];
   for (let c = 0; c < n; c++) {
@@ -128,7 +142,13 @@ export function table(rows, o = {}) {
     for (const r of rows) if (r[c] !== undefined && (c < r.length - 1 || o.padLast)) w = Math.max(w, [...r[c]].length);
     widths[c] = Math.max(w + padding, minwidth);
   }
-  return rows.map((r) => r.map((cell, c) => (c < r.length - 1 || o.padLast ? cell + ' '.repeat(Math.max(0, widths[c] - [...cell].length)) : cell)).join('')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r.map((cell, c) => (c < r.length - 1 || o.padLast ? cell + ' '.repeat(Math.max(0, widths[c] - [...cell].length)) : cell)).join(''),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Parse Kubernetes CPU quantity to millicores. */
@@ -154,27 +174,36 @@ export function selectorPredicate(sel) {
   /** @type {((l: Record<string,string>) => boolean)[]} */
   const preds = [];
   const parts = [];
-  let depth = 0; let cur = '';
+  let depth = 0;
+  let cur = '';
   for (const ch of sel) {
     if (ch === '(') depth++;
     if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) { parts.push(cur); cur = ''; } else cur += ch;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   if (cur) parts.push(cur);
   for (let p of parts) {
     p = p.trim();
     let m;
     if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(p))) {
-      const [, k, op, vs] = m; const set = vs.split(',').map((x) => x.trim());
+      const [, k, op, vs] = m;
+      const set = vs.split(',').map((x) => x.trim());
       preds.push(op === 'in' ? (l) => k in l && set.includes(l[k]) : (l) => !(k in l) || !set.includes(l[k]));
     } else if ((m = /^([\w./-]+)\s*!=\s*([\w.-]*)$/.exec(p))) {
-      const [, k, v] = m; preds.push((l) => l[k] !== v);
+      const [, k, v] = m;
+      preds.push((l) => l[k] !== v);
     } else if ((m = /^([\w./-]+)\s*==?\s*([\w.-]*)$/.exec(p))) {
-      const [, k, v] = m; preds.push((l) => l[k] === v);
+      const [, k, v] = m;
+      preds.push((l) => l[k] === v);
     } else if ((m = /^!([\w./-]+)$/.exec(p))) {
-      const k = m[1]; preds.push((l) => !(k in l));
+      const k = m[1];
+      preds.push((l) => !(k in l));
     } else if ((m = /^([\w./-]+)$/.exec(p))) {
-      const k = m[1]; preds.push((l) => k in l);
+      const k = m[1];
+      preds.push((l) => k in l);
     } else {
       throw new Error(`unable to parse requirement: found '${p}', expected: identifier`);
     }

@@ -33,7 +33,8 @@ export function needsPortForward(input: ReachabilityInput): string | undefined {
   const { driver, os, env } = input;
   if (driver !== 'docker' && driver !== 'podman') return undefined;
   const hostEnv = driver === 'docker' ? env.DOCKER_HOST : env.CONTAINER_HOST;
-  if (hostEnv && /^[a-z]+:\/\/[^/]/.test(hostEnv) && !hostEnv.startsWith('unix://')) return `the ${driver} daemon is remote (${driver === 'docker' ? 'DOCKER_HOST' : 'CONTAINER_HOST'}=${hostEnv})`;
+  if (hostEnv && /^[a-z]+:\/\/[^/]/.test(hostEnv) && !hostEnv.startsWith('unix://'))
+    return `the ${driver} daemon is remote (${driver === 'docker' ? 'DOCKER_HOST' : 'CONTAINER_HOST'}=${hostEnv})`;
   if (os === 'macos' || os === 'windows') return `the ${driver} driver runs in a VM on ${os === 'macos' ? 'macOS' : 'Windows'}`;
   if (env.WSL_DISTRO_NAME || env.WSLPATH) return `the ${driver} driver under WSL`;
   if (driver === 'docker' && input.dockerOs === 'Docker Desktop') return 'Docker Desktop on Linux runs Docker in a VM';
@@ -55,13 +56,16 @@ export async function reachability(ctx: RunbookContext): Promise<{ portForward: 
     }
   }
   const why = needsPortForward({ driver, os: currentOs(), env: process.env, dockerOs, dockerSecurityOptions, uid: process.getuid?.() });
-  return why ? { portForward: true, why: `${why}: the node's IP is not reachable from this host` } : { portForward: false, why: `the ${driver || 'cluster'} node's IP is reachable from this host` };
+  return why
+    ? { portForward: true, why: `${why}: the node's IP is not reachable from this host` }
+    : { portForward: false, why: `the ${driver || 'cluster'} node's IP is reachable from this host` };
 }
 
 /** The address the browser will use, which the frontend's public URLs are built for. */
 export async function publicAddress(ctx: RunbookContext): Promise<PublicAddress & { why: string }> {
   const reach = await reachability(ctx);
-  if (reach.portForward) return { ...LOCAL_FORWARD_ADDRESS, why: `${reach.why}; the app is reached through kubectl port-forward on 127.0.0.1` };
+  if (reach.portForward)
+    return { ...LOCAL_FORWARD_ADDRESS, why: `${reach.why}; the app is reached through kubectl port-forward on 127.0.0.1` };
   return { ...nodePortAddress(await ctx.tools.minikube.ip()), why: `${reach.why}; the app is reached on its NodePorts` };
 }
 
@@ -119,7 +123,10 @@ export async function establishAccess(ctx: RunbookContext, driver: string, names
     backend: `http://${ip}:${nodePort('backend', 30081)}`,
     mcp,
     how: 'NodePort on the node IP',
-    userCommands: [`minikube service ${service('frontend')} -n ${ns} -p ${ctx.settings.profile} --url`, `kubectl port-forward svc/${service('mcp')} 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`],
+    userCommands: [
+      `minikube service ${service('frontend')} -n ${ns} -p ${ctx.settings.profile} --url`,
+      `kubectl port-forward svc/${service('mcp')} 8001:8001 -n ${ns} --context ${ctx.tools.kubectl.context}   # MCP is ClusterIP only`,
+    ],
     close,
   };
 }

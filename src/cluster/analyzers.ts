@@ -12,7 +12,20 @@ import { EventIndex } from './analysis/events.ts';
 import { type Finding, type Severity, firstFinding } from './analysis/finding.ts';
 import { Remedies } from './analysis/remedies.ts';
 import { analyzeContainer, containerFacts } from './analysis/container-rules.ts';
-import { type ObjectRule, type Scope, NODE_RULES, POD_RULES, allFindings, claimNotBound, metricsUnavailable, replicaSetFailedCreate, serviceWithoutReadyEndpoint, usageFindings, warningEventFindings, workloadRule } from './analysis/object-rules.ts';
+import {
+  type ObjectRule,
+  type Scope,
+  NODE_RULES,
+  POD_RULES,
+  allFindings,
+  claimNotBound,
+  metricsUnavailable,
+  replicaSetFailedCreate,
+  serviceWithoutReadyEndpoint,
+  usageFindings,
+  warningEventFindings,
+  workloadRule,
+} from './analysis/object-rules.ts';
 
 export type { Finding, Severity } from './analysis/finding.ts';
 
@@ -36,12 +49,28 @@ const kindRank = (object: string) => {
 };
 
 /** Reasons for which a container never ran, so it has no logs worth fetching. */
-const NEVER_RAN = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'Unschedulable', 'FailedMount', 'FailedCreatePodSandBox', 'Evicted']);
+const NEVER_RAN = new Set([
+  'ErrImageNeverPull',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'Unschedulable',
+  'FailedMount',
+  'FailedCreatePodSandBox',
+  'Evicted',
+]);
 
 /** Findings for a snapshot: pure and deterministic, most severe first, causes before consequences. */
 export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {}): Finding[] {
   const events = new EventIndex(snapshot.events);
-  const remedies = new Remedies({ profile: options.profile ?? 'minikube', namespace: snapshot.namespace, release: options.release ?? 'todo-chatbot', chartDir: options.chartDir ?? 'helm/todo-chatbot' });
+  const remedies = new Remedies({
+    profile: options.profile ?? 'minikube',
+    namespace: snapshot.namespace,
+    release: options.release ?? 'todo-chatbot',
+    chartDir: options.chartDir ?? 'helm/todo-chatbot',
+  });
   const s: Scope = { snapshot, ns: snapshot.namespace, threshold: options.usageThreshold ?? 0.8, events, remedies };
   const each = <T>(objects: T[], rule: ObjectRule<T>) => objects.map((o) => rule(o, s)).filter((f): f is Finding => f !== undefined);
   const out: Finding[] = [
@@ -60,7 +89,12 @@ export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {})
   out.push(...warningEventFindings(s, new Set(out.map((f) => f.object))));
   pointAtCauses(out);
   return out.sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindRank(a.object) - kindRank(b.object) || a.object.localeCompare(b.object) || a.reason.localeCompare(b.reason) || a.evidence.localeCompare(b.evidence),
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      kindRank(a.object) - kindRank(b.object) ||
+      a.object.localeCompare(b.object) ||
+      a.reason.localeCompare(b.reason) ||
+      a.evidence.localeCompare(b.evidence),
   );
 }
 
@@ -68,7 +102,10 @@ export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {})
 function podFindings(pod: Pod, s: Scope): Finding[] {
   if (pod.metadata.deletionTimestamp) return []; // on its way out; its replacement is what matters
   if (pod.status?.phase === 'Succeeded') return [];
-  const whole = firstFinding(POD_RULES.map((rule) => (p: Pod) => rule(p, s)), pod);
+  const whole = firstFinding(
+    POD_RULES.map((rule) => (p: Pod) => rule(p, s)),
+    pod,
+  );
   if (whole) return [whole];
   const specs = new Map([...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => [c.name, c]));
   const init = new Set((pod.status?.initContainerStatuses ?? []).map((c) => c.name));
@@ -84,7 +121,8 @@ function podFindings(pod: Pod, s: Scope): Finding[] {
  */
 function pointAtCauses(findings: Finding[]): void {
   const causes = new Map<string, Finding>();
-  for (const f of findings) if (f.severity === 'critical' && f.object.startsWith('pod/') && f.component && !causes.has(f.component)) causes.set(f.component, f);
+  for (const f of findings)
+    if (f.severity === 'critical' && f.object.startsWith('pod/') && f.component && !causes.has(f.component)) causes.set(f.component, f);
   for (const f of findings) {
     if (!/^(deployment|statefulset|service)\//.test(f.object) || !f.component) continue;
     const cause = causes.get(f.component);
@@ -99,7 +137,13 @@ function pointAtCauses(findings: Finding[]): void {
  * previous run when it restarted (a crash is in the previous run's output). Containers that never
  * ran (image or config missing) are left out: they have no logs.
  */
-export async function podLogTails(kubectl: Kubectl, namespace: string, findings: Finding[], lines = 30, maxContainers = 6): Promise<Array<{ title: string; body: string }>> {
+export async function podLogTails(
+  kubectl: Kubectl,
+  namespace: string,
+  findings: Finding[],
+  lines = 30,
+  maxContainers = 6,
+): Promise<Array<{ title: string; body: string }>> {
   const tails: Array<{ title: string; body: string }> = [];
   const seen = new Set<string>();
   for (const f of findings) {
@@ -109,11 +153,16 @@ export async function podLogTails(kubectl: Kubectl, namespace: string, findings:
     if (seen.has(key) || seen.size >= maxContainers) continue;
     seen.add(key);
     // A pod can be replaced between the snapshot and this read: its missing logs are evidence too.
-    const tail = (previous: boolean) => kubectl.logs(pod, f.container!, namespace, lines, previous).then((text) => text.trim() || '(empty)', (error: unknown) => {
-      if (error instanceof CommandFailed) return `(no logs: ${lastLine(error.stderr) || `exit ${error.exitCode}`})`;
-      throw error;
-    });
-    if ((f.restarts ?? 0) > 0) tails.push({ title: `logs of ${f.object}, container ${f.container}, previous run (last ${lines} lines)`, body: await tail(true) });
+    const tail = (previous: boolean) =>
+      kubectl.logs(pod, f.container!, namespace, lines, previous).then(
+        (text) => text.trim() || '(empty)',
+        (error: unknown) => {
+          if (error instanceof CommandFailed) return `(no logs: ${lastLine(error.stderr) || `exit ${error.exitCode}`})`;
+          throw error;
+        },
+      );
+    if ((f.restarts ?? 0) > 0)
+      tails.push({ title: `logs of ${f.object}, container ${f.container}, previous run (last ${lines} lines)`, body: await tail(true) });
     tails.push({ title: `logs of ${f.object}, container ${f.container} (last ${lines} lines)`, body: await tail(false) });
   }
   return tails;
@@ -122,5 +171,7 @@ export async function podLogTails(kubectl: Kubectl, namespace: string, findings:
 /** One line per finding, for prompts and summaries. */
 export function summarizeFindings(findings: Finding[]): string {
   if (findings.length === 0) return 'none';
-  return findings.map((f) => `- [${f.severity}] ${f.object}${f.component ? ` (${f.component})` : ''}: ${f.reason} — ${f.evidence}`).join('\n');
+  return findings
+    .map((f) => `- [${f.severity}] ${f.object}${f.component ? ` (${f.component})` : ''}: ${f.reason} — ${f.evidence}`)
+    .join('\n');
 }

@@ -24,18 +24,26 @@ export interface DataCheckSettings {
 export function toolName(optional: boolean) {
   return (raw: string, name: string): string => {
     if (optional && raw === '') return raw;
-    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(raw)) throw new UsageError(`${name} "${raw}" is not an MCP tool name`, 'give the tool\'s name as tools/list shows it, e.g. add_task');
+    if (!/^[A-Za-z0-9_.-]{1,128}$/.test(raw))
+      throw new UsageError(`${name} "${raw}" is not an MCP tool name`, "give the tool's name as tools/list shows it, e.g. add_task");
     return raw;
   };
 }
 
 export function restPath(raw: string, name: string): string {
-  if (!/^\/[^\s?#]*[^/\s?#]$/.test(raw)) throw new UsageError(`${name} "${raw}" is not a URL path`, 'give the path of the backend\'s todo collection, e.g. /api/todos');
+  if (!/^\/[^\s?#]*[^/\s?#]$/.test(raw))
+    throw new UsageError(`${name} "${raw}" is not a URL path`, "give the path of the backend's todo collection, e.g. /api/todos");
   return raw;
 }
 
 const mentions = (value: unknown, placeholder: string): boolean =>
-  typeof value === 'string' ? value.includes(placeholder) : Array.isArray(value) ? value.some((v) => mentions(v, placeholder)) : value !== null && typeof value === 'object' ? Object.values(value).some((v) => mentions(v, placeholder)) : false;
+  typeof value === 'string'
+    ? value.includes(placeholder)
+    : Array.isArray(value)
+      ? value.some((v) => mentions(v, placeholder))
+      : value !== null && typeof value === 'object'
+        ? Object.values(value).some((v) => mentions(v, placeholder))
+        : false;
 
 /** A JSON object of tool arguments; `needs` is the placeholder it must contain ({title}, {id}). */
 export function argsTemplate(needs?: '{title}' | '{id}') {
@@ -44,10 +52,21 @@ export function argsTemplate(needs?: '{title}' | '{id}') {
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new UsageError(`${name} is not JSON: ${raw}`, `give a JSON object of the tool's arguments, e.g. {"user_id":"runbook-drill","title":"{title}"} (quote it in .env with single quotes)`);
+      throw new UsageError(
+        `${name} is not JSON: ${raw}`,
+        `give a JSON object of the tool's arguments, e.g. {"user_id":"runbook-drill","title":"{title}"} (quote it in .env with single quotes)`,
+      );
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${name} is not a JSON object: ${raw}`, 'give the tool\'s arguments as an object, e.g. {"user_id":"runbook-drill"}');
-    if (needs && !mentions(parsed, needs)) throw new UsageError(`${name} does not contain ${needs}: ${raw}`, `put ${needs} where the drill's ${needs === '{title}' ? 'task title' : 'task id'} goes, e.g. ${needs === '{title}' ? '{"title":"{title}"}' : '{"task_id":"{id}"}'}`);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new UsageError(
+        `${name} is not a JSON object: ${raw}`,
+        'give the tool\'s arguments as an object, e.g. {"user_id":"runbook-drill"}',
+      );
+    if (needs && !mentions(parsed, needs))
+      throw new UsageError(
+        `${name} does not contain ${needs}: ${raw}`,
+        `put ${needs} where the drill's ${needs === '{title}' ? 'task title' : 'task id'} goes, e.g. ${needs === '{title}' ? '{"title":"{title}"}' : '{"task_id":"{id}"}'}`,
+      );
     return parsed as ArgsTemplate;
   };
 }
@@ -63,7 +82,8 @@ export function fillTemplate(template: unknown, values: { title: string; id?: nu
     return template.replaceAll('{title}', values.title).replaceAll('{id}', String(values.id ?? ''));
   }
   if (Array.isArray(template)) return template.map((v) => fillTemplate(v, values));
-  if (template !== null && typeof template === 'object') return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillTemplate(v, values)]));
+  if (template !== null && typeof template === 'object')
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillTemplate(v, values)]));
   return template;
 }
 
@@ -100,11 +120,18 @@ const idOf = (o: Record<string, unknown>): number | string | undefined => {
 function longestList(value: unknown): number | undefined {
   if (Array.isArray(value)) return value.length;
   if (value === null || typeof value !== 'object') return undefined;
-  const lengths = Object.values(value).map(longestList).filter((n): n is number => n !== undefined);
+  const lengths = Object.values(value)
+    .map(longestList)
+    .filter((n): n is number => n !== undefined);
   return lengths.length ? Math.max(...lengths) : undefined;
 }
 
-const errorText = (result: ToolCallResult) => (result.content ?? []).map((c) => c.text ?? '').join(' ').trim().slice(0, 200) || 'isError with no text';
+const errorText = (result: ToolCallResult) =>
+  (result.content ?? [])
+    .map((c) => c.text ?? '')
+    .join(' ')
+    .trim()
+    .slice(0, 200) || 'isError with no text';
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The MCP form: tools/call on the app's MCP server (Streamable HTTP). Never throws: a drill records what the server said. */
@@ -119,7 +146,8 @@ export function mcpDataCheck(mcpUrl: string, s: DataCheckSettings, timeoutMs = 1
         if (result.isError) return { ok: false, error: `${s.dataCheckAddTool} answered with an error: ${errorText(result)}` };
         const found = payloads(result).flatMap((p) => (typeof p === 'string' ? [] : holders(p, title)));
         const text = payloads(result).some((p) => typeof p === 'string' && p.includes(title));
-        if (!found.length && !text) return { ok: false, error: `${s.dataCheckAddTool}'s answer does not echo the title: ${JSON.stringify(result).slice(0, 200)}` };
+        if (!found.length && !text)
+          return { ok: false, error: `${s.dataCheckAddTool}'s answer does not echo the title: ${JSON.stringify(result).slice(0, 200)}` };
         return { ok: true, todo: { id: found.map(idOf).find((id) => id !== undefined), title } };
       } catch (error) {
         return { ok: false, error: describe(error) };
@@ -140,8 +168,14 @@ export function mcpDataCheck(mcpUrl: string, s: DataCheckSettings, timeoutMs = 1
       const inText = answers.some((p) => typeof p === 'string' && p.includes(todo.title));
       const count = answers.map(longestList).find((n) => n !== undefined);
       const among = count === undefined ? `the ${s.dataCheckListTool} answer` : `${count} task(s) listed by ${s.dataCheckListTool}`;
-      if (same || inText) return { ok: true, found: true, detail: `task${todo.id === undefined ? '' : ` ${todo.id}`} "${todo.title}" among ${among}` };
-      if (found.length) return { ok: true, found: false, detail: `"${todo.title}" is listed with another id (${found.map(idOf).join(', ')}), not ${todo.id}` };
+      if (same || inText)
+        return { ok: true, found: true, detail: `task${todo.id === undefined ? '' : ` ${todo.id}`} "${todo.title}" among ${among}` };
+      if (found.length)
+        return {
+          ok: true,
+          found: false,
+          detail: `"${todo.title}" is listed with another id (${found.map(idOf).join(', ')}), not ${todo.id}`,
+        };
       return { ok: true, found: false, detail: `task${todo.id === undefined ? '' : ` ${todo.id}`} "${todo.title}" missing from ${among}` };
     },
     async remove(todo) {

@@ -15,13 +15,20 @@ export interface EndpointCoverage {
 
 /** Does a Service's Endpoints object list exactly the Ready pods' IPs? */
 export function endpointCoverage(endpoints: KubeObject | undefined, ready: Array<{ name: string; ip?: string }>): EndpointCoverage {
-  const subsets: Array<{ addresses?: Array<{ ip: string }>; notReadyAddresses?: Array<{ ip: string }> }> = (endpoints as any)?.subsets ?? [];
+  const subsets: Array<{ addresses?: Array<{ ip: string }>; notReadyAddresses?: Array<{ ip: string }> }> =
+    (endpoints as any)?.subsets ?? [];
   const addresses = [...new Set(subsets.flatMap((s) => (s.addresses ?? []).map((a) => a.ip)))].sort();
   const notReadyAddresses = [...new Set(subsets.flatMap((s) => (s.notReadyAddresses ?? []).map((a) => a.ip)))].sort();
   const ips = new Set(ready.map((p) => p.ip).filter(Boolean));
   const missing = ready.filter((p) => !p.ip || !addresses.includes(p.ip)).map((p) => p.name);
   const unexpected = addresses.filter((ip) => !ips.has(ip));
-  return { ok: endpoints !== undefined && missing.length === 0 && unexpected.length === 0 && ready.length > 0, addresses, missing, unexpected, notReadyAddresses };
+  return {
+    ok: endpoints !== undefined && missing.length === 0 && unexpected.length === 0 && ready.length > 0,
+    addresses,
+    missing,
+    unexpected,
+    notReadyAddresses,
+  };
 }
 
 export function describeCoverage(c: EndpointCoverage, readyCount: number): string {

@@ -20,10 +20,22 @@ export interface PodState {
   deleting: boolean;
 }
 
-const FATAL_REASONS = new Set(['ErrImageNeverPull', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CrashLoopBackOff', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'OOMKilled', 'Unschedulable']);
+const FATAL_REASONS = new Set([
+  'ErrImageNeverPull',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+  'OOMKilled',
+  'Unschedulable',
+]);
 
 export function podState(pod: KubeObject): PodState {
-  const conditions: Array<{ type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }> = pod.status?.conditions ?? [];
+  const conditions: Array<{ type: string; status: string; lastTransitionTime?: string; reason?: string; message?: string }> =
+    pod.status?.conditions ?? [];
   const readyCondition = conditions.find((c) => c.type === 'Ready');
   const scheduled = conditions.find((c) => c.type === 'PodScheduled');
   const statuses: any[] = pod.status?.containerStatuses ?? [];

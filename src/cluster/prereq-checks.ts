@@ -12,7 +12,9 @@ export async function requireCluster(ctx: RunbookContext): Promise<void> {
   const status = await ctx.tools.minikube.status();
   await requirePrerequisite(ctx, {
     satisfied: status.running,
-    what: status.unreadable ? unreadableStatusText(ctx.settings.profile).what : `the minikube cluster "${ctx.settings.profile}" is not running`,
+    what: status.unreadable
+      ? unreadableStatusText(ctx.settings.profile).what
+      : `the minikube cluster "${ctx.settings.profile}" is not running`,
     id: '00-setup',
     recheck: running,
   });

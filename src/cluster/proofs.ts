@@ -35,11 +35,20 @@ export interface Proof {
 export function proveMemoryLimit(pods: KubeObject[], container: string, expected: string): Proof {
   const seen = pods.map((p) => `${p.metadata.name}: ${memoryLimit(p, container) ?? 'no limit'}`);
   const pass = pods.length > 0 && pods.every((p) => sameQuantity(memoryLimit(p, container), expected));
-  return { what: `${container} memory limit in the pod spec`, expected: `limits.memory ${expected} in every running pod`, measured: pods.length ? seen.join(', ') : 'no running pod', pass };
+  return {
+    what: `${container} memory limit in the pod spec`,
+    expected: `limits.memory ${expected} in every running pod`,
+    measured: pods.length ? seen.join(', ') : 'no running pod',
+    pass,
+  };
 }
 
 /** The value the containers see (printenv), with the ConfigMap and a completed rollout as the second witness. */
-export function proveEnv(key: string, expected: string, observed: { configMap?: string; printenv: Array<{ pod: string; value?: string }>; rolledOut: boolean }): Proof {
+export function proveEnv(
+  key: string,
+  expected: string,
+  observed: { configMap?: string; printenv: Array<{ pod: string; value?: string }>; rolledOut: boolean },
+): Proof {
   const inPods = observed.printenv.filter((p) => p.value !== undefined);
   const podsAgree = inPods.length > 0 && inPods.every((p) => p.value === expected);
   const viaConfig = observed.configMap === expected && observed.rolledOut;
@@ -53,9 +62,18 @@ export function proveEnv(key: string, expected: string, observed: { configMap?: 
   return { what: `${key} inside the container`, expected: `${key}=${expected} in the running pods`, measured: parts.join('; '), pass };
 }
 
-export function proveReplicas(component: string, expected: number, observed: { specReplicas?: number; readyPods: number; livePods: number }): Proof {
+export function proveReplicas(
+  component: string,
+  expected: number,
+  observed: { specReplicas?: number; readyPods: number; livePods: number },
+): Proof {
   const pass = observed.specReplicas === expected && observed.readyPods === expected && observed.livePods === expected;
-  return { what: `${component} replicas`, expected: `${expected} Ready pod(s), spec.replicas ${expected}`, measured: `${observed.readyPods} Ready of ${observed.livePods} running, spec.replicas ${observed.specReplicas ?? 'unknown'}`, pass };
+  return {
+    what: `${component} replicas`,
+    expected: `${expected} Ready pod(s), spec.replicas ${expected}`,
+    measured: `${observed.readyPods} Ready of ${observed.livePods} running, spec.replicas ${observed.specReplicas ?? 'unknown'}`,
+    pass,
+  };
 }
 
 /** Do the release's user-supplied values equal the ones found at the start? Lists the differing paths. */

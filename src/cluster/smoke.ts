@@ -18,7 +18,10 @@ export async function probeHttp(url: string, timeoutMs: number, init?: RequestIn
     return { url, ok: response.ok, status: response.status, ms: performance.now() - started, body: body.slice(0, 2000) };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const message = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    const message =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : (cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error)));
     return { url, ok: false, ms: performance.now() - started, body: '', error: message };
   }
 }
@@ -38,7 +41,9 @@ export function latency(values: number[]): Latency {
 }
 
 export function describeLatency(l: Latency): string {
-  return l.samples === 1 ? `${Math.round(l.median)} ms` : `median ${Math.round(l.median)} ms of ${l.samples} (${Math.round(l.min)}–${Math.round(l.max)} ms)`;
+  return l.samples === 1
+    ? `${Math.round(l.median)} ms`
+    : `median ${Math.round(l.median)} ms of ${l.samples} (${Math.round(l.min)}–${Math.round(l.max)} ms)`;
 }
 
 /**
@@ -71,15 +76,28 @@ export interface McpProbe {
 /** Reads a JSON-RPC response that came back as JSON or as a text/event-stream. */
 function parseRpc(contentType: string, body: string): any {
   if (contentType.includes('text/event-stream')) {
-    const data = body.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).filter(Boolean);
+    const data = body
+      .split('\n')
+      .filter((l) => l.startsWith('data:'))
+      .map((l) => l.slice(5).trim())
+      .filter(Boolean);
     return JSON.parse(data[data.length - 1] ?? 'null');
   }
   return JSON.parse(body);
 }
 
-async function rpc(url: string, message: object, sessionId: string | undefined, timeoutMs: number): Promise<{ result: any; sessionId?: string; ms: number }> {
+async function rpc(
+  url: string,
+  message: object,
+  sessionId: string | undefined,
+  timeoutMs: number,
+): Promise<{ result: any; sessionId?: string; ms: number }> {
   const started = performance.now();
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2025-06-18',
+  };
   if (sessionId) headers['mcp-session-id'] = sessionId;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(message), signal: AbortSignal.timeout(timeoutMs) });
   const body = await response.text();
@@ -93,7 +111,17 @@ async function rpc(url: string, message: object, sessionId: string | undefined, 
 
 /** The MCP handshake (initialize, then notifications/initialized); returns the session id, if any. */
 async function openSession(url: string, timeoutMs: number): Promise<{ sessionId?: string; ms: number; serverName?: string }> {
-  const init = await rpc(url, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'todo-chatbot-runbooks', version: '0.1.0' } } }, undefined, timeoutMs);
+  const init = await rpc(
+    url,
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'todo-chatbot-runbooks', version: '0.1.0' } },
+    },
+    undefined,
+    timeoutMs,
+  );
   await rpc(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, init.sessionId, timeoutMs);
   return { sessionId: init.sessionId, ms: init.ms, serverName: init.result?.serverInfo?.name };
 }
@@ -107,7 +135,12 @@ export interface ToolCallResult {
 /** One tools/call after a fresh handshake (the data checks call a tool or two per minute). Throws on a transport or JSON-RPC error. */
 export async function callMcpTool(url: string, name: string, args: Record<string, unknown>, timeoutMs: number): Promise<ToolCallResult> {
   const session = await openSession(url, timeoutMs);
-  const call = await rpc(url, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } }, session.sessionId, timeoutMs);
+  const call = await rpc(
+    url,
+    { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } },
+    session.sessionId,
+    timeoutMs,
+  );
   return (call.result ?? {}) as ToolCallResult;
 }
 
@@ -125,7 +158,12 @@ export async function probeMcp(url: string, timeoutMs: number, samples = 1): Pro
     const toolsList = latency(times);
     return { ok: tools.length > 0, initializeMs: init.ms, toolsListMs: toolsList.median, toolsList, tools, serverName: init.serverName };
   } catch (error) {
-    const message = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return { ok: false, initializeMs: 0, toolsListMs: 0, toolsList: latency([0]), tools: [], error: message };
   }
 }

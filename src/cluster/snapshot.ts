@@ -63,5 +63,17 @@ export async function collectSnapshot(kubectl: Kubectl, namespace: string): Prom
 
 /** An empty snapshot, for callers that build one by hand (tests, partial collection). */
 export function emptySnapshot(namespace: string): ClusterSnapshot {
-  return { namespace, pods: [], deployments: [], replicasets: [], statefulsets: [], services: [], endpoints: [], pvcs: [], events: [], nodes: [], metrics: { available: false, items: [], error: '' } };
+  return {
+    namespace,
+    pods: [],
+    deployments: [],
+    replicasets: [],
+    statefulsets: [],
+    services: [],
+    endpoints: [],
+    pvcs: [],
+    events: [],
+    nodes: [],
+    metrics: { available: false, items: [], error: '' },
+  };
 }

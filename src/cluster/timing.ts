@@ -66,7 +66,10 @@ export function changeInstant(issuedAt: number, returnedAt: number, createdStamp
   const stamps = createdStamps.filter((s) => Number.isFinite(s));
   const earliest = stamps.length ? Math.min(...stamps) + SECOND : Infinity;
   if (earliest < returnedAt && earliest > issuedAt) {
-    return { at: earliest, basis: `the end of the second the API stamped on the first new pod (${new Date(earliest - SECOND).toISOString()}); the command returned ${formatDuration(returnedAt - earliest)} later` };
+    return {
+      at: earliest,
+      basis: `the end of the second the API stamped on the first new pod (${new Date(earliest - SECOND).toISOString()}); the command returned ${formatDuration(returnedAt - earliest)} later`,
+    };
   }
   return { at: returnedAt, basis: 'when the command returned (the API had accepted the change)' };
 }

@@ -38,9 +38,18 @@ function describeError(error: unknown, timeoutMs: number): string {
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
-export async function createTodo(backend: string, title: string, timeoutMs = 10_000, path = '/api/todos'): Promise<{ ok: true; todo: Todo } | { ok: false; error: string }> {
+export async function createTodo(
+  backend: string,
+  title: string,
+  timeoutMs = 10_000,
+  path = '/api/todos',
+): Promise<{ ok: true; todo: Todo } | { ok: false; error: string }> {
   try {
-    const r = await request(`${backend}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) }, timeoutMs);
+    const r = await request(
+      `${backend}${path}`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) },
+      timeoutMs,
+    );
     if (r.status !== 201 && r.status !== 200) return { ok: false, error: `HTTP ${r.status}: ${r.body.slice(0, 200)}` };
     const todo = JSON.parse(r.body) as Todo;
     if (todo?.id === undefined || todo.title !== title) return { ok: false, error: `unexpected answer: ${r.body.slice(0, 200)}` };
@@ -50,7 +59,11 @@ export async function createTodo(backend: string, title: string, timeoutMs = 10_
   }
 }
 
-export async function listTodos(backend: string, timeoutMs = 10_000, path = '/api/todos'): Promise<{ ok: true; todos: Todo[] } | { ok: false; error: string }> {
+export async function listTodos(
+  backend: string,
+  timeoutMs = 10_000,
+  path = '/api/todos',
+): Promise<{ ok: true; todos: Todo[] } | { ok: false; error: string }> {
   try {
     const r = await request(`${backend}${path}`, { method: 'GET' }, timeoutMs);
     if (r.status !== 200) return { ok: false, error: `HTTP ${r.status}: ${r.body.slice(0, 200)}` };
@@ -81,8 +94,13 @@ export function restDataCheck(backend: string, path = '/api/todos'): DataCheck {
       const r = await listTodos(backend, 10_000, path);
       if (!r.ok) return r;
       const match = r.todos.find((t) => String(t.id) === String(todo.id));
-      if (match && match.title === todo.title) return { ok: true, found: true, detail: `todo ${todo.id} "${todo.title}" among ${r.todos.length}` };
-      return { ok: true, found: false, detail: match ? `todo ${todo.id} has another title: "${match.title}"` : `todo ${todo.id} missing from ${r.todos.length} todo(s)` };
+      if (match && match.title === todo.title)
+        return { ok: true, found: true, detail: `todo ${todo.id} "${todo.title}" among ${r.todos.length}` };
+      return {
+        ok: true,
+        found: false,
+        detail: match ? `todo ${todo.id} has another title: "${match.title}"` : `todo ${todo.id} missing from ${r.todos.length} todo(s)`,
+      };
     },
     remove: (todo) => (todo.id === undefined ? Promise.resolve(false) : deleteTodo(backend, todo.id, 10_000, path)),
   };
@@ -92,7 +110,12 @@ export function restDataCheck(backend: string, path = '/api/todos'): DataCheck {
  * Reads the list until it holds the todo or the deadline passes. Right after pods come back the
  * Service may still be catching up (endpoints, kube-proxy), so a few refusals are expected.
  */
-export async function findTodo(clock: Clock, check: DataCheck, todo: Todo, deadlineMs: number): Promise<{ found: boolean; attempts: number; detail: string }> {
+export async function findTodo(
+  clock: Clock,
+  check: DataCheck,
+  todo: Todo,
+  deadlineMs: number,
+): Promise<{ found: boolean; attempts: number; detail: string }> {
   const deadline = clock.now() + deadlineMs;
   let attempts = 0;
   let detail = '';

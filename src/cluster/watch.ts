@@ -82,7 +82,9 @@ export function countsAsReady(pod: WatchedPod, options: Pick<WatchOptions, 'read
 
 /** Is a watch complete: every component has its expected number of Ready pods? */
 export function watchComplete(pods: WatchedPod[], options: Pick<WatchOptions, 'expected' | 'readyAfter'>): boolean {
-  return Object.entries(options.expected).every(([component, n]) => pods.filter((p) => p.state.component === component && countsAsReady(p, options)).length >= n);
+  return Object.entries(options.expected).every(
+    ([component, n]) => pods.filter((p) => p.state.component === component && countsAsReady(p, options)).length >= n,
+  );
 }
 
 /**
@@ -118,7 +120,8 @@ export async function watchReady(deps: WatchDeps, options: WatchOptions): Promis
         const templateHash = raw.metadata.labels?.['pod-template-hash'];
         if (options.templateHash?.[state.component] && templateHash !== options.templateHash[state.component]) continue;
         const window = windows.get(state.name) ?? {};
-        const running = (raw.status?.containerStatuses ?? []).length > 0 && (raw.status?.containerStatuses ?? []).every((c: any) => c.state?.running);
+        const running =
+          (raw.status?.containerStatuses ?? []).length > 0 && (raw.status?.containerStatuses ?? []).every((c: any) => c.state?.running);
         const pod: WatchedPod = { state, running, ip: podIp(raw), templateHash, window };
         if (countsAsReady(pod, options)) window.firstReady ??= answeredAt;
         else {
@@ -129,16 +132,29 @@ export async function watchReady(deps: WatchDeps, options: WatchOptions): Promis
         windows.set(state.name, window);
         if (countsAsReady(pod, options)) {
           const notBefore = Math.max(window.lastNotReady ?? -Infinity, options.readyAfter ?? -Infinity);
-          pod.ready = estimateInstant(state.readyAt, { notBefore: Number.isFinite(notBefore) ? notBefore : undefined, notAfter: window.firstReady });
+          pod.ready = estimateInstant(state.readyAt, {
+            notBefore: Number.isFinite(notBefore) ? notBefore : undefined,
+            notAfter: window.firstReady,
+          });
         }
         pods.push(pod);
       }
       if (watchComplete(pods, options)) return { pods, done: true, timedOut: false, lastError, failedPolls, polls, finishedAt: answeredAt };
       const fatal = pods.map((p) => p.state).find(isFatal);
-      if (fatal && options.stopOnFatal) return { pods, done: false, timedOut: false, fatal, lastError, failedPolls, polls, finishedAt: answeredAt };
+      if (fatal && options.stopOnFatal)
+        return { pods, done: false, timedOut: false, fatal, lastError, failedPolls, polls, finishedAt: answeredAt };
     }
     if (clock.now() >= options.deadlineAt) {
-      return { pods, done: false, timedOut: true, fatal: pods.map((p) => p.state).find(isFatal), lastError, failedPolls, polls, finishedAt: clock.now() };
+      return {
+        pods,
+        done: false,
+        timedOut: true,
+        fatal: pods.map((p) => p.state).find(isFatal),
+        lastError,
+        failedPolls,
+        polls,
+        finishedAt: clock.now(),
+      };
     }
     const interval = options.lateAt !== undefined && clock.now() >= options.lateAt ? Math.max(pollMs, LATE_POLL_MS) : pollMs;
     await clock.sleep(Math.min(interval, Math.max(0, options.deadlineAt - clock.now())));
@@ -157,7 +173,8 @@ export function readyPods(result: WatchResult, component: string, readyAfter?: n
  * (e.g. "Unknown, exit code 255" after a node restart): history, not why it is not Ready now.
  */
 export function notReadyReason(state: PodState, running = false): string {
-  if (running || (!state.reason && state.phase === 'Running')) return `running, readiness probe not passing yet${state.reason && running ? ` (last exit: ${state.reason}, ${state.message ?? ''})` : ''}`;
+  if (running || (!state.reason && state.phase === 'Running'))
+    return `running, readiness probe not passing yet${state.reason && running ? ` (last exit: ${state.reason}, ${state.message ?? ''})` : ''}`;
   if (state.reason) return `${state.reason}${state.message ? `: ${state.message}` : ''}`;
   return state.phase;
 }
@@ -169,10 +186,13 @@ export function shortfall(result: WatchResult, expected: Record<string, number>,
     const mine = result.pods.filter((p) => p.state.component === component);
     const ready = mine.filter((p) => countsAsReady(p, { readyAfter })).length;
     if (ready >= n) continue;
-    const waiting = mine.filter((p) => !countsAsReady(p, { readyAfter })).map((p) => `${p.state.name} ${notReadyReason(p.state, p.running)}`);
+    const waiting = mine
+      .filter((p) => !countsAsReady(p, { readyAfter }))
+      .map((p) => `${p.state.name} ${notReadyReason(p.state, p.running)}`);
     parts.push(`${component} ${ready}/${n} Ready${waiting.length ? ` (${waiting.join('; ')})` : ''}`);
   }
-  if (result.lastError && result.failedPolls) parts.push(`${result.failedPolls} of ${result.polls} polls failed, last: ${result.lastError}`);
+  if (result.lastError && result.failedPolls)
+    parts.push(`${result.failedPolls} of ${result.polls} polls failed, last: ${result.lastError}`);
   return parts.join('; ') || 'all Ready';
 }
 

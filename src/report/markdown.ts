@@ -2,7 +2,12 @@
 import type { ReportData, TimelineEntry } from './model.ts';
 import { formatDuration, formatStepTime } from '../clock.ts';
 
-const RESULT_LABEL = { passed: 'PASSED', failed: 'FAILED', 'usage-error': 'NOT RUN (usage or configuration error)', interrupted: 'INTERRUPTED' } as const;
+const RESULT_LABEL = {
+  passed: 'PASSED',
+  failed: 'FAILED',
+  'usage-error': 'NOT RUN (usage or configuration error)',
+  interrupted: 'INTERRUPTED',
+} as const;
 const STATUS_LABEL = { pass: '✅ pass', fail: '❌ fail', warn: '⚠️ warn', skip: '➖ skip' } as const;
 
 export function cell(text: string): string {
@@ -25,7 +30,9 @@ export function mermaidTimeline(title: string, entries: TimelineEntry[]): string
       lines.push(`    section ${section.replace(/[:#]/g, ' ')}`);
     }
     const label = e.label.replace(/[:#,]/g, ' ');
-    lines.push(`    ${label} (${formatDuration(e.endMs - e.startMs)}) :${Math.round(e.startMs)}, ${Math.max(Math.round(e.endMs), Math.round(e.startMs) + 1)}`);
+    lines.push(
+      `    ${label} (${formatDuration(e.endMs - e.startMs)}) :${Math.round(e.startMs)}, ${Math.max(Math.round(e.endMs), Math.round(e.startMs) + 1)}`,
+    );
   }
   return fence(lines.join('\n'), 'mermaid');
 }
@@ -35,11 +42,15 @@ export function renderMarkdown(r: ReportData): string {
   out.push(`# ${r.title}${r.simulated ? ' — SIMULATED RUN' : ''}`);
   out.push('');
   if (r.simulated) {
-    out.push('> This run used the simulated toolchain (sim). It shows that the runbook works; it is **not** evidence of a real deployment.');
-    out.push('> Durations are in the simulator\'s virtual clock (see Environment → mode); HTTP response times are real.');
+    out.push(
+      '> This run used the simulated toolchain (sim). It shows that the runbook works; it is **not** evidence of a real deployment.',
+    );
+    out.push("> Durations are in the simulator's virtual clock (see Environment → mode); HTTP response times are real.");
     out.push('');
   }
-  out.push(`**Result: ${RESULT_LABEL[r.result]}** (exit code ${r.exitCode}) · runbook \`${r.runbook}\` · started ${r.startedAt} · took ${formatDuration(r.durationMs)}`);
+  out.push(
+    `**Result: ${RESULT_LABEL[r.result]}** (exit code ${r.exitCode}) · runbook \`${r.runbook}\` · started ${r.startedAt} · took ${formatDuration(r.durationMs)}`,
+  );
   out.push('');
   if (r.reason) {
     out.push(`**Why:** ${r.reason}`);
@@ -52,7 +63,9 @@ export function renderMarkdown(r: ReportData): string {
   else {
     out.push('| id | check | expected | measured | result | remedy |', '|---|---|---|---|---|---|');
     for (const c of r.checks) {
-      out.push(`| ${c.id} | ${cell(c.title)} | ${cell(c.expected)} | ${cell(c.measured)} | ${STATUS_LABEL[c.status]} | ${c.status === 'pass' ? '' : cell(c.remedy ?? '')} |`);
+      out.push(
+        `| ${c.id} | ${cell(c.title)} | ${cell(c.expected)} | ${cell(c.measured)} | ${STATUS_LABEL[c.status]} | ${c.status === 'pass' ? '' : cell(c.remedy ?? '')} |`,
+      );
     }
     out.push('');
   }
@@ -65,7 +78,8 @@ export function renderMarkdown(r: ReportData): string {
   out.push('');
 
   out.push('## Steps and timings', '', '| step | result | time |', '|---|---|---|');
-  for (const s of r.steps) out.push(`| ${cell(s.name)}${s.detail ? ` — ${cell(s.detail)}` : ''} | ${s.status} | ${formatStepTime(s.ms, s.waitedMs)} |`);
+  for (const s of r.steps)
+    out.push(`| ${cell(s.name)}${s.detail ? ` — ${cell(s.detail)}` : ''} | ${s.status} | ${formatStepTime(s.ms, s.waitedMs)} |`);
   out.push('');
 
   if (r.timeline.length) {
@@ -82,13 +96,16 @@ export function renderMarkdown(r: ReportData): string {
   out.push('## Command transcript', '', 'Every command the runbook ran, in order (secrets masked).', '');
   out.push('| # | command | exit | time |', '|---|---|---|---|');
   r.transcript.forEach((t, i) => {
-    out.push(`| ${i + 1} | \`${cell(t.argv.join(' ')).replace(/`/g, "'")}\` | ${t.timedOut ? 'timed out' : t.exitCode} | ${formatDuration(t.ms)} |`);
+    out.push(
+      `| ${i + 1} | \`${cell(t.argv.join(' ')).replace(/`/g, "'")}\` | ${t.timedOut ? 'timed out' : t.exitCode} | ${formatDuration(t.ms)} |`,
+    );
   });
   out.push('');
   const failedOutput = r.transcript.filter((t) => t.exitCode !== 0 && (t.stderrTail || t.stdoutTail));
   if (failedOutput.length) {
     out.push('### Output of the commands that failed', '');
-    for (const t of failedOutput) out.push(`\`${t.argv.join(' ').replace(/`/g, "'")}\` (exit ${t.exitCode})`, '', fence(t.stderrTail || t.stdoutTail), '');
+    for (const t of failedOutput)
+      out.push(`\`${t.argv.join(' ').replace(/`/g, "'")}\` (exit ${t.exitCode})`, '', fence(t.stderrTail || t.stdoutTail), '');
   }
   return out.join('\n');
 }

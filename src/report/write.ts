@@ -7,7 +7,10 @@ import { redact } from '../redact.ts';
 import { UsageError } from '../errors.ts';
 
 export function reportStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /**
@@ -43,7 +46,10 @@ export function checkReportFolder(dir: string, name = '--report-dir'): void {
     unlinkSync(probe);
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
-    throw new UsageError(`${name} ${dir}: reports cannot be written there (${why})`, 'give a folder you can write to, e.g. --report-dir reports');
+    throw new UsageError(
+      `${name} ${dir}: reports cannot be written there (${why})`,
+      'give a folder you can write to, e.g. --report-dir reports',
+    );
   }
 }
 

@@ -30,13 +30,19 @@ export async function buildTarget(ctx: RunbookContext): Promise<{ env?: Record<s
     const env = await ctx.tools.minikube.dockerEnv();
     return { env, where: `minikube's Docker (${env.DOCKER_HOST ?? 'unknown host'})` };
   } catch (error) {
-    const reason = error instanceof CommandFailed ? lastLine(error.stderr) : error instanceof Error ? lastLine(error.message) : String(error);
+    const reason =
+      error instanceof CommandFailed ? lastLine(error.stderr) : error instanceof Error ? lastLine(error.message) : String(error);
     ctx.note(`building into the host's Docker: minikube docker-env is not available (${reason}); run 02-load afterwards`, 'warn');
     return { where: "the host's Docker" };
   }
 }
 
-async function buildOne(ctx: RunbookContext, image: PlannedImage, env: Record<string, string> | undefined, rebuild: boolean): Promise<void> {
+async function buildOne(
+  ctx: RunbookContext,
+  image: PlannedImage,
+  env: Record<string, string> | undefined,
+  rebuild: boolean,
+): Promise<void> {
   const { docker } = ctx.tools;
   const existing = await docker.inspectImage(image.ref, env);
   let buildMs: number | undefined;
@@ -44,18 +50,54 @@ async function buildOne(ctx: RunbookContext, image: PlannedImage, env: Record<st
     ctx.note(`${image.ref} is already built from these exact inputs; not building again (--rebuild forces it)`);
   } else {
     const started = ctx.clock.now();
-    const result = await docker.build({ image: image.ref, dockerfile: image.dockerfile, context: image.context, buildArgs: image.buildArgs, labels: { 'org.opencontainers.image.revision': image.tag, 'io.todo-chatbot.component': image.component }, env, timeoutMs: Math.max(ctx.settings.timeoutMs, 900_000) });
+    const result = await docker.build({
+      image: image.ref,
+      dockerfile: image.dockerfile,
+      context: image.context,
+      buildArgs: image.buildArgs,
+      labels: { 'org.opencontainers.image.revision': image.tag, 'io.todo-chatbot.component': image.component },
+      env,
+      timeoutMs: Math.max(ctx.settings.timeoutMs, 900_000),
+    });
     buildMs = ctx.clock.now() - started;
     ctx.span('build', image.component, started, ctx.clock.now());
     if (result.exitCode !== 0) {
-      ctx.evidence(`docker build ${image.ref} (last lines)`, `${result.stdout.split('\n').slice(-30).join('\n')}\n${result.stderr.split('\n').slice(-30).join('\n')}`);
-      ctx.require({ id: `BUILD-${image.component.toUpperCase()}`, title: `${image.component} image builds`, expected: 'docker build exits 0', measured: `exit ${result.exitCode}: ${lastLine(result.stderr || result.stdout)}`, pass: false, remedy: `read the build output in the report; fix ${image.dockerfile} or the sources in ${image.context}` });
+      ctx.evidence(
+        `docker build ${image.ref} (last lines)`,
+        `${result.stdout.split('\n').slice(-30).join('\n')}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+      );
+      ctx.require({
+        id: `BUILD-${image.component.toUpperCase()}`,
+        title: `${image.component} image builds`,
+        expected: 'docker build exits 0',
+        measured: `exit ${result.exitCode}: ${lastLine(result.stderr || result.stdout)}`,
+        pass: false,
+        remedy: `read the build output in the report; fix ${image.dockerfile} or the sources in ${image.context}`,
+      });
     }
   }
   const info = await docker.inspectImage(image.ref, env);
-  ctx.require({ id: `BUILD-${image.component.toUpperCase()}`, title: `${image.component} image built`, expected: image.ref, measured: info ? `${image.ref}${buildMs !== undefined ? ` in ${formatDuration(buildMs)}` : ' (cached)'}` : 'missing after build', pass: Boolean(info), remedy: 'run again; if it persists, build by hand with the command shown' , value: buildMs, unit: 'ms' });
+  ctx.require({
+    id: `BUILD-${image.component.toUpperCase()}`,
+    title: `${image.component} image built`,
+    expected: image.ref,
+    measured: info ? `${image.ref}${buildMs !== undefined ? ` in ${formatDuration(buildMs)}` : ' (cached)'}` : 'missing after build',
+    pass: Boolean(info),
+    remedy: 'run again; if it persists, build by hand with the command shown',
+    value: buildMs,
+    unit: 'ms',
+  });
   const size = info!.sizeBytes;
-  ctx.check({ id: `SIZE-${image.component.toUpperCase()}`, title: `${image.component} image size within budget`, expected: `≤ ${Math.round(image.budgetBytes / MB)} MB${image.budgetBasis ? ` (${image.budgetBasis})` : ''}`, measured: `${(size / MB).toFixed(1)} MB`, pass: size <= image.budgetBytes, remedy: 'use a slimmer base, multi-stage builds and production dependencies only', value: size, unit: 'bytes' });
+  ctx.check({
+    id: `SIZE-${image.component.toUpperCase()}`,
+    title: `${image.component} image size within budget`,
+    expected: `≤ ${Math.round(image.budgetBytes / MB)} MB${image.budgetBasis ? ` (${image.budgetBasis})` : ''}`,
+    measured: `${(size / MB).toFixed(1)} MB`,
+    pass: size <= image.budgetBytes,
+    remedy: 'use a slimmer base, multi-stage builds and production dependencies only',
+    value: size,
+    unit: 'bytes',
+  });
   await auditLayers(ctx, image, env);
 }
 
@@ -68,30 +110,52 @@ async function auditLayers(ctx: RunbookContext, image: PlannedImage, env: Record
     if (redact(text) !== text) hits.push(`a known secret value in: ${redact(text).slice(0, 120)}`);
     for (const { name, pattern } of SECRET_PATTERNS) if (pattern.test(text)) hits.push(`${name} in: ${redact(text).slice(0, 120)}`);
   }
-  ctx.check({ id: `SECRETS-LAYERS-${image.component.toUpperCase()}`, title: `no secret in ${image.component} image layers`, expected: 'no secret in docker history', measured: hits.length ? hits.join('; ') : `${layers.length} layers clean`, pass: hits.length === 0, remedy: 'never pass secrets as build args or ENV in a Dockerfile; inject them at run time from the Kubernetes Secret' });
+  ctx.check({
+    id: `SECRETS-LAYERS-${image.component.toUpperCase()}`,
+    title: `no secret in ${image.component} image layers`,
+    expected: 'no secret in docker history',
+    measured: hits.length ? hits.join('; ') : `${layers.length} layers clean`,
+    pass: hits.length === 0,
+    remedy: 'never pass secrets as build args or ENV in a Dockerfile; inject them at run time from the Kubernetes Secret',
+  });
 }
 
 export const build: RunbookDefinition = {
   id: '01-build',
   title: '01 · Build the images',
-  summary: 'Builds the frontend, backend and MCP images with content-derived tags, into minikube\'s Docker when possible, and checks size budgets and layers for secrets.',
+  summary:
+    "Builds the frontend, backend and MCP images with content-derived tags, into minikube's Docker when possible, and checks size budgets and layers for secrets.",
   flags: [{ name: 'rebuild', type: 'boolean', description: 'build even when an image with the same content tag exists' }],
   async run(ctx) {
-    await ctx.step('Check the cluster', 'the build goes into the cluster\'s Docker and its URLs become build arguments', () => requireCluster(ctx));
-    const address = await ctx.step('Decide the public address', 'the public URLs baked into the frontend must be where the browser reaches the app', async () => {
-      const a = await publicAddress(ctx);
-      ctx.fact('public address', `${a.host}:${a.frontendPort} (frontend), ${a.host}:${a.backendPort} (backend): ${a.why}`);
-      return a;
-    });
-    const images = await ctx.step('Plan the images', 'a tag derived from sources, Dockerfile and build args never reuses a tag', async () => {
-      const planned = planImages(ctx.settings, PROJECT_ROOT, address);
-      for (const i of planned) ctx.fact(`image ${i.component}`, `${i.ref} (context ${i.context}, ${i.dockerfile})`);
-      return planned;
-    });
-    const target = await ctx.step('Choose the Docker daemon', 'building inside minikube avoids the slow image load (minikube#7027)', () => buildTarget(ctx));
+    await ctx.step('Check the cluster', "the build goes into the cluster's Docker and its URLs become build arguments", () =>
+      requireCluster(ctx),
+    );
+    const address = await ctx.step(
+      'Decide the public address',
+      'the public URLs baked into the frontend must be where the browser reaches the app',
+      async () => {
+        const a = await publicAddress(ctx);
+        ctx.fact('public address', `${a.host}:${a.frontendPort} (frontend), ${a.host}:${a.backendPort} (backend): ${a.why}`);
+        return a;
+      },
+    );
+    const images = await ctx.step(
+      'Plan the images',
+      'a tag derived from sources, Dockerfile and build args never reuses a tag',
+      async () => {
+        const planned = planImages(ctx.settings, PROJECT_ROOT, address);
+        for (const i of planned) ctx.fact(`image ${i.component}`, `${i.ref} (context ${i.context}, ${i.dockerfile})`);
+        return planned;
+      },
+    );
+    const target = await ctx.step('Choose the Docker daemon', 'building inside minikube avoids the slow image load (minikube#7027)', () =>
+      buildTarget(ctx),
+    );
     ctx.fact('build target', target.where);
     for (const image of images) {
-      await ctx.step(`Build ${image.component} (${image.ref})`, `${image.dockerfile} in ${image.context}`, () => buildOne(ctx, image, target.env, ctx.flag('rebuild') === true));
+      await ctx.step(`Build ${image.component} (${image.ref})`, `${image.dockerfile} in ${image.context}`, () =>
+        buildOne(ctx, image, target.env, ctx.flag('rebuild') === true),
+      );
     }
   },
 };

@@ -53,25 +53,50 @@ async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> 
   const started = ctx.clock.now();
   const result = await ctx.tools.minikube.imageLoad(image.ref, Math.max(ctx.settings.timeoutMs, 600_000));
   ctx.span('load', image.component, started, ctx.clock.now());
-  ctx.require({ id: `LOAD-${image.component.toUpperCase()}`, title: `${image.component} image loaded`, expected: 'minikube image load exits 0', measured: result.exitCode === 0 ? `loaded in ${formatDuration(ctx.clock.now() - started)}` : minikubeReason(result), pass: result.exitCode === 0, remedy: loadRemedy(result, image.ref, ctx.settings.profile), value: ctx.clock.now() - started, unit: 'ms' });
+  ctx.require({
+    id: `LOAD-${image.component.toUpperCase()}`,
+    title: `${image.component} image loaded`,
+    expected: 'minikube image load exits 0',
+    measured: result.exitCode === 0 ? `loaded in ${formatDuration(ctx.clock.now() - started)}` : minikubeReason(result),
+    pass: result.exitCode === 0,
+    remedy: loadRemedy(result, image.ref, ctx.settings.profile),
+    value: ctx.clock.now() - started,
+    unit: 'ms',
+  });
 }
 
 export const load: RunbookDefinition = {
   id: '02-load',
   title: '02 · Load the images onto the node',
-  summary: 'Puts the exact image tags onto the minikube node (minikube image load when they were built outside it) and verifies them with minikube image ls.',
+  summary:
+    'Puts the exact image tags onto the minikube node (minikube image load when they were built outside it) and verifies them with minikube image ls.',
   async run(ctx) {
     await ctx.step('Check the cluster', 'images are loaded into the running node', () => requireCluster(ctx));
     const images = planImages(ctx.settings, PROJECT_ROOT, await publicAddress(ctx)); // the same tags 01 built
-    let missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () => missingOnNode(ctx, images));
+    let missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () =>
+      missingOnNode(ctx, images),
+    );
     const toBuild = missing.length > 0 ? await absentEverywhere(ctx, missing) : [];
-    if (toBuild.length > 0) missing = await ctx.step('Build the images that are missing', 'they are neither on the node nor in the host\'s Docker: 01 builds them', () => buildAbsent(ctx, toBuild, images));
+    if (toBuild.length > 0)
+      missing = await ctx.step(
+        'Build the images that are missing',
+        "they are neither on the node nor in the host's Docker: 01 builds them",
+        () => buildAbsent(ctx, toBuild, images),
+      );
     if (missing.length === 0) ctx.note('every image is already on the node with its exact tag; nothing to load');
-    for (const image of missing) await ctx.step(`Load ${image.ref}`, 'copy the image from the host\'s Docker into the node', () => loadOne(ctx, image));
+    for (const image of missing)
+      await ctx.step(`Load ${image.ref}`, "copy the image from the host's Docker into the node", () => loadOne(ctx, image));
     await ctx.step('Verify the exact tags on the node', 'a pod with pullPolicy Never starts only if this exact tag is there', async () => {
       const stillMissing = new Set((await missingOnNode(ctx, images)).map((i) => i.ref));
       for (const image of images) {
-        ctx.require({ id: `IMAGE-ON-NODE-${image.component.toUpperCase()}`, title: `${image.component} image on the node`, expected: image.ref, measured: stillMissing.has(image.ref) ? 'not in minikube image ls' : 'present', pass: !stillMissing.has(image.ref), remedy: `npx zx runbooks/01-build.mjs, then npx zx runbooks/02-load.mjs` });
+        ctx.require({
+          id: `IMAGE-ON-NODE-${image.component.toUpperCase()}`,
+          title: `${image.component} image on the node`,
+          expected: image.ref,
+          measured: stillMissing.has(image.ref) ? 'not in minikube image ls' : 'present',
+          pass: !stillMissing.has(image.ref),
+          remedy: `npx zx runbooks/01-build.mjs, then npx zx runbooks/02-load.mjs`,
+        });
       }
     });
   },

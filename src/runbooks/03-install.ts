@@ -33,10 +33,16 @@ async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<stri
   const env = process.env;
   const file = ctx.config.fileEnv;
   const hasUrl = Boolean(env.DATABASE_URL || file.DATABASE_URL);
-  const externalDatabase = hasUrl || (await ctx.choose('Which database?', [
-    { value: 'in-chart', name: 'PostgreSQL inside the cluster (StatefulSet with a volume)' },
-    { value: 'external', name: 'an external PostgreSQL (DATABASE_URL, e.g. Neon)' },
-  ], 'in-chart')) === 'external';
+  const externalDatabase =
+    hasUrl ||
+    (await ctx.choose(
+      'Which database?',
+      [
+        { value: 'in-chart', name: 'PostgreSQL inside the cluster (StatefulSet with a volume)' },
+        { value: 'external', name: 'an external PostgreSQL (DATABASE_URL, e.g. Neon)' },
+      ],
+      'in-chart',
+    )) === 'external';
   const values = await resolveSecrets(secretSpecs(externalDatabase), {
     env,
     fileEnv: file,
@@ -53,7 +59,12 @@ async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<stri
     const path = ctx.config.envFile ?? resolve(process.cwd(), '.env');
     // A generated value exists nowhere else, and the in-chart database keeps the password it was created with.
     const generated = prompted.some(([, s]) => s.source === 'generated');
-    if (await ctx.confirm(`Save ${prompted.map(([k]) => k).join(', ')} to ${path} (mode 0600) for next time?${generated ? ' Generated values are kept nowhere else.' : ''}`, { default: generated, whenNonInteractive: false })) {
+    if (
+      await ctx.confirm(
+        `Save ${prompted.map(([k]) => k).join(', ')} to ${path} (mode 0600) for next time?${generated ? ' Generated values are kept nowhere else.' : ''}`,
+        { default: generated, whenNonInteractive: false },
+      )
+    ) {
       saveToEnvFile(path, Object.fromEntries(prompted.map(([k, s]) => [k, s.value])));
       ctx.note(`saved ${prompted.length} secret(s) to ${path} with mode 0600`);
     }
@@ -68,7 +79,11 @@ function writeSecretValues(ctx: RunbookContext, secrets: Record<string, Resolved
   const file = join(dir, 'secrets.yaml');
   const values = {
     postgresql: { enabled: !externalDatabase },
-    secrets: Object.fromEntries(Object.entries(secrets).filter(([, s]) => s.value).map(([k, s]) => [k, s.value])),
+    secrets: Object.fromEntries(
+      Object.entries(secrets)
+        .filter(([, s]) => s.value)
+        .map(([k, s]) => [k, s.value]),
+    ),
     // The components that read an extra key get it added to their secretKeys (key names only).
     ...secretKeyLists(ctx.settings.extraSecretKeys, resolve(PROJECT_ROOT, ctx.settings.chartDir), ctx.settings.valuesFiles),
   };
@@ -90,12 +105,26 @@ function imageOverrides(images: PlannedImage[], address: PublicAddress): Record<
 }
 
 /** helm upgrade --install, while watching the pods so that evidence is taken before --atomic removes it. */
-async function installRelease(ctx: RunbookContext, valuesFile: string, set: Record<string, string>): Promise<{ revision: number; installStart: number; findings?: Finding[] }> {
+async function installRelease(
+  ctx: RunbookContext,
+  valuesFile: string,
+  set: Record<string, string>,
+): Promise<{ revision: number; installStart: number; findings?: Finding[] }> {
   const { helm, kubectl } = ctx.tools;
   const { release, namespace, timeoutMs } = ctx.settings;
   const installStart = ctx.clock.now();
   const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const upgrade = helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, createNamespace: true, valuesFiles: [...ctx.settings.valuesFiles, valuesFile], setString: set });
+  const upgrade = helm.upgrade({
+    release,
+    chart,
+    namespace,
+    timeoutMs,
+    install: true,
+    atomic: true,
+    createNamespace: true,
+    valuesFiles: [...ctx.settings.valuesFiles, valuesFile],
+    setString: set,
+  });
   let finished = false;
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
@@ -122,13 +151,22 @@ async function installRelease(ctx: RunbookContext, valuesFile: string, set: Reco
       id: 'INSTALL-HELM',
       title: 'helm upgrade --install',
       expected: 'release deployed, all pods Ready within --timeout',
-      measured: cause ? `${cause.object}: ${cause.reason} — ${lastLine(result.stderr)}` : lastLine(result.stderr) || `exit ${result.exitCode}`,
+      measured: cause
+        ? `${cause.object}: ${cause.reason} — ${lastLine(result.stderr)}`
+        : lastLine(result.stderr) || `exit ${result.exitCode}`,
       pass: false,
       remedy: cause?.remedy ?? 'read the evidence in the report; raise --timeout if the cluster is slow',
     });
   }
   const status = await helm.status(release, namespace);
-  ctx.require({ id: 'INSTALL-HELM', title: 'helm upgrade --install', expected: 'status deployed', measured: status ? `revision ${status.version}, ${status.status}` : 'release not found', pass: status?.status === 'deployed', remedy: `helm status ${release} -n ${namespace}` });
+  ctx.require({
+    id: 'INSTALL-HELM',
+    title: 'helm upgrade --install',
+    expected: 'status deployed',
+    measured: status ? `revision ${status.version}, ${status.status}` : 'release not found',
+    pass: status?.status === 'deployed',
+    remedy: `helm status ${release} -n ${namespace}`,
+  });
   return { revision: status!.version, installStart, findings };
 }
 
@@ -141,17 +179,40 @@ async function checkPodsReady(ctx: RunbookContext): Promise<PodState[]> {
   for (const p of (await ctx.tools.kubectl.list('pods', namespace, selector)).map(podState)) {
     if (!p.deleting && p.component && p.component !== 'test') expected[p.component] = (expected[p.component] ?? 0) + 1;
   }
-  const observed = await watchReady({ kubectl: ctx.tools.kubectl, clock: ctx.clock }, { namespace, selector, expected, deadlineAt: started + TARGETS.podReadyMs, pollMs: 1000, stopOnFatal: true });
+  const observed = await watchReady(
+    { kubectl: ctx.tools.kubectl, clock: ctx.clock },
+    { namespace, selector, expected, deadlineAt: started + TARGETS.podReadyMs, pollMs: 1000, stopOnFatal: true },
+  );
   const pods = observed.pods.map((p) => p.state);
   for (const p of pods) {
     const ms = p.readyAt !== undefined ? p.readyAt - p.createdAt : undefined;
-    ctx.check({ id: `READY-${p.component.toUpperCase() || 'POD'}`, title: `pod ${p.name} Ready`, expected: `Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation`, measured: ms !== undefined ? `Ready in ${formatDuration(ms)}` : `${p.reason ?? p.phase}${p.message ? `: ${p.message}` : ''}`, pass: ms !== undefined && ms <= TARGETS.podReadyMs, remedy: 'see the diagnosis in the report', value: ms, unit: 'ms' });
+    ctx.check({
+      id: `READY-${p.component.toUpperCase() || 'POD'}`,
+      title: `pod ${p.name} Ready`,
+      expected: `Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation`,
+      measured: ms !== undefined ? `Ready in ${formatDuration(ms)}` : `${p.reason ?? p.phase}${p.message ? `: ${p.message}` : ''}`,
+      pass: ms !== undefined && ms <= TARGETS.podReadyMs,
+      remedy: 'see the diagnosis in the report',
+      value: ms,
+      unit: 'ms',
+    });
     if (p.readyAt !== undefined) ctx.span('pods', `${p.component} ${p.name.slice(-5)}`, p.createdAt, p.readyAt);
   }
   if (!observed.done || pods.length === 0) {
     const { findings } = await diagnose(ctx);
     const cause = rootCause(findings);
-    ctx.require({ id: 'READY-ALL', title: 'all pods Ready', expected: 'every pod Ready', measured: cause ? `${cause.object}: ${cause.reason}` : pods.length ? `${pods.filter((p) => !p.ready).length} pod(s) not Ready` : 'no pod of the release found', pass: false, remedy: cause?.remedy ?? 'see the diagnosis in the report' });
+    ctx.require({
+      id: 'READY-ALL',
+      title: 'all pods Ready',
+      expected: 'every pod Ready',
+      measured: cause
+        ? `${cause.object}: ${cause.reason}`
+        : pods.length
+          ? `${pods.filter((p) => !p.ready).length} pod(s) not Ready`
+          : 'no pod of the release found',
+      pass: false,
+      remedy: cause?.remedy ?? 'see the diagnosis in the report',
+    });
   }
   return pods;
 }
@@ -160,29 +221,94 @@ const SAMPLES = 5;
 
 async function smokeChecks(ctx: RunbookContext, access: Access): Promise<void> {
   const health = await probeHttpRepeated(`${access.backend}/health`, 10_000, SAMPLES);
-  ctx.check({ id: 'SMOKE-BACKEND-HEALTH', title: 'backend /health', expected: `200, median ≤ ${TARGETS.backendHealthMs} ms`, measured: health.ok ? `${health.status}, ${describeLatency(health.latency)}` : `${health.status ?? health.error}`, pass: health.ok && health.latency.median <= TARGETS.backendHealthMs, remedy: 'kubectl logs deploy/<release>-backend; check the probe paths', value: health.latency.median, unit: 'ms' });
+  ctx.check({
+    id: 'SMOKE-BACKEND-HEALTH',
+    title: 'backend /health',
+    expected: `200, median ≤ ${TARGETS.backendHealthMs} ms`,
+    measured: health.ok ? `${health.status}, ${describeLatency(health.latency)}` : `${health.status ?? health.error}`,
+    pass: health.ok && health.latency.median <= TARGETS.backendHealthMs,
+    remedy: 'kubectl logs deploy/<release>-backend; check the probe paths',
+    value: health.latency.median,
+    unit: 'ms',
+  });
   const ready = await probeHttpRepeated(`${access.backend}/ready`, 10_000, SAMPLES);
-  ctx.check({ id: 'SMOKE-BACKEND-READY', title: 'backend /ready (database round trip)', expected: `200, median ≤ ${TARGETS.backendHealthMs} ms`, measured: ready.ok ? `${ready.status}, ${describeLatency(ready.latency)}` : `${ready.status ?? ready.error} ${ready.body.slice(0, 100)}`, pass: ready.ok && ready.latency.median <= TARGETS.backendHealthMs, remedy: 'the backend cannot reach the database: check DATABASE_URL / the postgresql pod', value: ready.latency.median, unit: 'ms' });
+  ctx.check({
+    id: 'SMOKE-BACKEND-READY',
+    title: 'backend /ready (database round trip)',
+    expected: `200, median ≤ ${TARGETS.backendHealthMs} ms`,
+    measured: ready.ok
+      ? `${ready.status}, ${describeLatency(ready.latency)}`
+      : `${ready.status ?? ready.error} ${ready.body.slice(0, 100)}`,
+    pass: ready.ok && ready.latency.median <= TARGETS.backendHealthMs,
+    remedy: 'the backend cannot reach the database: check DATABASE_URL / the postgresql pod',
+    value: ready.latency.median,
+    unit: 'ms',
+  });
   const page = await probeHttpRepeated(`${access.frontend}/`, 15_000, 3);
   const looksLikePage = /<html|<!doctype html/i.test(page.body);
-  ctx.check({ id: 'SMOKE-FRONTEND', title: 'frontend page', expected: `200 HTML, median ≤ ${TARGETS.frontendMs} ms`, measured: page.ok ? `${page.status}${looksLikePage ? ' HTML' : ' (not HTML)'}, ${describeLatency(page.latency)}` : `${page.status ?? page.error}`, pass: page.ok && looksLikePage && page.latency.median <= TARGETS.frontendMs, remedy: 'kubectl logs deploy/<release>-frontend', value: page.latency.median, unit: 'ms' });
+  ctx.check({
+    id: 'SMOKE-FRONTEND',
+    title: 'frontend page',
+    expected: `200 HTML, median ≤ ${TARGETS.frontendMs} ms`,
+    measured: page.ok
+      ? `${page.status}${looksLikePage ? ' HTML' : ' (not HTML)'}, ${describeLatency(page.latency)}`
+      : `${page.status ?? page.error}`,
+    pass: page.ok && looksLikePage && page.latency.median <= TARGETS.frontendMs,
+    remedy: 'kubectl logs deploy/<release>-frontend',
+    value: page.latency.median,
+    unit: 'ms',
+  });
   const mcp = await probeMcp(access.mcp, 10_000, SAMPLES);
-  ctx.check({ id: 'SMOKE-MCP', title: 'MCP initialize + tools/list', expected: `tools listed, tools/list median ≤ ${TARGETS.mcpToolsListMs} ms`, measured: mcp.ok ? `${mcp.tools.length} tools (${mcp.tools.join(', ')}); initialize ${Math.round(mcp.initializeMs)} ms, tools/list ${describeLatency(mcp.toolsList)}` : mcp.error ?? 'no tools', pass: mcp.ok && mcp.toolsListMs <= TARGETS.mcpToolsListMs, remedy: 'kubectl logs deploy/<release>-mcp', value: mcp.toolsListMs, unit: 'ms' });
+  ctx.check({
+    id: 'SMOKE-MCP',
+    title: 'MCP initialize + tools/list',
+    expected: `tools listed, tools/list median ≤ ${TARGETS.mcpToolsListMs} ms`,
+    measured: mcp.ok
+      ? `${mcp.tools.length} tools (${mcp.tools.join(', ')}); initialize ${Math.round(mcp.initializeMs)} ms, tools/list ${describeLatency(mcp.toolsList)}`
+      : (mcp.error ?? 'no tools'),
+    pass: mcp.ok && mcp.toolsListMs <= TARGETS.mcpToolsListMs,
+    remedy: 'kubectl logs deploy/<release>-mcp',
+    value: mcp.toolsListMs,
+    unit: 'ms',
+  });
 }
 
 async function checkSecretHygiene(ctx: RunbookContext, secrets: Record<string, ResolvedSecret>): Promise<void> {
   const { kubectl } = ctx.tools;
   const ns = ctx.settings.namespace;
   const present = Object.entries(secrets).filter(([, s]) => s.value);
-  ctx.check({ id: 'SECRETS-ARGV', title: 'no secret on any command line', expected: '0 commands', measured: `${ctx.exec.secretsInArgv} command(s) carried a secret`, pass: ctx.exec.secretsInArgv === 0, remedy: 'report this as a bug: secrets must go through the values file' });
+  ctx.check({
+    id: 'SECRETS-ARGV',
+    title: 'no secret on any command line',
+    expected: '0 commands',
+    measured: `${ctx.exec.secretsInArgv} command(s) carried a secret`,
+    pass: ctx.exec.secretsInArgv === 0,
+    remedy: 'report this as a bug: secrets must go through the values file',
+  });
   const configMaps = JSON.stringify(await kubectl.list('configmaps', ns));
-  const leaked = present.filter(([, s]) => configMaps.includes(s.value) || configMaps.includes(Buffer.from(s.value).toString('base64'))).map(([k]) => k);
-  ctx.check({ id: 'SECRETS-CONFIGMAP', title: 'no secret in any ConfigMap', expected: 'none', measured: leaked.length ? `found: ${leaked.join(', ')}` : `${present.length} secret(s) absent from every ConfigMap`, pass: leaked.length === 0, remedy: 'move the key from <component>.env to secrets.<KEY>' });
+  const leaked = present
+    .filter(([, s]) => configMaps.includes(s.value) || configMaps.includes(Buffer.from(s.value).toString('base64')))
+    .map(([k]) => k);
+  ctx.check({
+    id: 'SECRETS-CONFIGMAP',
+    title: 'no secret in any ConfigMap',
+    expected: 'none',
+    measured: leaked.length ? `found: ${leaked.join(', ')}` : `${present.length} secret(s) absent from every ConfigMap`,
+    pass: leaked.length === 0,
+    remedy: 'move the key from <component>.env to secrets.<KEY>',
+  });
   // 03 installs from its own values alone (no --reuse-values), so no name override applies.
   const secret = await kubectl.get('secret', componentName(ctx.settings.release, 'secrets'), ns);
   const data = secret?.data ?? {};
   const wrong = present.filter(([k, s]) => Buffer.from(data[k] ?? '', 'base64').toString('utf8') !== s.value).map(([k]) => k);
-  ctx.check({ id: 'SECRETS-IN-SECRET', title: 'secrets reached the cluster\'s Secret unchanged', expected: present.map(([k]) => k).join(', '), measured: !secret ? 'Secret not found' : wrong.length ? `differs: ${wrong.join(', ')}` : 'all present and identical', pass: Boolean(secret) && wrong.length === 0, remedy: 'check existingSecret / secrets.* in your values' });
+  ctx.check({
+    id: 'SECRETS-IN-SECRET',
+    title: "secrets reached the cluster's Secret unchanged",
+    expected: present.map(([k]) => k).join(', '),
+    measured: !secret ? 'Secret not found' : wrong.length ? `differs: ${wrong.join(', ')}` : 'all present and identical',
+    pass: Boolean(secret) && wrong.length === 0,
+    remedy: 'check existingSecret / secrets.* in your values',
+  });
 }
 
 async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Record<string, string>): Promise<void> {
@@ -190,40 +316,100 @@ async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Rec
   const { release, namespace, timeoutMs } = ctx.settings;
   const before = await helm.manifest(release, namespace);
   const uninstall = await helm.uninstall(release, namespace, timeoutMs);
-  if (uninstall.result.exitCode !== 0) ctx.require({ id: 'REPRO', title: 'uninstall for the reproducibility check', expected: 'exit 0', measured: lastLine(uninstall.result.stderr), pass: false, remedy: `helm uninstall ${release} -n ${namespace}` });
+  if (uninstall.result.exitCode !== 0)
+    ctx.require({
+      id: 'REPRO',
+      title: 'uninstall for the reproducibility check',
+      expected: 'exit 0',
+      measured: lastLine(uninstall.result.stderr),
+      pass: false,
+      remedy: `helm uninstall ${release} -n ${namespace}`,
+    });
   const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const again = await helm.upgrade({ release, chart, namespace, timeoutMs, install: true, atomic: true, valuesFiles: [...ctx.settings.valuesFiles, valuesFile], setString: set });
+  const again = await helm.upgrade({
+    release,
+    chart,
+    namespace,
+    timeoutMs,
+    install: true,
+    atomic: true,
+    valuesFiles: [...ctx.settings.valuesFiles, valuesFile],
+    setString: set,
+  });
   const after = again.exitCode === 0 ? await helm.manifest(release, namespace) : '';
-  ctx.check({ id: 'REPRO', title: 'uninstall + reinstall give the same objects', expected: 'identical manifests', measured: again.exitCode !== 0 ? `reinstall failed: ${lastLine(again.stderr)}` : before === after ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)` : 'manifests differ', pass: again.exitCode === 0 && before === after, remedy: 'look for generated values (randAlphaNum, now) in the templates' });
+  ctx.check({
+    id: 'REPRO',
+    title: 'uninstall + reinstall give the same objects',
+    expected: 'identical manifests',
+    measured:
+      again.exitCode !== 0
+        ? `reinstall failed: ${lastLine(again.stderr)}`
+        : before === after
+          ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)`
+          : 'manifests differ',
+    pass: again.exitCode === 0 && before === after,
+    remedy: 'look for generated values (randAlphaNum, now) in the templates',
+  });
 }
 
 export const install: RunbookDefinition = {
   id: '03-install',
   title: '03 · Install the release and prove it is healthy',
-  summary: 'Validates the secrets, runs helm upgrade --install --atomic --wait, times every pod to Ready, runs smoke checks (backend, frontend, MCP), prints the access URLs and checks that secrets live only in the Secret.',
+  summary:
+    'Validates the secrets, runs helm upgrade --install --atomic --wait, times every pod to Ready, runs smoke checks (backend, frontend, MCP), prints the access URLs and checks that secrets live only in the Secret.',
   flags: [
-    { name: 'reproducibility-check', type: 'boolean', description: 'afterwards uninstall and reinstall, and check the objects are the same' },
+    {
+      name: 'reproducibility-check',
+      type: 'boolean',
+      description: 'afterwards uninstall and reinstall, and check the objects are the same',
+    },
     { name: 'no-screenshot', type: 'boolean', description: 'do not take a screenshot of the frontend' },
   ],
   async run(ctx) {
-    const { values: secrets, externalDatabase } = await ctx.step('Gather and validate the secrets', 'checked before anything changes; they will travel only in a 0600 values file', () => gatherSecrets(ctx));
+    const { values: secrets, externalDatabase } = await ctx.step(
+      'Gather and validate the secrets',
+      'checked before anything changes; they will travel only in a 0600 values file',
+      () => gatherSecrets(ctx),
+    );
     await ctx.step('Check the cluster', 'the release goes into the running minikube profile', () => requireCluster(ctx));
     const address = await publicAddress(ctx);
     const images = planImages(ctx.settings, PROJECT_ROOT, address);
     await ctx.step('Check the images on the node', 'pods with pullPolicy Never start only from images already on the node', async () => {
       const missing = await missingOnNode(ctx, images);
-      await requirePrerequisite(ctx, { satisfied: missing.length === 0, what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`, id: '02-load', recheck: async () => (await missingOnNode(ctx, images)).length === 0 });
+      await requirePrerequisite(ctx, {
+        satisfied: missing.length === 0,
+        what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`,
+        id: '02-load',
+        recheck: async () => (await missingOnNode(ctx, images)).length === 0,
+      });
     });
     const valuesFile = writeSecretValues(ctx, secrets, externalDatabase);
-    if (ctx.settings.valuesFiles.length) ctx.fact('your values files', `${ctx.settings.valuesFiles.join(', ')} (applied before the secrets file and the image tags)`);
+    if (ctx.settings.valuesFiles.length)
+      ctx.fact('your values files', `${ctx.settings.valuesFiles.join(', ')} (applied before the secrets file and the image tags)`);
     const set = imageOverrides(images, address);
-    const { revision } = await ctx.step('Install or upgrade the release', `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`, () => installRelease(ctx, valuesFile, set));
+    const { revision } = await ctx.step(
+      'Install or upgrade the release',
+      `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`,
+      () => installRelease(ctx, valuesFile, set),
+    );
     ctx.fact('release', `${ctx.settings.release} revision ${revision} in ${ctx.settings.namespace}`);
-    await ctx.step('Check every pod is Ready', `target: Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation, from the pods' own timestamps`, () => checkPodsReady(ctx));
+    await ctx.step(
+      'Check every pod is Ready',
+      `target: Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation, from the pods' own timestamps`,
+      () => checkPodsReady(ctx),
+    );
     const driver = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
-    const access = await ctx.step('Establish access', 'NodePort where the node IP is reachable; port-forward otherwise and for the ClusterIP MCP service', () => establishAccess(ctx, driver));
-    await ctx.step('Smoke checks', 'the app answers: backend health and database, the page, the MCP handshake', () => smokeChecks(ctx, access));
-    await ctx.step('Check secret hygiene', 'secrets only in the Secret: not in argv, not in ConfigMaps', () => checkSecretHygiene(ctx, secrets));
+    const access = await ctx.step(
+      'Establish access',
+      'NodePort where the node IP is reachable; port-forward otherwise and for the ClusterIP MCP service',
+      () => establishAccess(ctx, driver),
+    );
+    await ctx.step('Smoke checks', 'the app answers: backend health and database, the page, the MCP handshake', () =>
+      smokeChecks(ctx, access),
+    );
+    await ctx.step('Check secret hygiene', 'secrets only in the Secret: not in argv, not in ConfigMaps', () =>
+      checkSecretHygiene(ctx, secrets),
+    );
     if (ctx.flag('no-screenshot') !== true) {
       await ctx.step('Screenshot the frontend', 'a picture of the running page for the report', async () => {
         const file = join(resolve(ctx.settings.reportDir), `${reportStamp(new Date(ctx.startedAt))}-03-install-frontend.png`);
@@ -232,7 +418,13 @@ export const install: RunbookDefinition = {
         else ctx.note(`no screenshot: ${shot.error}`);
       });
     }
-    if (ctx.flag('reproducibility-check') === true || (await ctx.confirm('Check reproducibility (uninstall and reinstall, compare the objects)?', { default: false, whenNonInteractive: false }))) {
+    if (
+      ctx.flag('reproducibility-check') === true ||
+      (await ctx.confirm('Check reproducibility (uninstall and reinstall, compare the objects)?', {
+        default: false,
+        whenNonInteractive: false,
+      }))
+    ) {
       await ctx.step('Reproducibility check', 'the same values must give the same objects', () => reproducibility(ctx, valuesFile, set));
     }
     ctx.note(`Frontend: ${access.frontend}   Backend: ${access.backend}   (${access.how})`);

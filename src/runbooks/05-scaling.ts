@@ -15,7 +15,14 @@ import { isTransient } from '../tools/common.ts';
 import type { ExecResult } from '../exec.ts';
 import type { KubeObject } from '../tools/kubectl.ts';
 import { describeCoverage, endpointCoverage } from '../cluster/endpoints.ts';
-import { APP_COMPONENTS, COMPONENT_LABEL, appPodsSelector, componentSelector, releaseSelector, type AppComponent } from '../cluster/labels.ts';
+import {
+  APP_COMPONENTS,
+  COMPONENT_LABEL,
+  appPodsSelector,
+  componentSelector,
+  releaseSelector,
+  type AppComponent,
+} from '../cluster/labels.ts';
 import { memoryLimit, proveEnv, proveMemoryLimit, proveReplicas, valueAt, valuesDiff, type Proof } from '../cluster/proofs.ts';
 import { maskSecrets } from '../cluster/secret-values.ts';
 import { changeInstant, deadlineFor, parseTarget } from '../cluster/timing.ts';
@@ -54,18 +61,28 @@ const configMapName = (ctx: RunbookContext) => objectName(ctx, 'config');
 /** spec.replicas of the three Deployments, read with one call. */
 async function specReplicas(ctx: RunbookContext): Promise<Record<string, number | undefined>> {
   const deployments = await ctx.tools.kubectl.list('deployments', ctx.settings.namespace, releaseSelector(ctx.settings.release));
-  return Object.fromEntries(APP_COMPONENTS.map((c) => [c, deployments.find((d) => d.metadata.name === deploymentName(ctx, c))?.spec?.replicas]));
+  return Object.fromEntries(
+    APP_COMPONENTS.map((c) => [c, deployments.find((d) => d.metadata.name === deploymentName(ctx, c))?.spec?.replicas]),
+  );
 }
 
 /** The value the backend containers see: printenv in each Ready pod, and the ConfigMap entry they read it from. */
-async function observeEnv(ctx: RunbookContext, pods: KubeObject[]): Promise<{ printenv: Array<{ pod: string; value?: string }>; configMap?: string }> {
+async function observeEnv(
+  ctx: RunbookContext,
+  pods: KubeObject[],
+): Promise<{ printenv: Array<{ pod: string; value?: string }>; configMap?: string }> {
   const printenv = [];
-  for (const pod of pods) printenv.push({ pod: pod.metadata.name, value: await ctx.tools.kubectl.printenv(pod.metadata.name, 'backend', ctx.settings.namespace, ENV_KEY) });
+  for (const pod of pods)
+    printenv.push({
+      pod: pod.metadata.name,
+      value: await ctx.tools.kubectl.printenv(pod.metadata.name, 'backend', ctx.settings.namespace, ENV_KEY),
+    });
   const cm = await ctx.tools.kubectl.get('configmap', configMapName(ctx), ctx.settings.namespace);
   return { printenv, configMap: cm?.data?.[`backend.${ENV_KEY}`] };
 }
 
-const readyBackendPods = async (ctx: RunbookContext) => (await livePods(ctx, componentSelector(ctx.settings.release, 'backend'))).filter((p) => podState(p).ready);
+const readyBackendPods = async (ctx: RunbookContext) =>
+  (await livePods(ctx, componentSelector(ctx.settings.release, 'backend'))).filter((p) => podState(p).ready);
 
 async function recordStart(ctx: RunbookContext): Promise<Found> {
   const { helm } = ctx.tools;
@@ -90,7 +107,10 @@ async function recordStart(ctx: RunbookContext): Promise<Found> {
     backendEnv: env.printenv.find((p) => p.value !== undefined)?.value ?? env.configMap ?? '(unset)',
     driver: (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '',
   };
-  ctx.fact('found', `revision ${found.revision}; replicas ${APP_COMPONENTS.map((c) => `${c} ${replicas[c]}`).join(', ')}; backend limits.memory ${found.backendMemory}; ${ENV_KEY}=${found.backendEnv}`);
+  ctx.fact(
+    'found',
+    `revision ${found.revision}; replicas ${APP_COMPONENTS.map((c) => `${c} ${replicas[c]}`).join(', ')}; backend limits.memory ${found.backendMemory}; ${ENV_KEY}=${found.backendEnv}`,
+  );
   ctx.evidence('user-supplied values before the drill (helm get values; secrets masked)', JSON.stringify(maskSecrets(values), null, 2));
   return found;
 }
@@ -104,15 +124,29 @@ async function checkEndpoints(ctx: RunbookContext, when: string): Promise<void> 
     const endpoints = await ctx.tools.kubectl.list('endpoints', ns);
     const pods = await livePods(ctx, appPodsSelector(ctx.settings.release));
     outcome = APP_COMPONENTS.map((component) => {
-      const ready = pods.filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === component && podState(p).ready).map((p) => ({ name: p.metadata.name, ip: p.status?.podIP }));
+      const ready = pods
+        .filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === component && podState(p).ready)
+        .map((p) => ({ name: p.metadata.name, ip: p.status?.podIP }));
       const ep = endpoints.find((e) => e.metadata.name === deploymentName(ctx, component));
       const coverage = endpointCoverage(ep, ready);
-      return { component, text: ep ? describeCoverage(coverage, ready.length) : `no Endpoints object ${deploymentName(ctx, component)}`, ok: coverage.ok };
+      return {
+        component,
+        text: ep ? describeCoverage(coverage, ready.length) : `no Endpoints object ${deploymentName(ctx, component)}`,
+        ok: coverage.ok,
+      };
     });
     if (outcome.every((o) => o.ok) || ctx.clock.now() >= deadline) break;
     await ctx.clock.sleep(1000);
   }
-  for (const o of outcome) ctx.check({ id: `ENDPOINTS-${o.component.toUpperCase()}`, title: `Service ${deploymentName(ctx, o.component)} routes to every Ready pod (${when})`, expected: 'Endpoints addresses = the Ready pods\' IPs', measured: o.text, pass: o.ok, remedy: `kubectl get endpoints ${deploymentName(ctx, o.component)} -n ${ns} -o yaml; check the Service selector and the readiness probe` });
+  for (const o of outcome)
+    ctx.check({
+      id: `ENDPOINTS-${o.component.toUpperCase()}`,
+      title: `Service ${deploymentName(ctx, o.component)} routes to every Ready pod (${when})`,
+      expected: "Endpoints addresses = the Ready pods' IPs",
+      measured: o.text,
+      pass: o.ok,
+      remedy: `kubectl get endpoints ${deploymentName(ctx, o.component)} -n ${ns} -o yaml; check the Service selector and the readiness probe`,
+    });
 }
 
 async function scaleOut(ctx: RunbookContext, found: Found): Promise<void> {
@@ -121,7 +155,10 @@ async function scaleOut(ctx: RunbookContext, found: Found): Promise<void> {
   const selector = appPodsSelector(ctx.settings.release);
   const before = new Set((await livePods(ctx, selector)).map((p) => p.metadata.name));
   // Scale out by at least one replica, also where someone already runs more than the drill's counts.
-  const target = Object.fromEntries(APP_COMPONENTS.map((c) => [c, Math.max(SCALE_TO[c], found.replicas[c] + 1)])) as Record<AppComponent, number>;
+  const target = Object.fromEntries(APP_COMPONENTS.map((c) => [c, Math.max(SCALE_TO[c], found.replicas[c] + 1)])) as Record<
+    AppComponent,
+    number
+  >;
   // Each component's clock starts when the API had provably taken the new count (changeInstant).
   const issued = {} as Record<AppComponent, number>;
   const returned = {} as Record<AppComponent, number>;
@@ -131,17 +168,47 @@ async function scaleOut(ctx: RunbookContext, found: Found): Promise<void> {
     returned[c] = ctx.clock.now();
     ctx.span('scale out', `kubectl scale ${c} → ${target[c]}`, issued[c], returned[c]);
   }
-  const result = await watch(ctx, { selector, expected: target, deadlineAt: issued.frontend + deadlineFor(TARGETS.scaleMs), lateAt: issued.frontend + TARGETS.scaleMs, stopOnFatal: true });
+  const result = await watch(ctx, {
+    selector,
+    expected: target,
+    deadlineAt: issued.frontend + deadlineFor(TARGETS.scaleMs),
+    lateAt: issued.frontend + TARGETS.scaleMs,
+    stopOnFatal: true,
+  });
   for (const c of APP_COMPONENTS) {
     const isNew = (p: { state: { name: string; component: string } }) => p.state.component === c && !before.has(p.state.name);
-    const start = changeInstant(issued[c], returned[c], result.pods.filter(isNew).map((p) => p.state.createdAt));
+    const start = changeInstant(
+      issued[c],
+      returned[c],
+      result.pods.filter(isNew).map((p) => p.state.createdAt),
+    );
     ctx.note(`${c}: the clock starts at ${new Date(start.at).toISOString()}: ${start.basis}`);
     const expected = { [c]: target[c] };
-    reportPods(ctx, { result, from: start.at, targetMs: TARGETS.scaleMs, expected, idPrefix: 'SCALE-POD', section: 'scale out', what: `after kubectl scale ${c} --replicas=${target[c]}`, only: isNew });
+    reportPods(ctx, {
+      result,
+      from: start.at,
+      targetMs: TARGETS.scaleMs,
+      expected,
+      idPrefix: 'SCALE-POD',
+      section: 'scale out',
+      what: `after kubectl scale ${c} --replicas=${target[c]}`,
+      only: isNew,
+    });
     const done = result.pods.filter((p) => p.state.component === c && p.ready).length >= target[c];
-    await requireAllReady(ctx, { result: { ...result, done }, from: start.at, targetMs: TARGETS.scaleMs, expected, id: `SCALE-${c.toUpperCase()}`, title: `${c} scaled ${found.replicas[c]} → ${target[c]}, all Ready`, only: isNew });
+    await requireAllReady(ctx, {
+      result: { ...result, done },
+      from: start.at,
+      targetMs: TARGETS.scaleMs,
+      expected,
+      id: `SCALE-${c.toUpperCase()}`,
+      title: `${c} scaled ${found.replicas[c]} → ${target[c]}, all Ready`,
+      only: isNew,
+    });
   }
-  const fresh = newPods(before, result.pods.map((p) => p.state));
+  const fresh = newPods(
+    before,
+    result.pods.map((p) => p.state),
+  );
   ctx.note(`new replicas: ${fresh.map((p) => p.name).join(', ')}`);
 }
 
@@ -161,7 +228,14 @@ async function scaleBack(ctx: RunbookContext, found: Found): Promise<void> {
   }
   ctx.span('scale back', 'kubectl scale back to the counts found', started, ctx.clock.now());
   const text = (r: Record<string, number>) => APP_COMPONENTS.map((c) => `${c} ${r[c]}`).join(', ');
-  ctx.require({ id: 'SCALE-BACK', title: 'scaled back to the replica counts found', expected: `${text(found.replicas)} Ready`, measured: `${text(counts)} Ready`, pass: APP_COMPONENTS.every((c) => counts[c] === found.replicas[c]), remedy: `kubectl get deploy -n ${ns}; kubectl scale deployment/<name> --replicas=<n> -n ${ns}` });
+  ctx.require({
+    id: 'SCALE-BACK',
+    title: 'scaled back to the replica counts found',
+    expected: `${text(found.replicas)} Ready`,
+    measured: `${text(counts)} Ready`,
+    pass: APP_COMPONENTS.every((c) => counts[c] === found.replicas[c]),
+    remedy: `kubectl get deploy -n ${ns}; kubectl scale deployment/<name> --replicas=<n> -n ${ns}`,
+  });
 }
 
 /** helm upgrade/rollback fail before changing anything when the API refuses the connection: those are retried. */
@@ -176,28 +250,61 @@ async function helmWithRetry(ctx: RunbookContext, run: () => Promise<ExecResult>
 }
 
 /** Rollouts to finish, then the proofs read from the running pods. */
-async function observeRelease(ctx: RunbookContext): Promise<{ rolledOut: Record<string, boolean>; frontend: { specReplicas?: number; readyPods: number; livePods: number }; backendPods: KubeObject[]; env: Awaited<ReturnType<typeof observeEnv>> }> {
+async function observeRelease(ctx: RunbookContext): Promise<{
+  rolledOut: Record<string, boolean>;
+  frontend: { specReplicas?: number; readyPods: number; livePods: number };
+  backendPods: KubeObject[];
+  env: Awaited<ReturnType<typeof observeEnv>>;
+}> {
   const ns = ctx.settings.namespace;
   const rolledOut: Record<string, boolean> = {};
   for (const c of APP_COMPONENTS) {
     // A rollout that does not finish is a measured result (its check fails), not the end of the run.
-    rolledOut[c] = await ctx.tools.kubectl.rolloutStatus(deploymentName(ctx, c), ns, TARGETS.scaleMs).then(() => true, (error: unknown) => {
-      if (!(error instanceof CommandFailed)) throw error;
-      ctx.evidence(`kubectl rollout status ${deploymentName(ctx, c)}`, error.stderr);
-      return false;
-    });
+    rolledOut[c] = await ctx.tools.kubectl.rolloutStatus(deploymentName(ctx, c), ns, TARGETS.scaleMs).then(
+      () => true,
+      (error: unknown) => {
+        if (!(error instanceof CommandFailed)) throw error;
+        ctx.evidence(`kubectl rollout status ${deploymentName(ctx, c)}`, error.stderr);
+        return false;
+      },
+    );
   }
   const pods = await livePods(ctx, appPodsSelector(ctx.settings.release));
   const of = (c: string) => pods.filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === c);
   const frontendPods = of('frontend').map(podState);
   const backendPods = of('backend');
-  const env = await observeEnv(ctx, backendPods.filter((p) => podState(p).ready));
-  return { rolledOut, frontend: { specReplicas: (await specReplicas(ctx)).frontend, readyPods: frontendPods.filter((p) => p.ready).length, livePods: frontendPods.length }, backendPods, env };
+  const env = await observeEnv(
+    ctx,
+    backendPods.filter((p) => podState(p).ready),
+  );
+  return {
+    rolledOut,
+    frontend: {
+      specReplicas: (await specReplicas(ctx)).frontend,
+      readyPods: frontendPods.filter((p) => p.ready).length,
+      livePods: frontendPods.length,
+    },
+    backendPods,
+    env,
+  };
 }
 
 /** One check per proof: <prefix>-REPLICAS, <prefix>-LIMITS, <prefix>-ENV. */
-function recordProofs(ctx: RunbookContext, prefix: 'OVERRIDE' | 'ROLLBACK', proofs: { replicas: Proof; limits: Proof; env: Proof }, remedy: string): void {
-  for (const [key, p] of Object.entries(proofs)) ctx.check({ id: `${prefix}-${key.toUpperCase()}`, title: `${prefix === 'OVERRIDE' ? 'override' : 'rollback'} proven: ${p.what}`, expected: p.expected, measured: p.measured, pass: p.pass, remedy });
+function recordProofs(
+  ctx: RunbookContext,
+  prefix: 'OVERRIDE' | 'ROLLBACK',
+  proofs: { replicas: Proof; limits: Proof; env: Proof },
+  remedy: string,
+): void {
+  for (const [key, p] of Object.entries(proofs))
+    ctx.check({
+      id: `${prefix}-${key.toUpperCase()}`,
+      title: `${prefix === 'OVERRIDE' ? 'override' : 'rollback'} proven: ${p.what}`,
+      expected: p.expected,
+      measured: p.measured,
+      pass: p.pass,
+      remedy,
+    });
 }
 
 async function applyOverrides(ctx: RunbookContext, found: Found, state: { restored: boolean }): Promise<void> {
@@ -210,26 +317,59 @@ async function applyOverrides(ctx: RunbookContext, found: Found, state: { restor
     if (now && now.version > found.revision) {
       ctx.note(`the drill stopped before its rollback: rolling ${release} back to revision ${found.revision}`, 'warn');
       const r = await helm.rollback(release, found.revision, namespace, timeoutMs, { forceConflicts: true });
-      if (r.exitCode !== 0) ctx.note(`rollback failed: ${lastLine(r.stderr)}; run: helm rollback ${release} ${found.revision} -n ${namespace}`, 'warn');
+      if (r.exitCode !== 0)
+        ctx.note(`rollback failed: ${lastLine(r.stderr)}; run: helm rollback ${release} ${found.revision} -n ${namespace}`, 'warn');
     }
   });
   const started = ctx.clock.now();
   // The drill scaled the Deployments with kubectl, so on helm 4 (server-side apply) kubectl owns
   // .spec.replicas: without --force-conflicts the upgrade fails with "Apply failed with 1 conflict".
-  const result = await helmWithRetry(ctx, () => helm.upgrade({ release, chart, namespace, timeoutMs, reuseValues: true, valuesFiles: ctx.settings.valuesFiles, set: OVERRIDES, forceConflicts: true }));
+  const result = await helmWithRetry(ctx, () =>
+    helm.upgrade({
+      release,
+      chart,
+      namespace,
+      timeoutMs,
+      reuseValues: true,
+      valuesFiles: ctx.settings.valuesFiles,
+      set: OVERRIDES,
+      forceConflicts: true,
+    }),
+  );
   ctx.span('helm', 'helm upgrade --reuse-values (3 overrides)', started, ctx.clock.now());
   const status = await helm.status(release, namespace);
   if (result.exitCode !== 0) {
     const { cause, remedy } = await diagnose(ctx, ['frontend', 'backend']);
-    ctx.require({ id: 'OVERRIDE-HELM', title: 'helm upgrade --reuse-values with the overrides', expected: `exit 0, revision ${found.revision + 1} deployed`, measured: `${lastLine(result.stderr) || `exit ${result.exitCode}`}${cause ? ` — cause: ${cause}` : ''}`, pass: false, remedy: remedy ?? `helm history ${release} -n ${namespace}` });
+    ctx.require({
+      id: 'OVERRIDE-HELM',
+      title: 'helm upgrade --reuse-values with the overrides',
+      expected: `exit 0, revision ${found.revision + 1} deployed`,
+      measured: `${lastLine(result.stderr) || `exit ${result.exitCode}`}${cause ? ` — cause: ${cause}` : ''}`,
+      pass: false,
+      remedy: remedy ?? `helm history ${release} -n ${namespace}`,
+    });
   }
-  ctx.require({ id: 'OVERRIDE-HELM', title: 'helm upgrade --reuse-values with the overrides', expected: `exit 0, revision ${found.revision + 1} deployed`, measured: `revision ${status?.version} ${status?.status}: ${Object.entries(OVERRIDES).map(([k, v]) => `${k}=${v}`).join(', ')}`, pass: status?.status === 'deployed' && status.version === found.revision + 1, remedy: `helm history ${release} -n ${namespace}` });
+  ctx.require({
+    id: 'OVERRIDE-HELM',
+    title: 'helm upgrade --reuse-values with the overrides',
+    expected: `exit 0, revision ${found.revision + 1} deployed`,
+    measured: `revision ${status?.version} ${status?.status}: ${Object.entries(OVERRIDES)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+    pass: status?.status === 'deployed' && status.version === found.revision + 1,
+    remedy: `helm history ${release} -n ${namespace}`,
+  });
   const seen = await observeRelease(ctx);
-  recordProofs(ctx, 'OVERRIDE', {
-    replicas: proveReplicas('frontend', OVERRIDE.replicas, seen.frontend),
-    limits: proveMemoryLimit(seen.backendPods, 'backend', OVERRIDE.memory),
-    env: proveEnv(ENV_KEY, OVERRIDE.env, { ...seen.env, rolledOut: seen.rolledOut.backend! }),
-  }, `helm get values ${release} -n ${namespace}; kubectl rollout status deployment/${deploymentName(ctx, 'backend')} -n ${namespace}`);
+  recordProofs(
+    ctx,
+    'OVERRIDE',
+    {
+      replicas: proveReplicas('frontend', OVERRIDE.replicas, seen.frontend),
+      limits: proveMemoryLimit(seen.backendPods, 'backend', OVERRIDE.memory),
+      env: proveEnv(ENV_KEY, OVERRIDE.env, { ...seen.env, rolledOut: seen.rolledOut.backend! }),
+    },
+    `helm get values ${release} -n ${namespace}; kubectl rollout status deployment/${deploymentName(ctx, 'backend')} -n ${namespace}`,
+  );
 }
 
 async function rollback(ctx: RunbookContext, found: Found, state: { restored: boolean }): Promise<void> {
@@ -241,13 +381,28 @@ async function rollback(ctx: RunbookContext, found: Found, state: { restored: bo
   const status = await helm.status(release, namespace);
   if (result.exitCode === 0) state.restored = true;
   else await diagnose(ctx, ['frontend', 'backend']);
-  ctx.require({ id: 'ROLLBACK-HELM', title: `helm rollback to revision ${found.revision}`, expected: `exit 0, revision ${found.revision + 2} deployed ("Rollback to ${found.revision}")`, measured: result.exitCode !== 0 ? lastLine(result.stderr) || `exit ${result.exitCode}` : `revision ${status?.version} ${status?.status}: "${status?.description}"`, pass: result.exitCode === 0 && status?.status === 'deployed' && status.version === found.revision + 2, remedy: `helm history ${release} -n ${namespace}; helm rollback ${release} ${found.revision} -n ${namespace}` });
+  ctx.require({
+    id: 'ROLLBACK-HELM',
+    title: `helm rollback to revision ${found.revision}`,
+    expected: `exit 0, revision ${found.revision + 2} deployed ("Rollback to ${found.revision}")`,
+    measured:
+      result.exitCode !== 0
+        ? lastLine(result.stderr) || `exit ${result.exitCode}`
+        : `revision ${status?.version} ${status?.status}: "${status?.description}"`,
+    pass: result.exitCode === 0 && status?.status === 'deployed' && status.version === found.revision + 2,
+    remedy: `helm history ${release} -n ${namespace}; helm rollback ${release} ${found.revision} -n ${namespace}`,
+  });
   const seen = await observeRelease(ctx);
-  recordProofs(ctx, 'ROLLBACK', {
-    replicas: proveReplicas('frontend', found.frontendReplicas, seen.frontend),
-    limits: proveMemoryLimit(seen.backendPods, 'backend', found.backendMemory),
-    env: proveEnv(ENV_KEY, found.backendEnv, { ...seen.env, rolledOut: seen.rolledOut.backend! }),
-  }, `helm history ${release} -n ${namespace}; kubectl get pods -n ${namespace}`);
+  recordProofs(
+    ctx,
+    'ROLLBACK',
+    {
+      replicas: proveReplicas('frontend', found.frontendReplicas, seen.frontend),
+      limits: proveMemoryLimit(seen.backendPods, 'backend', found.backendMemory),
+      env: proveEnv(ENV_KEY, found.backendEnv, { ...seen.env, rolledOut: seen.rolledOut.backend! }),
+    },
+    `helm history ${release} -n ${namespace}; kubectl get pods -n ${namespace}`,
+  );
 }
 
 /** Revision history grows; values, replica counts and pods' settings are what they were. */
@@ -268,7 +423,8 @@ async function checkAsFound(ctx: RunbookContext, found: Found): Promise<void> {
   const diff = valuesDiff(found.values, values);
   const replicas = APP_COMPONENTS.some((c) => now[c] !== found.replicas[c]) ? await specReplicas(ctx) : now;
   const sameReplicas = APP_COMPONENTS.every((c) => replicas[c] === found.replicas[c]);
-  const grew = history.length === found.historyLength + 2 || (history.length >= found.historyLength && status?.version === found.revision + 2);
+  const grew =
+    history.length === found.historyLength + 2 || (history.length >= found.historyLength && status?.version === found.revision + 2);
   ctx.check({
     id: 'RELEASE-AS-FOUND',
     title: 'the release is left as it was found',
@@ -283,17 +439,35 @@ async function checkAsFound(ctx: RunbookContext, found: Found): Promise<void> {
 export const scaling: RunbookDefinition = {
   id: '05-scaling',
   title: '05 · Scaling, self-healing, Helm overrides and rollback',
-  summary: 'Scales frontend→3, backend→2, mcp→2 and back with timings and Endpoints checks, proves a deleted pod is replaced, applies three Helm overrides with --reuse-values and proves each in the running pods, rolls back and proves that too, and leaves the release as it was found.',
-  flags: [{ name: 'replacement-target', type: 'string', description: `target for a deleted pod's replacement to be Ready (default ${TARGETS.replacementMs / 1000}s; 15, 15s, 1m)` }],
+  summary:
+    'Scales frontend→3, backend→2, mcp→2 and back with timings and Endpoints checks, proves a deleted pod is replaced, applies three Helm overrides with --reuse-values and proves each in the running pods, rolls back and proves that too, and leaves the release as it was found.',
+  flags: [
+    {
+      name: 'replacement-target',
+      type: 'string',
+      description: `target for a deleted pod's replacement to be Ready (default ${TARGETS.replacementMs / 1000}s; 15, 15s, 1m)`,
+    },
+  ],
   async run(ctx) {
     const replacementMs = parseTarget(ctx.flag('replacement-target'), 'replacement-target', TARGETS.replacementMs);
     ctx.fact('targets', `scale-out ≤ ${formatDuration(TARGETS.scaleMs)}, replacement ≤ ${formatDuration(replacementMs)}`);
-    await ctx.step('Check the cluster and the release', 'the drill needs a running cluster with the release deployed (03-install)', async () => {
-      await requireCluster(ctx);
-      await requireRelease(ctx);
-    });
-    const found = await ctx.step('Record the starting point', 'replica counts, revision, values and the pods\' settings: everything is put back to this', () => recordStart(ctx));
-    const go = await ctx.confirm(`The drill scales the Deployments, deletes a pod, upgrades release "${ctx.settings.release}" and rolls it back to revision ${found.revision}; everything is put back as found. Go on?`, { default: true, whenNonInteractive: true });
+    await ctx.step(
+      'Check the cluster and the release',
+      'the drill needs a running cluster with the release deployed (03-install)',
+      async () => {
+        await requireCluster(ctx);
+        await requireRelease(ctx);
+      },
+    );
+    const found = await ctx.step(
+      'Record the starting point',
+      "replica counts, revision, values and the pods' settings: everything is put back to this",
+      () => recordStart(ctx),
+    );
+    const go = await ctx.confirm(
+      `The drill scales the Deployments, deletes a pod, upgrades release "${ctx.settings.release}" and rolls it back to revision ${found.revision}; everything is put back as found. Go on?`,
+      { default: true, whenNonInteractive: true },
+    );
     if (!go) throw new Interrupted('you chose not to run the drill; nothing was changed');
 
     let scaledBack = false;
@@ -301,17 +475,44 @@ export const scaling: RunbookDefinition = {
       if (scaledBack) return;
       for (const c of APP_COMPONENTS) await ctx.tools.kubectl.scale(deploymentName(ctx, c), found.replicas[c], ctx.settings.namespace);
     });
-    await ctx.step('Scale out', `frontend→${SCALE_TO.frontend}, backend→${SCALE_TO.backend}, mcp→${SCALE_TO.mcp}; each all-Ready ≤ ${formatDuration(TARGETS.scaleMs)}`, () => scaleOut(ctx, found));
-    await ctx.step('Check the Services route to every replica', 'each Service\'s Endpoints must list exactly the Ready pods', () => checkEndpoints(ctx, 'scaled out'));
+    await ctx.step(
+      'Scale out',
+      `frontend→${SCALE_TO.frontend}, backend→${SCALE_TO.backend}, mcp→${SCALE_TO.mcp}; each all-Ready ≤ ${formatDuration(TARGETS.scaleMs)}`,
+      () => scaleOut(ctx, found),
+    );
+    await ctx.step('Check the Services route to every replica', "each Service's Endpoints must list exactly the Ready pods", () =>
+      checkEndpoints(ctx, 'scaled out'),
+    );
     await ctx.step('Scale back', 'to the replica counts found at the start', () => scaleBack(ctx, found));
     scaledBack = true;
-    await ctx.step('Check the Services after scaling back', 'the removed replicas must leave the Endpoints', () => checkEndpoints(ctx, 'scaled back'));
+    await ctx.step('Check the Services after scaling back', 'the removed replicas must leave the Endpoints', () =>
+      checkEndpoints(ctx, 'scaled back'),
+    );
 
-    await ctx.step('Self-healing: delete a frontend pod', `the Deployment replaces it: a new pod, Ready ≤ ${formatDuration(replacementMs)}, count restored`, () => replacementDrill(ctx, { selector: componentSelector(ctx.settings.release, 'frontend'), targetMs: replacementMs, idPrefix: 'SELFHEAL', section: 'self-healing', one: true }));
+    await ctx.step(
+      'Self-healing: delete a frontend pod',
+      `the Deployment replaces it: a new pod, Ready ≤ ${formatDuration(replacementMs)}, count restored`,
+      () =>
+        replacementDrill(ctx, {
+          selector: componentSelector(ctx.settings.release, 'frontend'),
+          targetMs: replacementMs,
+          idPrefix: 'SELFHEAL',
+          section: 'self-healing',
+          one: true,
+        }),
+    );
 
     const state = { restored: false };
-    await ctx.step('Helm overrides', `helm upgrade --reuse-values ${Object.entries(OVERRIDES).map(([k, v]) => `--set ${k}=${v}`).join(' ')}, each proven in the running pods`, () => applyOverrides(ctx, found, state));
+    await ctx.step(
+      'Helm overrides',
+      `helm upgrade --reuse-values ${Object.entries(OVERRIDES)
+        .map(([k, v]) => `--set ${k}=${v}`)
+        .join(' ')}, each proven in the running pods`,
+      () => applyOverrides(ctx, found, state),
+    );
     await ctx.step('Helm rollback', `helm rollback to revision ${found.revision}, proven the same way`, () => rollback(ctx, found, state));
-    await ctx.step('Check the release is as it was found', 'values, replica counts; the revision history grows', () => checkAsFound(ctx, found));
+    await ctx.step('Check the release is as it was found', 'values, replica counts; the revision history grows', () =>
+      checkAsFound(ctx, found),
+    );
   },
 };

@@ -29,7 +29,13 @@ async function takeInventory(ctx: RunbookContext): Promise<Inventory> {
     inventory.namespace = (await kubectl.get('namespace', namespace)) !== undefined;
     if (inventory.namespace) inventory.pvcs = (await kubectl.list('pvc', namespace)).map((p) => p.metadata.name);
   }
-  const what = !status.exists ? `no minikube profile "${ctx.settings.profile}"` : status.unreadable ? unreadableStatusText(ctx.settings.profile).what : !status.running ? `cluster ${status.host.toLowerCase()}` : `release ${inventory.release ? 'installed' : 'absent'}, namespace ${inventory.namespace ? 'present' : 'absent'}, ${inventory.pvcs.length} volume claim(s)`;
+  const what = !status.exists
+    ? `no minikube profile "${ctx.settings.profile}"`
+    : status.unreadable
+      ? unreadableStatusText(ctx.settings.profile).what
+      : !status.running
+        ? `cluster ${status.host.toLowerCase()}`
+        : `release ${inventory.release ? 'installed' : 'absent'}, namespace ${inventory.namespace ? 'present' : 'absent'}, ${inventory.pvcs.length} volume claim(s)`;
   ctx.fact('before teardown', what);
   ctx.note(`found: ${what}`);
   return inventory;
@@ -44,7 +50,14 @@ async function uninstallRelease(ctx: RunbookContext, inventory: Inventory, remov
   const { result, existed } = await ctx.tools.helm.uninstall(release, namespace, timeoutMs);
   if (result.exitCode !== 0) {
     ctx.evidence('helm uninstall output', `${result.stdout}\n${result.stderr}`);
-    ctx.require({ id: 'TEARDOWN-UNINSTALL', title: `helm uninstall ${release}`, expected: 'uninstalled, or already gone', measured: `exit ${result.exitCode}: ${lastLine(result.stderr)}`, pass: false, remedy: `helm status ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}; if it is stuck in pending-*, helm rollback it first` });
+    ctx.require({
+      id: 'TEARDOWN-UNINSTALL',
+      title: `helm uninstall ${release}`,
+      expected: 'uninstalled, or already gone',
+      measured: `exit ${result.exitCode}: ${lastLine(result.stderr)}`,
+      pass: false,
+      remedy: `helm status ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}; if it is stuck in pending-*, helm rollback it first`,
+    });
   }
   // Gone between the inventory and now (another terminal) counts as uninstalled too.
   if (existed) removed.push(`release ${release}`);
@@ -74,7 +87,10 @@ async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: st
     // Not fatal: deleting the namespace below removes the claims too.
     await ctx.tools.kubectl.deletePvcs(releaseSelector(release), namespace).catch((error: unknown) => {
       if (!(error instanceof CommandFailed)) throw error;
-      ctx.note(`deleting the release's volume claims by label failed (${lastLine(error.stderr)}); deleting the namespace removes them too`, 'warn');
+      ctx.note(
+        `deleting the release's volume claims by label failed (${lastLine(error.stderr)}); deleting the namespace removes them too`,
+        'warn',
+      );
     });
   }
   if (SYSTEM_NAMESPACES.has(namespace)) {
@@ -86,7 +102,14 @@ async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: st
     } catch (error) {
       if (!(error instanceof CommandFailed)) throw error;
       ctx.evidence('kubectl delete namespace output', error.stderr);
-      ctx.require({ id: 'TEARDOWN-NAMESPACE', title: `namespace ${namespace} deleted`, expected: 'gone', measured: `exit ${error.exitCode}: ${lastLine(error.stderr)}`, pass: false, remedy: error.remedy });
+      ctx.require({
+        id: 'TEARDOWN-NAMESPACE',
+        title: `namespace ${namespace} deleted`,
+        expected: 'gone',
+        measured: `exit ${error.exitCode}: ${lastLine(error.stderr)}`,
+        pass: false,
+        remedy: error.remedy,
+      });
     }
     removed.push(`namespace ${namespace}`);
   }
@@ -97,7 +120,12 @@ async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: st
 async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed: string[]): Promise<boolean> {
   const { profile } = ctx.settings;
   if (!inventory.clusterExists) return false;
-  const wanted = ctx.flag('delete-cluster') === true || (await ctx.confirm(`Also delete the whole minikube cluster "${profile}" (every namespace in it and every image loaded into it)?`, { default: false, whenNonInteractive: false }));
+  const wanted =
+    ctx.flag('delete-cluster') === true ||
+    (await ctx.confirm(`Also delete the whole minikube cluster "${profile}" (every namespace in it and every image loaded into it)?`, {
+      default: false,
+      whenNonInteractive: false,
+    }));
   if (!wanted) {
     ctx.note(`the minikube cluster "${profile}" is kept (--delete-cluster deletes it)`);
     return false;
@@ -105,7 +133,14 @@ async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed:
   const r = await ctx.tools.minikube.delete(Math.max(ctx.settings.timeoutMs, 300_000));
   if (r.exitCode !== 0) {
     ctx.evidence('minikube delete output', `${r.stdout}\n${r.stderr}`);
-    ctx.require({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'gone', measured: minikubeReason(r) || `exit ${r.exitCode}`, pass: false, remedy: `minikube delete -p ${profile} again; if that fails too: minikube logs -p ${profile} (never --all: that deletes every other profile too)` });
+    ctx.require({
+      id: 'TEARDOWN-CLUSTER',
+      title: `minikube cluster "${profile}" deleted`,
+      expected: 'gone',
+      measured: minikubeReason(r) || `exit ${r.exitCode}`,
+      pass: false,
+      remedy: `minikube delete -p ${profile} again; if that fails too: minikube logs -p ${profile} (never --all: that deletes every other profile too)`,
+    });
   }
   removed.push(`minikube cluster "${profile}"`);
   return true;
@@ -116,17 +151,48 @@ async function prove(ctx: RunbookContext, outcome: { dataDeleted: boolean; clust
   const { release, namespace, profile } = ctx.settings;
   const status = await ctx.tools.minikube.status();
   if (outcome.clusterDeleted) {
-    ctx.check({ id: 'TEARDOWN-CLUSTER', title: `minikube cluster "${profile}" deleted`, expected: 'no such profile', measured: status.exists ? `still there (host ${status.host})` : 'no such profile', pass: !status.exists, remedy: `minikube delete -p ${profile}` });
+    ctx.check({
+      id: 'TEARDOWN-CLUSTER',
+      title: `minikube cluster "${profile}" deleted`,
+      expected: 'no such profile',
+      measured: status.exists ? `still there (host ${status.host})` : 'no such profile',
+      pass: !status.exists,
+      remedy: `minikube delete -p ${profile}`,
+    });
   }
   if (!status.running) {
-    const why = status.unreadable ? unreadableStatusText(profile).what : status.exists ? `the cluster is ${status.host.toLowerCase()}` : 'the cluster does not exist';
-    for (const [id, title] of [['TEARDOWN-RELEASE', `no release ${release}`], ['TEARDOWN-NAMESPACE', `no namespace ${namespace}`], ['TEARDOWN-PVC', `no volume claim in ${namespace}`]] as const) {
-      ctx.check({ id, title, expected: 'none left', measured: status.exists ? `not checked: ${why}` : `none: ${why}`, pass: status.exists ? 'skip' : 'pass', remedy: status.unreadable ? `${unreadableStatusText(profile).remedy}, then run this runbook again` : `minikube start -p ${profile}, then run this runbook again` });
+    const why = status.unreadable
+      ? unreadableStatusText(profile).what
+      : status.exists
+        ? `the cluster is ${status.host.toLowerCase()}`
+        : 'the cluster does not exist';
+    for (const [id, title] of [
+      ['TEARDOWN-RELEASE', `no release ${release}`],
+      ['TEARDOWN-NAMESPACE', `no namespace ${namespace}`],
+      ['TEARDOWN-PVC', `no volume claim in ${namespace}`],
+    ] as const) {
+      ctx.check({
+        id,
+        title,
+        expected: 'none left',
+        measured: status.exists ? `not checked: ${why}` : `none: ${why}`,
+        pass: status.exists ? 'skip' : 'pass',
+        remedy: status.unreadable
+          ? `${unreadableStatusText(profile).remedy}, then run this runbook again`
+          : `minikube start -p ${profile}, then run this runbook again`,
+      });
     }
     return;
   }
   const releases = (await ctx.tools.helm.list(namespace)).filter((r) => r.name === release);
-  ctx.check({ id: 'TEARDOWN-RELEASE', title: `no release ${release}`, expected: `helm list -n ${namespace} shows no ${release}`, measured: releases.length ? `still listed: ${releases.map((r) => `${r.name} (${r.status})`).join(', ')}` : 'not listed', pass: releases.length === 0, remedy: `helm uninstall ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}` });
+  ctx.check({
+    id: 'TEARDOWN-RELEASE',
+    title: `no release ${release}`,
+    expected: `helm list -n ${namespace} shows no ${release}`,
+    measured: releases.length ? `still listed: ${releases.map((r) => `${r.name} (${r.status})`).join(', ')}` : 'not listed',
+    pass: releases.length === 0,
+    remedy: `helm uninstall ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}`,
+  });
   const ns = await ctx.tools.kubectl.get('namespace', namespace);
   const pvcs = ns ? await ctx.tools.kubectl.list('pvc', namespace) : [];
   const kept = !outcome.dataDeleted;
@@ -142,7 +208,9 @@ async function prove(ctx: RunbookContext, outcome: { dataDeleted: boolean; clust
     id: 'TEARDOWN-PVC',
     title: `no volume claim in ${namespace}`,
     expected: 'none left',
-    measured: pvcs.length ? `${pvcs.length} left: ${pvcs.map((p) => p.metadata.name).join(', ')}${kept ? ' (kept at your request)' : ''}` : 'none',
+    measured: pvcs.length
+      ? `${pvcs.length} left: ${pvcs.map((p) => p.metadata.name).join(', ')}${kept ? ' (kept at your request)' : ''}`
+      : 'none',
     pass: pvcs.length === 0 ? 'pass' : kept ? 'skip' : 'fail',
     remedy: `kubectl delete pvc --all -n ${namespace} --context ${ctx.tools.kubectl.context} (the database data goes with them)`,
   });
@@ -151,25 +219,55 @@ async function prove(ctx: RunbookContext, outcome: { dataDeleted: boolean; clust
 export const teardown: RunbookDefinition = {
   id: '07-teardown',
   title: '07 · Teardown: release, namespace and data, optionally the cluster',
-  summary: 'Uninstalls the Helm release, deletes the namespace and its volume claims (asking first: the database goes with them), and with --delete-cluster the minikube cluster too. Safe to run again.',
+  summary:
+    'Uninstalls the Helm release, deletes the namespace and its volume claims (asking first: the database goes with them), and with --delete-cluster the minikube cluster too. Safe to run again.',
   flags: [
-    { name: 'delete-cluster', type: 'boolean', description: 'also delete the minikube cluster (otherwise asked interactively, default no)' },
-    { name: 'keep-data', type: 'boolean', description: 'uninstall the release only; keep the namespace and the volume claims with the database' },
+    {
+      name: 'delete-cluster',
+      type: 'boolean',
+      description: 'also delete the minikube cluster (otherwise asked interactively, default no)',
+    },
+    {
+      name: 'keep-data',
+      type: 'boolean',
+      description: 'uninstall the release only; keep the namespace and the volume claims with the database',
+    },
   ],
   async run(ctx) {
-    await ctx.step('Guard the kube-context', 'nothing may be deleted in a cluster other than the minikube profile', () => guardContext(ctx));
-    const inventory = await ctx.step('Look at what is there', 'only what exists is removed; the rest counts as done', () => takeInventory(ctx));
+    await ctx.step('Guard the kube-context', 'nothing may be deleted in a cluster other than the minikube profile', () =>
+      guardContext(ctx),
+    );
+    const inventory = await ctx.step('Look at what is there', 'only what exists is removed; the rest counts as done', () =>
+      takeInventory(ctx),
+    );
     const removed: string[] = [];
     let dataDeleted = false;
     if (inventory.clusterRunning) {
-      await ctx.step('Uninstall the release', 'helm removes every object it created (volume claims of a StatefulSet stay)', () => uninstallRelease(ctx, inventory, removed));
-      dataDeleted = await ctx.step('Delete the volume claims and the namespace', 'the database lives on the volume claims, which helm leaves behind', () => deleteData(ctx, inventory, removed));
+      await ctx.step('Uninstall the release', 'helm removes every object it created (volume claims of a StatefulSet stay)', () =>
+        uninstallRelease(ctx, inventory, removed),
+      );
+      dataDeleted = await ctx.step(
+        'Delete the volume claims and the namespace',
+        'the database lives on the volume claims, which helm leaves behind',
+        () => deleteData(ctx, inventory, removed),
+      );
     } else if (inventory.clusterExists && ctx.flag('delete-cluster') !== true) {
       // A stopped cluster cannot be asked to uninstall anything.
-      ctx.require({ id: 'TEARDOWN-CLUSTER-RUNNING', title: 'cluster reachable for the uninstall', expected: 'running', measured: 'the cluster is not running', pass: false, remedy: `start it (minikube start -p ${ctx.settings.profile}) and run this again, or delete the cluster with everything in it: npx zx runbooks/07-teardown.mjs --delete-cluster` });
+      ctx.require({
+        id: 'TEARDOWN-CLUSTER-RUNNING',
+        title: 'cluster reachable for the uninstall',
+        expected: 'running',
+        measured: 'the cluster is not running',
+        pass: false,
+        remedy: `start it (minikube start -p ${ctx.settings.profile}) and run this again, or delete the cluster with everything in it: npx zx runbooks/07-teardown.mjs --delete-cluster`,
+      });
     }
-    const clusterDeleted = await ctx.step('Delete the minikube cluster (optional)', 'only with --delete-cluster or when you say yes', () => deleteCluster(ctx, inventory, removed));
-    await ctx.step('Check that nothing is left', 'asks the cluster, rather than trusting the commands above', () => prove(ctx, { dataDeleted: dataDeleted || clusterDeleted, clusterDeleted }));
+    const clusterDeleted = await ctx.step('Delete the minikube cluster (optional)', 'only with --delete-cluster or when you say yes', () =>
+      deleteCluster(ctx, inventory, removed),
+    );
+    await ctx.step('Check that nothing is left', 'asks the cluster, rather than trusting the commands above', () =>
+      prove(ctx, { dataDeleted: dataDeleted || clusterDeleted, clusterDeleted }),
+    );
     ctx.fact('removed', removed.length ? removed.join('; ') : 'nothing');
     ctx.note(removed.length ? `Removed: ${removed.join('; ')}.` : 'Nothing was left to remove: no release, no namespace, no volume claim.');
   },

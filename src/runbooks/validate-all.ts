@@ -35,7 +35,12 @@ function childArgs(ctx: RunbookContext): string[] {
 async function secretsUpFront(ctx: RunbookContext): Promise<void> {
   if (!ctx.interactive) return;
   const external = Boolean(process.env.DATABASE_URL || ctx.config.fileEnv.DATABASE_URL);
-  const resolved = await resolveSecrets(secretSpecs(external), { env: process.env, fileEnv: ctx.config.fileEnv, interactive: true, prompter: { password: (m, v) => ctx.secretPrompt(m, v) } });
+  const resolved = await resolveSecrets(secretSpecs(external), {
+    env: process.env,
+    fileEnv: ctx.config.fileEnv,
+    interactive: true,
+    prompter: { password: (m, v) => ctx.secretPrompt(m, v) },
+  });
   // Children read them from the environment of this process; they never reach an argv.
   for (const [key, s] of Object.entries(resolved)) if (s.value) process.env[key] = s.value;
 }
@@ -43,10 +48,14 @@ async function secretsUpFront(ctx: RunbookContext): Promise<void> {
 export const validateAll: RunbookDefinition = {
   id: 'validate-all',
   title: 'Validate all · 00 → 06 with one consolidated report',
-  summary: 'Runs every runbook from setup to AI diagnostics in order, stops at the first failing prerequisite (00–03), and writes one report with every success criterion.',
+  summary:
+    'Runs every runbook from setup to AI diagnostics in order, stops at the first failing prerequisite (00–03), and writes one report with every success criterion.',
   async run(ctx) {
     if (ctx.interactive) {
-      const go = await ctx.confirm('Run 00-setup through 06-ai-diagnostics now, without further questions?', { default: true, whenNonInteractive: true });
+      const go = await ctx.confirm('Run 00-setup through 06-ai-diagnostics now, without further questions?', {
+        default: true,
+        whenNonInteractive: true,
+      });
       if (!go) throw new Interrupted('you chose not to run');
       await secretsUpFront(ctx);
     }
@@ -60,19 +69,45 @@ export const validateAll: RunbookDefinition = {
       if (outcome.exitCode === 130) throw new Interrupted();
       const report = outcome.report;
       const link = outcome.paths ? relative(reportDir, outcome.paths.markdown) : '(no report)';
-      ctx.note(`${stage.id}: ${report?.result ?? `exit ${outcome.exitCode}`} in ${formatDuration(report?.durationMs ?? 0)} — [report](${link})`);
+      ctx.note(
+        `${stage.id}: ${report?.result ?? `exit ${outcome.exitCode}`} in ${formatDuration(report?.durationMs ?? 0)} — [report](${link})`,
+      );
       for (const check of report?.checks ?? []) {
-        ctx.check({ id: check.id, title: `${stage.id}: ${check.title}`, expected: check.expected, measured: check.measured, pass: check.status, remedy: check.remedy, value: check.value, unit: check.unit });
+        ctx.check({
+          id: check.id,
+          title: `${stage.id}: ${check.title}`,
+          expected: check.expected,
+          measured: check.measured,
+          pass: check.status,
+          remedy: check.remedy,
+          value: check.value,
+          unit: check.unit,
+        });
       }
       if (outcome.exitCode !== 0) {
         failed.push(stage.id);
-        if (report?.reason) ctx.evidence(`${stage.id} failed`, `${report.reason}\n→ ${report.remedy ?? ''}\nreport: ${outcome.paths?.markdown ?? ''}`);
+        if (report?.reason)
+          ctx.evidence(`${stage.id} failed`, `${report.reason}\n→ ${report.remedy ?? ''}\nreport: ${outcome.paths?.markdown ?? ''}`);
         if (stage.prerequisite) {
-          ctx.require({ id: 'VALIDATE-PREREQ', title: `prerequisite ${stage.id}`, expected: 'exit 0', measured: `exit ${outcome.exitCode}: ${report?.reason ?? 'see its report'}`, pass: false, remedy: report?.remedy ?? `npx zx runbooks/${stage.id}.mjs` });
+          ctx.require({
+            id: 'VALIDATE-PREREQ',
+            title: `prerequisite ${stage.id}`,
+            expected: 'exit 0',
+            measured: `exit ${outcome.exitCode}: ${report?.reason ?? 'see its report'}`,
+            pass: false,
+            remedy: report?.remedy ?? `npx zx runbooks/${stage.id}.mjs`,
+          });
         }
       }
     }
     ctx.fact('report folder', resolve(reportDir));
-    ctx.check({ id: 'VALIDATE-ALL', title: 'every runbook passed', expected: `${STAGES.length} of ${STAGES.length}`, measured: failed.length ? `failed: ${failed.join(', ')}` : `${STAGES.length} of ${STAGES.length}`, pass: failed.length === 0, remedy: 'open the linked report of each failed runbook' });
+    ctx.check({
+      id: 'VALIDATE-ALL',
+      title: 'every runbook passed',
+      expected: `${STAGES.length} of ${STAGES.length}`,
+      measured: failed.length ? `failed: ${failed.join(', ')}` : `${STAGES.length} of ${STAGES.length}`,
+      pass: failed.length === 0,
+      remedy: 'open the linked report of each failed runbook',
+    });
   },
 };

@@ -56,8 +56,20 @@ export class Docker {
   /** securityOptions holds "name=rootless" for rootless Docker (what minikube's oci.DaemonInfo reads). */
   async info(): Promise<{ serverVersion: string; cpus: number; memoryBytes: number; os: string; securityOptions: string[] }> {
     const r = await runOk(this.exec, { tool: 'docker', args: ['info', '--format', '{{json .}}'], timeoutMs: 20_000 }, DAEMON_DOWN_REMEDY);
-    const info = parseJson<{ ServerVersion: string; NCPU: number; MemTotal: number; OperatingSystem: string; SecurityOptions?: string[] | null }>(r.stdout, 'docker info');
-    return { serverVersion: info.ServerVersion, cpus: info.NCPU, memoryBytes: info.MemTotal, os: info.OperatingSystem, securityOptions: info.SecurityOptions ?? [] };
+    const info = parseJson<{
+      ServerVersion: string;
+      NCPU: number;
+      MemTotal: number;
+      OperatingSystem: string;
+      SecurityOptions?: string[] | null;
+    }>(r.stdout, 'docker info');
+    return {
+      serverVersion: info.ServerVersion,
+      cpus: info.NCPU,
+      memoryBytes: info.MemTotal,
+      os: info.OperatingSystem,
+      securityOptions: info.SecurityOptions ?? [],
+    };
   }
 
   build(request: BuildRequest): Promise<ExecResult> {
@@ -70,16 +82,31 @@ export class Docker {
 
   /** undefined when the image does not exist in that daemon. */
   async inspectImage(image: string, env?: Record<string, string>): Promise<ImageInfo | undefined> {
-    const r = await this.exec.run({ tool: 'docker', args: ['image', 'inspect', '--format', '{{json .}}', image], env, timeoutMs: 20_000, quiet: true });
+    const r = await this.exec.run({
+      tool: 'docker',
+      args: ['image', 'inspect', '--format', '{{json .}}', image],
+      env,
+      timeoutMs: 20_000,
+      quiet: true,
+    });
     if (r.exitCode !== 0) return undefined;
-    const raw = parseJson<{ Id: string; RepoTags: string[] | null; Size: number; Created: string }>(r.stdout.trim(), 'docker image inspect');
+    const raw = parseJson<{ Id: string; RepoTags: string[] | null; Size: number; Created: string }>(
+      r.stdout.trim(),
+      'docker image inspect',
+    );
     return { id: raw.Id, repoTags: raw.RepoTags ?? [], sizeBytes: raw.Size, created: raw.Created };
   }
 
   async history(image: string, env?: Record<string, string>): Promise<HistoryLayer[]> {
     const r = await runOk(
       this.exec,
-      { tool: 'docker', args: ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', image], env, timeoutMs: 30_000, quiet: true },
+      {
+        tool: 'docker',
+        args: ['history', '--no-trunc', '--human=false', '--format', '{{json .}}', image],
+        env,
+        timeoutMs: 30_000,
+        quiet: true,
+      },
       'build the image first (runbook 01-build)',
     );
     return parseHistory(r.stdout);

@@ -19,7 +19,13 @@ export class Gordon {
 
   /** Opens Gordon's TUI in this terminal with the question; returns when the user leaves it. */
   openInTerminal(directory: string, question: string): Promise<ExecResult> {
-    return this.exec.run({ tool: 'docker', args: ['ai', '-C', directory, question], timeoutMs: GORDON_SESSION_MS, terminal: true, why: 'open Gordon on the Dockerfile (leave it with /exit or Ctrl+C)' });
+    return this.exec.run({
+      tool: 'docker',
+      args: ['ai', '-C', directory, question],
+      timeoutMs: GORDON_SESSION_MS,
+      terminal: true,
+      why: 'open Gordon on the Dockerfile (leave it with /exit or Ctrl+C)',
+    });
   }
 }
 

@@ -150,19 +150,39 @@ export class Helm {
       if (/not found/.test(r.stderr)) return undefined;
       throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
     }
-    const raw = parseJson<{ name: string; namespace: string; version: number; manifest?: string; info: { status: string; description: string; last_deployed: string } }>(r.stdout, 'helm status');
-    return { name: raw.name, namespace: raw.namespace, version: raw.version, status: raw.info.status, description: raw.info.description, lastDeployed: raw.info.last_deployed, manifest: raw.manifest ?? '' };
+    const raw = parseJson<{
+      name: string;
+      namespace: string;
+      version: number;
+      manifest?: string;
+      info: { status: string; description: string; last_deployed: string };
+    }>(r.stdout, 'helm status');
+    return {
+      name: raw.name,
+      namespace: raw.namespace,
+      version: raw.version,
+      status: raw.info.status,
+      description: raw.info.description,
+      lastDeployed: raw.info.last_deployed,
+      manifest: raw.manifest ?? '',
+    };
   }
 
   async list(namespace: string): Promise<ReleaseListing[]> {
     const r = await this.read(['list', '-n', namespace, '-o', 'json']);
     if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
-    return parseJson<Array<{ name: string; namespace: string; revision: string; status: string; chart: string }>>(r.stdout, 'helm list').map((x) => ({ ...x, revision: Number(x.revision) }));
+    return parseJson<Array<{ name: string; namespace: string; revision: string; status: string; chart: string }>>(
+      r.stdout,
+      'helm list',
+    ).map((x) => ({ ...x, revision: Number(x.revision) }));
   }
 
   /** The release's revisions. A release that does not exist, or a cluster that does not answer, throws (it once read as "no revisions"). */
   async history(release: string, namespace: string): Promise<HistoryEntry[]> {
-    const r = ensureOk(await this.read(['history', release, '-n', namespace, '-o', 'json']), `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`);
+    const r = ensureOk(
+      await this.read(['history', release, '-n', namespace, '-o', 'json']),
+      `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`,
+    );
     return parseJson<Array<{ revision: number; status: string; description: string; updated: string }>>(r.stdout, 'helm history');
   }
 
@@ -181,20 +201,41 @@ export class Helm {
   }
 
   /** forceConflicts: as for upgrade — helm 4's rollback applies server-side too (pkg/cmd/rollback.go). */
-  async rollback(release: string, revision: number, namespace: string, timeoutMs: number, options: { forceConflicts?: boolean } = {}): Promise<ExecResult> {
+  async rollback(
+    release: string,
+    revision: number,
+    namespace: string,
+    timeoutMs: number,
+    options: { forceConflicts?: boolean } = {},
+  ): Promise<ExecResult> {
     const args = ['rollback', release, String(revision), '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)];
     if (options.forceConflicts && (await this.major()) >= 4) args.push('--force-conflicts');
-    return this.exec.run({ tool: 'helm', args: this.cluster(args), timeoutMs: timeoutMs + 60_000, why: `roll ${release} back to revision ${revision}` });
+    return this.exec.run({
+      tool: 'helm',
+      args: this.cluster(args),
+      timeoutMs: timeoutMs + 60_000,
+      why: `roll ${release} back to revision ${revision}`,
+    });
   }
 
   /** Idempotent: a release that is already gone counts as uninstalled (--ignore-not-found needs helm ≥ 3.13). */
   async uninstall(release: string, namespace: string, timeoutMs: number): Promise<{ result: ExecResult; existed: boolean }> {
-    const result = await this.exec.run({ tool: 'helm', args: this.cluster(['uninstall', release, '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)]), timeoutMs: timeoutMs + 60_000, why: `uninstall release ${release}` });
+    const result = await this.exec.run({
+      tool: 'helm',
+      args: this.cluster(['uninstall', release, '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)]),
+      timeoutMs: timeoutMs + 60_000,
+      why: `uninstall release ${release}`,
+    });
     const missing = result.exitCode !== 0 && /release: not found/.test(result.stderr);
     return { result: missing ? { ...result, exitCode: 0 } : result, existed: !missing };
   }
 
   test(release: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'helm', args: this.cluster(['test', release, '-n', namespace, '--timeout', seconds(timeoutMs)]), timeoutMs: timeoutMs + 60_000, why: `run the chart's own test pod` });
+    return this.exec.run({
+      tool: 'helm',
+      args: this.cluster(['test', release, '-n', namespace, '--timeout', seconds(timeoutMs)]),
+      timeoutMs: timeoutMs + 60_000,
+      why: `run the chart's own test pod`,
+    });
   }
 }

@@ -41,7 +41,12 @@ export class Kagent {
   }
 
   async invoke(namespace: string, agent: string, task: string, timeoutMs: number): Promise<KagentAnswer> {
-    const r = await this.exec.run({ tool: 'kagent', args: ['invoke', '-n', namespace, '--agent', agent, '--task', task], timeoutMs, why: `ask the kagent agent ${agent}` });
+    const r = await this.exec.run({
+      tool: 'kagent',
+      args: ['invoke', '-n', namespace, '--agent', agent, '--task', task],
+      timeoutMs,
+      why: `ask the kagent agent ${agent}`,
+    });
     const error = r.stderr.trim();
     if (r.exitCode !== 0 || error) return { ok: false, output: undefined, error: error || `exit code ${r.exitCode}` };
     try {
@@ -63,18 +68,24 @@ export class Kagent {
  * history — never the user's own message, which the history repeats.
  */
 export function agentAnswer(output: unknown): { text: string; state: string } {
-  const record = (value: unknown): Record<string, unknown> | undefined => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+  const record = (value: unknown): Record<string, unknown> | undefined =>
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
   const partText = (part: unknown): string | undefined => {
     const p = record(part);
     if (!p || typeof p.text !== 'string') return undefined;
     return p.kind === undefined || p.kind === 'text' ? p.text : undefined;
   };
-  const textOf = (parts: unknown): string[] => list(parts).map(partText).filter((t): t is string => t !== undefined && t.trim() !== '');
+  const textOf = (parts: unknown): string[] =>
+    list(parts)
+      .map(partText)
+      .filter((t): t is string => t !== undefined && t.trim() !== '');
   const isUser = (message: unknown): boolean => /^(user|ROLE_USER)$/i.test(String(record(message)?.role ?? ''));
   const result = record(output) ?? {};
   const status = record(result.status) ?? {};
-  const state = String(status.state ?? '').replace(/^TASK_STATE_/, '').toLowerCase();
+  const state = String(status.state ?? '')
+    .replace(/^TASK_STATE_/, '')
+    .toLowerCase();
   // A Message result (no task): its own parts, when the agent wrote it.
   if (result.parts !== undefined && !isUser(result)) return { text: textOf(result.parts).join('\n\n'), state: state || 'completed' };
   const fromArtifacts = list(result.artifacts).flatMap((a) => textOf(record(a)?.parts));
@@ -84,6 +95,8 @@ export function agentAnswer(output: unknown): { text: string; state: string } {
     const fromStatus = textOf(statusMessage.parts);
     if (fromStatus.length) return { text: fromStatus.join('\n\n'), state };
   }
-  const fromHistory = list(result.history).filter((m) => !isUser(m)).flatMap((m) => textOf(record(m)?.parts));
+  const fromHistory = list(result.history)
+    .filter((m) => !isUser(m))
+    .flatMap((m) => textOf(record(m)?.parts));
   return { text: fromHistory.join('\n\n'), state };
 }

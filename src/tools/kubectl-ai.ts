@@ -40,7 +40,16 @@ export class KubectlAi {
   ask(query: KubectlAiQuery): Promise<ExecResult> {
     return this.exec.run({
       tool: 'kubectl-ai',
-      args: ['--quiet', '--llm-provider', query.provider, '--model', query.model, '--max-iterations', String(query.maxIterations), query.question],
+      args: [
+        '--quiet',
+        '--llm-provider',
+        query.provider,
+        '--model',
+        query.model,
+        '--max-iterations',
+        String(query.maxIterations),
+        query.question,
+      ],
       env: query.env,
       timeoutMs: query.timeoutMs,
       why: 'ask kubectl-ai (read-only) for a diagnosis',

@@ -13,12 +13,31 @@ export interface KubectlOptions {
   clock: Clock;
 }
 
-export type ResourceKind = 'pods' | 'deployments' | 'replicasets' | 'statefulsets' | 'services' | 'endpoints' | 'pvc' | 'events' | 'configmaps' | 'nodes';
+export type ResourceKind =
+  | 'pods'
+  | 'deployments'
+  | 'replicasets'
+  | 'statefulsets'
+  | 'services'
+  | 'endpoints'
+  | 'pvc'
+  | 'events'
+  | 'configmaps'
+  | 'nodes';
 
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string; uid?: string; deletionTimestamp?: string; ownerReferences?: Array<{ kind: string; name: string }> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+    uid?: string;
+    deletionTimestamp?: string;
+    ownerReferences?: Array<{ kind: string; name: string }>;
+  };
   spec?: any;
   status?: any;
   data?: Record<string, string>;
@@ -55,20 +74,44 @@ export class Kubectl {
   }
 
   async clientVersion(): Promise<string> {
-    const r = await runOk(this.exec, { tool: 'kubectl', args: ['version', '--client', '-o', 'json', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true }, 'reinstall kubectl');
+    const r = await runOk(
+      this.exec,
+      {
+        tool: 'kubectl',
+        args: ['version', '--client', '-o', 'json', `--request-timeout=${this.options.requestTimeoutS}s`],
+        timeoutMs: 20_000,
+        quiet: true,
+      },
+      'reinstall kubectl',
+    );
     return parseJson<{ clientVersion: { gitVersion: string } }>(r.stdout, 'kubectl version').clientVersion.gitVersion;
   }
 
   /** A probe: the current kube-context, or undefined when none is set (or kubectl cannot read the kubeconfig). */
   async currentContext(): Promise<string | undefined> {
-    const r = await this.exec.run({ tool: 'kubectl', args: ['config', 'current-context', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true });
+    const r = await this.exec.run({
+      tool: 'kubectl',
+      args: ['config', 'current-context', `--request-timeout=${this.options.requestTimeoutS}s`],
+      timeoutMs: 20_000,
+      quiet: true,
+    });
     return r.exitCode === 0 ? r.stdout.trim() || undefined : undefined;
   }
 
   /** A probe: the kube-contexts in the kubeconfig; none when it cannot be read. */
   async contexts(): Promise<string[]> {
-    const r = await this.exec.run({ tool: 'kubectl', args: ['config', 'get-contexts', '-o', 'name', `--request-timeout=${this.options.requestTimeoutS}s`], timeoutMs: 20_000, quiet: true });
-    return r.exitCode === 0 ? r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) : [];
+    const r = await this.exec.run({
+      tool: 'kubectl',
+      args: ['config', 'get-contexts', '-o', 'name', `--request-timeout=${this.options.requestTimeoutS}s`],
+      timeoutMs: 20_000,
+      quiet: true,
+    });
+    return r.exitCode === 0
+      ? r.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [];
   }
 
   async nodes(): Promise<KubeObject[]> {
@@ -86,7 +129,11 @@ export class Kubectl {
   }
 
   /** One object, or undefined when it does not exist. */
-  async get(kind: 'namespace' | 'secret' | 'configmap' | 'deployment' | 'pod' | 'service', name: string, namespace?: string): Promise<KubeObject | undefined> {
+  async get(
+    kind: 'namespace' | 'secret' | 'configmap' | 'deployment' | 'pod' | 'service',
+    name: string,
+    namespace?: string,
+  ): Promise<KubeObject | undefined> {
     const args = ['get', kind, name, '-o', 'json'];
     if (namespace && kind !== 'namespace') args.push('-n', namespace);
     const r = await this.read(args);
@@ -98,7 +145,16 @@ export class Kubectl {
   }
 
   createNamespace(namespace: string): Promise<ExecResult> {
-    return runOk(this.exec, { tool: 'kubectl', args: this.cluster(['create', 'namespace', namespace]), timeoutMs: this.timeoutMs(), why: `create namespace ${namespace}` }, 'check your permissions on the cluster');
+    return runOk(
+      this.exec,
+      {
+        tool: 'kubectl',
+        args: this.cluster(['create', 'namespace', namespace]),
+        timeoutMs: this.timeoutMs(),
+        why: `create namespace ${namespace}`,
+      },
+      'check your permissions on the cluster',
+    );
   }
 
   /**
@@ -106,21 +162,39 @@ export class Kubectl {
    * deleted (`existed: false`); any other failure throws, with a finalizer as the likely cause.
    */
   async deleteNamespace(namespace: string, timeoutMs: number): Promise<{ existed: boolean }> {
-    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'namespace', namespace, '--wait=true', `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `delete namespace ${namespace} and everything in it` });
+    const r = await this.exec.run({
+      tool: 'kubectl',
+      args: this.cluster(['delete', 'namespace', namespace, '--wait=true', `--timeout=${seconds(timeoutMs)}`]),
+      timeoutMs: timeoutMs + 30_000,
+      why: `delete namespace ${namespace} and everything in it`,
+    });
     if (r.exitCode !== 0 && NOT_FOUND.test(r.stderr)) return { existed: false };
-    ensureOk(r, `a finalizer may be holding it: kubectl get namespace ${namespace} -o json --context ${this.context} shows status.conditions; run this again`);
+    ensureOk(
+      r,
+      `a finalizer may be holding it: kubectl get namespace ${namespace} -o json --context ${this.context} shows status.conditions; run this again`,
+    );
     return { existed: true };
   }
 
   /** Waits until every pod matching the selector is Ready; throws when the deadline passes first. */
   async waitPodsReady(namespace: string, selector: string, timeoutMs: number): Promise<void> {
-    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, quiet: true });
+    const r = await this.exec.run({
+      tool: 'kubectl',
+      args: this.cluster(['wait', '--for=condition=Ready', 'pod', '-l', selector, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]),
+      timeoutMs: timeoutMs + 30_000,
+      quiet: true,
+    });
     ensureOk(r, `see why the pods are not Ready: kubectl describe pods -l ${selector} -n ${namespace} --context ${this.context}`);
   }
 
   /** Waits until the Deployment has rolled out; throws with kubectl's reason when it does not in time. */
   async rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
-    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]), timeoutMs: timeoutMs + 30_000, why: `wait for ${deployment} to roll out` });
+    const r = await runWithRetry(this.exec, this.options.clock, {
+      tool: 'kubectl',
+      args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]),
+      timeoutMs: timeoutMs + 30_000,
+      why: `wait for ${deployment} to roll out`,
+    });
     return ensureOk(r, `see what holds it up: kubectl describe deployment ${deployment} -n ${namespace} --context ${this.context}`);
   }
 
@@ -129,25 +203,47 @@ export class Kubectl {
    * transient errors (ServiceUnavailable, TLS handshake timeout…), which reject the request itself.
    */
   private async change(args: string[], why: string, remedy: string): Promise<ExecResult> {
-    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: this.cluster(args), timeoutMs: this.timeoutMs(), why });
+    const r = await runWithRetry(this.exec, this.options.clock, {
+      tool: 'kubectl',
+      args: this.cluster(args),
+      timeoutMs: this.timeoutMs(),
+      why,
+    });
     return ensureOk(r, remedy);
   }
 
   scale(deployment: string, replicas: number, namespace: string): Promise<ExecResult> {
-    return this.change(['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace], `scale ${deployment} to ${replicas}`, 'check the deployment exists: kubectl get deployments -n ' + namespace);
+    return this.change(
+      ['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace],
+      `scale ${deployment} to ${replicas}`,
+      'check the deployment exists: kubectl get deployments -n ' + namespace,
+    );
   }
 
   deletePod(name: string, namespace: string): Promise<ExecResult> {
-    return this.change(['delete', 'pod', name, '-n', namespace, '--wait=false'], `delete pod ${name}`, 'check the pod exists: kubectl get pods -n ' + namespace);
+    return this.change(
+      ['delete', 'pod', name, '-n', namespace, '--wait=false'],
+      `delete pod ${name}`,
+      'check the pod exists: kubectl get pods -n ' + namespace,
+    );
   }
 
   deletePods(selector: string, namespace: string): Promise<ExecResult> {
-    return this.change(['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false'], `delete every pod matching ${selector}`, 'check the pods exist: kubectl get pods -n ' + namespace);
+    return this.change(
+      ['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false'],
+      `delete every pod matching ${selector}`,
+      'check the pods exist: kubectl get pods -n ' + namespace,
+    );
   }
 
   /** Claims that do not exist are no error (--ignore-not-found); anything else throws. */
   async deletePvcs(selector: string, namespace: string): Promise<ExecResult> {
-    const r = await this.exec.run({ tool: 'kubectl', args: this.cluster(['delete', 'pvc', '-l', selector, '-n', namespace, '--ignore-not-found']), timeoutMs: this.timeoutMs() + 60_000, why: 'delete the persistent volume claims (the database data)' });
+    const r = await this.exec.run({
+      tool: 'kubectl',
+      args: this.cluster(['delete', 'pvc', '-l', selector, '-n', namespace, '--ignore-not-found']),
+      timeoutMs: this.timeoutMs() + 60_000,
+      why: 'delete the persistent volume claims (the database data)',
+    });
     return ensureOk(r, `list them: kubectl get pvc -l ${selector} -n ${namespace} --context ${this.context}`);
   }
 
@@ -174,7 +270,12 @@ export class Kubectl {
    */
   async printenv(pod: string, container: string, namespace: string, key: string): Promise<string | undefined> {
     // kubectl's own flags go before `--`: everything after it is the container's command line.
-    const r = await runWithRetry(this.exec, this.options.clock, { tool: 'kubectl', args: [...this.cluster(['exec', pod, '-c', container, '-n', namespace]), '--', 'printenv', key], timeoutMs: this.timeoutMs(), quiet: true });
+    const r = await runWithRetry(this.exec, this.options.clock, {
+      tool: 'kubectl',
+      args: [...this.cluster(['exec', pod, '-c', container, '-n', namespace]), '--', 'printenv', key],
+      timeoutMs: this.timeoutMs(),
+      quiet: true,
+    });
     if (r.exitCode === 1 && /command terminated with exit code 1/.test(r.stderr)) return undefined;
     return ensureOk(r, `the pod may have been replaced: kubectl get pods -n ${namespace} --context ${this.context}`).stdout.trim();
   }
@@ -187,8 +288,17 @@ export class Kubectl {
   }
 
   /** kubectl port-forward in the background; resolves once it listens, with the local port. */
-  async portForward(target: string, remotePort: number, namespace: string, timeoutMs: number): Promise<{ localPort: number; process: BackgroundProcess }> {
-    const process = this.exec.start({ tool: 'kubectl', args: this.cluster(['port-forward', target, `:${remotePort}`, '-n', namespace]), why: `reach ${target} from this machine` });
+  async portForward(
+    target: string,
+    remotePort: number,
+    namespace: string,
+    timeoutMs: number,
+  ): Promise<{ localPort: number; process: BackgroundProcess }> {
+    const process = this.exec.start({
+      tool: 'kubectl',
+      args: this.cluster(['port-forward', target, `:${remotePort}`, '-n', namespace]),
+      why: `reach ${target} from this machine`,
+    });
     try {
       const match = await process.waitFor(/Forwarding from 127\.0\.0\.1:(\d+)/, timeoutMs);
       return { localPort: Number(match[1]), process };
@@ -197,7 +307,12 @@ export class Kubectl {
       // A known case, not a bug: the Service has no Ready pod yet, or a busy machine is slow.
       const argv = ['kubectl', 'port-forward', target, `:${remotePort}`, '-n', namespace];
       const why = error instanceof Error ? error.message : String(error);
-      throw new CommandFailed(argv, 124, `${why} (waited ${Math.round(timeoutMs / 1000)} s)`, `check that ${target} has Ready pods: kubectl get endpoints ${target.replace(/^svc\//, '')} -n ${namespace} --context ${this.context}; on a busy machine run again, or raise --timeout`);
+      throw new CommandFailed(
+        argv,
+        124,
+        `${why} (waited ${Math.round(timeoutMs / 1000)} s)`,
+        `check that ${target} has Ready pods: kubectl get endpoints ${target.replace(/^svc\//, '')} -n ${namespace} --context ${this.context}; on a busy machine run again, or raise --timeout`,
+      );
     }
   }
 }

@@ -50,13 +50,15 @@ export interface StartOptions {
  * only with the docker runtime, where the image lands in the store the kubelet reads.
  */
 export function dockerEnvUnsupported(config: Pick<ProfileConfig, 'runtime' | 'driver'>): string | undefined {
-  if (config.driver === 'none') return "the none driver has no docker-env (minikube: 'none' driver does not support 'minikube docker-env' command)";
+  if (config.driver === 'none')
+    return "the none driver has no docker-env (minikube: 'none' driver does not support 'minikube docker-env' command)";
   if (!config.runtime || config.runtime === 'docker') return undefined;
   return `the cluster runs the ${config.runtime} container runtime, not docker: minikube docker-env serves only the docker runtime (with containerd only as an experimental nerdctld-over-SSH bridge on the docker driver)`;
 }
 
 /** What `minikube delete` takes with it, said wherever a delete is suggested (never as the first remedy). */
-export const DELETE_LOSES = 'minikube delete destroys the cluster with every workload, volume (database data included) and image loaded into it';
+export const DELETE_LOSES =
+  'minikube delete destroys the cluster with every workload, volume (database data included) and image loaded into it';
 
 /** minikube status exits 85 when the profile does not exist at all (ExGuestNotFound). */
 const EXIT_PROFILE_NOT_FOUND = 85;
@@ -72,7 +74,11 @@ export class Minikube {
   }
 
   async version(): Promise<string> {
-    const r = await runOk(this.exec, { tool: 'minikube', args: ['version', '--output', 'json'], timeoutMs: 20_000, quiet: true }, 'reinstall minikube');
+    const r = await runOk(
+      this.exec,
+      { tool: 'minikube', args: ['version', '--output', 'json'], timeoutMs: 20_000, quiet: true },
+      'reinstall minikube',
+    );
     return parseJson<{ minikubeVersion: string }>(r.stdout, 'minikube version').minikubeVersion;
   }
 
@@ -92,27 +98,49 @@ export class Minikube {
   }
 
   delete(timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'minikube', args: ['delete', '-p', this.profile], timeoutMs, why: `delete the "${this.profile}" cluster and its data` });
+    return this.exec.run({
+      tool: 'minikube',
+      args: ['delete', '-p', this.profile],
+      timeoutMs,
+      why: `delete the "${this.profile}" cluster and its data`,
+    });
   }
 
   async ip(): Promise<string> {
-    const r = await runOk(this.exec, { tool: 'minikube', args: ['ip', '-p', this.profile], timeoutMs: 20_000, quiet: true }, 'start the cluster: npx zx runbooks/00-setup.mjs');
+    const r = await runOk(
+      this.exec,
+      { tool: 'minikube', args: ['ip', '-p', this.profile], timeoutMs: 20_000, quiet: true },
+      'start the cluster: npx zx runbooks/00-setup.mjs',
+    );
     return r.stdout.trim();
   }
 
   async profiles(): Promise<ProfileConfig[]> {
-    const r = await runOk(this.exec, { tool: 'minikube', args: ['profile', 'list', '-o', 'json'], timeoutMs: 30_000, quiet: true }, 'check the minikube installation');
+    const r = await runOk(
+      this.exec,
+      { tool: 'minikube', args: ['profile', 'list', '-o', 'json'], timeoutMs: 30_000, quiet: true },
+      'check the minikube installation',
+    );
     return parseProfileList(r.stdout);
   }
 
   async addonEnabled(addon: string): Promise<boolean> {
-    const r = await runOk(this.exec, { tool: 'minikube', args: ['addons', 'list', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true }, 'start the cluster first');
+    const r = await runOk(
+      this.exec,
+      { tool: 'minikube', args: ['addons', 'list', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true },
+      'start the cluster first',
+    );
     const addons = parseJson<Record<string, { Status?: string }>>(r.stdout, 'minikube addons list');
     return addons[addon]?.Status === 'enabled';
   }
 
   enableAddon(addon: string): Promise<ExecResult> {
-    return this.exec.run({ tool: 'minikube', args: ['addons', 'enable', addon, '-p', this.profile], timeoutMs: 180_000, why: `enable the ${addon} addon` });
+    return this.exec.run({
+      tool: 'minikube',
+      args: ['addons', 'enable', addon, '-p', this.profile],
+      timeoutMs: 180_000,
+      why: `enable the ${addon} addon`,
+    });
   }
 
   /**
@@ -122,10 +150,20 @@ export class Minikube {
    * reads --output only when the shell is "none"; otherwise it prints an export script for $SHELL.
    */
   async dockerEnv(): Promise<Record<string, string>> {
-    const r = await this.exec.run({ tool: 'minikube', args: ['docker-env', '-p', this.profile, '--shell', 'none', '-o', 'json'], timeoutMs: 30_000, quiet: true });
+    const r = await this.exec.run({
+      tool: 'minikube',
+      args: ['docker-env', '-p', this.profile, '--shell', 'none', '-o', 'json'],
+      timeoutMs: 30_000,
+      quiet: true,
+    });
     // When stdout is not a TTY minikube reports failure as "false exit code <N>" on stdout (exit.Code).
     if (r.exitCode !== 0 || /^false exit code/.test(r.stdout.trim())) {
-      throw new CommandFailed(r.argv, r.exitCode, minikubeReason(r), 'the docker-env works only with a running cluster whose container runtime is docker');
+      throw new CommandFailed(
+        r.argv,
+        r.exitCode,
+        minikubeReason(r),
+        'the docker-env works only with a running cluster whose container runtime is docker',
+      );
     }
     const env = parseJson<Record<string, string>>(r.stdout, 'minikube docker-env');
     // SSH_AUTH_SOCK/SSH_AGENT_PID come back empty when no agent is involved: passing them on would
@@ -134,20 +172,38 @@ export class Minikube {
   }
 
   imageLoad(image: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'minikube', args: ['image', 'load', image, '-p', this.profile], timeoutMs, why: `copy ${image} onto the node` });
+    return this.exec.run({
+      tool: 'minikube',
+      args: ['image', 'load', image, '-p', this.profile],
+      timeoutMs,
+      why: `copy ${image} onto the node`,
+    });
   }
 
   /** Every repo:tag on the node, normalised without the docker.io/library/ prefix minikube adds. */
   async imageList(): Promise<string[]> {
-    const r = await runOk(this.exec, { tool: 'minikube', args: ['image', 'ls', '-p', this.profile, '--format', 'json'], timeoutMs: 60_000, quiet: true }, 'start the cluster first');
+    const r = await runOk(
+      this.exec,
+      { tool: 'minikube', args: ['image', 'ls', '-p', this.profile, '--format', 'json'], timeoutMs: 60_000, quiet: true },
+      'start the cluster first',
+    );
     const images = parseJson<Array<{ repoTags?: string[] }>>(r.stdout, 'minikube image ls');
     return images.flatMap((i) => i.repoTags ?? []).map(normaliseImageRef);
   }
 
   async serviceUrl(service: string, namespace: string): Promise<string[]> {
-    const r = await this.exec.run({ tool: 'minikube', args: ['service', service, '-n', namespace, '-p', this.profile, '--url'], timeoutMs: 30_000, quiet: true });
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check that ${service} has a running pod: kubectl get pods -n ${namespace}`);
-    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^https?:\/\//.test(l));
+    const r = await this.exec.run({
+      tool: 'minikube',
+      args: ['service', service, '-n', namespace, '-p', this.profile, '--url'],
+      timeoutMs: 30_000,
+      quiet: true,
+    });
+    if (r.exitCode !== 0)
+      throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check that ${service} has a running pod: kubectl get pods -n ${namespace}`);
+    return r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^https?:\/\//.test(l));
   }
 }
 
@@ -162,20 +218,59 @@ export function unreadableStatusText(profile: string): { what: string; remedy: s
 export function parseStatus(stdout: string, exitCode: number): ClusterStatus {
   const text = stdout.trim();
   if (text === 'null') {
-    return { exists: true, unreadable: true, host: 'Unknown', kubelet: 'Unknown', apiServer: 'Unknown', kubeconfig: 'Unknown', running: false, exitCode };
+    return {
+      exists: true,
+      unreadable: true,
+      host: 'Unknown',
+      kubelet: 'Unknown',
+      apiServer: 'Unknown',
+      kubeconfig: 'Unknown',
+      running: false,
+      exitCode,
+    };
   }
-  if (exitCode === EXIT_PROFILE_NOT_FOUND || !text.startsWith('{') && !text.startsWith('[')) {
-    return { exists: exitCode !== EXIT_PROFILE_NOT_FOUND && text !== '', unreadable: false, host: 'Nonexistent', kubelet: 'Nonexistent', apiServer: 'Nonexistent', kubeconfig: 'Nonexistent', running: false, exitCode };
+  if (exitCode === EXIT_PROFILE_NOT_FOUND || (!text.startsWith('{') && !text.startsWith('['))) {
+    return {
+      exists: exitCode !== EXIT_PROFILE_NOT_FOUND && text !== '',
+      unreadable: false,
+      host: 'Nonexistent',
+      kubelet: 'Nonexistent',
+      apiServer: 'Nonexistent',
+      kubeconfig: 'Nonexistent',
+      running: false,
+      exitCode,
+    };
   }
   const parsed = JSON.parse(stdout.trim()) as Record<string, string> | Array<Record<string, string>>;
   // A multi-node cluster prints an array; the control plane comes first.
   const node = Array.isArray(parsed) ? parsed[0]! : parsed;
   const running = node.Host === 'Running' && node.Kubelet === 'Running' && node.APIServer === 'Running' && node.Kubeconfig === 'Configured';
-  return { exists: true, unreadable: false, host: node.Host ?? 'Unknown', kubelet: node.Kubelet ?? '', apiServer: node.APIServer ?? '', kubeconfig: node.Kubeconfig ?? '', running, exitCode };
+  return {
+    exists: true,
+    unreadable: false,
+    host: node.Host ?? 'Unknown',
+    kubelet: node.Kubelet ?? '',
+    apiServer: node.APIServer ?? '',
+    kubeconfig: node.Kubeconfig ?? '',
+    running,
+    exitCode,
+  };
 }
 
 export function parseProfileList(stdout: string): ProfileConfig[] {
-  const parsed = parseJson<{ valid?: Array<{ Name: string; Status: string; Config?: { CPUs?: number; Memory?: number; Driver?: string; KubernetesConfig?: { KubernetesVersion?: string; ContainerRuntime?: string }; Nodes?: Array<{ IP?: string }> } }> }>(stdout, 'minikube profile list');
+  const parsed = parseJson<{
+    valid?: Array<{
+      Name: string;
+      Status: string;
+      Config?: {
+        CPUs?: number;
+        Memory?: number;
+        Driver?: string;
+        KubernetesConfig?: { KubernetesVersion?: string; ContainerRuntime?: string };
+        Nodes?: Array<{ IP?: string }>;
+      };
+    }>;
+  }>(stdout, 'minikube profile list');
   return (parsed.valid ?? []).map((p) => ({
     name: p.Name,
     status: p.Status,
@@ -197,5 +292,8 @@ export function minikubeReason(result: ExecResult): string {
   const text = `${result.stderr}\n${result.stdout}`;
   const exiting = text.split('\n').find((l) => /Exiting due to/.test(l));
   // Without a colour terminal minikube prefixes errors with "X " instead of ❌ (cli-contracts §1).
-  return (exiting ?? lastLine(text)).replace(/^[^A-Za-z]*/, '').replace(/^X\s+(?=Exiting due to)/, '').trim();
+  return (exiting ?? lastLine(text))
+    .replace(/^[^A-Za-z]*/, '')
+    .replace(/^X\s+(?=Exiting due to)/, '')
+    .trim();
 }

@@ -55,7 +55,10 @@ describe('backend with a database', () => {
       const { rows } = await client.query(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'todos' ORDER BY ordinal_position",
       );
-      assert.deepEqual(rows.map((r) => r.column_name), ['id', 'title', 'completed', 'created_at', 'updated_at']);
+      assert.deepEqual(
+        rows.map((r) => r.column_name),
+        ['id', 'title', 'completed', 'created_at', 'updated_at'],
+      );
     } finally {
       await client.end();
     }
@@ -151,11 +154,7 @@ describe('backend with a database', () => {
 describe('backend readiness follows the database', () => {
   test('/health stays 200 while /ready is 503 without a database, and ready once it appears', async () => {
     const port = await freePort();
-    const backend = await startService(
-      'backend',
-      { DATABASE_URL: `postgres://todo:pw-not-used@127.0.0.1:${port}/postgres` },
-      '/health',
-    );
+    const backend = await startService('backend', { DATABASE_URL: `postgres://todo:pw-not-used@127.0.0.1:${port}/postgres` }, '/health');
     let db: EmbeddedPostgres | undefined;
     try {
       const ready = await fetch(`${backend.url}/ready`);

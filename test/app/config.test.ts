@@ -62,13 +62,20 @@ describe('backend settings', () => {
       [{ DATABASE_URL: DB, MCP_SERVER_URL: 'todo-chatbot-mcp:8001' }, /MCP_SERVER_URL must be an http/],
     ];
     for (const [env, message] of bad) {
-      assert.throws(() => loadBackendConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+      assert.throws(
+        () => loadBackendConfig(env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message),
+        JSON.stringify(env),
+      );
     }
   });
 
   test('DATABASE_URL errors never repeat the value', () => {
     for (const raw of ['http://u:TOPSECRET@h/db', 'TOPSECRET', 'postgres://u:TOPSECRET@/db', 'TOPSECRET://x']) {
-      assert.throws(() => databaseSetting({ DATABASE_URL: raw }), (err: Error) => !err.message.includes('TOPSECRET'));
+      assert.throws(
+        () => databaseSetting({ DATABASE_URL: raw }),
+        (err: Error) => !err.message.includes('TOPSECRET'),
+      );
     }
   });
 
@@ -104,7 +111,10 @@ describe('frontend settings', () => {
     assert.equal(c.publicAppUrl?.origin, 'http://localhost:30080');
     assert.deepEqual(c.secrets, ['x'.repeat(32)]);
     assert.throws(() => loadFrontendConfig({}), /BACKEND_URL is required/);
-    assert.throws(() => loadFrontendConfig({ BACKEND_URL: 'http://b:8000', NEXT_PUBLIC_APP_URL: 'localhost:30080' }), /NEXT_PUBLIC_APP_URL/);
+    assert.throws(
+      () => loadFrontendConfig({ BACKEND_URL: 'http://b:8000', NEXT_PUBLIC_APP_URL: 'localhost:30080' }),
+      /NEXT_PUBLIC_APP_URL/,
+    );
   });
 });
 

@@ -70,7 +70,10 @@ for (const [file, rules] of Object.entries(dockerfiles)) {
 
     test(`multi-stage (at least ${rules.minStages} stages), the final one copies from a named stage`, () => {
       assert.ok(all.length >= rules.minStages, `${all.length} stages`);
-      const names = instructions.filter((i) => i.op === 'FROM').map((i) => / AS (\S+)$/i.exec(i.args)?.[1]).filter(Boolean);
+      const names = instructions
+        .filter((i) => i.op === 'FROM')
+        .map((i) => / AS (\S+)$/i.exec(i.args)?.[1])
+        .filter(Boolean);
       const copiesFrom = final.filter((i) => i.op === 'COPY' && /--from=/.test(i.args)).map((i) => /--from=(\S+)/.exec(i.args)![1]);
       assert.ok(copiesFrom.length > 0);
       for (const from of copiesFrom) assert.ok(names.includes(from), `--from=${from} is a stage of this file`);
@@ -119,9 +122,13 @@ for (const [file, rules] of Object.entries(dockerfiles)) {
           assert.equal(ignore[0], '*', 'starts by excluding everything');
           assert.ok(!ignore.some((l) => /^!.*\.env/.test(l) || l === '!.' || l === '!**'), 'never re-includes .env files');
           for (const copied of final.concat(all[0]!).filter((i) => i.op === 'COPY' && !/--from=/.test(i.args))) {
-            const sources = copied.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1);
+            const sources = copied.args
+              .split(/\s+/)
+              .filter((a) => !a.startsWith('--'))
+              .slice(0, -1);
             for (const source of sources) {
-              const admitted = source === 'shared' ? ignore.includes('!shared/*.ts') : ignore.includes(`!${source}`) || ignore.includes(`!${source}/`);
+              const admitted =
+                source === 'shared' ? ignore.includes('!shared/*.ts') : ignore.includes(`!${source}`) || ignore.includes(`!${source}/`);
               assert.ok(admitted, `COPY ${source} is allowed by ${name}`);
             }
           }

@@ -41,7 +41,11 @@ describe('frontend in the demo stack', () => {
 
   test('/api/* is proxied to the backend: full CRUD through the frontend', async () => {
     const api = `${stack.frontendUrl}/api/todos`;
-    const created = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"Via the proxy"}' });
+    const created = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"title":"Via the proxy"}',
+    });
     assert.equal(created.status, 201);
     assert.equal(created.headers.get('location')?.startsWith('/api/todos/'), true);
     const todo = await created.json();
@@ -49,7 +53,11 @@ describe('frontend in the demo stack', () => {
     const direct = await (await fetch(`${stack.backendUrl}/api/todos/${todo.id}`)).json();
     assert.deepEqual(direct, todo, 'the backend stored what the frontend sent');
 
-    const patched = await fetch(`${api}/${todo.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"completed":true}' });
+    const patched = await fetch(`${api}/${todo.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: '{"completed":true}',
+    });
     assert.equal((await patched.json()).completed, true);
     const list = await (await fetch(api)).json();
     assert.ok(list.some((t: any) => t.id === todo.id && t.completed));

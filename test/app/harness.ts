@@ -91,8 +91,7 @@ export async function startEmbeddedPostgres(options: { host?: string; port?: num
   return {
     host,
     port,
-    databaseUrl: (password = 'embedded-pg-password') =>
-      `postgres://todo:${encodeURIComponent(password)}@${host}:${port}/postgres`,
+    databaseUrl: (password = 'embedded-pg-password') => `postgres://todo:${encodeURIComponent(password)}@${host}:${port}/postgres`,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -114,7 +114,11 @@ describe('SIGTERM', () => {
         assert.equal(signal, null, `${service.name} was not killed`);
         assert.equal(code, 0, `${service.name} exit code`);
         assert.ok(Date.now() - started < 5_000, `${service.name} stopped promptly`);
-        const lines = service.stdout().trim().split('\n').map((l) => JSON.parse(l));
+        const lines = service
+          .stdout()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
         assert.equal(lines.at(-1).msg, 'stopped');
         assert.ok(lines.some((l) => l.msg === 'shutting down' && l.signal === 'SIGTERM'));
       }

@@ -44,8 +44,12 @@ describe('logs', () => {
     });
     try {
       const api = `${stack.frontendUrl}/api/todos`;
-      const todo = await (await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"log me"}' })).json();
-      await (await fetch(`${api}/${todo.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"completed":"nope"}' })).text();
+      const todo = await (
+        await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"log me"}' })
+      ).json();
+      await (
+        await fetch(`${api}/${todo.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"completed":"nope"}' })
+      ).text();
       await (await fetch(`${api}/424242`)).text();
       await (await fetch(`${stack.backendUrl}/api/info`)).text();
       await (await fetch(`${stack.backendUrl}/ready`)).text();

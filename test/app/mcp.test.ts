@@ -14,8 +14,7 @@ describe('MCP server with the official client', () => {
   let backend: ServiceProcess;
   let client: Client;
 
-  const call = async (name: string, args: Record<string, unknown> = {}) =>
-    (await client.callTool({ name, arguments: args })) as ToolResult;
+  const call = async (name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as ToolResult;
 
   before(async () => {
     db = await startEmbeddedPostgres();
@@ -74,7 +73,11 @@ describe('MCP server with the official client', () => {
 
     // A todo created through the REST API is visible to the assistant.
     const viaApi = await (
-      await fetch(`${backend.url}/api/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"From the page"}' })
+      await fetch(`${backend.url}/api/todos`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"title":"From the page"}',
+      })
     ).json();
     const all = await call('list_tasks');
     assert.ok(all.structuredContent.tasks.some((t: any) => t.id === viaApi.id));

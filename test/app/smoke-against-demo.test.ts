@@ -32,7 +32,7 @@ test('probeMcp completes initialize + tools/list against the real MCP server', a
   assert.deepEqual([...mcp.tools].sort(), ['add_task', 'complete_task', 'delete_task', 'list_tasks']);
 });
 
-test('04\'s data check with its default settings (MCP add_task / list_tasks / delete_task) against the real MCP server, and its REST form against the real backend', async () => {
+test("04's data check with its default settings (MCP add_task / list_tasks / delete_task) against the real MCP server, and its REST form against the real backend", async () => {
   const { loadConfig } = await import('../../src/config.ts');
   const { dataCheckFor } = await import('../../src/cluster/data-check.ts');
   const { settings } = loadConfig([], [], {}, '/nonexistent');

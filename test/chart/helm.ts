@@ -138,9 +138,7 @@ export class Rendered {
   /** The container named after the component in its Deployment (or the StatefulSet). */
   container(component: AppComponent | 'postgresql', release = RELEASE): any {
     const owner =
-      component === 'postgresql'
-        ? this.get('StatefulSet', componentName('postgresql', release))
-        : this.deployment(component, release);
+      component === 'postgresql' ? this.get('StatefulSet', componentName('postgresql', release)) : this.deployment(component, release);
     const containers: any[] = owner.spec.template.spec.containers;
     const c = containers.find((x) => x.name === component);
     if (!c) throw new Error(`${owner.kind}/${owner.metadata.name} has no container named ${component}`);
@@ -152,7 +150,11 @@ export class Rendered {
     const out: { owner: string; spec: any; annotations: Record<string, string> }[] = [];
     for (const o of this.objects) {
       if (o.kind === 'Deployment' || o.kind === 'StatefulSet') {
-        out.push({ owner: `${o.kind}/${o.metadata.name}`, spec: o.spec.template.spec, annotations: o.spec.template.metadata.annotations ?? {} });
+        out.push({
+          owner: `${o.kind}/${o.metadata.name}`,
+          spec: o.spec.template.spec,
+          annotations: o.spec.template.metadata.annotations ?? {},
+        });
       } else if (o.kind === 'Pod') {
         out.push({ owner: `Pod/${o.metadata.name}`, spec: o.spec, annotations: o.metadata.annotations ?? {} });
       }

@@ -26,7 +26,13 @@ describe('helm lint --strict', () => {
 
   it('has a ci/*-values.yaml matrix covering the main set-ups', () => {
     const names = files.map((f) => f.slice(f.lastIndexOf('/') + 1));
-    for (const expected of ['default-values.yaml', 'external-db-values.yaml', 'existing-secret-values.yaml', 'scaled-values.yaml', 'byo-app-values.yaml']) {
+    for (const expected of [
+      'default-values.yaml',
+      'external-db-values.yaml',
+      'existing-secret-values.yaml',
+      'scaled-values.yaml',
+      'byo-app-values.yaml',
+    ]) {
       assert.ok(names.includes(expected), `ci/${expected} is missing`);
     }
   });
@@ -57,6 +63,9 @@ describe('helm lint --strict', () => {
   it('shows a template check that trips (a secret under env), which assertClean treats as a failure', () => {
     const r = lint(['-f', CI_SECRETS, '--set', 'backend.env.BETTER_AUTH_SECRET=x']);
     assert.match(r.stdout + r.stderr, /\[INFO\] Fail: backend\.env\.BETTER_AUTH_SECRET: BETTER_AUTH_SECRET is a secret/);
-    assert.throws(() => assertClean(['-f', CI_SECRETS, '--set', 'backend.env.BETTER_AUTH_SECRET=x'], 'secret under env'), /a template check failed/);
+    assert.throws(
+      () => assertClean(['-f', CI_SECRETS, '--set', 'backend.env.BETTER_AUTH_SECRET=x'], 'secret under env'),
+      /a template check failed/,
+    );
   });
 });

@@ -23,7 +23,11 @@ describe('names.ts matches the chart', () => {
   for (const [release, values] of CASES) {
     it(`release "${release.length > 20 ? `${release.slice(0, 8)}…(${release.length})` : release}" with ${JSON.stringify(values)}`, () => {
       const r = render({ release, values: [BASE_SECRETS, values] });
-      for (const c of APP_COMPONENTS) assert.ok(r.has('Deployment', componentName(release, c, values)), `Deployment ${componentName(release, c, values)}; have ${r.all('Deployment').map((d) => d.metadata.name)}`);
+      for (const c of APP_COMPONENTS)
+        assert.ok(
+          r.has('Deployment', componentName(release, c, values)),
+          `Deployment ${componentName(release, c, values)}; have ${r.all('Deployment').map((d) => d.metadata.name)}`,
+        );
       assert.ok(r.has('Service', componentName(release, 'mcp', values)));
       assert.ok(r.has('ConfigMap', componentName(release, 'config', values)));
       assert.ok(r.has('Secret', componentName(release, 'secrets', values)));

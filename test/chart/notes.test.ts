@@ -57,7 +57,10 @@ describe('NOTES.txt', () => {
 
   it('lists the keys an existingSecret must hold and where DATABASE_URL comes from', () => {
     const withPg = renderNotes({ values: [{ existingSecret: 'mine' }] });
-    assert.match(withPg, /Secret "mine" \(made outside Helm\)\. It must hold:\n\s+BETTER_AUTH_SECRET, DATABASE_URL, OPENAI_API_KEY, POSTGRES_PASSWORD\n/);
+    assert.match(
+      withPg,
+      /Secret "mine" \(made outside Helm\)\. It must hold:\n\s+BETTER_AUTH_SECRET, DATABASE_URL, OPENAI_API_KEY, POSTGRES_PASSWORD\n/,
+    );
     const external = renderNotes({ values: [{ existingSecret: 'mine', postgresql: { enabled: false } }] });
     assert.match(external, /It must hold:\n\s+BETTER_AUTH_SECRET, DATABASE_URL, OPENAI_API_KEY\n/);
     assert.ok(external.includes('PostgreSQL is off'));

@@ -3,15 +3,7 @@
 // existingSecret, services, autoscaling, ingress, naming.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  APP_COMPONENTS,
-  BASE_SECRETS,
-  componentName,
-  render,
-  renderDefault,
-  renderError,
-  type Rendered,
-} from './helm.ts';
+import { APP_COMPONENTS, BASE_SECRETS, componentName, render, renderDefault, renderError, type Rendered } from './helm.ts';
 
 function checksums(r: Rendered): Record<string, { config: string; secret: string }> {
   const out: Record<string, { config: string; secret: string }> = {};
@@ -43,7 +35,11 @@ describe('replicas, images and resources', () => {
 
   it('sets repository and pullPolicy per component', () => {
     const r = renderDefault({
-      set: ['frontend.image.repository=registry.example.com/acme/web', 'frontend.image.pullPolicy=IfNotPresent', 'mcp.image.pullPolicy=Always'],
+      set: [
+        'frontend.image.repository=registry.example.com/acme/web',
+        'frontend.image.pullPolicy=IfNotPresent',
+        'mcp.image.pullPolicy=Always',
+      ],
     });
     assert.equal(r.container('frontend').image, 'registry.example.com/acme/web:0.1.0');
     assert.equal(r.container('frontend').imagePullPolicy, 'IfNotPresent');
@@ -53,7 +49,12 @@ describe('replicas, images and resources', () => {
 
   it('sets resource requests and limits per component', () => {
     const r = renderDefault({
-      set: ['backend.resources.limits.cpu=1', 'backend.resources.limits.memory=768Mi', 'frontend.resources.requests.cpu=120m', 'mcp.resources.requests.memory=80Mi'],
+      set: [
+        'backend.resources.limits.cpu=1',
+        'backend.resources.limits.memory=768Mi',
+        'frontend.resources.requests.cpu=120m',
+        'mcp.resources.requests.memory=80Mi',
+      ],
     });
     assert.deepEqual(r.container('backend').resources.limits, { cpu: 1, memory: '768Mi' });
     assert.equal(r.container('frontend').resources.requests.cpu, '120m');
@@ -101,10 +102,14 @@ describe('env values through the ConfigMap', () => {
   });
 
   it('lets env override the derived wiring, e.g. the public URLs', () => {
-    const r = renderDefault({ set: ['backend.env.CORS_ORIGINS=http://192.168.49.2:30080', 'frontend.env.NEXT_PUBLIC_API_URL=http://192.168.49.2:30081'] });
+    const r = renderDefault({
+      set: ['backend.env.CORS_ORIGINS=http://192.168.49.2:30080', 'frontend.env.NEXT_PUBLIC_API_URL=http://192.168.49.2:30081'],
+    });
     assert.equal(r.envValue('backend', 'CORS_ORIGINS'), 'http://192.168.49.2:30080');
     assert.equal(r.envValue('frontend', 'NEXT_PUBLIC_API_URL'), 'http://192.168.49.2:30081');
-    const urls = renderDefault({ values: [{ publicUrls: { frontend: 'http://192.168.49.2:30080/', backend: 'http://192.168.49.2:30081' } }] });
+    const urls = renderDefault({
+      values: [{ publicUrls: { frontend: 'http://192.168.49.2:30080/', backend: 'http://192.168.49.2:30081' } }],
+    });
     assert.equal(urls.envValue('frontend', 'NEXT_PUBLIC_APP_URL'), 'http://192.168.49.2:30080');
     assert.equal(urls.envValue('frontend', 'BETTER_AUTH_URL'), 'http://192.168.49.2:30080');
     assert.equal(urls.envValue('backend', 'CORS_ORIGINS'), 'http://192.168.49.2:30080');
@@ -112,9 +117,18 @@ describe('env values through the ConfigMap', () => {
   });
 
   it('refuses a secret or PORT under env, naming the fix', () => {
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['backend.env.OPENAI_API_KEY=sk-x'] }), /backend\.env\.OPENAI_API_KEY: .*set secrets\.OPENAI_API_KEY/);
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['mcp.env.DATABASE_URL=postgresql://a@b/c'] }), /mcp\.env\.DATABASE_URL: .*secret/);
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['frontend.env.PORT=4000'] }), /frontend\.env\.PORT: set frontend\.containerPort instead/);
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['backend.env.OPENAI_API_KEY=sk-x'] }),
+      /backend\.env\.OPENAI_API_KEY: .*set secrets\.OPENAI_API_KEY/,
+    );
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['mcp.env.DATABASE_URL=postgresql://a@b/c'] }),
+      /mcp\.env\.DATABASE_URL: .*secret/,
+    );
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['frontend.env.PORT=4000'] }),
+      /frontend\.env\.PORT: set frontend\.containerPort instead/,
+    );
   });
 
   it('moves PORT, probes and the Service target with containerPort', () => {
@@ -126,7 +140,13 @@ describe('env values through the ConfigMap', () => {
   });
 
   it('makes probe paths configurable', () => {
-    const r = renderDefault({ set: ['backend.probes.readiness.path=/readyz', 'frontend.probes.liveness.path=/api/health', 'backend.probes.startup.failureThreshold=60'] });
+    const r = renderDefault({
+      set: [
+        'backend.probes.readiness.path=/readyz',
+        'frontend.probes.liveness.path=/api/health',
+        'backend.probes.startup.failureThreshold=60',
+      ],
+    });
     assert.equal(r.container('backend').readinessProbe.httpGet.path, '/readyz');
     assert.equal(r.container('backend').startupProbe.failureThreshold, 60);
     assert.equal(r.container('frontend').livenessProbe.httpGet.path, '/api/health');
@@ -197,7 +217,9 @@ describe('secrets and databases', () => {
   });
 
   it('wires extra secrets a user app needs through secretKeys', () => {
-    const r = renderDefault({ values: [{ secrets: { JWT_SECRET: 'jwt-value' }, backend: { secretKeys: ['DATABASE_URL', 'JWT_SECRET'] } }] });
+    const r = renderDefault({
+      values: [{ secrets: { JWT_SECRET: 'jwt-value' }, backend: { secretKeys: ['DATABASE_URL', 'JWT_SECRET'] } }],
+    });
     assert.equal(r.envValue('backend', 'JWT_SECRET'), 'jwt-value');
     assert.equal(r.envValue('backend', 'OPENAI_API_KEY'), undefined);
     assert.equal(r.envValue('frontend', 'JWT_SECRET'), undefined);
@@ -211,13 +233,24 @@ describe('secrets and databases', () => {
     const ephemeral = renderDefault({ set: ['postgresql.persistence.enabled=false'] });
     const sts = ephemeral.get('StatefulSet', 'todo-chatbot-postgresql');
     assert.equal(sts.spec.volumeClaimTemplates, undefined);
-    assert.deepEqual(sts.spec.template.spec.volumes.find((v: any) => v.name === 'data'), { name: 'data', emptyDir: {} });
+    assert.deepEqual(
+      sts.spec.template.spec.volumes.find((v: any) => v.name === 'data'),
+      { name: 'data', emptyDir: {} },
+    );
   });
 });
 
 describe('services, scaling and ingress', () => {
   it('changes service type, port and nodePort; a ClusterIP Service drops the nodePort', () => {
-    const r = renderDefault({ set: ['frontend.service.type=ClusterIP', 'backend.service.nodePort=30090', 'mcp.service.type=NodePort', 'mcp.service.nodePort=30091', 'backend.service.port=80'] });
+    const r = renderDefault({
+      set: [
+        'frontend.service.type=ClusterIP',
+        'backend.service.nodePort=30090',
+        'mcp.service.type=NodePort',
+        'mcp.service.nodePort=30091',
+        'backend.service.port=80',
+      ],
+    });
     const frontend = r.get('Service', 'todo-chatbot-frontend');
     assert.equal(frontend.spec.type, 'ClusterIP');
     assert.equal(frontend.spec.ports[0].nodePort, undefined);
@@ -230,11 +263,16 @@ describe('services, scaling and ingress', () => {
   });
 
   it('refuses two Services on one nodePort', () => {
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['backend.service.nodePort=30080'] }), /frontend\.service\.nodePort and backend\.service\.nodePort are both 30080/);
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['backend.service.nodePort=30080'] }),
+      /frontend\.service\.nodePort and backend\.service\.nodePort are both 30080/,
+    );
   });
 
   it('creates an HPA per component on request and leaves the replica count to it', () => {
-    const r = renderDefault({ set: ['backend.autoscaling.enabled=true', 'backend.autoscaling.minReplicas=2', 'backend.autoscaling.maxReplicas=5'] });
+    const r = renderDefault({
+      set: ['backend.autoscaling.enabled=true', 'backend.autoscaling.minReplicas=2', 'backend.autoscaling.maxReplicas=5'],
+    });
     const hpas = r.all('HorizontalPodAutoscaler');
     assert.equal(hpas.length, 1);
     const [hpa] = hpas;
@@ -245,13 +283,23 @@ describe('services, scaling and ingress', () => {
     assert.equal(hpa.spec.metrics[0].resource.target.averageUtilization, 80);
     assert.equal(r.deployment('backend').spec.replicas, undefined);
     assert.equal(r.deployment('frontend').spec.replicas, 1);
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['mcp.autoscaling.enabled=true', 'mcp.autoscaling.minReplicas=4', 'mcp.autoscaling.maxReplicas=2'] }), /mcp\.autoscaling\.minReplicas \(4\) is greater than maxReplicas \(2\)/);
+    assert.match(
+      renderError({
+        values: [BASE_SECRETS],
+        set: ['mcp.autoscaling.enabled=true', 'mcp.autoscaling.minReplicas=4', 'mcp.autoscaling.maxReplicas=2'],
+      }),
+      /mcp\.autoscaling\.minReplicas \(4\) is greater than maxReplicas \(2\)/,
+    );
   });
 
   it('creates PodDisruptionBudgets on request, selecting their component', () => {
     const none = renderDefault();
     assert.equal(none.all('PodDisruptionBudget').length, 0);
-    const r = renderDefault({ values: [{ frontend: { podDisruptionBudget: { enabled: true, minAvailable: '50%' } }, mcp: { podDisruptionBudget: { enabled: true } } }] });
+    const r = renderDefault({
+      values: [
+        { frontend: { podDisruptionBudget: { enabled: true, minAvailable: '50%' } }, mcp: { podDisruptionBudget: { enabled: true } } },
+      ],
+    });
     const pdbs = r.all('PodDisruptionBudget');
     assert.equal(pdbs.length, 2);
     const frontend = r.get('PodDisruptionBudget', 'todo-chatbot-frontend');
@@ -264,11 +312,20 @@ describe('services, scaling and ingress', () => {
   it('creates an Ingress for the frontend (and the backend on apiHost) and derives the public URLs from it', () => {
     const none = renderDefault();
     assert.equal(none.all('Ingress').length, 0);
-    const r = renderDefault({ values: [{ ingress: { enabled: true, host: 'todo.local', apiHost: 'api.todo.local', tls: { enabled: true, secretName: 'todo-tls' } } }] });
+    const r = renderDefault({
+      values: [
+        { ingress: { enabled: true, host: 'todo.local', apiHost: 'api.todo.local', tls: { enabled: true, secretName: 'todo-tls' } } },
+      ],
+    });
     const ing = r.get('Ingress', 'todo-chatbot');
     assert.equal(ing.spec.ingressClassName, 'nginx');
     assert.deepEqual(ing.spec.tls, [{ secretName: 'todo-tls', hosts: ['todo.local', 'api.todo.local'] }]);
-    const routes = ing.spec.rules.map((rule: any) => [rule.host, rule.http.paths[0].path, rule.http.paths[0].backend.service.name, rule.http.paths[0].backend.service.port.name]);
+    const routes = ing.spec.rules.map((rule: any) => [
+      rule.host,
+      rule.http.paths[0].path,
+      rule.http.paths[0].backend.service.name,
+      rule.http.paths[0].backend.service.port.name,
+    ]);
     assert.deepEqual(routes, [
       ['todo.local', '/', 'todo-chatbot-frontend', 'http'],
       ['api.todo.local', '/', 'todo-chatbot-backend', 'http'],
@@ -278,8 +335,15 @@ describe('services, scaling and ingress', () => {
     assert.equal(r.envValue('backend', 'CORS_ORIGINS'), 'https://todo.local');
     const single = renderDefault({ set: ['ingress.enabled=true'] });
     assert.equal(single.get('Ingress', 'todo-chatbot').spec.rules.length, 1);
-    assert.equal(single.envValue('frontend', 'NEXT_PUBLIC_API_URL'), 'http://todo-chatbot.local', 'no apiHost: the API goes through the frontend');
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['ingress.enabled=true', 'ingress.tls.enabled=true'] }), /ingress\.tls\.enabled needs ingress\.tls\.secretName/);
+    assert.equal(
+      single.envValue('frontend', 'NEXT_PUBLIC_API_URL'),
+      'http://todo-chatbot.local',
+      'no apiHost: the API goes through the frontend',
+    );
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['ingress.enabled=true', 'ingress.tls.enabled=true'] }),
+      /ingress\.tls\.enabled needs ingress\.tls\.secretName/,
+    );
   });
 
   it('turns the helm test pod off', () => {
@@ -331,7 +395,15 @@ describe('probes and command of your own app', () => {
     const r = render({
       values: [
         BASE_SECRETS,
-        { mcp: { probes: { startup: probe({ type: 'tcp' }), liveness: probe({ type: 'tcp' }), readiness: probe({ type: 'exec', command: ['python', '-c', 'import socket'] }) } } },
+        {
+          mcp: {
+            probes: {
+              startup: probe({ type: 'tcp' }),
+              liveness: probe({ type: 'tcp' }),
+              readiness: probe({ type: 'exec', command: ['python', '-c', 'import socket'] }),
+            },
+          },
+        },
       ],
     });
     const container = r.deployment('mcp').spec.template.spec.containers[0];
@@ -356,7 +428,13 @@ describe('probes and command of your own app', () => {
 
   it('refuses an unknown probe type, an exec probe without a command and an http probe without a path', () => {
     assert.match(renderError({ values: [BASE_SECRETS, { mcp: { probes: { startup: probe({ type: 'grpc' }) } } }] }), /type/);
-    assert.match(renderError({ values: [BASE_SECRETS, { mcp: { probes: { startup: probe({ type: 'exec' }) } } }] }), /exec probe needs a command/);
-    assert.match(renderError({ values: [BASE_SECRETS, { backend: { probes: { startup: probe({ path: null }) } } }] }), /http probe needs a path/);
+    assert.match(
+      renderError({ values: [BASE_SECRETS, { mcp: { probes: { startup: probe({ type: 'exec' }) } } }] }),
+      /exec probe needs a command/,
+    );
+    assert.match(
+      renderError({ values: [BASE_SECRETS, { backend: { probes: { startup: probe({ path: null }) } } }] }),
+      /http probe needs a path/,
+    );
   });
 });

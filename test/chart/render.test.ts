@@ -2,16 +2,7 @@
 // labels, ports, probes, resources, env wiring - the contract other parts of the project rely on.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import {
-  APP_COMPONENTS,
-  cpuMillis,
-  memoryBytes,
-  NAMESPACE,
-  RELEASE,
-  render,
-  renderDefault,
-  type Rendered,
-} from './helm.ts';
+import { APP_COMPONENTS, cpuMillis, memoryBytes, NAMESPACE, RELEASE, render, renderDefault, type Rendered } from './helm.ts';
 
 const CONTRACT = {
   frontend: { port: 3000, servicePort: 3000, type: 'NodePort', nodePort: 30080, probes: ['/healthz', '/healthz', '/healthz'] },
@@ -193,8 +184,14 @@ describe('default render', () => {
       const container = r.container(c);
       assert.equal(container.envFrom, undefined, `${c} uses no envFrom`);
       const env: any[] = container.env;
-      const plain = env.filter((e) => e.valueFrom?.configMapKeyRef).map((e) => e.name).sort();
-      const secret = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name).sort();
+      const plain = env
+        .filter((e) => e.valueFrom?.configMapKeyRef)
+        .map((e) => e.name)
+        .sort();
+      const secret = env
+        .filter((e) => e.valueFrom?.secretKeyRef)
+        .map((e) => e.name)
+        .sort();
       assert.deepEqual(plain, ENV_CONTRACT[c].plain, `${c} plain settings`);
       assert.deepEqual(secret, ENV_CONTRACT[c].secret, `${c} secret settings`);
       assert.equal(env.length, plain.length + secret.length, `${c}: no literal env values`);
@@ -229,7 +226,9 @@ describe('default render', () => {
     assert.equal(refs, 23);
     // And nothing in the ConfigMap is left unread.
     const used = new Set(
-      r.podSpecs().flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => e.valueFrom?.configMapKeyRef?.key))),
+      r
+        .podSpecs()
+        .flatMap(({ spec }) => spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => e.valueFrom?.configMapKeyRef?.key))),
     );
     for (const key of Object.keys(config)) assert.ok(used.has(key), `ConfigMap key ${key} is read by no container`);
   });
@@ -251,7 +250,9 @@ describe('default render', () => {
 
   it('keeps the ConfigMap to the documented non-secret settings', () => {
     const keys = Object.keys(r.get('ConfigMap', 'todo-chatbot-config').data ?? {}).sort();
-    const expected = Object.entries(ENV_CONTRACT).flatMap(([c, { plain }]) => plain.map((k) => `${c}.${k}`)).sort();
+    const expected = Object.entries(ENV_CONTRACT)
+      .flatMap(([c, { plain }]) => plain.map((k) => `${c}.${k}`))
+      .sort();
     assert.deepEqual(keys, expected);
   });
 
@@ -326,7 +327,12 @@ describe('derived DATABASE_URL', () => {
 
   it('follows the database name, user and port', () => {
     const r = render({
-      values: [{ secrets: { POSTGRES_PASSWORD: 'pw' }, postgresql: { auth: { username: 'app_user', database: 'tasks' }, service: { port: 5433 } } }],
+      values: [
+        {
+          secrets: { POSTGRES_PASSWORD: 'pw' },
+          postgresql: { auth: { username: 'app_user', database: 'tasks' }, service: { port: 5433 } },
+        },
+      ],
     });
     assert.equal(r.envValue('backend', 'DATABASE_URL'), 'postgresql://app_user:pw@todo-chatbot-postgresql:5433/tasks');
     assert.equal(r.get('Service', 'todo-chatbot-postgresql').spec.ports[0].port, 5433);

@@ -17,29 +17,69 @@ const BAD: [string, string[] | object, RegExp][] = [
   ['a nodePort below 30000', ['frontend.service.nodePort=29999'], /frontend\.service\.nodePort: Must be greater than or equal to 30000/],
   ['a nodePort above 32767', ['backend.service.nodePort=32768'], /backend\.service\.nodePort: Must be less than or equal to 32767/],
   ['a non-numeric nodePort', ['frontend.service.nodePort=http'], /frontend\.service\.nodePort: Invalid type/],
-  ['a pull-policy typo', ['backend.image.pullPolicy=Nevr'], /backend\.image\.pullPolicy: backend\.image\.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"/],
+  [
+    'a pull-policy typo',
+    ['backend.image.pullPolicy=Nevr'],
+    /backend\.image\.pullPolicy: backend\.image\.pullPolicy must be one of the following: "Always", "IfNotPresent", "Never"/,
+  ],
   ['a lower-case pull policy', ['mcp.image.pullPolicy=never'], /mcp\.image\.pullPolicy: .*must be one of the following/],
   ['the latest tag', ['frontend.image.tag=latest'], /frontend\.image\.tag: Must not validate the schema \(not\)/],
   ['the latest tag on PostgreSQL', ['postgresql.image.tag=latest'], /postgresql\.image\.tag: Must not validate the schema \(not\)/],
   ['an empty tag', { backend: { image: { tag: '' } } }, /backend\.image\.tag: Does not match pattern/],
-  ['a service type typo', ['frontend.service.type=Nodeport'], /frontend\.service\.type: .*must be one of the following: "ClusterIP", "NodePort", "LoadBalancer"/],
+  [
+    'a service type typo',
+    ['frontend.service.type=Nodeport'],
+    /frontend\.service\.type: .*must be one of the following: "ClusterIP", "NodePort", "LoadBalancer"/,
+  ],
   ['an unknown component key', ['frontend.replicas=2'], /frontend: Additional property replicas is not allowed/],
   ['an unknown top-level key', ['existingSecrets=x'], /Additional property existingSecrets is not allowed/],
-  ['a memory amount in the wrong unit', ['backend.resources.limits.memory=1GB'], /backend\.resources\.limits\.memory: Does not match pattern/],
-  ['a negative CPU amount', ['frontend.resources.requests.cpu=-1'], /frontend\.resources\.requests\.cpu: Must validate at least one schema/],
+  [
+    'a memory amount in the wrong unit',
+    ['backend.resources.limits.memory=1GB'],
+    /backend\.resources\.limits\.memory: Does not match pattern/,
+  ],
+  [
+    'a negative CPU amount',
+    ['frontend.resources.requests.cpu=-1'],
+    /frontend\.resources\.requests\.cpu: Must validate at least one schema/,
+  ],
   ['an unknown resource name', ['mcp.resources.limits.gpu=1'], /mcp\.resources\.limits: Additional property gpu is not allowed/],
   ['a probe path without a slash', ['backend.probes.liveness.path=health'], /backend\.probes\.liveness\.path: Does not match pattern/],
-  ['a probe period of 0', ['frontend.probes.readiness.periodSeconds=0'], /frontend\.probes\.readiness\.periodSeconds: Must be greater than or equal to 1/],
-  ['an env key that is no variable name', { backend: { env: { 'MY-KEY': '1' } } }, /backend\.env: Additional property MY-KEY is not allowed/],
+  [
+    'a probe period of 0',
+    ['frontend.probes.readiness.periodSeconds=0'],
+    /frontend\.probes\.readiness\.periodSeconds: Must be greater than or equal to 1/,
+  ],
+  [
+    'an env key that is no variable name',
+    { backend: { env: { 'MY-KEY': '1' } } },
+    /backend\.env: Additional property MY-KEY is not allowed/,
+  ],
   ['a list as env value', { backend: { env: { LIST: ['a'] } } }, /backend\.env\.LIST: Invalid type/],
-  ['a DATABASE_URL that is not PostgreSQL', { secrets: { DATABASE_URL: 'mysql://u:p@h/db' } }, /secrets\.DATABASE_URL: Does not match pattern/],
+  [
+    'a DATABASE_URL that is not PostgreSQL',
+    { secrets: { DATABASE_URL: 'mysql://u:p@h/db' } },
+    /secrets\.DATABASE_URL: Does not match pattern/,
+  ],
   ['a PostgreSQL size that is no quantity', ['postgresql.persistence.size=lots'], /postgresql\.persistence\.size: Does not match pattern/],
   ['a non-boolean enabled flag', ['postgresql.enabled=yes'], /postgresql\.enabled: Invalid type\. Expected: boolean, given: string/],
-  ['a CPU target above 100 %', ['backend.autoscaling.targetCPUUtilizationPercentage=150'], /backend\.autoscaling\.targetCPUUtilizationPercentage: Must be less than or equal to 100/],
+  [
+    'a CPU target above 100 %',
+    ['backend.autoscaling.targetCPUUtilizationPercentage=150'],
+    /backend\.autoscaling\.targetCPUUtilizationPercentage: Must be less than or equal to 100/,
+  ],
   ['an Ingress host with capitals and underscores', ['ingress.host=Todo_App'], /ingress\.host: Does not match pattern/],
   ['a public URL without a scheme', ['publicUrls.frontend=localhost:30080'], /publicUrls\.frontend: Does not match pattern/],
-  ['a database user that is no plain identifier', ['postgresql.auth.username=todo;drop'], /postgresql\.auth\.username: Does not match pattern/],
-  ['a security-context typo', ['securityContext.readOnlyRootFileSystem=true'], /securityContext: Additional property readOnlyRootFileSystem is not allowed/],
+  [
+    'a database user that is no plain identifier',
+    ['postgresql.auth.username=todo;drop'],
+    /postgresql\.auth\.username: Does not match pattern/,
+  ],
+  [
+    'a security-context typo',
+    ['securityContext.readOnlyRootFileSystem=true'],
+    /securityContext: Additional property readOnlyRootFileSystem is not allowed/,
+  ],
 ];
 
 function asOptions(input: string[] | object) {
@@ -85,7 +125,10 @@ describe('schema accepts the boundaries', () => {
   });
 
   it('replicaCount 51 is refused (upper bound)', () => {
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['mcp.replicaCount=51'] }), /mcp\.replicaCount: Must be less than or equal to 50/);
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['mcp.replicaCount=51'] }),
+      /mcp\.replicaCount: Must be less than or equal to 50/,
+    );
   });
 });
 
@@ -176,7 +219,16 @@ describe('chart README', () => {
 
   it('names the value paths users type', () => {
     const text = readme();
-    for (const p of ['<component>.replicaCount', '<component>.image.tag', '<component>.env.<KEY>', 'secrets.<KEY>', 'existingSecret', 'postgresql.enabled', 'postgresql.persistence.size', 'backend.env.MAX_CONVERSATION_HISTORY']) {
+    for (const p of [
+      '<component>.replicaCount',
+      '<component>.image.tag',
+      '<component>.env.<KEY>',
+      'secrets.<KEY>',
+      'existingSecret',
+      'postgresql.enabled',
+      'postgresql.persistence.size',
+      'backend.env.MAX_CONVERSATION_HISTORY',
+    ]) {
       assert.ok(text.includes('`' + p + '`'), `README does not mention ${p}`);
     }
   });

@@ -44,7 +44,10 @@ function assertOnlyInSecret(r: Rendered, notes: string, secretName = 'todo-chatb
     for (const f of forms) assert.ok(!text.includes(f), `${o.kind}/${o.metadata.name} contains secret material (${f.slice(0, 6)}…)`);
   }
   // The raw helm output outside the Secret's document too (comments included).
-  const outside = r.text.split(/^---$/m).filter((doc) => !/^kind: Secret$/m.test(doc)).join('\n');
+  const outside = r.text
+    .split(/^---$/m)
+    .filter((doc) => !/^kind: Secret$/m.test(doc))
+    .join('\n');
   for (const f of forms) assert.ok(!outside.includes(f), `helm output outside the Secret contains ${f.slice(0, 6)}…`);
   for (const f of forms) assert.ok(!notes.includes(f), `NOTES.txt contains ${f.slice(0, 6)}…`);
 }
@@ -66,7 +69,9 @@ describe('secret values stay in the Secret', () => {
   });
 
   it('with an external database', () => {
-    const opts: RenderOptions = { values: [{ postgresql: { enabled: false }, secrets: { ...VALUES, DATABASE_URL: EXTERNAL_DB } }, USER_APP] };
+    const opts: RenderOptions = {
+      values: [{ postgresql: { enabled: false }, secrets: { ...VALUES, DATABASE_URL: EXTERNAL_DB } }, USER_APP],
+    };
     const r = render(opts);
     const data = decoded(r);
     assert.equal(data.DATABASE_URL, EXTERNAL_DB);
@@ -75,7 +80,9 @@ describe('secret values stay in the Secret', () => {
   });
 
   it('nowhere at all when existingSecret is used (values under `secrets` are ignored)', () => {
-    const opts: RenderOptions = { values: [{ existingSecret: 'made-outside', secrets: { ...VALUES, DATABASE_URL: EXTERNAL_DB } }, USER_APP] };
+    const opts: RenderOptions = {
+      values: [{ existingSecret: 'made-outside', secrets: { ...VALUES, DATABASE_URL: EXTERNAL_DB } }, USER_APP],
+    };
     const r = render(opts);
     assert.equal(r.all('Secret').length, 0);
     const notes = renderNotes(opts);
@@ -84,7 +91,11 @@ describe('secret values stay in the Secret', () => {
       assert.ok(!r.text.includes(f), `rendered manifests contain ${f.slice(0, 6)}…`);
       assert.ok(!notes.includes(f), `NOTES.txt contains ${f.slice(0, 6)}…`);
     }
-    assert.match(notes, /ignored: BETTER_AUTH_SECRET, DATABASE_URL, JWT_SECRET, OPENAI_API_KEY, POSTGRES_PASSWORD/, 'NOTES names, never shows, the ignored values');
+    assert.match(
+      notes,
+      /ignored: BETTER_AUTH_SECRET, DATABASE_URL, JWT_SECRET, OPENAI_API_KEY, POSTGRES_PASSWORD/,
+      'NOTES names, never shows, the ignored values',
+    );
   });
 
   it('never as a literal env value: containers get secrets only by secretKeyRef', () => {

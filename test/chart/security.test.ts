@@ -52,7 +52,10 @@ describe('security policy on every values set', () => {
 describe('the policy checker', () => {
   it('reports a read-only root filesystem switched off, for every container including PostgreSQL and the test pod', () => {
     const v = securityViolations(renderDefault({ set: ['securityContext.readOnlyRootFilesystem=false'] }));
-    const owners = v.filter((x) => x.includes('readOnlyRootFilesystem')).map((x) => x.split(':')[0]).sort();
+    const owners = v
+      .filter((x) => x.includes('readOnlyRootFilesystem'))
+      .map((x) => x.split(':')[0])
+      .sort();
     assert.deepEqual(owners, [
       'Deployment/todo-chatbot-backend container backend',
       'Deployment/todo-chatbot-frontend container frontend',
@@ -76,7 +79,10 @@ describe('the policy checker', () => {
     );
     assert.ok(v.includes('Deployment/todo-chatbot-backend container backend: allowPrivilegeEscalation is not false'), v.join('\n'));
     assert.ok(v.includes('Deployment/todo-chatbot-mcp container mcp: capabilities do not drop ALL'), v.join('\n'));
-    assert.ok(v.includes('Deployment/todo-chatbot-frontend container frontend: seccompProfile is Unconfined, not RuntimeDefault'), v.join('\n'));
+    assert.ok(
+      v.includes('Deployment/todo-chatbot-frontend container frontend: seccompProfile is Unconfined, not RuntimeDefault'),
+      v.join('\n'),
+    );
     assert.ok(v.includes('StatefulSet/todo-chatbot-postgresql: pod runAsUser is 0 (root)'), v.join('\n'));
     assert.ok(v.includes('StatefulSet/todo-chatbot-postgresql container postgresql: runAsNonRoot is not true'), v.join('\n'));
     assert.equal(v.length, 6, v.join('\n'));
@@ -99,7 +105,11 @@ describe('the policy checker', () => {
                   {
                     name: 'a',
                     image: 'todo-backend:latest',
-                    securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } },
+                    securityContext: {
+                      readOnlyRootFilesystem: true,
+                      allowPrivilegeEscalation: false,
+                      capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] },
+                    },
                     resources: { requests: { cpu: '10m' } },
                   },
                   { name: 'b', image: 'localhost:5000/todo-backend', securityContext: { privileged: true } },

@@ -39,13 +39,25 @@ describe('rollout settings', () => {
 
   it('passes counts and percentages through to rollingUpdate', () => {
     const r = renderDefault({ set: ['frontend.strategy.rollingUpdate.maxSurge=25%', 'frontend.strategy.rollingUpdate.maxUnavailable=1'] });
-    assert.deepEqual(r.deployment('frontend').spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } });
+    assert.deepEqual(r.deployment('frontend').spec.strategy, {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 },
+    });
   });
 
   it('refuses a strategy typo, a surge above 100 % and a negative history', () => {
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['backend.strategy.type=Rolling'] }), /backend\.strategy\.type: .*must be one of the following: "RollingUpdate", "Recreate"/);
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['backend.strategy.rollingUpdate.maxSurge=150%'] }), /backend\.strategy\.rollingUpdate\.maxSurge: Must validate at least one schema/);
-    assert.match(renderError({ values: [BASE_SECRETS], set: ['frontend.revisionHistoryLimit=-1'] }), /frontend\.revisionHistoryLimit: Must be greater than or equal to 0/);
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['backend.strategy.type=Rolling'] }),
+      /backend\.strategy\.type: .*must be one of the following: "RollingUpdate", "Recreate"/,
+    );
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['backend.strategy.rollingUpdate.maxSurge=150%'] }),
+      /backend\.strategy\.rollingUpdate\.maxSurge: Must validate at least one schema/,
+    );
+    assert.match(
+      renderError({ values: [BASE_SECRETS], set: ['frontend.revisionHistoryLimit=-1'] }),
+      /frontend\.revisionHistoryLimit: Must be greater than or equal to 0/,
+    );
   });
 });
 
@@ -62,7 +74,13 @@ describe('one pod-spec skeleton for the apps and PostgreSQL', () => {
               podAnnotations: { 'example.com/owner': c },
               nodeSelector: { pool: c },
               tolerations: [{ key: 'dedicated', operator: 'Equal', value: c, effect: 'NoSchedule' }],
-              affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: [c] }] }] } } },
+              affinity: {
+                nodeAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: [c] }] }],
+                  },
+                },
+              },
             },
           ]),
         ),
@@ -80,7 +98,10 @@ describe('one pod-spec skeleton for the apps and PostgreSQL', () => {
       assert.deepEqual(spec.imagePullSecrets, [{ name: 'regcred' }]);
       assert.deepEqual(spec.nodeSelector, { pool: component });
       assert.equal(spec.tolerations[0].value, component);
-      assert.deepEqual(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values, [component]);
+      assert.deepEqual(
+        spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values,
+        [component],
+      );
       const meta = owner.spec.template.metadata;
       assert.equal(meta.annotations['example.com/owner'], component);
       assert.match(meta.annotations['checksum/config'], /^[0-9a-f]{64}$/);

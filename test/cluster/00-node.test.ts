@@ -6,7 +6,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { K8S_VERSION, NODE_STATE, PROFILE, kubectl, kubectlJson, missingPrerequisite, nodeSetting, recordFigure, script } from './harness.ts';
+import {
+  K8S_VERSION,
+  NODE_STATE,
+  PROFILE,
+  kubectl,
+  kubectlJson,
+  missingPrerequisite,
+  nodeSetting,
+  recordFigure,
+  script,
+} from './harness.ts';
 
 const BRIDGE = nodeSetting('BRIDGE');
 const PAUSE_IMAGE = nodeSetting('PAUSE_IMAGE');
@@ -29,15 +39,28 @@ function hostSnapshot(): HostSnapshot {
   const processes: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     let cmdline = '';
-    try { cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { continue; }
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
     if (cmdline.includes(NODE_STATE) && !cmdline.includes('stop.sh')) processes.push(`${pid} ${cmdline.slice(0, 160)}`);
   }
   return {
     processes,
-    mounts: sh('findmnt -rn -o TARGET').split('\n').filter((m) => m.includes(NODE_STATE) || m.includes('/netns/cni-')),
-    netns: sh('ls /run/netns /var/run/netns 2>/dev/null').split('\n').filter((n) => n.startsWith('cni-')),
-    links: sh('ip -o link show').split('\n').filter((l) => l.includes(BRIDGE)).map((l) => l.split(':')[1]!.trim()),
-    iptables: [...sh('iptables-save 2>/dev/null').split('\n'), ...sh('ip6tables-save 2>/dev/null').split('\n')].filter((l) => /KUBE-|TCNODE-|CNI-/.test(l)),
+    mounts: sh('findmnt -rn -o TARGET')
+      .split('\n')
+      .filter((m) => m.includes(NODE_STATE) || m.includes('/netns/cni-')),
+    netns: sh('ls /run/netns /var/run/netns 2>/dev/null')
+      .split('\n')
+      .filter((n) => n.startsWith('cni-')),
+    links: sh('ip -o link show')
+      .split('\n')
+      .filter((l) => l.includes(BRIDGE))
+      .map((l) => l.split(':')[1]!.trim()),
+    iptables: [...sh('iptables-save 2>/dev/null').split('\n'), ...sh('ip6tables-save 2>/dev/null').split('\n')].filter((l) =>
+      /KUBE-|TCNODE-|CNI-/.test(l),
+    ),
     cgroups: sh('ls -d /sys/fs/cgroup/*/kubepods 2>/dev/null').split('\n').filter(Boolean),
     routeLocalnet: sh('sysctl -n net.ipv4.conf.all.route_localnet').trim(),
   };
@@ -66,7 +89,10 @@ if (why && process.env.REQUIRE_CLUSTER === '1') {
   test('the node is built and this runs as root (REQUIRE_CLUSTER=1)', () => assert.fail(`${why}`));
 }
 
-test('the node starts, runs a pod on its bridge, stops without a trace, and starts again with the pod', { skip: why, timeout: 900_000 }, () => {
+test('the node starts, runs a pod on its bridge, stops without a trace, and starts again with the pod', {
+  skip: why,
+  timeout: 900_000,
+}, () => {
   script('stop.sh', ['--delete']);
   const before = hostSnapshot();
   assert.deepEqual(before.iptables, [], 'no KUBE-/CNI-/TCNODE- rules before the node starts (left by something else?)');
@@ -80,7 +106,10 @@ test('the node starts, runs a pod on its bridge, stops without a trace, and star
   assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\//);
   assert.equal(node.status.conditions.find((c: { type: string }) => c.type === 'Ready').status, 'True');
   assert.equal(kubectlJson(['version']).serverVersion.gitVersion, K8S_VERSION);
-  assert.equal(kubectlJson(['get', 'storageclass', 'standard']).metadata.annotations['storageclass.kubernetes.io/is-default-class'], 'true');
+  assert.equal(
+    kubectlJson(['get', 'storageclass', 'standard']).metadata.annotations['storageclass.kubernetes.io/is-default-class'],
+    'true',
+  );
 
   // A pod with its own network namespace, on the node's bridge, with an address from the pod range.
   kubectl(['create', 'namespace', PROBE_NS]);
@@ -92,7 +121,10 @@ test('the node starts, runs a pod on its bridge, stops without a trace, and star
   const running = hostSnapshot();
   assert.ok(running.netns.length > before.netns.length, 'the pod has a network namespace');
   assert.match(sh(`ip -o link show master ${BRIDGE}`), /veth/, 'the pod is attached to the bridge');
-  assert.ok(running.iptables.some((l) => l.includes('KUBE-SERVICES')), 'kube-proxy programmed the Services');
+  assert.ok(
+    running.iptables.some((l) => l.includes('KUBE-SERVICES')),
+    'kube-proxy programmed the Services',
+  );
 
   const stop = script('stop.sh');
   assert.equal(stop.status, 0, `stop.sh failed:\n${stop.stdout}\n${stop.stderr}`);

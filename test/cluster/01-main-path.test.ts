@@ -7,7 +7,24 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureLocalBase } from '../docker/lib.ts';
-import { K8S_VERSION, NAMESPACE, PROFILE, REPORT_DIR, SECRETS, adapter, check, checks, ensureNodeBase, kubectl, kubectlJson, missingPrerequisite, prepareLane, recordFigure, runRunbook, tail } from './harness.ts';
+import {
+  K8S_VERSION,
+  NAMESPACE,
+  PROFILE,
+  REPORT_DIR,
+  SECRETS,
+  adapter,
+  check,
+  checks,
+  ensureNodeBase,
+  kubectl,
+  kubectlJson,
+  missingPrerequisite,
+  prepareLane,
+  recordFigure,
+  runRunbook,
+  tail,
+} from './harness.ts';
 
 const why = missingPrerequisite();
 
@@ -25,7 +42,10 @@ test('00-setup starts the real node through minikube start and reports it as a r
   assert.equal(r.json.simulated, false);
   assert.doesNotMatch(r.markdown, /SIMULATED/);
   assert.match(r.json.environment.mode, /real tools/);
-  assert.match(r.json.environment.minikube, new RegExp(`driver none, runtime containerd, 2 CPUs, 4096 MB, Kubernetes ${K8S_VERSION.replace(/\./g, '\\.')}, node 127\\.0\\.0\\.1`));
+  assert.match(
+    r.json.environment.minikube,
+    new RegExp(`driver none, runtime containerd, 2 CPUs, 4096 MB, Kubernetes ${K8S_VERSION.replace(/\./g, '\\.')}, node 127\\.0\\.0\\.1`),
+  );
   assert.equal(check(r, 'SETUP-CLUSTER').status, 'pass');
   assert.equal(check(r, 'SETUP-NODE').status, 'pass');
   assert.equal(check(r, 'SETUP-NAMESPACE').status, 'pass');
@@ -34,7 +54,10 @@ test('00-setup starts the real node through minikube start and reports it as a r
   assert.equal(kubectlJson(['get', 'namespace', NAMESPACE]).status.phase, 'Active');
 });
 
-test('01-build builds the three demo images with Docker; docker-env is refused as minikube refuses it for the none driver', { skip: why, timeout: 1_800_000 }, async () => {
+test('01-build builds the three demo images with Docker; docker-env is refused as minikube refuses it for the none driver', {
+  skip: why,
+  timeout: 1_800_000,
+}, async () => {
   const env = adapter(['docker-env', '-p', PROFILE, '-o', 'json']);
   assert.equal(env.status, 51);
   assert.match(env.stderr, /Exiting due to ENV_DRIVER_CONFLICT: 'none' driver does not support 'minikube docker-env' command/);
@@ -48,7 +71,7 @@ test('01-build builds the three demo images with Docker; docker-env is refused a
   assert.doesNotMatch(r.json.environment['build target'] ?? '', /minikube's Docker/);
 });
 
-test('02-load imports the exact tags into the node\'s containerd', { skip: why, timeout: 900_000 }, async () => {
+test("02-load imports the exact tags into the node's containerd", { skip: why, timeout: 900_000 }, async () => {
   const r = await runRunbook('02-load');
   assert.equal(r.exitCode, 0, tail(r));
   recordFigure('02-load s', Math.round(r.ms / 1000));
@@ -56,11 +79,17 @@ test('02-load imports the exact tags into the node\'s containerd', { skip: why, 
   assert.equal(listed.status, 0, listed.stderr);
   const tags: string[] = JSON.parse(listed.stdout).flatMap((i: { repoTags: string[] }) => i.repoTags);
   for (const repo of ['todo-frontend', 'todo-backend', 'todo-mcp']) {
-    assert.ok(tags.some((t) => t.startsWith(`docker.io/library/${repo}:`)), `${repo} in containerd: ${tags.join(', ')}`);
+    assert.ok(
+      tags.some((t) => t.startsWith(`docker.io/library/${repo}:`)),
+      `${repo} in containerd: ${tags.join(', ')}`,
+    );
   }
 });
 
-test('03-install: every pod Ready by its own conditions, smoke checks answered by the real containers, secrets only in the Secret', { skip: why, timeout: 1_200_000 }, async () => {
+test('03-install: every pod Ready by its own conditions, smoke checks answered by the real containers, secrets only in the Secret', {
+  skip: why,
+  timeout: 1_200_000,
+}, async () => {
   const r = await runRunbook('03-install', ['--no-screenshot']);
   assert.equal(r.exitCode, 0, tail(r));
   recordFigure('03-install s', Math.round(r.ms / 1000));
@@ -90,11 +119,18 @@ test('03-install: every pod Ready by its own conditions, smoke checks answered b
   const secret = kubectlJson(['get', 'secret', 'todo-chatbot-secrets', '-n', NAMESPACE]);
   const configMaps = kubectl(['get', 'configmaps', '-n', NAMESPACE, '-o', 'json']).stdout;
   const podSpecs = JSON.stringify(pods.map((p: { spec: unknown }) => p.spec));
-  const reports = readdirSync(REPORT_DIR).map((f) => readFileSync(join(REPORT_DIR, f), 'utf8')).join('\n');
+  const reports = readdirSync(REPORT_DIR)
+    .map((f) => readFileSync(join(REPORT_DIR, f), 'utf8'))
+    .join('\n');
   for (const [key, value] of Object.entries(SECRETS)) {
     const b64 = Buffer.from(value).toString('base64');
     assert.equal(Buffer.from(secret.data[key], 'base64').toString('utf8'), value, `${key} in the Secret`);
-    for (const [where, text] of [['a ConfigMap', configMaps], ['a pod spec', podSpecs], ['a report', reports], ['the output', r.stdout + r.stderr]] as const) {
+    for (const [where, text] of [
+      ['a ConfigMap', configMaps],
+      ['a pod spec', podSpecs],
+      ['a report', reports],
+      ['the output', r.stdout + r.stderr],
+    ] as const) {
       assert.ok(!text.includes(value) && !text.includes(b64), `${key} in ${where}`);
     }
   }

@@ -8,12 +8,24 @@ import { NAMESPACE, check, checks, kubectlJson, missingPrerequisite, recordFigur
 
 const why = missingPrerequisite();
 
-test('04-restart-test: real stop/start, every pod Ready again within the target, the todo survives; replacements within the target', { skip: why, timeout: 1_200_000 }, async () => {
+test('04-restart-test: real stop/start, every pod Ready again within the target, the todo survives; replacements within the target', {
+  skip: why,
+  timeout: 1_200_000,
+}, async () => {
   const podsBefore = kubectlJson(['get', 'pods', '-n', NAMESPACE]).items.map((p: { metadata: { uid: string } }) => p.metadata.uid);
   const r = await runRunbook('04-restart-test', ['--replacement-target', '30s'], { timeoutMs: 1_200_000 });
   assert.equal(r.exitCode, 0, tail(r));
   recordFigure('04-restart-test s', Math.round(r.ms / 1000));
-  for (const id of ['DATA-WRITE', 'RESTART-STOP', 'RESTART-START', 'RESTART-ALL', 'DATA-RESTART', 'REPLACE-ONE', 'REPLACE-ALL', 'DATA-REPLACE']) {
+  for (const id of [
+    'DATA-WRITE',
+    'RESTART-STOP',
+    'RESTART-START',
+    'RESTART-ALL',
+    'DATA-RESTART',
+    'REPLACE-ONE',
+    'REPLACE-ALL',
+    'DATA-REPLACE',
+  ]) {
     assert.equal(check(r, id)?.status, 'pass', `${id}: ${check(r, id)?.measured}`);
   }
   assert.match(check(r, 'RESTART-ALL').expected, /≤ 2 min 0 s/);
@@ -23,10 +35,18 @@ test('04-restart-test: real stop/start, every pod Ready again within the target,
   recordFigure('04 replacement', replaceTimes);
   // A real restart: the app pods are new (deleted by the drill), and every pod is Ready now.
   const pods = kubectlJson(['get', 'pods', '-n', NAMESPACE]).items;
-  for (const p of pods) assert.equal(p.status.conditions.find((c: { type: string }) => c.type === 'Ready')?.status, 'True', p.metadata.name);
-  const apps = pods.filter((p: { metadata: { labels: Record<string, string> } }) => p.metadata.labels['app.kubernetes.io/component'] !== 'postgresql');
-  assert.ok(apps.every((p: { metadata: { uid: string } }) => !podsBefore.includes(p.metadata.uid)), 'every app pod was replaced');
+  for (const p of pods)
+    assert.equal(p.status.conditions.find((c: { type: string }) => c.type === 'Ready')?.status, 'True', p.metadata.name);
+  const apps = pods.filter(
+    (p: { metadata: { labels: Record<string, string> } }) => p.metadata.labels['app.kubernetes.io/component'] !== 'postgresql',
+  );
+  assert.ok(
+    apps.every((p: { metadata: { uid: string } }) => !podsBefore.includes(p.metadata.uid)),
+    'every app pod was replaced',
+  );
   // The restart really restarted the containers: the PostgreSQL pod (never deleted) counts a restart.
-  const pg = pods.find((p: { metadata: { labels: Record<string, string> } }) => p.metadata.labels['app.kubernetes.io/component'] === 'postgresql');
+  const pg = pods.find(
+    (p: { metadata: { labels: Record<string, string> } }) => p.metadata.labels['app.kubernetes.io/component'] === 'postgresql',
+  );
   assert.ok(pg.status.containerStatuses[0].restartCount >= 1, 'the database container was restarted by the node restart');
 });

@@ -7,7 +7,20 @@
 // image 03 does not plan, PostgreSQL's, set to a tag the node does not have.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NAMESPACE, PROFILE, SECRETS, adapter, chartVariant, kubectl, kubectlJson, missingPrerequisite, nodeSetting, recordFigure, runRunbook, tail } from './harness.ts';
+import {
+  NAMESPACE,
+  PROFILE,
+  SECRETS,
+  adapter,
+  chartVariant,
+  kubectl,
+  kubectlJson,
+  missingPrerequisite,
+  nodeSetting,
+  recordFigure,
+  runRunbook,
+  tail,
+} from './harness.ts';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -21,14 +34,25 @@ function backendImage(): string {
 
 /** Every workload of the release rolled out again (the rollback's pods Ready). */
 function assertReleaseHealthy(): void {
-  for (const workload of ['deployment/todo-chatbot-backend', 'deployment/todo-chatbot-frontend', 'deployment/todo-chatbot-mcp', 'statefulset/todo-chatbot-postgresql']) {
+  for (const workload of [
+    'deployment/todo-chatbot-backend',
+    'deployment/todo-chatbot-frontend',
+    'deployment/todo-chatbot-mcp',
+    'statefulset/todo-chatbot-postgresql',
+  ]) {
     const r = kubectl(['rollout', 'status', workload, '-n', NAMESPACE, '--timeout=180s']);
     assert.equal(r.status, 0, `${workload} did not roll out again: ${r.stderr || r.stdout}`);
   }
 }
 
-test('03 with a memory limit too low: the kernel OOM-kills the backend and the analyzers say OOMKilled', { skip: why, timeout: 600_000 }, async () => {
-  const chart = chartVariant('oom', (v) => { v.backend.resources.limits.memory = '10Mi'; v.backend.resources.requests.memory = '10Mi'; });
+test('03 with a memory limit too low: the kernel OOM-kills the backend and the analyzers say OOMKilled', {
+  skip: why,
+  timeout: 600_000,
+}, async () => {
+  const chart = chartVariant('oom', (v) => {
+    v.backend.resources.limits.memory = '10Mi';
+    v.backend.resources.requests.memory = '10Mi';
+  });
   const r = await runRunbook('03-install', ARGS, { env: { HELM_CHART_DIR: chart } });
   assert.equal(r.exitCode, 1, tail(r));
   recordFigure('03 broken: OOMKilled s', Math.round(r.ms / 1000));
@@ -41,7 +65,10 @@ test('03 with a memory limit too low: the kernel OOM-kills the backend and the a
   assertReleaseHealthy();
 });
 
-test('03 with an app image missing from the node stops before helm, naming the image and 02-load', { skip: why, timeout: 600_000 }, async () => {
+test('03 with an app image missing from the node stops before helm, naming the image and 02-load', {
+  skip: why,
+  timeout: 600_000,
+}, async () => {
   const image = backendImage();
   const ref = image.includes('/') ? image : `docker.io/library/${image}`;
   const sock = join(nodeSetting('NODE_STATE'), 'containerd', 'containerd.sock');
@@ -65,13 +92,22 @@ test('03 with a key missing from the Secret: CreateContainerConfigError naming t
   const partial = 'cluster-lane-partial-secret';
   kubectl(['delete', 'secret', partial, '-n', NAMESPACE, '--ignore-not-found']);
   // Everything but OPENAI_API_KEY (the DATABASE_URL the chart would derive is given as it would be).
-  const created = kubectl(['create', 'secret', 'generic', partial, '-n', NAMESPACE,
+  const created = kubectl([
+    'create',
+    'secret',
+    'generic',
+    partial,
+    '-n',
+    NAMESPACE,
     `--from-literal=POSTGRES_PASSWORD=${SECRETS.POSTGRES_PASSWORD}`,
     `--from-literal=BETTER_AUTH_SECRET=${SECRETS.BETTER_AUTH_SECRET}`,
-    `--from-literal=DATABASE_URL=postgresql://todo:${SECRETS.POSTGRES_PASSWORD}@todo-chatbot-postgresql:5432/todo`]);
+    `--from-literal=DATABASE_URL=postgresql://todo:${SECRETS.POSTGRES_PASSWORD}@todo-chatbot-postgresql:5432/todo`,
+  ]);
   assert.equal(created.status, 0, created.stderr);
   try {
-    const chart = chartVariant('missing-key', (v) => { v.existingSecret = partial; });
+    const chart = chartVariant('missing-key', (v) => {
+      v.existingSecret = partial;
+    });
     const r = await runRunbook('03-install', ARGS, { env: { HELM_CHART_DIR: chart } });
     assert.equal(r.exitCode, 1, tail(r));
     recordFigure('03 broken: CreateContainerConfigError s', Math.round(r.ms / 1000));
@@ -83,8 +119,14 @@ test('03 with a key missing from the Secret: CreateContainerConfigError naming t
   assertReleaseHealthy();
 });
 
-test('03 with an image tag not on the node: the kubelet says ErrImageNeverPull and the analyzers name it', { skip: why, timeout: 600_000 }, async () => {
-  const chart = chartVariant('image-missing', (v) => { v.postgresql.image.tag = 'not-on-this-node'; v.postgresql.image.pullPolicy = 'Never'; });
+test('03 with an image tag not on the node: the kubelet says ErrImageNeverPull and the analyzers name it', {
+  skip: why,
+  timeout: 600_000,
+}, async () => {
+  const chart = chartVariant('image-missing', (v) => {
+    v.postgresql.image.tag = 'not-on-this-node';
+    v.postgresql.image.pullPolicy = 'Never';
+  });
   const r = await runRunbook('03-install', ARGS, { env: { HELM_CHART_DIR: chart } });
   assert.equal(r.exitCode, 1, tail(r));
   recordFigure('03 broken: ErrImageNeverPull s', Math.round(r.ms / 1000));
@@ -94,7 +136,11 @@ test('03 with an image tag not on the node: the kubelet says ErrImageNeverPull a
   // that never became Ready (Kubernetes' "forced rollback" limitation): the pod stays in
   // ErrImageNeverPull until it is deleted. Proven here, then repaired by hand as the docs say.
   const stuck = kubectlJson(['get', 'pod', 'todo-chatbot-postgresql-0', '-n', NAMESPACE]);
-  assert.equal(stuck.status.containerStatuses?.[0]?.state?.waiting?.reason, 'ErrImageNeverPull', 'the pod is still stuck after the rollback');
+  assert.equal(
+    stuck.status.containerStatuses?.[0]?.state?.waiting?.reason,
+    'ErrImageNeverPull',
+    'the pod is still stuck after the rollback',
+  );
   kubectl(['delete', 'pod', 'todo-chatbot-postgresql-0', '-n', NAMESPACE, '--wait=false']);
   assertReleaseHealthy();
 });

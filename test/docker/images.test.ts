@@ -132,14 +132,23 @@ if (!status.ok) {
         const text = JSON.stringify(config);
         for (const secret of SECRET_VALUES) assert.ok(!text.includes(secret), `${service} config carries a secret`);
       }
-      const frontendEnv: string[] = JSON.parse(await dockerOk(['image', 'inspect', '--format', '{{json .Config.Env}}', `todo-frontend:${TAG}`]));
+      const frontendEnv: string[] = JSON.parse(
+        await dockerOk(['image', 'inspect', '--format', '{{json .Config.Env}}', `todo-frontend:${TAG}`]),
+      );
       assert.ok(frontendEnv.includes('NEXT_PUBLIC_APP_URL=http://localhost:30080'), 'the public build arg was used');
     });
 
     test(`each image adds at most ${BUDGET_BYTES / 1e6} MB above its base; figures in reports/docker-images.json`, async (t) => {
       const baseSize = await imageSize(base);
       const baseLayers = (await history(base)).length;
-      const images: Array<{ name: string; tag: string; sizeBytes: number; aboveBaseBytes: number; buildSeconds?: number; layersAboveBase: Layer[] }> = [];
+      const images: Array<{
+        name: string;
+        tag: string;
+        sizeBytes: number;
+        aboveBaseBytes: number;
+        buildSeconds?: number;
+        layersAboveBase: Layer[];
+      }> = [];
       for (const service of SERVICES) {
         const ref = `todo-${service}:${TAG}`;
         const layers = await history(ref);
@@ -173,7 +182,10 @@ if (!status.ok) {
         );
       }
       for (const image of images) {
-        assert.ok(image.aboveBaseBytes <= BUDGET_BYTES, `${image.name} adds ${MB(image.aboveBaseBytes)} MB above its base (budget ${BUDGET_BYTES / 1e6} MB)`);
+        assert.ok(
+          image.aboveBaseBytes <= BUDGET_BYTES,
+          `${image.name} adds ${MB(image.aboveBaseBytes)} MB above its base (budget ${BUDGET_BYTES / 1e6} MB)`,
+        );
       }
     });
 
@@ -202,7 +214,12 @@ if (!status.ok) {
       const ports = { frontend: await freePort(), backend: await freePort(), mcp: await freePort() };
       const databaseUrl = db.databaseUrl(FAKE.dbPassword);
       const env: Record<Service, Record<string, string>> = {
-        backend: { PORT: String(ports.backend), DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: FAKE.authSecret, OPENAI_API_KEY: FAKE.openaiKey },
+        backend: {
+          PORT: String(ports.backend),
+          DATABASE_URL: databaseUrl,
+          BETTER_AUTH_SECRET: FAKE.authSecret,
+          OPENAI_API_KEY: FAKE.openaiKey,
+        },
         // The chart's own variable for the MCP port; the image sets no PORT, so there is no conflict.
         mcp: { MCP_SERVER_PORT: String(ports.mcp), DATABASE_URL: databaseUrl },
         frontend: { PORT: String(ports.frontend), BACKEND_URL: `http://127.0.0.1:${ports.backend}`, BETTER_AUTH_SECRET: FAKE.authSecret },
@@ -210,16 +227,37 @@ if (!status.ok) {
       for (const service of ['backend', 'mcp', 'frontend'] as const) {
         // Secrets go in through a 0600 env file, never on the docker command line (argv is visible in ps).
         const envFile = join(work, `${service}.env`);
-        writeFileSync(envFile, Object.entries(env[service]).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+        writeFileSync(
+          envFile,
+          Object.entries(env[service])
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n') + '\n',
+        );
         chmodSync(envFile, 0o600);
         const name = `todo-lane-${service}-${process.pid}`;
         await docker(['rm', '-f', name], { timeoutMs: 30_000 });
         await dockerOk(
           [
-            'run', '-d', '--name', name, '--network', 'host',
-            '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-            '--health-interval', '1s', '--health-start-period', '0s',
-            '--env-file', envFile, `todo-${service}:${TAG}`,
+            'run',
+            '-d',
+            '--name',
+            name,
+            '--network',
+            'host',
+            '--read-only',
+            '--tmpfs',
+            '/tmp',
+            '--cap-drop',
+            'ALL',
+            '--security-opt',
+            'no-new-privileges',
+            '--health-interval',
+            '1s',
+            '--health-start-period',
+            '0s',
+            '--env-file',
+            envFile,
+            `todo-${service}:${TAG}`,
           ],
           { timeoutMs: 60_000 },
         );
@@ -249,8 +287,13 @@ if (!status.ok) {
       try {
         const { tools } = await client.listTools();
         assert.deepEqual(tools.map((tool) => tool.name).sort(), ['add_task', 'complete_task', 'delete_task', 'list_tasks']);
-        const listed = (await client.callTool({ name: 'list_tasks', arguments: {} })) as { structuredContent?: { tasks: Array<{ title: string }> } };
-        assert.ok(listed.structuredContent?.tasks.some((task) => task.title === 'built by docker'), 'MCP sees the todo the page created');
+        const listed = (await client.callTool({ name: 'list_tasks', arguments: {} })) as {
+          structuredContent?: { tasks: Array<{ title: string }> };
+        };
+        assert.ok(
+          listed.structuredContent?.tasks.some((task) => task.title === 'built by docker'),
+          'MCP sees the todo the page created',
+        );
       } finally {
         await client.close();
       }
@@ -283,7 +326,10 @@ if (!status.ok) {
         assert.ok(Date.now() - started < 10_000, `${name} stopped within 10 s`);
         const logs = await docker(['logs', name]);
         const text = logs.stdout + logs.stderr;
-        const lines = logs.stdout.trim().split('\n').map((line) => JSON.parse(line));
+        const lines = logs.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line));
         assert.equal(lines.at(-1).msg, 'stopped', `${name} logged its shutdown`);
         for (const secret of SECRET_VALUES) assert.ok(!text.includes(secret), `${name} logs carry a secret`);
       }

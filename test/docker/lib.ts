@@ -3,7 +3,18 @@
 // be pulled; the lane builds the demo Dockerfiles, unchanged, on a base it makes from the
 // host's own node instead (--build-arg NODE_IMAGE=<that base>).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -63,7 +74,11 @@ export async function daemonStatus(): Promise<{ ok: true; server: string; client
     return { ok: false, reason: `the docker CLI could not be run (${(err as Error).message})` };
   }
   if (run.code !== 0) {
-    const line = run.stderr.trim().split('\n').find((l) => l.trim()) ?? `docker version exited ${run.code}`;
+    const line =
+      run.stderr
+        .trim()
+        .split('\n')
+        .find((l) => l.trim()) ?? `docker version exited ${run.code}`;
     return { ok: false, reason: line.trim() };
   }
   const [server = '?', client = '?'] = run.stdout.trim().split(' ');
@@ -117,7 +132,9 @@ export async function ensureLocalBase(): Promise<LocalBase> {
 
   const busybox = '/bin/busybox';
   if (!existsSync(busybox) || spawnSync('ldd', [busybox]).status === 0) {
-    throw new Error('a static /bin/busybox is needed for the local base image: apt-get install busybox-static (or run bash test/docker/setup-docker.sh)');
+    throw new Error(
+      'a static /bin/busybox is needed for the local base image: apt-get install busybox-static (or run bash test/docker/setup-docker.sh)',
+    );
   }
   const caBundle = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'].find(existsSync);
   if (!caBundle) throw new Error('no CA bundle found at /etc/ssl/certs/ca-certificates.crt');
@@ -149,14 +166,20 @@ export async function ensureLocalBase(): Promise<LocalBase> {
     mkdirSync(join(root, 'tmp'), { recursive: true });
     chmodSync(join(root, 'tmp'), 0o1777);
 
-    const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const tar = spawn('tar', ['--numeric-owner', '--owner=0', '--group=0', '-C', root, '-cf', '-', '.'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await dockerOk(
       [
         'import',
-        '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        '--change', 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
-        '--change', 'CMD ["node"]',
-        '--message', `local node ${process.versions.node} + npm ${npmVersion} base for the todo-chatbot docker test lane`,
+        '--change',
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        '--change',
+        'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt',
+        '--change',
+        'CMD ["node"]',
+        '--message',
+        `local node ${process.versions.node} + npm ${npmVersion} base for the todo-chatbot docker test lane`,
         '-',
         ref,
       ],

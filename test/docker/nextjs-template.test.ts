@@ -19,7 +19,9 @@ const wanted = process.env.DOCKER_TEST_TEMPLATES === '1';
 const status = wanted ? await daemonStatus() : undefined;
 
 if (!wanted || !status?.ok) {
-  const why = !wanted ? 'opt-in: set DOCKER_TEST_TEMPLATES=1' : `no Docker daemon reachable (${status && !status.ok ? status.reason : '?'})`;
+  const why = !wanted
+    ? 'opt-in: set DOCKER_TEST_TEMPLATES=1'
+    : `no Docker daemon reachable (${status && !status.ok ? status.reason : '?'})`;
   test('docker/templates/nextjs.Dockerfile builds a working image', { skip: why }, () => {});
 } else {
   describe('docker/templates/nextjs.Dockerfile on a minimal Next.js app', () => {
@@ -36,10 +38,19 @@ if (!wanted || !status?.ok) {
       cpSync(join(repoRoot, 'docker/templates/nextjs.Dockerfile.dockerignore'), join(context, '.dockerignore'));
       await dockerOk(
         [
-          'build', '--force-rm', '--network', 'host',
-          '--build-arg', `NODE_IMAGE=${base}`,
-          '--build-arg', 'NEXT_PUBLIC_APP_URL=http://localhost:30080',
-          '-f', join(repoRoot, 'docker/templates/nextjs.Dockerfile'), '-t', IMAGE, context,
+          'build',
+          '--force-rm',
+          '--network',
+          'host',
+          '--build-arg',
+          `NODE_IMAGE=${base}`,
+          '--build-arg',
+          'NEXT_PUBLIC_APP_URL=http://localhost:30080',
+          '-f',
+          join(repoRoot, 'docker/templates/nextjs.Dockerfile'),
+          '-t',
+          IMAGE,
+          context,
         ],
         { env: { ...process.env, BETTER_AUTH_SECRET: FAKE_SECRET }, timeoutMs: 600_000 },
       );
@@ -55,8 +66,22 @@ if (!wanted || !status?.ok) {
       const port = await freePort();
       container = `todo-lane-next-${process.pid}`;
       await dockerOk([
-        'run', '-d', '--name', container, '--network', 'host', '--read-only', '--tmpfs', '/tmp',
-        '--cap-drop', 'ALL', '--health-interval', '1s', '-e', `PORT=${port}`, IMAGE,
+        'run',
+        '-d',
+        '--name',
+        container,
+        '--network',
+        'host',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '--cap-drop',
+        'ALL',
+        '--health-interval',
+        '1s',
+        '-e',
+        `PORT=${port}`,
+        IMAGE,
       ]);
       await waitForHttp(`http://127.0.0.1:${port}/`, undefined, 60_000);
       const html = await (await fetch(`http://127.0.0.1:${port}/`)).text();

@@ -46,9 +46,16 @@ function answer(body: ChatRequest): unknown {
   const userText = text([...body.messages].reverse().find((m) => m.role === 'user'));
   const title = /add (.+?) to my list/i.exec(userText)?.[1];
   if (!addTool || !title) return completion(model, { role: 'assistant', content: 'I can only add tasks.' }, 'stop');
-  const instructions = body.messages.filter((m) => m.role === 'system' || m.role === 'developer').map(text).join('\n');
+  const instructions = body.messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map(text)
+    .join('\n');
   const userId = /user's id is ([^\s:]+)/i.exec(instructions)?.[1] ?? 'guest';
-  const toolCall = { id: 'call_stub_1', type: 'function', function: { name: addTool, arguments: JSON.stringify({ user_id: userId, title }) } };
+  const toolCall = {
+    id: 'call_stub_1',
+    type: 'function',
+    function: { name: addTool, arguments: JSON.stringify({ user_id: userId, title }) },
+  };
   return completion(model, { role: 'assistant', content: null, tool_calls: [toolCall] }, 'tool_calls');
 }
 
@@ -59,7 +66,9 @@ export async function startStubModel(host = '127.0.0.1'): Promise<StubModel> {
     req.setEncoding('utf8').on('data', (d: string) => (raw += d));
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
         return;
       }
       try {

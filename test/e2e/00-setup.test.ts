@@ -5,7 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { mutatingCalls, newStateDir, runRunbook, ROOT } from './harness.ts';
 
-const oneLineReason = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('✖ ') && !l.includes('(')).pop() ?? '';
+const oneLineReason = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('✖ ') && !l.includes('('))
+    .pop() ?? '';
 
 test('00-setup --simulate --yes: starts the cluster, enables metrics-server, creates the namespace, writes both reports', async () => {
   const stateDir = newStateDir();
@@ -14,7 +18,17 @@ test('00-setup --simulate --yes: starts the cluster, enables metrics-server, cre
   assert.equal(r.json.result, 'passed');
   assert.equal(r.json.simulated, true);
   const ids = r.json.checks.map((c: { id: string }) => c.id);
-  for (const id of ['SETUP-TOOL-DOCKER', 'SETUP-TOOL-HELM', 'SETUP-DOCKER', 'SAFE-CONTEXT', 'SETUP-CLUSTER', 'SETUP-NODE', 'SETUP-METRICS', 'SETUP-NAMESPACE']) assert.ok(ids.includes(id), `missing check ${id}`);
+  for (const id of [
+    'SETUP-TOOL-DOCKER',
+    'SETUP-TOOL-HELM',
+    'SETUP-DOCKER',
+    'SAFE-CONTEXT',
+    'SETUP-CLUSTER',
+    'SETUP-NODE',
+    'SETUP-METRICS',
+    'SETUP-NAMESPACE',
+  ])
+    assert.ok(ids.includes(id), `missing check ${id}`);
   assert.match(r.markdown, /^# 00 · Setup.*SIMULATED RUN/m);
   assert.match(r.markdown, /## Checks\n\n\| id \| check \| expected \| measured \| result \| remedy \|/);
   assert.match(r.markdown, /## Command transcript/);
@@ -28,7 +42,10 @@ test('00-setup --simulate --yes: starts the cluster, enables metrics-server, cre
   const again = await runRunbook('00-setup', ['--yes'], { stateDir });
   assert.equal(again.exitCode, 0, again.stdout);
   const newCalls = again.calls.slice(r.calls.length).map((c) => c.argv.join(' '));
-  assert.ok(!newCalls.some((a) => a.startsWith('minikube start') || a.startsWith('kubectl create') || a.startsWith('minikube addons enable')), newCalls.join('\n'));
+  assert.ok(
+    !newCalls.some((a) => a.startsWith('minikube start') || a.startsWith('kubectl create') || a.startsWith('minikube addons enable')),
+    newCalls.join('\n'),
+  );
   assert.match(again.markdown, /already existed/);
 });
 
@@ -78,7 +95,10 @@ test('naming the foreign context explicitly lets the run go on', async () => {
   assert.equal(r.json.result, 'passed');
   assert.equal(r.json.checks.find((c: { id: string }) => c.id === 'SAFE-CONTEXT').status, 'pass');
   const argvs = r.calls.map((c) => c.argv.join(' '));
-  assert.ok(argvs.includes('kubectl create namespace todo-app --context gke_prod --request-timeout=20s'), 'it went on to act on the context it was given');
+  assert.ok(
+    argvs.includes('kubectl create namespace todo-app --context gke_prod --request-timeout=20s'),
+    'it went on to act on the context it was given',
+  );
 });
 
 test('a stopped cluster is started; an existing running one is not started again', async () => {
@@ -105,7 +125,9 @@ test('bad input exits 2 with one line and a remedy, before any tool runs', async
 });
 
 test('--help prints usage and exits 0 without touching anything', () => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/zx/build/cli.js'), join(ROOT, 'runbooks/00-setup.mjs'), '--help'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/zx/build/cli.js'), join(ROOT, 'runbooks/00-setup.mjs'), '--help'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0);
   assert.match(r.stdout, /Usage: npx zx runbooks\/00-setup\.mjs \[options\]/);
   assert.match(r.stdout, /--simulate/);

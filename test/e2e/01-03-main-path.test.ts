@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { newStateDir, runRunbook, readCalls, mutatingCalls } from './harness.ts';
 
-const SECRETS = { POSTGRES_PASSWORD: 'pg-Pa55word-e2e-7781', BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl', OPENAI_API_KEY: 'sk-e2e-Tk9Xq2Lm5Vb8Nc1Zr4Wy7' };
+const SECRETS = {
+  POSTGRES_PASSWORD: 'pg-Pa55word-e2e-7781',
+  BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl',
+  OPENAI_API_KEY: 'sk-e2e-Tk9Xq2Lm5Vb8Nc1Zr4Wy7',
+};
 const env = { ...SECRETS };
 
 let prepared = ''; // a state with the cluster up and the images on the node (00 → 02); 03 then installs into it
@@ -15,7 +19,10 @@ let preInstall = ''; // a copy of that state taken before 03, for the tests that
 let reportDir = '';
 
 function simKubectl(stateDir: string, args: string[]): string {
-  const r = spawnSync(join(stateDir, 'bin', 'kubectl'), [...args, '--context', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' });
+  const r = spawnSync(join(stateDir, 'bin', 'kubectl'), [...args, '--context', 'minikube'], {
+    env: { ...process.env, SIM_STATE_DIR: stateDir },
+    encoding: 'utf8',
+  });
   return r.stdout;
 }
 
@@ -42,7 +49,10 @@ test('01-build: three images with content tags, sizes and a layer audit; a secon
   const checks: Array<{ id: string; status: string; measured: string }> = r.json.checks;
   for (const c of ['FRONTEND', 'BACKEND', 'MCP']) {
     assert.equal(checks.find((x) => x.id === `BUILD-${c}`)?.status, 'pass');
-    assert.ok(checks.some((x) => x.id === `SIZE-${c}`), `size check for ${c}`);
+    assert.ok(
+      checks.some((x) => x.id === `SIZE-${c}`),
+      `size check for ${c}`,
+    );
     assert.equal(checks.find((x) => x.id === `SECRETS-LAYERS-${c}`)?.status, 'pass');
   }
   assert.match(r.markdown, /already built from these exact inputs/);
@@ -77,20 +87,35 @@ test('03-install: every pod Ready with its time, three smoke checks with respons
   assert.match(r.markdown, /Frontend: http:\/\/127\.\d+\.\d+\.\d+:30080 {3}Backend: http:\/\/127\.\d+\.\d+\.\d+:30081/);
   assert.match(r.markdown, /add_task, list_tasks, complete_task, delete_task/);
 
-  const manifestBefore = spawnSync(join(stateDir, 'bin', 'helm'), ['get', 'manifest', 'todo-chatbot', '-n', 'todo-app', '--kube-context', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' }).stdout;
+  const manifestBefore = spawnSync(
+    join(stateDir, 'bin', 'helm'),
+    ['get', 'manifest', 'todo-chatbot', '-n', 'todo-app', '--kube-context', 'minikube'],
+    { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' },
+  ).stdout;
   const again = await runRunbook('03-install', ['--yes'], { stateDir, env });
   assert.equal(again.exitCode, 0, again.stdout);
-  const list = JSON.parse(spawnSync(join(stateDir, 'bin', 'helm'), ['list', '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' }).stdout);
+  const list = JSON.parse(
+    spawnSync(join(stateDir, 'bin', 'helm'), ['list', '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube'], {
+      env: { ...process.env, SIM_STATE_DIR: stateDir },
+      encoding: 'utf8',
+    }).stdout,
+  );
   assert.equal(list.length, 1);
   assert.equal(list[0].revision, '2');
-  const manifestAfter = spawnSync(join(stateDir, 'bin', 'helm'), ['get', 'manifest', 'todo-chatbot', '-n', 'todo-app', '--kube-context', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' }).stdout;
+  const manifestAfter = spawnSync(
+    join(stateDir, 'bin', 'helm'),
+    ['get', 'manifest', 'todo-chatbot', '-n', 'todo-app', '--kube-context', 'minikube'],
+    { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' },
+  ).stdout;
   assert.equal(manifestAfter, manifestBefore, 'the same objects');
 });
 
 test('secret values appear in no argv, output, report or ConfigMap, and reach the Secret unchanged', async () => {
   const stateDir = prepared;
   const calls = readFileSync(join(stateDir, 'calls.jsonl'), 'utf8');
-  const reports = readdirSync(reportDir).map((f) => readFileSync(join(reportDir, f), 'utf8')).join('\n');
+  const reports = readdirSync(reportDir)
+    .map((f) => readFileSync(join(reportDir, f), 'utf8'))
+    .join('\n');
   const configMaps = simKubectl(stateDir, ['get', 'configmaps', '-n', 'todo-app', '-o', 'json']);
   const secret = JSON.parse(simKubectl(stateDir, ['get', 'secret', 'todo-chatbot-secrets', '-n', 'todo-app', '-o', 'json']));
   for (const [key, value] of Object.entries(SECRETS)) {
@@ -117,7 +142,10 @@ test('03-install --reproducibility-check: uninstall and reinstall give the same 
 test('without a terminal and without the secrets, 03 exits 2 naming the missing one, before anything changes', async () => {
   const stateDir = copyState();
   const before = readCalls(stateDir).length;
-  const r = await runRunbook('03-install', [], { stateDir, env: { POSTGRES_PASSWORD: '', BETTER_AUTH_SECRET: '', OPENAI_API_KEY: '', DATABASE_URL: '' } });
+  const r = await runRunbook('03-install', [], {
+    stateDir,
+    env: { POSTGRES_PASSWORD: '', BETTER_AUTH_SECRET: '', OPENAI_API_KEY: '', DATABASE_URL: '' },
+  });
   assert.equal(r.exitCode, 2, r.stdout);
   assert.match(r.stdout, /✖ POSTGRES_PASSWORD is not set/);
   assert.equal(readCalls(stateDir).length, before);
@@ -162,7 +190,10 @@ test('03-install with probe-fail=frontend lost to helm --atomic: the readiness c
   assert.equal(r.exitCode, 1, r.stdout);
   assert.match(r.stdout, /has been uninstalled due to atomic being set/, 'helm removed the release');
   const pods = JSON.parse(simKubectl(stateDir, ['get', 'pods', '-n', 'todo-app', '-o', 'json'])).items;
-  assert.ok(pods.every((p: { metadata: { deletionTimestamp?: string } }) => p.metadata.deletionTimestamp), 'the pods are gone or going');
+  assert.ok(
+    pods.every((p: { metadata: { deletionTimestamp?: string } }) => p.metadata.deletionTimestamp),
+    'the pods are gone or going',
+  );
   assert.match(r.json.reason, /pod\/todo-chatbot-frontend-\S+: ReadinessProbeFailed/);
   assert.match(r.json.remedy, /probe|\/healthz/);
   assert.match(r.markdown, /pods removed before the diagnosis/);

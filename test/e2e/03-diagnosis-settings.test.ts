@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, newStateDir, runRunbook } from './harness.ts';
 
-const env = { POSTGRES_PASSWORD: 'pg-Pa55word-e2e-7781', BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl', OPENAI_API_KEY: 'sk-e2e-Tk9Xq2Lm5Vb8Nc1Zr4Wy7' };
+const env = {
+  POSTGRES_PASSWORD: 'pg-Pa55word-e2e-7781',
+  BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl',
+  OPENAI_API_KEY: 'sk-e2e-Tk9Xq2Lm5Vb8Nc1Zr4Wy7',
+};
 let stateDir = '';
 
 before(async () => {
@@ -19,10 +23,14 @@ before(async () => {
   }
 });
 
-test('03 --profile dev with its chart elsewhere: the failed install\'s remedy names profile dev and that chart', async () => {
+test("03 --profile dev with its chart elsewhere: the failed install's remedy names profile dev and that chart", async () => {
   const chart = join(mkdtempSync(join(tmpdir(), 'e2e-chart-')), 'todo-chatbot');
   cpSync(join(ROOT, 'helm', 'todo-chatbot'), chart, { recursive: true });
-  const r = await runRunbook('03-install', ['--yes', '--profile', 'dev', '--timeout', '120s', '--no-screenshot'], { stateDir, env: { ...env, HELM_CHART_DIR: chart }, faults: 'unschedulable' });
+  const r = await runRunbook('03-install', ['--yes', '--profile', 'dev', '--timeout', '120s', '--no-screenshot'], {
+    stateDir,
+    env: { ...env, HELM_CHART_DIR: chart },
+    faults: 'unschedulable',
+  });
   assert.equal(r.exitCode, 1, r.stdout);
   assert.match(r.json.reason, /Unschedulable/);
   assert.match(r.json.remedy, /minikube delete -p dev\b/);

@@ -8,7 +8,14 @@ import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
 import { readTruth as simTruth } from '../../sim/lib/setup.mjs';
 
 export interface Truth {
-  pods: Array<{ name: string; namespace: string; component: string; createdAt: number; readyAt: number | null; deletionRequestedAt: number | null }>;
+  pods: Array<{
+    name: string;
+    namespace: string;
+    component: string;
+    createdAt: number;
+    readyAt: number | null;
+    deletionRequestedAt: number | null;
+  }>;
   minikube: Array<{ action: string; startedAt: number; completedAt: number; ok: boolean }>;
 }
 
@@ -17,22 +24,35 @@ export const readTruth = (stateDir: string): Truth => simTruth(stateDir);
 /** A drill takes 15–40 s of real time on a busy two-CPU machine; the harness kills it after this. */
 export const DRILL_TIMEOUT_MS = 300_000;
 
-export const SECRETS = { POSTGRES_PASSWORD: 'e2e-postgres-password-1', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef', OPENAI_API_KEY: 'sk-e2e-not-a-real-key' };
+export const SECRETS = {
+  POSTGRES_PASSWORD: 'e2e-postgres-password-1',
+  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef',
+  OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
+};
 
 /** Runs 00→03 on a fresh simulated machine and returns its state dir. */
 export async function preparedCluster(): Promise<string> {
   const stateDir = newStateDir();
   for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
-    const r = await runRunbook(id, id === '03-install' ? ['--yes', '--no-screenshot'] : ['--yes'], { stateDir, env: SECRETS, timeoutMs: 240_000 });
+    const r = await runRunbook(id, id === '03-install' ? ['--yes', '--no-screenshot'] : ['--yes'], {
+      stateDir,
+      env: SECRETS,
+      timeoutMs: 240_000,
+    });
     if (id === '00-setup' || id === '02-load') assert.equal(r.exitCode, 0, `${id} failed:\n${r.stdout.slice(-3000)}`);
     // 01 may miss an image-size budget and 03 a response-time target on a busy machine (real HTTP
     // latency): neither stops the drills, which need only the images on the node and the release deployed.
     if (id === '03-install' && r.exitCode !== 0) {
       const failed = r.json.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id);
-      assert.ok(failed.every((c: string) => c.startsWith('SMOKE-')), `03-install failed:\n${r.stdout.slice(-3000)}`);
+      assert.ok(
+        failed.every((c: string) => c.startsWith('SMOKE-')),
+        `03-install failed:\n${r.stdout.slice(-3000)}`,
+      );
     }
   }
-  const status = JSON.parse(simTool(stateDir, 'helm', ['status', 'todo-chatbot', '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube']));
+  const status = JSON.parse(
+    simTool(stateDir, 'helm', ['status', 'todo-chatbot', '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube']),
+  );
   assert.equal(status.info.status, 'deployed');
   return stateDir;
 }
@@ -47,13 +67,18 @@ export interface Span {
 /** The report's timeline in absolute clock ms. */
 export function spans(r: RunOutcome): Span[] {
   const t0 = Date.parse(r.json.startedAt);
-  return r.json.timeline.map((e: { section: string; label: string; startMs: number; endMs: number }) => ({ section: e.section, label: e.label, start: t0 + e.startMs, end: t0 + e.endMs }));
+  return r.json.timeline.map((e: { section: string; label: string; startMs: number; endMs: number }) => ({
+    section: e.section,
+    label: e.label,
+    start: t0 + e.startMs,
+    end: t0 + e.endMs,
+  }));
 }
 
 /** Pod bars are labelled "<component> <pod-name-suffix>". */
 export function podOf(truth: Truth, label: string) {
   const [component, suffix] = label.split(' ');
-  const pod = truth.pods.find((p) => p.namespace === 'todo-app' && p.component === component && (p.name.endsWith(`-${suffix}`)));
+  const pod = truth.pods.find((p) => p.namespace === 'todo-app' && p.component === component && p.name.endsWith(`-${suffix}`));
   assert.ok(pod, `no pod in the ground truth for the timeline bar "${label}"`);
   return pod!;
 }
@@ -67,7 +92,9 @@ export function compareWithTruth(truth: Truth, bars: Span[], t: { diagnostic(m: 
     const measured = bar.end - bar.start;
     const real = pod.readyAt! - bar.start;
     errors.push(measured - real);
-    t.diagnostic(`${bar.section} | ${pod.name}: measured ${(measured / 1000).toFixed(2)} s, true ${(real / 1000).toFixed(2)} s, off by ${((measured - real) / 1000).toFixed(3)} s`);
+    t.diagnostic(
+      `${bar.section} | ${pod.name}: measured ${(measured / 1000).toFixed(2)} s, true ${(real / 1000).toFixed(2)} s, off by ${((measured - real) / 1000).toFixed(3)} s`,
+    );
     assert.ok(Math.abs(measured - real) <= 500, `${pod.name}: measured ${measured} ms, true ${real} ms`);
   }
   return errors;
@@ -89,7 +116,11 @@ export function simTool(stateDir: string, tool: 'helm' | 'kubectl', args: string
 /** Stops a prepared cluster when its tests are done: the simulator then stops its NodePort daemon too. */
 export function stopSimulatedCluster(stateDir: string | undefined): void {
   if (!stateDir) return;
-  spawnSync(join(stateDir, 'bin', 'minikube'), ['stop', '-p', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(join(stateDir, 'bin', 'minikube'), ['stop', '-p', 'minikube'], {
+    env: { ...process.env, SIM_STATE_DIR: stateDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 }
 
 /** The release's secrets appear nowhere a run leaves behind: screen, report, JSON (transcript tails included). */

@@ -3,7 +3,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runRunbook, type RunOutcome } from './harness.ts';
-import { DRILL_TIMEOUT_MS, SECRETS, assertNoSecrets, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, spans, type Truth } from './04-05-drills.ts';
+import {
+  DRILL_TIMEOUT_MS,
+  SECRETS,
+  assertNoSecrets,
+  compareWithTruth,
+  preparedCluster,
+  readTruth,
+  showFailure,
+  stopSimulatedCluster,
+  spans,
+  type Truth,
+} from './04-05-drills.ts';
 
 /**
  * The chart's readiness probe runs every 5 s, so a replaced pod of the simulator is Ready 6–12 s
@@ -13,7 +24,11 @@ import { DRILL_TIMEOUT_MS, SECRETS, assertNoSecrets, compareWithTruth, preparedC
 const CLEAN_ARGS = ['--yes', '--replacement-target', '15s'];
 
 const check = (r: RunOutcome, id: string) => r.json.checks.filter((c: { id: string }) => c.id === id);
-const lastLine = (r: RunOutcome) => r.stdout.split('\n').filter((l) => l.startsWith('✖ ')).pop() ?? '';
+const lastLine = (r: RunOutcome) =>
+  r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('✖ '))
+    .pop() ?? '';
 
 let stateDir: string;
 
@@ -23,12 +38,32 @@ before(async () => {
 
 after(() => stopSimulatedCluster(stateDir));
 
-test('04 --simulate --yes: restart and replacement drills pass; every time within 0.5 s of the simulator\'s truth', async (t) => {
+test("04 --simulate --yes: restart and replacement drills pass; every time within 0.5 s of the simulator's truth", async (t) => {
   const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   assert.equal(r.json.result, 'passed');
   assertNoSecrets(r);
-  for (const id of ['DRILL-PRECONDITION', 'DATA-WRITE', 'RESTART-STOP', 'RESTART-START', 'RESTART-FRONTEND', 'RESTART-BACKEND', 'RESTART-MCP', 'RESTART-POSTGRESQL', 'RESTART-ALL', 'DATA-RESTART', 'REPLACE-ONE-BACKEND', 'REPLACE-ONE', 'REPLACE-ONE-COUNT', 'REPLACE-ALL-FRONTEND', 'REPLACE-ALL-BACKEND', 'REPLACE-ALL-MCP', 'REPLACE-ALL', 'REPLACE-ALL-COUNT', 'DATA-REPLACE']) {
+  for (const id of [
+    'DRILL-PRECONDITION',
+    'DATA-WRITE',
+    'RESTART-STOP',
+    'RESTART-START',
+    'RESTART-FRONTEND',
+    'RESTART-BACKEND',
+    'RESTART-MCP',
+    'RESTART-POSTGRESQL',
+    'RESTART-ALL',
+    'DATA-RESTART',
+    'REPLACE-ONE-BACKEND',
+    'REPLACE-ONE',
+    'REPLACE-ONE-COUNT',
+    'REPLACE-ALL-FRONTEND',
+    'REPLACE-ALL-BACKEND',
+    'REPLACE-ALL-MCP',
+    'REPLACE-ALL',
+    'REPLACE-ALL-COUNT',
+    'DATA-REPLACE',
+  ]) {
     assert.ok(check(r, id).length > 0, `missing check ${id}`);
   }
   assert.equal(check(r, 'REPLACE-ALL-POSTGRESQL').length, 0, 'PostgreSQL is never deleted');
@@ -36,7 +71,10 @@ test('04 --simulate --yes: restart and replacement drills pass; every time withi
   assert.match(check(r, 'REPLACE-ONE')[0].expected, /≤ 15\.0 s/);
   assert.match(check(r, 'RESTART-BACKEND')[0].measured, /^Ready in \d+\.\d s \(± 0\.\d s\)$/);
   // The data check went through the MCP tools (DATA_CHECK=mcp, the default), not the backend's REST API.
-  assert.match(check(r, 'DATA-WRITE')[0].expected, /^MCP tools\/call add_task \{"user_id":"runbook-drill","title":"\{title\}"\} at http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  assert.match(
+    check(r, 'DATA-WRITE')[0].expected,
+    /^MCP tools\/call add_task \{"user_id":"runbook-drill","title":"\{title\}"\} at http:\/\/127\.0\.0\.1:\d+\/mcp$/,
+  );
   for (const id of ['DATA-RESTART', 'DATA-REPLACE']) {
     assert.equal(check(r, id)[0].status, 'pass');
     assert.match(check(r, id)[0].measured, /^found: task \d+ "04-restart-test drill .+" among \d+ task\(s\) listed by list_tasks/);
@@ -44,14 +82,24 @@ test('04 --simulate --yes: restart and replacement drills pass; every time withi
 
   // The timeline: the restart, each pod, both replacement drills.
   assert.match(r.markdown, /## Timeline\n\n```mermaid\ngantt/);
-  for (const section of ['restart', 'replace one backend pod', 'replace all app pods']) assert.match(r.markdown, new RegExp(`section ${section}`));
+  for (const section of ['restart', 'replace one backend pod', 'replace all app pods'])
+    assert.match(r.markdown, new RegExp(`section ${section}`));
 
   // What ran: the same cluster settings on restart, both deletions, access re-established.
   const argvs = r.calls.map((c) => c.argv.join(' '));
   const run = argvs.slice(argvs.findIndex((a) => a.startsWith('minikube stop')));
-  assert.ok(run.some((a) => a === 'minikube start -p minikube --cpus=2 --memory=4096 --driver=docker'), 'restarted with the same settings');
+  assert.ok(
+    run.some((a) => a === 'minikube start -p minikube --cpus=2 --memory=4096 --driver=docker'),
+    'restarted with the same settings',
+  );
   assert.ok(run.some((a) => /^kubectl delete pod todo-chatbot-backend-\S+ -n todo-app --wait=false/.test(a)));
-  assert.ok(run.some((a) => a.startsWith('kubectl delete pods -l app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component in (frontend,backend,mcp) -n todo-app')));
+  assert.ok(
+    run.some((a) =>
+      a.startsWith(
+        'kubectl delete pods -l app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component in (frontend,backend,mcp) -n todo-app',
+      ),
+    ),
+  );
   assert.ok(run.filter((a) => a.startsWith('minikube docker-env')).length >= 1, 'docker-env read again after the restart');
   assert.ok(run.filter((a) => a.startsWith('kubectl port-forward')).length >= 2, 'access re-established');
   assert.match(r.markdown, /DOCKER_HOST tcp:\/\/127\.0\.0\.1:\d+ → tcp:\/\/127\.0\.0\.1:\d+/);
@@ -74,7 +122,13 @@ test('04 --simulate --yes: restart and replacement drills pass; every time withi
   // Replacements: the clock starts no earlier than the deletion the simulator recorded, at most ~1 s after it.
   for (const section of ['replace one backend pod', 'replace all app pods']) {
     const del = cmd(section, 'kubectl delete');
-    const deleted = truth.pods.filter((p) => p.namespace === 'todo-app' && p.deletionRequestedAt !== null && p.deletionRequestedAt >= del.start && p.deletionRequestedAt <= del.end);
+    const deleted = truth.pods.filter(
+      (p) =>
+        p.namespace === 'todo-app' &&
+        p.deletionRequestedAt !== null &&
+        p.deletionRequestedAt >= del.start &&
+        p.deletionRequestedAt <= del.end,
+    );
     assert.equal(deleted.length, section === 'replace one backend pod' ? 1 : 3, `${section}: the deletion happened inside the command`);
     const replaced = podBars(section);
     assert.equal(replaced.length, deleted.length);
@@ -105,7 +159,12 @@ test('04 with api-flaky: transient API errors are retried and the drill complete
 });
 
 test('04 with never-ready=backend: exit 1 naming the backend and why, with evidence, within a bounded time', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'never-ready=backend', timeoutMs: DRILL_TIMEOUT_MS });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, {
+    stateDir,
+    env: SECRETS,
+    faults: 'never-ready=backend',
+    timeoutMs: DRILL_TIMEOUT_MS,
+  });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.equal(r.json.result, 'failed');
@@ -119,28 +178,44 @@ test('04 with never-ready=backend: exit 1 naming the backend and why, with evide
 });
 
 test('04 with slow-start=mcp:150s: exit 1, the slow pod named with what it was doing', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=mcp:150s', timeoutMs: DRILL_TIMEOUT_MS });
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, {
+    stateDir,
+    env: SECRETS,
+    faults: 'slow-start=mcp:150s',
+    timeoutMs: DRILL_TIMEOUT_MS,
+  });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /mcp/);
   const failed = r.json.checks.filter((c: { status: string }) => c.status === 'fail');
-  assert.ok(failed.some((c: { measured: string }) => /mcp/.test(c.measured) || /mcp/.test(JSON.stringify(c))), JSON.stringify(failed, null, 1));
+  assert.ok(
+    failed.some((c: { measured: string }) => /mcp/.test(c.measured) || /mcp/.test(JSON.stringify(c))),
+    JSON.stringify(failed, null, 1),
+  );
   assert.ok(r.json.evidence.length > 0);
 });
 
 test('04 --replacement-target abc: usage error, exit 2, nothing changed', async () => {
   const before = (await import('./harness.ts')).readCalls(stateDir).length;
-  const r = await runRunbook('04-restart-test', ['--yes', '--replacement-target', 'abc'], { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
+  const r = await runRunbook('04-restart-test', ['--yes', '--replacement-target', 'abc'], {
+    stateDir,
+    env: SECRETS,
+    timeoutMs: DRILL_TIMEOUT_MS,
+  });
   assert.equal(r.exitCode, 2);
   assert.match(r.stdout, /--replacement-target "abc" is not a duration/);
   const { mutatingCalls } = await import('./harness.ts');
   assert.deepEqual(mutatingCalls(r.calls.slice(before)), []);
 });
 
-test('04 with the data check\'s settings for another app: a tool the MCP server lacks, or a REST path the backend lacks, fails DATA-WRITE naming it, before the cluster is touched', async () => {
+test("04 with the data check's settings for another app: a tool the MCP server lacks, or a REST path the backend lacks, fails DATA-WRITE naming it, before the cluster is touched", async () => {
   const { mutatingCalls, readCalls } = await import('./harness.ts');
   for (const [env, expected, measured] of [
-    [{ DATA_CHECK_MCP_ADD_TOOL: 'create_todo' }, /^MCP tools\/call create_todo /, /^create_todo answered with an error: MCP error -32602: Tool create_todo not found/],
+    [
+      { DATA_CHECK_MCP_ADD_TOOL: 'create_todo' },
+      /^MCP tools\/call create_todo /,
+      /^create_todo answered with an error: MCP error -32602: Tool create_todo not found/,
+    ],
     // The simulator's NodePort daemon was seen between restarts in one run in three on a loaded
     // machine (connection refused); the expected column proves the path was used either way.
     [{ DATA_CHECK: 'rest', DATA_CHECK_REST_PATH: '/v1/tasks' }, /^POST http:\/\/\S+\/v1\/tasks → 201$/, /^(HTTP 404|ECONNREFUSED)/],
@@ -152,12 +227,20 @@ test('04 with the data check\'s settings for another app: a tool the MCP server 
     assert.equal(write.status, 'fail');
     assert.match(write.expected, expected);
     assert.match(write.measured, measured);
-    assert.ok(!mutatingCalls(r.calls.slice(before)).some((c) => /minikube stop|kubectl delete/.test(c.argv.join(' '))), 'no drill after a failed write');
+    assert.ok(
+      !mutatingCalls(r.calls.slice(before)).some((c) => /minikube stop|kubectl delete/.test(c.argv.join(' '))),
+      'no drill after a failed write',
+    );
   }
 });
 
-test('04 with minikube-start-fails: exit 1 with minikube\'s reason; the stopped cluster is named with the command to start it', async (t) => {
-  const r = await runRunbook('04-restart-test', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'minikube-start-fails', timeoutMs: DRILL_TIMEOUT_MS });
+test("04 with minikube-start-fails: exit 1 with minikube's reason; the stopped cluster is named with the command to start it", async (t) => {
+  const r = await runRunbook('04-restart-test', CLEAN_ARGS, {
+    stateDir,
+    env: SECRETS,
+    faults: 'minikube-start-fails',
+    timeoutMs: DRILL_TIMEOUT_MS,
+  });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /minikube start/);

@@ -4,14 +4,29 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
-import { DRILL_TIMEOUT_MS, SECRETS, assertNoSecrets, compareWithTruth, preparedCluster, readTruth, showFailure, stopSimulatedCluster, simTool, spans } from './04-05-drills.ts';
+import {
+  DRILL_TIMEOUT_MS,
+  SECRETS,
+  assertNoSecrets,
+  compareWithTruth,
+  preparedCluster,
+  readTruth,
+  showFailure,
+  stopSimulatedCluster,
+  simTool,
+  spans,
+} from './04-05-drills.ts';
 
 /** See 04-restart-test.test.ts: the simulated replacement of a pod takes 6–12 s with the chart's 5 s readiness period. */
 const CLEAN_ARGS = ['--yes', '--replacement-target', '15s'];
 
 const check = (r: RunOutcome, id: string) => r.json.checks.filter((c: { id: string }) => c.id === id);
-const helmJson = (stateDir: string, ...args: string[]) => JSON.parse(simTool(stateDir, 'helm', [...args, '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube']));
-const replicas = (stateDir: string) => JSON.parse(simTool(stateDir, 'kubectl', ['get', 'deployments', '-n', 'todo-app', '-o', 'json', '--context', 'minikube'])).items.map((d: any) => `${d.metadata.name}=${d.spec.replicas}`).sort();
+const helmJson = (stateDir: string, ...args: string[]) =>
+  JSON.parse(simTool(stateDir, 'helm', [...args, '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube']));
+const replicas = (stateDir: string) =>
+  JSON.parse(simTool(stateDir, 'kubectl', ['get', 'deployments', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']))
+    .items.map((d: any) => `${d.metadata.name}=${d.spec.replicas}`)
+    .sort();
 
 let stateDir: string;
 
@@ -28,11 +43,33 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
   const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, timeoutMs: DRILL_TIMEOUT_MS });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   assertNoSecrets(r);
-  for (const id of ['DRILL-PRECONDITION', 'SCALE-FRONTEND', 'SCALE-BACKEND', 'SCALE-MCP', 'SCALE-POD-FRONTEND', 'SCALE-POD-BACKEND', 'SCALE-POD-MCP', 'SCALE-BACK', 'SELFHEAL', 'SELFHEAL-FRONTEND', 'SELFHEAL-COUNT', 'OVERRIDE-HELM', 'OVERRIDE-REPLICAS', 'OVERRIDE-LIMITS', 'OVERRIDE-ENV', 'ROLLBACK-HELM', 'ROLLBACK-REPLICAS', 'ROLLBACK-LIMITS', 'ROLLBACK-ENV', 'RELEASE-AS-FOUND']) {
+  for (const id of [
+    'DRILL-PRECONDITION',
+    'SCALE-FRONTEND',
+    'SCALE-BACKEND',
+    'SCALE-MCP',
+    'SCALE-POD-FRONTEND',
+    'SCALE-POD-BACKEND',
+    'SCALE-POD-MCP',
+    'SCALE-BACK',
+    'SELFHEAL',
+    'SELFHEAL-FRONTEND',
+    'SELFHEAL-COUNT',
+    'OVERRIDE-HELM',
+    'OVERRIDE-REPLICAS',
+    'OVERRIDE-LIMITS',
+    'OVERRIDE-ENV',
+    'ROLLBACK-HELM',
+    'ROLLBACK-REPLICAS',
+    'ROLLBACK-LIMITS',
+    'ROLLBACK-ENV',
+    'RELEASE-AS-FOUND',
+  ]) {
     assert.ok(check(r, id).length > 0, `missing check ${id}`);
   }
   assert.equal(check(r, 'SCALE-POD-FRONTEND').length, 2, 'two new frontend replicas timed');
-  for (const c of ['FRONTEND', 'BACKEND', 'MCP']) assert.equal(check(r, `ENDPOINTS-${c}`).length, 2, 'Endpoints checked scaled out and back');
+  for (const c of ['FRONTEND', 'BACKEND', 'MCP'])
+    assert.equal(check(r, `ENDPOINTS-${c}`).length, 2, 'Endpoints checked scaled out and back');
   assert.match(check(r, 'ENDPOINTS-FRONTEND')[0].measured, /^3 address\(es\) = the 3 Ready pod IP\(s\)/);
   assert.match(check(r, 'SCALE-FRONTEND')[0].expected, /≤ 90\.0 s/);
 
@@ -50,12 +87,27 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
   const argvs = r.calls.map((c) => c.argv.join(' '));
   const upgrade = argvs.find((a) => a.startsWith('helm upgrade todo-chatbot'))!;
   assert.ok(upgrade, 'helm upgrade ran');
-  for (const part of ['--reuse-values', '--set frontend.replicaCount=2', '--set backend.resources.limits.memory=1Gi', '--set backend.env.MAX_CONVERSATION_HISTORY=100']) assert.ok(upgrade.includes(part), `${part} in ${upgrade}`);
-  assert.ok(argvs.some((a) => a.startsWith(`helm rollback todo-chatbot ${found} -n todo-app --wait`)), 'rolled back to the revision found');
+  for (const part of [
+    '--reuse-values',
+    '--set frontend.replicaCount=2',
+    '--set backend.resources.limits.memory=1Gi',
+    '--set backend.env.MAX_CONVERSATION_HISTORY=100',
+  ])
+    assert.ok(upgrade.includes(part), `${part} in ${upgrade}`);
+  assert.ok(
+    argvs.some((a) => a.startsWith(`helm rollback todo-chatbot ${found} -n todo-app --wait`)),
+    'rolled back to the revision found',
+  );
   assert.ok(argvs.some((a) => /^kubectl scale deployment\/todo-chatbot-frontend --replicas=3 /.test(a)));
   assert.ok(argvs.some((a) => /^kubectl scale deployment\/todo-chatbot-backend --replicas=2 /.test(a)));
   assert.ok(argvs.some((a) => /^kubectl scale deployment\/todo-chatbot-mcp --replicas=2 /.test(a)));
-  assert.ok(argvs.some((a) => /^kubectl exec todo-chatbot-backend-\S+ -c backend -n todo-app --context minikube --request-timeout=\d+s -- printenv MAX_CONVERSATION_HISTORY$/.test(a)));
+  assert.ok(
+    argvs.some((a) =>
+      /^kubectl exec todo-chatbot-backend-\S+ -c backend -n todo-app --context minikube --request-timeout=\d+s -- printenv MAX_CONVERSATION_HISTORY$/.test(
+        a,
+      ),
+    ),
+  );
 
   // The release as found, checked independently of the runbook: values, replicas; history grew by 2.
   assert.deepEqual(helmJson(stateDir, 'get', 'values', 'todo-chatbot'), valuesBefore);
@@ -96,13 +148,22 @@ test('05 with api-flaky: retried where safe; completes, proves everything and le
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   assert.equal(check(r, 'RELEASE-AS-FOUND')[0].status, 'pass');
   assert.deepEqual(helmJson(stateDir, 'get', 'values', 'todo-chatbot'), valuesBefore);
-  compareWithTruth(readTruth(stateDir), spans(r).filter((b) => ['scale out', 'self-healing'].includes(b.section) && !/^(kubectl|helm) /.test(b.label)), t);
+  compareWithTruth(
+    readTruth(stateDir),
+    spans(r).filter((b) => ['scale out', 'self-healing'].includes(b.section) && !/^(kubectl|helm) /.test(b.label)),
+    t,
+  );
 });
 
 test('05 with slow-start=frontend:200s: exit 1 naming the frontend, scaled back and the release untouched', async (t) => {
   const replicasBefore = replicas(stateDir);
   const historyBefore = helmJson(stateDir, 'history', 'todo-chatbot');
-  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'slow-start=frontend:200s', timeoutMs: DRILL_TIMEOUT_MS });
+  const r = await runRunbook('05-scaling', CLEAN_ARGS, {
+    stateDir,
+    env: SECRETS,
+    faults: 'slow-start=frontend:200s',
+    timeoutMs: DRILL_TIMEOUT_MS,
+  });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /frontend/);
@@ -116,7 +177,12 @@ test('05 with slow-start=frontend:200s: exit 1 naming the frontend, scaled back 
 });
 
 test('05 with never-ready=backend: exit 1 naming the backend with evidence', async (t) => {
-  const r = await runRunbook('05-scaling', CLEAN_ARGS, { stateDir, env: SECRETS, faults: 'never-ready=backend', timeoutMs: DRILL_TIMEOUT_MS });
+  const r = await runRunbook('05-scaling', CLEAN_ARGS, {
+    stateDir,
+    env: SECRETS,
+    faults: 'never-ready=backend',
+    timeoutMs: DRILL_TIMEOUT_MS,
+  });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
   assert.match(r.json.reason, /backend/);

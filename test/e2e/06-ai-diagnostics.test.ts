@@ -22,7 +22,11 @@ import { Kagent } from '../../src/tools/kagent.ts';
 import { Gordon } from '../../src/tools/gordon.ts';
 import { RecordingExec, instantClock, type Canned } from '../unit/helpers/fake-exec.ts';
 
-const SECRETS = { POSTGRES_PASSWORD: 'e2e-pg-password-3141', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef', OPENAI_API_KEY: 'sk-e2e-openai-key-2718' };
+const SECRETS = {
+  POSTGRES_PASSWORD: 'e2e-pg-password-3141',
+  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef',
+  OPENAI_API_KEY: 'sk-e2e-openai-key-2718',
+};
 const GEMINI_API_KEY = 'e2e-gemini-key-9f8e7d6c';
 /** No provider key from the developer's own shell leaks into a run that is meant to have none. */
 const NO_KEYS = { GEMINI_API_KEY: '', OPENAI_API_KEY: '', SIM_GORDON: '' };
@@ -32,14 +36,22 @@ type Check = { id: string; title: string; measured: string; status: string; reme
 const checks = (r: RunOutcome): Check[] => r.json?.checks ?? [];
 const check = (r: RunOutcome, id: string): Check => {
   const found = checks(r).find((c) => c.id === id);
-  assert.ok(found, `no check ${id} in:\n${checks(r).map((c) => `${c.id} ${c.status} ${c.title}`).join('\n')}`);
+  assert.ok(
+    found,
+    `no check ${id} in:\n${checks(r)
+      .map((c) => `${c.id} ${c.status} ${c.title}`)
+      .join('\n')}`,
+  );
   return found;
 };
 const newCalls = (r: RunOutcome, before: number) => r.calls.slice(before);
 
 /** Runs a stand-in directly, as a user would with sim/bin on PATH. */
 function sim(stateDir: string, tool: string, args: string[], faults = ''): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: faults }, encoding: 'utf8' });
+  const r = spawnSync(join(stateDir, 'bin', tool), args, {
+    env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: faults },
+    encoding: 'utf8',
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
@@ -48,7 +60,14 @@ const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
 
 describe('prompt library', () => {
   test('every id the runbook uses exists and fills in completely', () => {
-    const vars = { namespace: 'todo-app', release: 'todo-chatbot', findings: '- [critical] pod/x (backend): CrashLoopBackOff — exit 1', finding: '- [critical] pod/x: OOMKilled', dockerfile: 'backend.Dockerfile', component: 'backend' };
+    const vars = {
+      namespace: 'todo-app',
+      release: 'todo-chatbot',
+      findings: '- [critical] pod/x (backend): CrashLoopBackOff — exit 1',
+      finding: '- [critical] pod/x: OOMKilled',
+      dockerfile: 'backend.Dockerfile',
+      component: 'backend',
+    };
     for (const id of PROMPT_IDS) {
       const text = loadPrompt(id, vars);
       assert.ok(text.length > 80, `${id} is too short`);
@@ -86,15 +105,24 @@ async function runWithFakes(kubectlAiAnswer: Canned): Promise<{ checks: CheckRec
 
 async function runFakeRelease(kubectlAiAnswer: Canned): Promise<{ checks: CheckRecord[]; exec: RecordingExec }> {
   const exec = new RecordingExec()
-    .on(['minikube', 'status'], { stdout: '{"Name":"minikube","Host":"Running","Kubelet":"Running","APIServer":"Running","Kubeconfig":"Configured","Worker":false}' })
+    .on(['minikube', 'status'], {
+      stdout: '{"Name":"minikube","Host":"Running","Kubelet":"Running","APIServer":"Running","Kubeconfig":"Configured","Worker":false}',
+    })
     .on(['kubectl', 'config', 'current-context'], { stdout: 'minikube\n' })
     .on(['kubectl', 'get', 'namespace'], { stdout: '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"todo-app"}}' })
-    .on(['helm', 'status'], { stdout: '{"name":"todo-chatbot","info":{"first_deployed":"","last_deployed":"","deleted":"","description":"Install complete","status":"deployed"},"version":1,"namespace":"todo-app"}\n' })
+    .on(['helm', 'status'], {
+      stdout:
+        '{"name":"todo-chatbot","info":{"first_deployed":"","last_deployed":"","deleted":"","description":"Install complete","status":"deployed"},"version":1,"namespace":"todo-app"}\n',
+    })
     .on(['kubectl', 'get', '--raw'], { stdout: readFileSync(join(FIXTURES, 'metrics.json'), 'utf8') })
     .on(['kubectl-ai', 'version'], { stdout: 'version: 0.0.29\ncommit: d4435ab\ndate: 2025-12-01\n' })
     .on(['kubectl-ai', '--quiet'], kubectlAiAnswer)
-    .on(['kagent', 'version'], { stdout: '{"kagent_version":"0.9.12","git_commit":"5229184","build_date":"2025-11-20","backend_version":"unknown"}\n' })
-    .on(['kagent', 'invoke'], { stderr: 'Error starting port-forward: failed to establish connection to kagent-controller. Please run \'install\' command first\n' })
+    .on(['kagent', 'version'], {
+      stdout: '{"kagent_version":"0.9.12","git_commit":"5229184","build_date":"2025-11-20","backend_version":"unknown"}\n',
+    })
+    .on(['kagent', 'invoke'], {
+      stderr: "Error starting port-forward: failed to establish connection to kagent-controller. Please run 'install' command first\n",
+    })
     .on(['docker', 'ai', 'version'], { exitCode: 1, stderr: 'docker: unknown command: docker ai\n' });
   for (const kind of ['nodes', 'pods', 'deployments', 'replicasets', 'statefulsets', 'services', 'endpoints', 'pvc', 'events']) {
     exec.on(['kubectl', 'get', kind], { stdout: readFileSync(join(FIXTURES, `${kind}.json`), 'utf8') });
@@ -134,7 +162,12 @@ describe('with a fake toolchain', () => {
   });
 
   test('kubectl-ai refusing a mutating command (read-only mode) is reported as such; a capped answer is a warning', async () => {
-    const refused = await runWithFakes({ exitCode: 1, stdout: '  Running: kubectl get pods -n todo-app\n', stderr: 'Error: RunOnce mode cannot handle permission requests. The following commands require approval: kubectl delete pod x -n todo-app\n' });
+    const refused = await runWithFakes({
+      exitCode: 1,
+      stdout: '  Running: kubectl get pods -n todo-app\n',
+      stderr:
+        'Error: RunOnce mode cannot handle permission requests. The following commands require approval: kubectl delete pod x -n todo-app\n',
+    });
     const r = refused.checks.find((c) => c.id === 'DIAG-AI-KUBECTL-AI')!;
     assert.equal(r.status, 'warn');
     assert.match(r.measured, /wanted to run a command that changes the cluster and was refused \(read-only mode\)/);
@@ -175,7 +208,10 @@ describe('on a simulated release (00 → 03 first)', () => {
     assert.equal(checks(r).filter((c) => c.status === 'fail').length, 0);
     const general = new Set(['DIAG-NAMESPACE', 'DIAG-RELEASE', 'DIAG-SUMMARY', 'DIAG-SECRETS-ARGV']);
     const findings = checks(r).filter((c) => c.id.startsWith('DIAG-') && !general.has(c.id) && !c.id.startsWith('DIAG-AI-'));
-    assert.deepEqual(findings.map((c) => `${c.id} ${c.title}: ${c.measured}`), []);
+    assert.deepEqual(
+      findings.map((c) => `${c.id} ${c.title}: ${c.measured}`),
+      [],
+    );
     assert.equal(check(r, 'SAFE-CONTEXT').status, 'pass');
     const ai = check(r, 'DIAG-AI-KUBECTL-AI');
     assert.notEqual(ai.status, 'skip', ai.measured);
@@ -185,7 +221,12 @@ describe('on a simulated release (00 → 03 first)', () => {
     for (const c of aiCalls) {
       assert.ok(c.argv.includes('--quiet'), c.argv.join(' '));
       assert.ok(!c.argv.includes('--skip-permissions'), c.argv.join(' '));
-      assert.deepEqual(c.argv.slice(c.argv.indexOf('--llm-provider'), c.argv.indexOf('--llm-provider') + 4), ['--llm-provider', 'gemini', '--model', 'gemini-2.5-flash']);
+      assert.deepEqual(c.argv.slice(c.argv.indexOf('--llm-provider'), c.argv.indexOf('--llm-provider') + 4), [
+        '--llm-provider',
+        'gemini',
+        '--model',
+        'gemini-2.5-flash',
+      ]);
     }
     // The key: never on a command line, on screen or in a report.
     for (const c of calls) assert.ok(!c.argv.join(' ').includes(GEMINI_API_KEY), `key in argv: ${c.argv.join(' ')}`);
@@ -199,7 +240,12 @@ describe('on a simulated release (00 → 03 first)', () => {
 
   test('AI tools absent: each skipped with the reason and how to enable it; the run still passes on a healthy release', async () => {
     const start = readCalls(stateDir).length;
-    const r = await runRunbook('06-ai-diagnostics', ['--yes'], { stateDir, faults: 'missing=kubectl-ai,missing=kagent', env: NO_KEYS, timeoutMs: 300_000 });
+    const r = await runRunbook('06-ai-diagnostics', ['--yes'], {
+      stateDir,
+      faults: 'missing=kubectl-ai,missing=kagent',
+      env: NO_KEYS,
+      timeoutMs: 300_000,
+    });
     assert.equal(r.exitCode, 0, show(r));
     const ai = check(r, 'DIAG-AI-KUBECTL-AI');
     assert.equal(ai.status, 'skip');
@@ -211,7 +257,10 @@ describe('on a simulated release (00 → 03 first)', () => {
     const gordon = check(r, 'DIAG-AI-GORDON');
     assert.equal(gordon.status, 'skip');
     assert.match(gordon.measured, /docker ai version/);
-    assert.ok(!r.calls.slice(start).some((c) => c.argv[0] === 'docker' && c.argv[1] === 'ai' && c.argv[2] !== 'version'), 'Gordon asked although absent');
+    assert.ok(
+      !r.calls.slice(start).some((c) => c.argv[0] === 'docker' && c.argv[1] === 'ai' && c.argv[2] !== 'version'),
+      'Gordon asked although absent',
+    );
   });
 
   test('no provider key: kubectl-ai skipped naming the variable; a key in the env file is used, through the environment only', async () => {
@@ -226,7 +275,11 @@ describe('on a simulated release (00 → 03 first)', () => {
     const envFile = join(dir, '.env');
     writeFileSync(envFile, `GEMINI_API_KEY=${GEMINI_API_KEY}\n`, { mode: 0o600 });
     const start = readCalls(stateDir).length;
-    const withFile = await runRunbook('06-ai-diagnostics', ['--yes', '--settings-file', envFile], { stateDir, env: NO_KEYS, timeoutMs: 300_000 });
+    const withFile = await runRunbook('06-ai-diagnostics', ['--yes', '--settings-file', envFile], {
+      stateDir,
+      env: NO_KEYS,
+      timeoutMs: 300_000,
+    });
     assert.equal(withFile.exitCode, 0, show(withFile));
     assert.notEqual(check(withFile, 'DIAG-AI-KUBECTL-AI').status, 'skip');
     assert.ok(newCalls(withFile, start).some((c) => c.argv[0] === 'kubectl-ai' && c.argv.includes('--quiet')));
@@ -236,7 +289,12 @@ describe('on a simulated release (00 → 03 first)', () => {
 
   test('kagent CLI present but its controller not in the cluster: skipped with "kagent install --profile demo" once invoke confirms it', async () => {
     const start = readCalls(stateDir).length;
-    const r = await runRunbook('06-ai-diagnostics', ['--yes'], { stateDir, faults: 'kagent-not-installed', env: NO_KEYS, timeoutMs: 300_000 });
+    const r = await runRunbook('06-ai-diagnostics', ['--yes'], {
+      stateDir,
+      faults: 'kagent-not-installed',
+      env: NO_KEYS,
+      timeoutMs: 300_000,
+    });
     assert.equal(r.exitCode, 0, show(r));
     const kagent = check(r, 'DIAG-AI-KAGENT');
     assert.equal(kagent.status, 'skip');
@@ -261,13 +319,23 @@ describe('on a simulated release (00 → 03 first)', () => {
 
   test('Gordon, when present but no terminal: never started (it is a TUI); the exact command per Dockerfile is in the report', async () => {
     const start = readCalls(stateDir).length;
-    const r = await runRunbook('06-ai-diagnostics', ['--yes', '--skip-ai'], { stateDir, env: { ...NO_KEYS, SIM_GORDON: '1' }, timeoutMs: 300_000 });
+    const r = await runRunbook('06-ai-diagnostics', ['--yes', '--skip-ai'], {
+      stateDir,
+      env: { ...NO_KEYS, SIM_GORDON: '1' },
+      timeoutMs: 300_000,
+    });
     assert.equal(r.exitCode, 0, show(r));
-    assert.ok(!newCalls(r, start).some((c) => ['kubectl-ai', 'kagent'].includes(c.argv[0]!) || (c.argv[0] === 'docker' && c.argv[1] === 'ai')), '--skip-ai still called an AI tool');
+    assert.ok(
+      !newCalls(r, start).some((c) => ['kubectl-ai', 'kagent'].includes(c.argv[0]!) || (c.argv[0] === 'docker' && c.argv[1] === 'ai')),
+      '--skip-ai still called an AI tool',
+    );
     const next = readCalls(stateDir).length;
     const g = await runRunbook('06-ai-diagnostics', ['--yes'], { stateDir, env: { ...NO_KEYS, SIM_GORDON: '1' }, timeoutMs: 300_000 });
     assert.equal(g.exitCode, 0, show(g));
-    assert.ok(!newCalls(g, next).some((c) => c.argv[0] === 'docker' && c.argv[1] === 'ai' && c.argv[2] !== 'version'), 'Gordon started without a terminal');
+    assert.ok(
+      !newCalls(g, next).some((c) => c.argv[0] === 'docker' && c.argv[1] === 'ai' && c.argv[2] !== 'version'),
+      'Gordon started without a terminal',
+    );
     const gordon = checks(g).filter((c) => c.id === 'DIAG-AI-GORDON');
     assert.equal(gordon.length, 3);
     for (const c of gordon) {
@@ -275,12 +343,19 @@ describe('on a simulated release (00 → 03 first)', () => {
       assert.match(c.measured, /not started: Gordon is an interactive terminal UI and this run has no terminal/);
     }
     assert.equal(g.json.environment['gordon mode'], 'not started (no terminal): the commands to run are in the report');
-    for (const file of ['backend.Dockerfile', 'frontend.Dockerfile', 'mcp.Dockerfile']) assert.match(g.markdown, new RegExp(`docker ai -C \\S+/docker '[^']*${file.replace('.', '\\.')}`));
+    for (const file of ['backend.Dockerfile', 'frontend.Dockerfile', 'mcp.Dockerfile'])
+      assert.match(g.markdown, new RegExp(`docker ai -C \\S+/docker '[^']*${file.replace('.', '\\.')}`));
   });
 
   test('Gordon in a terminal: asked first, then handed the terminal for each Dockerfile until the user leaves it', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'pty-06-'));
-    const s = new PtySession('06-ai-diagnostics', ['--simulate', '--report-dir', reports], { SIM_STATE_DIR: stateDir, SIM_FAULTS: 'missing=kubectl-ai,missing=kagent', ENV_FILE: '', ...NO_KEYS, SIM_GORDON: '1' });
+    const s = new PtySession('06-ai-diagnostics', ['--simulate', '--report-dir', reports], {
+      SIM_STATE_DIR: stateDir,
+      SIM_FAULTS: 'missing=kubectl-ai,missing=kagent',
+      ENV_FILE: '',
+      ...NO_KEYS,
+      SIM_GORDON: '1',
+    });
     try {
       let at = 0;
       for (const file of ['frontend', 'backend', 'mcp']) {
@@ -290,10 +365,16 @@ describe('on a simulated release (00 → 03 first)', () => {
         s.type('/exit\r');
       }
       assert.equal(await s.exited, 0, plain(s.output).slice(-3000));
-      assert.match(plain(s.output), /### .*Dockerfile/, 'Gordon\'s answer was on the user\'s screen');
+      assert.match(plain(s.output), /### .*Dockerfile/, "Gordon's answer was on the user's screen");
       const report = latestReport(reports, '06-ai-diagnostics');
       assert.equal(report.json.environment['gordon mode'], 'opened in this terminal, one Dockerfile at a time');
-      assert.ok(report.json.checks.filter((c: { id: string }) => c.id === 'DIAG-AI-GORDON').every((c: { status: string; measured: string }) => c.status === 'pass' && /opened in this terminal, closed by you/.test(c.measured)));
+      assert.ok(
+        report.json.checks
+          .filter((c: { id: string }) => c.id === 'DIAG-AI-GORDON')
+          .every(
+            (c: { status: string; measured: string }) => c.status === 'pass' && /opened in this terminal, closed by you/.test(c.measured),
+          ),
+      );
     } finally {
       s.kill();
     }
@@ -303,12 +384,23 @@ describe('on a simulated release (00 → 03 first)', () => {
   test(`faulted release (${FAULTS}): exit 1, each cause named with its remedy; kubectl-ai read-only and bounded`, async () => {
     // image-missing acts when a container is created: replace the frontend pod, as a node restart
     // or a rollout would. crashloop and oom act on the running pods.
-    const deleted = sim(stateDir, 'kubectl', ['delete', 'pod', '-l', 'app.kubernetes.io/component=frontend', '-n', 'todo-app', '--wait=false', '--context', 'minikube'], FAULTS);
+    const deleted = sim(
+      stateDir,
+      'kubectl',
+      ['delete', 'pod', '-l', 'app.kubernetes.io/component=frontend', '-n', 'todo-app', '--wait=false', '--context', 'minikube'],
+      FAULTS,
+    );
     assert.equal(deleted.code, 0, deleted.stderr);
     const start = readCalls(stateDir).length;
-    const r = await runRunbook('06-ai-diagnostics', ['--yes'], { stateDir, faults: FAULTS, env: { ...NO_KEYS, GEMINI_API_KEY }, timeoutMs: 300_000 });
+    const r = await runRunbook('06-ai-diagnostics', ['--yes'], {
+      stateDir,
+      faults: FAULTS,
+      env: { ...NO_KEYS, GEMINI_API_KEY },
+      timeoutMs: 300_000,
+    });
     assert.equal(r.exitCode, 1, show(r));
-    const byReason = (reason: string, component: string) => checks(r).find((c) => c.id === `DIAG-${reason.toUpperCase()}` && c.title.includes(`(${component})`));
+    const byReason = (reason: string, component: string) =>
+      checks(r).find((c) => c.id === `DIAG-${reason.toUpperCase()}` && c.title.includes(`(${component})`));
 
     const crash = byReason('CrashLoopBackOff', 'backend');
     assert.ok(crash, `backend CrashLoopBackOff not named:\n${r.stdout}`);

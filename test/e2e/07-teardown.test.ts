@@ -9,14 +9,21 @@ import { join } from 'node:path';
 import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
 import { PtySession, plain } from './pty.ts';
 
-const SECRETS = { POSTGRES_PASSWORD: 'e2e-pg-password-1618', BETTER_AUTH_SECRET: 'e2e-better-auth-secret-fedcba9876543210', OPENAI_API_KEY: 'sk-e2e-openai-key-1414' };
+const SECRETS = {
+  POSTGRES_PASSWORD: 'e2e-pg-password-1618',
+  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-fedcba9876543210',
+  OPENAI_API_KEY: 'sk-e2e-openai-key-1414',
+};
 const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
 const status = (r: RunOutcome, id: string): string | undefined => r.json?.checks.find((c: { id: string }) => c.id === id)?.status;
 const argvs = (calls: RunOutcome['calls']) => calls.map((c) => c.argv.join(' '));
 
 /** Asks the simulated machine directly, as a user would with the stand-ins on PATH. */
 function sim(stateDir: string, tool: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' }, encoding: 'utf8' });
+  const r = spawnSync(join(stateDir, 'bin', tool), args, {
+    env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' },
+    encoding: 'utf8',
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -48,7 +55,10 @@ test('--keep-data: the release goes, the namespace and the database claims stay'
   const r = await runRunbook('07-teardown', ['--yes', '--keep-data'], { stateDir });
   assert.equal(r.exitCode, 0, show(r));
   const calls = argvs(r.calls.slice(start));
-  assert.ok(calls.some((a) => a.startsWith('helm uninstall todo-chatbot -n todo-app --wait --timeout')), calls.join('\n'));
+  assert.ok(
+    calls.some((a) => a.startsWith('helm uninstall todo-chatbot -n todo-app --wait --timeout')),
+    calls.join('\n'),
+  );
   assert.ok(!calls.some((a) => a.startsWith('kubectl delete')), 'deleted something despite --keep-data');
   assert.equal(status(r, 'TEARDOWN-RELEASE'), 'pass');
   assert.equal(status(r, 'TEARDOWN-NAMESPACE'), 'skip');
@@ -58,10 +68,16 @@ test('--keep-data: the release goes, the namespace and the database claims stay'
 
 test('interactively: it says the database goes with the claims and asks; Enter keeps them, and keeps the cluster', async () => {
   const start = readCalls(stateDir).length;
-  const s = new PtySession('07-teardown', ['--simulate', '--report-dir', mkdtempSync(join(tmpdir(), 'pty-reports-'))], { SIM_STATE_DIR: stateDir, ENV_FILE: '' });
+  const s = new PtySession('07-teardown', ['--simulate', '--report-dir', mkdtempSync(join(tmpdir(), 'pty-reports-'))], {
+    SIM_STATE_DIR: stateDir,
+    ENV_FILE: '',
+  });
   try {
     // The question may wrap and carries colour codes: match its parts in order.
-    let at = await s.waitFor(/Delete namespace todo-app and its 1 volume claim\(s\) \(data-todo-chatbot-postgresql-0\)\? The PostgreSQL data[\s\S]*?cannot be recovered\.[\s\S]*?\(y\/N\)/, 60_000);
+    let at = await s.waitFor(
+      /Delete namespace todo-app and its 1 volume claim\(s\) \(data-todo-chatbot-postgresql-0\)\? The PostgreSQL data[\s\S]*?cannot be recovered\.[\s\S]*?\(y\/N\)/,
+      60_000,
+    );
     s.type('\r');
     at = await s.waitFor(/Also delete the whole minikube cluster "minikube"[\s\S]*?\(y\/N\)/, 60_000, at);
     s.type('\r');
@@ -80,8 +96,14 @@ test('--yes: volume claims and namespace deleted (the user was told the data goe
   const r = await runRunbook('07-teardown', ['--yes'], { stateDir });
   assert.equal(r.exitCode, 0, show(r));
   const calls = argvs(r.calls.slice(start));
-  assert.ok(calls.some((a) => a.startsWith('kubectl delete pvc -l app.kubernetes.io/instance=todo-chatbot -n todo-app --ignore-not-found')), calls.join('\n'));
-  assert.ok(calls.some((a) => a.startsWith('kubectl delete namespace todo-app --wait=true')), calls.join('\n'));
+  assert.ok(
+    calls.some((a) => a.startsWith('kubectl delete pvc -l app.kubernetes.io/instance=todo-chatbot -n todo-app --ignore-not-found')),
+    calls.join('\n'),
+  );
+  assert.ok(
+    calls.some((a) => a.startsWith('kubectl delete namespace todo-app --wait=true')),
+    calls.join('\n'),
+  );
   assert.ok(!calls.some((a) => a.startsWith('minikube delete')), 'deleted the cluster without --delete-cluster');
   assert.ok(!calls.some((a) => a.startsWith('helm uninstall')), 'uninstalled a release that was already gone');
   assert.match(r.stdout, /PostgreSQL data .* deleted with them and cannot be recovered/);

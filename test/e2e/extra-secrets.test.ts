@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { newStateDir, runRunbook } from './harness.ts';
 
-const env = { POSTGRES_PASSWORD: 'pg-Pa55word-e2e-5521', BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl', OPENAI_API_KEY: 'sk-e2e-Qa7Ws2Ed4Rf6Tg8Yh0' };
+const env = {
+  POSTGRES_PASSWORD: 'pg-Pa55word-e2e-5521',
+  BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl',
+  OPENAI_API_KEY: 'sk-e2e-Qa7Ws2Ed4Rf6Tg8Yh0',
+};
 const CHATKIT = 'wf_e2e_chatkit_7f3a91c2d4';
 const JWT = 'jwt-e2e-secret-Zx81Lp0Qm3Nv6';
 let stateDir = '';
@@ -23,13 +27,19 @@ before(async () => {
 });
 
 function kubectl(args: string[]): any {
-  const r = spawnSync(join(stateDir, 'bin', 'kubectl'), [...args, '-n', 'todo-app', '-o', 'json', '--context', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' });
+  const r = spawnSync(join(stateDir, 'bin', 'kubectl'), [...args, '-n', 'todo-app', '-o', 'json', '--context', 'minikube'], {
+    env: { ...process.env, SIM_STATE_DIR: stateDir },
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
 const secretRefs = (component: string): string[] =>
-  kubectl(['get', 'deployment', `todo-chatbot-${component}`]).spec.template.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.name).sort();
+  kubectl(['get', 'deployment', `todo-chatbot-${component}`])
+    .spec.template.spec.containers[0].env.filter((e: any) => e.valueFrom?.secretKeyRef)
+    .map((e: any) => e.name)
+    .sort();
 
 test('EXTRA_SECRET_KEYS: the values reach the Secret and the named containers, and nowhere in clear', async () => {
   const r = await runRunbook('03-install', ['--yes', '--no-screenshot'], {
@@ -44,13 +54,24 @@ test('EXTRA_SECRET_KEYS: the values reach the Secret and the named containers, a
   assert.deepEqual(secretRefs('backend'), ['BETTER_AUTH_SECRET', 'CHATKIT_WORKFLOW_ID', 'DATABASE_URL', 'JWT_SECRET', 'OPENAI_API_KEY']);
   assert.deepEqual(secretRefs('frontend'), ['BETTER_AUTH_SECRET', 'JWT_SECRET']);
   assert.deepEqual(secretRefs('mcp'), ['DATABASE_URL']);
-  const everywhere = [r.stdout, r.stderr, r.markdown, JSON.stringify(r.json), readFileSync(join(stateDir, 'calls.jsonl'), 'utf8'), JSON.stringify(kubectl(['get', 'configmaps']))].join('\n');
+  const everywhere = [
+    r.stdout,
+    r.stderr,
+    r.markdown,
+    JSON.stringify(r.json),
+    readFileSync(join(stateDir, 'calls.jsonl'), 'utf8'),
+    JSON.stringify(kubectl(['get', 'configmaps'])),
+  ].join('\n');
   for (const value of [CHATKIT, JWT]) assert.ok(!everywhere.includes(value), `${value} leaked`);
   assert.match(r.markdown, /SECRETS-IN-SECRET[^\n]*pass|all present and identical/);
 });
 
 test('an extra key with no value, or a malformed list, stops 03 with exit 2 before anything changes', async () => {
-  for (const [extra, message] of [['CHATKIT_WORKFLOW_ID', /CHATKIT_WORKFLOW_ID is listed in EXTRA_SECRET_KEYS but not set/], ['JWT_SECRET:worker', /unknown component "worker"/], ['OPENAI_API_KEY', /already one of the runbooks' own secrets/]] as const) {
+  for (const [extra, message] of [
+    ['CHATKIT_WORKFLOW_ID', /CHATKIT_WORKFLOW_ID is listed in EXTRA_SECRET_KEYS but not set/],
+    ['JWT_SECRET:worker', /unknown component "worker"/],
+    ['OPENAI_API_KEY', /already one of the runbooks' own secrets/],
+  ] as const) {
     const fresh = newStateDir();
     const r = await runRunbook('03-install', ['--yes'], { stateDir: fresh, env: { ...env, EXTRA_SECRET_KEYS: extra } });
     assert.equal(r.exitCode, 2, r.stdout + r.stderr);

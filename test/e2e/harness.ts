@@ -43,12 +43,19 @@ export function newStateDir(): string {
 export function readCalls(stateDir: string): RunOutcome['calls'] {
   const file = join(stateDir, 'calls.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** The newest report of a runbook in a folder. */
 export function latestReport(reportDir: string, id: string): { markdown: string; json: any } {
-  const files = existsSync(reportDir) ? readdirSync(reportDir).filter((f) => f.endsWith(`-${id}.json`)).sort() : [];
+  const files = existsSync(reportDir)
+    ? readdirSync(reportDir)
+        .filter((f) => f.endsWith(`-${id}.json`))
+        .sort()
+    : [];
   const last = files[files.length - 1];
   if (!last) return { markdown: '', json: undefined };
   const base = join(reportDir, last.replace(/\.json$/, ''));
@@ -91,10 +98,20 @@ export function runRunbook(id: string, args: string[], options: RunOptions): Pro
 export function mutatingCalls(calls: RunOutcome['calls']): RunOutcome['calls'] {
   const readOnly = (argv: string[]) => {
     const [tool, a, b] = argv;
-    if (tool === 'kubectl') return ['get', 'version', 'config', 'describe', 'logs', 'wait', 'top'].includes(a!) && !(a === 'config' && b !== 'current-context' && b !== 'get-contexts' && b !== 'view');
+    if (tool === 'kubectl')
+      return (
+        ['get', 'version', 'config', 'describe', 'logs', 'wait', 'top'].includes(a!) &&
+        !(a === 'config' && b !== 'current-context' && b !== 'get-contexts' && b !== 'view')
+      );
     if (tool === 'helm') return ['version', 'status', 'list', 'history', 'get', 'template', 'lint'].includes(a!);
-    if (tool === 'minikube') return ['version', 'status', 'ip', 'profile', 'docker-env', 'service'].includes(a!) || (a === 'addons' && b === 'list') || (a === 'image' && b === 'ls');
-    if (tool === 'docker') return ['version', 'info', 'history', 'images'].includes(a!) || (a === 'image' && b === 'inspect') || (a === 'ai' && b === 'version');
+    if (tool === 'minikube')
+      return (
+        ['version', 'status', 'ip', 'profile', 'docker-env', 'service'].includes(a!) ||
+        (a === 'addons' && b === 'list') ||
+        (a === 'image' && b === 'ls')
+      );
+    if (tool === 'docker')
+      return ['version', 'info', 'history', 'images'].includes(a!) || (a === 'image' && b === 'inspect') || (a === 'ai' && b === 'version');
     return ['version'].includes(a!);
   };
   return calls.filter((c) => !readOnly(c.argv));

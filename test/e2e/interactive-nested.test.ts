@@ -17,7 +17,9 @@ const THINKING_MS = 3000;
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questions visible; typing time is not step time', { timeout: 600_000 }, async () => {
+test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questions visible; typing time is not step time', {
+  timeout: 600_000,
+}, async () => {
   const stateDir = newStateDir();
   const reports = mkdtempSync(join(tmpdir(), 'pty-nested-'));
   const setup = await runRunbook('00-setup', ['--yes'], { stateDir, reportDir: reports });
@@ -25,7 +27,9 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
 
   const settings = join(mkdtempSync(join(tmpdir(), 'pty-settings-')), 'my.env');
   writeFileSync(settings, '# mine\n');
-  const s = new PtySession('03-install', ['--simulate', '--report-dir', reports, '--no-screenshot', '--settings-file', settings], { SIM_STATE_DIR: stateDir });
+  const s = new PtySession('03-install', ['--simulate', '--report-dir', reports, '--no-screenshot', '--settings-file', settings], {
+    SIM_STATE_DIR: stateDir,
+  });
   try {
     let at = await s.waitFor(/Which database\?/);
     s.type('\r');
@@ -60,13 +64,21 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
   assert.equal(statSync(settings).mode & 0o777, 0o600);
   assert.match(saved.POSTGRES_PASSWORD ?? '', /^[A-Za-z0-9]{32}$/);
   assert.match(saved.BETTER_AUTH_SECRET ?? '', /^[A-Za-z0-9]{48}$/);
-  const everything = [s.output, readFileSync(join(stateDir, 'calls.jsonl'), 'utf8'), ...readdirSync(reports).map((f) => readFileSync(join(reports, f), 'utf8'))].join('\n');
-  for (const key of ['POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET']) assert.ok(!everything.includes(saved[key]!), `the generated ${key} was printed or recorded`);
+  const everything = [
+    s.output,
+    readFileSync(join(stateDir, 'calls.jsonl'), 'utf8'),
+    ...readdirSync(reports).map((f) => readFileSync(join(reports, f), 'utf8')),
+  ].join('\n');
+  for (const key of ['POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET'])
+    assert.ok(!everything.includes(saved[key]!), `the generated ${key} was printed or recorded`);
 
   const screen = plain(s.output);
   assert.equal(screen.match(/✔ [^\n]*Run 01-build now\? Yes/g)?.length, 1, '01 is offered once, not once per image');
   // Each nested runbook is framed on screen: where it starts, and where the runbook that started it goes on.
-  assert.match(screen, /── 02-load starts, from 03-install ──[\s\S]*── 01-build starts, from 02-load ──[\s\S]*── back in 02-load ──[\s\S]*── back in 03-install ──/);
+  assert.match(
+    screen,
+    /── 02-load starts, from 03-install ──[\s\S]*── 01-build starts, from 02-load ──[\s\S]*── back in 02-load ──[\s\S]*── back in 03-install ──/,
+  );
   assert.equal(readdirSync(reports).filter((f) => f.endsWith('-01-build.json')).length, 1, '01 ran once');
   assert.equal(readdirSync(reports).filter((f) => f.endsWith('-02-load.json')).length, 1, '02 ran once');
   const builds = readCalls(stateDir).filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'build');
@@ -82,6 +94,6 @@ test('03 on a fresh cluster: 02 and 01 run nested, once each, with their questio
   // Counting the wait would give at least THINKING_MS × the simulator's speed.
   assert.ok(secretsStep.ms < THINKING_MS, `the step's time excludes the typing: ${JSON.stringify(secretsStep)}`);
   const imagesStep = report.steps.find((x: { name: string }) => x.name === 'Check the images on the node');
-  assert.ok(imagesStep.waitedMs > 0, 'the nested runbooks\' questions are waits of the parent step too');
+  assert.ok(imagesStep.waitedMs > 0, "the nested runbooks' questions are waits of the parent step too");
   assert.match(latestReport(reports, '03-install').markdown, /Gather and validate the secrets \| ok \| [^|]*waiting for answers/);
 });

@@ -60,7 +60,10 @@ test('03-install interactively: secrets are typed masked and never echoed; decli
     assert.match(screen, /\*{8,}/, 'typed characters show as *');
     for (const value of Object.values(secret)) assert.ok(!s.output.includes(value), `secret ${value.slice(0, 6)}… appeared on screen`);
     // The command carries this run's settings, so it sets up the same cluster and reports in the same folder.
-    assert.ok(screen.includes(`run npx zx runbooks/00-setup.mjs --simulate --report-dir ${reports} first`), 'the remedy names 00-setup with this run\'s settings');
+    assert.ok(
+      screen.includes(`run npx zx runbooks/00-setup.mjs --simulate --report-dir ${reports} first`),
+      "the remedy names 00-setup with this run's settings",
+    );
     assert.ok(!readCalls(stateDir).some((c) => c.argv[0] === 'helm' && c.argv[1] === 'upgrade'), 'nothing was installed');
     const md = readdirSync(reports).filter((f) => f.endsWith('.md'));
     assert.equal(md.length, 1);

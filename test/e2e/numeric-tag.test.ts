@@ -16,20 +16,56 @@ const CHART = join(ROOT, 'helm', 'todo-chatbot');
 test('an all-digit image tag survives --reuse-values only when it was sent with --set-string', async () => {
   const { prepareSimulation } = await import(join(ROOT, 'sim/lib/setup.mjs'));
   const sim = await prepareSimulation({ stateDir: newStateDir() });
-  const run = (tool: string, args: string[]) => spawnSync(join(sim.binDir, tool), args, { env: { ...process.env, ...sim.env }, encoding: 'utf8' });
+  const run = (tool: string, args: string[]) =>
+    spawnSync(join(sim.binDir, tool), args, { env: { ...process.env, ...sim.env }, encoding: 'utf8' });
   try {
     assert.equal(run('minikube', ['start', '-p', 'minikube']).status, 0);
     const image = (release: string) => {
-      const dep = JSON.parse(run('kubectl', ['get', 'deployment', `${release}-todo-chatbot-frontend`, '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout);
+      const dep = JSON.parse(
+        run('kubectl', ['get', 'deployment', `${release}-todo-chatbot-frontend`, '-n', 'todo-app', '-o', 'json', '--context', 'minikube'])
+          .stdout,
+      );
       return dep.spec.template.spec.containers[0].image;
     };
-    for (const [release, flag, expected] of [['as-string', '--set-string', 'todo-frontend:836353239820'], ['as-number', '--set', 'todo-frontend:8.3635323982e+11']] as const) {
-      const install = run('helm', ['upgrade', '--install', release, CHART, '-n', 'todo-app', '--create-namespace', '--set', 'secrets.POSTGRES_PASSWORD=pw-0123456789', flag, 'frontend.image.tag=836353239820', '--kube-context', 'minikube']);
+    for (const [release, flag, expected] of [
+      ['as-string', '--set-string', 'todo-frontend:836353239820'],
+      ['as-number', '--set', 'todo-frontend:8.3635323982e+11'],
+    ] as const) {
+      const install = run('helm', [
+        'upgrade',
+        '--install',
+        release,
+        CHART,
+        '-n',
+        'todo-app',
+        '--create-namespace',
+        '--set',
+        'secrets.POSTGRES_PASSWORD=pw-0123456789',
+        flag,
+        'frontend.image.tag=836353239820',
+        '--kube-context',
+        'minikube',
+      ]);
       assert.equal(install.status, 0, install.stderr);
-      const reuse = run('helm', ['upgrade', release, CHART, '-n', 'todo-app', '--reuse-values', '--set', 'frontend.replicaCount=2', '--kube-context', 'minikube']);
+      const reuse = run('helm', [
+        'upgrade',
+        release,
+        CHART,
+        '-n',
+        'todo-app',
+        '--reuse-values',
+        '--set',
+        'frontend.replicaCount=2',
+        '--kube-context',
+        'minikube',
+      ]);
       assert.equal(reuse.status, 0, reuse.stderr);
       assert.equal(image(release), expected, `${flag}: the image after --reuse-values`);
-      assert.equal(run('helm', ['uninstall', release, '-n', 'todo-app', '--kube-context', 'minikube']).status, 0, 'frees the NodePorts for the next release');
+      assert.equal(
+        run('helm', ['uninstall', release, '-n', 'todo-app', '--kube-context', 'minikube']).status,
+        0,
+        'frees the NodePorts for the next release',
+      );
     }
   } finally {
     run('minikube', ['delete', '-p', 'minikube']);
@@ -42,7 +78,12 @@ test('03 sends an all-digit content tag with --set-string: it survives the --reu
   // The demo app as a custom app (the same folder and Dockerfiles), so that its sources can change.
   const work = mkdtempSync(join(tmpdir(), 'numeric-tag-app-'));
   cpSync(join(ROOT, 'app'), join(work, 'app'), { recursive: true, filter: (src) => !/[\\/](node_modules|dist|\.next)$/.test(src) });
-  const env: Record<string, string> = { APP_SOURCE: 'custom', POSTGRES_PASSWORD: 'numeric-tag-pg-0123', BETTER_AUTH_SECRET: 'numeric-tag-auth-secret-0123456789abcdef', OPENAI_API_KEY: 'sk-numeric-tag' };
+  const env: Record<string, string> = {
+    APP_SOURCE: 'custom',
+    POSTGRES_PASSWORD: 'numeric-tag-pg-0123',
+    BETTER_AUTH_SECRET: 'numeric-tag-auth-secret-0123456789abcdef',
+    OPENAI_API_KEY: 'sk-numeric-tag',
+  };
   for (const c of ['FRONTEND', 'BACKEND', 'MCP']) {
     env[`APP_${c}_DIR`] = join(work, 'app');
     env[`${c}_DOCKERFILE`] = join(ROOT, 'docker', `${c.toLowerCase()}.Dockerfile`);
@@ -62,10 +103,25 @@ test('03 sends an all-digit content tag with --set-string: it survives the --reu
     const failed = (r.json?.checks ?? []).filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id);
     assert.ok(r.exitCode === 0 || failed.every((c: string) => c.startsWith('SMOKE-')), `${id} failed:\n${r.stdout.slice(-3000)}`);
   }
-  const run = (tool: string, args: string[]) => spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' }, encoding: 'utf8' });
-  const image = () => JSON.parse(run('kubectl', ['get', 'deployment', 'todo-chatbot-backend', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout).spec.template.spec.containers[0].image;
+  const run = (tool: string, args: string[]) =>
+    spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' }, encoding: 'utf8' });
+  const image = () =>
+    JSON.parse(
+      run('kubectl', ['get', 'deployment', 'todo-chatbot-backend', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout,
+    ).spec.template.spec.containers[0].image;
   assert.equal(image(), `todo-backend:${tag}`, 'as 03 installed it');
-  const reuse = run('helm', ['upgrade', 'todo-chatbot', join(ROOT, 'helm', 'todo-chatbot'), '-n', 'todo-app', '--reuse-values', '--set', 'backend.replicaCount=1', '--kube-context', 'minikube']);
+  const reuse = run('helm', [
+    'upgrade',
+    'todo-chatbot',
+    join(ROOT, 'helm', 'todo-chatbot'),
+    '-n',
+    'todo-app',
+    '--reuse-values',
+    '--set',
+    'backend.replicaCount=1',
+    '--kube-context',
+    'minikube',
+  ]);
   assert.equal(reuse.status, 0, reuse.stderr);
   assert.equal(image(), `todo-backend:${tag}`, 'after --reuse-values: still the digits 03 sent, not a number in e-notation');
   run('minikube', ['delete', '-p', 'minikube']);

@@ -10,9 +10,15 @@ export class PtySession {
   readonly exited: Promise<number>;
 
   constructor(runbook: string, args: string[], env: Record<string, string>) {
-    const command = [process.execPath, join(ROOT, 'node_modules/zx/build/cli.js'), join(ROOT, 'runbooks', `${runbook}.mjs`), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const command = [process.execPath, join(ROOT, 'node_modules/zx/build/cli.js'), join(ROOT, 'runbooks', `${runbook}.mjs`), ...args]
+      .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+      .join(' ');
     // A pty started from a pipe has no size; give it one, as a terminal window would.
-    this.child = spawn('script', ['-qfec', `stty cols 160 rows 50; exec ${command}`, '/dev/null'], { cwd: ROOT, env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '50', CI: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('script', ['-qfec', `stty cols 160 rows 50; exec ${command}`, '/dev/null'], {
+      cwd: ROOT,
+      env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '50', CI: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout!.on('data', (d) => (this.screen += d.toString()));
     this.child.stderr!.on('data', (d) => (this.screen += d.toString()));
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code ?? -1)));

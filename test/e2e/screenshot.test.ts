@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findChromium, screenshot } from '../../src/cluster/screenshot.ts';
 
-test('a PNG of the page is written when a Chromium is available', { skip: findChromium() ? false : 'no Chromium on this machine' }, async () => {
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><h1>Todo</h1></body></html>'));
+test('a PNG of the page is written when a Chromium is available', {
+  skip: findChromium() ? false : 'no Chromium on this machine',
+}, async () => {
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><h1>Todo</h1></body></html>'),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const file = join(mkdtempSync(join(tmpdir(), 'shot-')), 'frontend.png');

@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { newStateDir, runRunbook } from './harness.ts';
 
-const env = { POSTGRES_PASSWORD: 'pg-Pa55word-va-1234', BETTER_AUTH_SECRET: 'auth-secret-va-0123456789abcdefghijklmn', OPENAI_API_KEY: 'sk-va-Tk9Xq2Lm5Vb8Nc1Zr4Wy7' };
+const env = {
+  POSTGRES_PASSWORD: 'pg-Pa55word-va-1234',
+  BETTER_AUTH_SECRET: 'auth-secret-va-0123456789abcdefghijklmn',
+  OPENAI_API_KEY: 'sk-va-Tk9Xq2Lm5Vb8Nc1Zr4Wy7',
+};
 const RUNBOOKS = ['00-setup', '01-build', '02-load', '03-install', '04-restart-test', '05-scaling', '06-ai-diagnostics'];
 
 test('validate-all --simulate --yes: exit 0, every criterion with its figure, links to every report; 07 then leaves nothing', async () => {
@@ -16,7 +20,10 @@ test('validate-all --simulate --yes: exit 0, every criterion with its figure, li
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   const checks: Array<{ id: string; title: string; expected: string; measured: string; status: string }> = r.json.checks;
   for (const id of RUNBOOKS) {
-    assert.ok(checks.some((c) => c.title.startsWith(`${id}: `)), `no criterion from ${id}`);
+    assert.ok(
+      checks.some((c) => c.title.startsWith(`${id}: `)),
+      `no criterion from ${id}`,
+    );
     const link = new RegExp(`${id}: passed in .* — \\[report\\]\\(([^)]+)\\)`);
     const match = link.exec(r.markdown);
     assert.ok(match, `no link to the ${id} report`);
@@ -26,15 +33,25 @@ test('validate-all --simulate --yes: exit 0, every criterion with its figure, li
     assert.ok(c.measured.trim().length > 0, `${c.id} has a measured value`);
     assert.ok(c.expected.trim().length > 0, `${c.id} has a target`);
   }
-  for (const id of ['SETUP-CLUSTER', 'SMOKE-MCP', 'SECRETS-IN-SECRET', 'VALIDATE-ALL']) assert.ok(checks.some((c) => c.id === id), `criterion ${id}`);
+  for (const id of ['SETUP-CLUSTER', 'SMOKE-MCP', 'SECRETS-IN-SECRET', 'VALIDATE-ALL'])
+    assert.ok(
+      checks.some((c) => c.id === id),
+      `criterion ${id}`,
+    );
   assert.ok(checks.filter((c) => c.id.startsWith('READY-')).length >= 4);
   assert.equal(checks.filter((c) => c.status === 'fail').length, 0);
   assert.match(r.markdown, /took \d/);
 
   const teardown = await runRunbook('07-teardown', ['--yes'], { stateDir, env });
   assert.equal(teardown.exitCode, 0, teardown.stdout);
-  const sim = (tool: string, args: string[]) => spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' });
+  const sim = (tool: string, args: string[]) =>
+    spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' });
   assert.deepEqual(JSON.parse(sim('helm', ['list', '-A', '-o', 'json', '--kube-context', 'minikube']).stdout), []);
   assert.match(sim('kubectl', ['get', 'namespace', 'todo-app', '-o', 'json', '--context', 'minikube']).stderr, /NotFound/);
-  assert.equal(JSON.parse(sim('kubectl', ['get', 'pvc', '-A', '-o', 'json', '--context', 'minikube']).stdout).items.filter((p: { metadata: { namespace: string } }) => p.metadata.namespace === 'todo-app').length, 0);
+  assert.equal(
+    JSON.parse(sim('kubectl', ['get', 'pvc', '-A', '-o', 'json', '--context', 'minikube']).stdout).items.filter(
+      (p: { metadata: { namespace: string } }) => p.metadata.namespace === 'todo-app',
+    ).length,
+    0,
+  );
 });

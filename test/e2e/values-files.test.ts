@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { newStateDir, runRunbook } from './harness.ts';
 
-const env = { POSTGRES_PASSWORD: 'pg-Pa55word-e2e-4410', BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl', OPENAI_API_KEY: 'sk-e2e-Vf3Lq8Rt1Yw6Zp0Hn2' };
+const env = {
+  POSTGRES_PASSWORD: 'pg-Pa55word-e2e-4410',
+  BETTER_AUTH_SECRET: 'auth-secret-e2e-0123456789abcdefghijkl',
+  OPENAI_API_KEY: 'sk-e2e-Vf3Lq8Rt1Yw6Zp0Hn2',
+};
 let stateDir = '';
 let userValues = '';
 
@@ -26,7 +30,11 @@ before(async () => {
 });
 
 function configMap(): Record<string, string> {
-  const r = spawnSync(join(stateDir, 'bin', 'kubectl'), ['get', 'configmap', 'todo-chatbot-config', '-n', 'todo-app', '-o', 'json', '--context', 'minikube'], { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' });
+  const r = spawnSync(
+    join(stateDir, 'bin', 'kubectl'),
+    ['get', 'configmap', 'todo-chatbot-config', '-n', 'todo-app', '-o', 'json', '--context', 'minikube'],
+    { env: { ...process.env, SIM_STATE_DIR: stateDir }, encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout).data;
 }
@@ -42,7 +50,7 @@ test('03 --values: the file goes to helm before the secrets file, and its settin
   const files = install.argv.flatMap((a, i) => (install.argv[i - 1] === '-f' ? [a] : []));
   assert.equal(files.length, 2, install.argv.join(' '));
   assert.equal(files[0], userValues, 'the user file first');
-  assert.match(files[1]!, /secrets\.yaml$/, 'then the runbook\'s secrets file');
+  assert.match(files[1]!, /secrets\.yaml$/, "then the runbook's secrets file");
   assert.equal(configMap()['backend.FEATURE_FROM_USER_VALUES'], 'on');
   assert.match(r.markdown, /your values files/);
 });
@@ -56,7 +64,10 @@ test('05 applies HELM_VALUES_FILES with its --reuse-values upgrade too', async (
 });
 
 test('a values file that does not exist stops 03 with exit 2 before anything runs', async () => {
-  const r = await runRunbook('03-install', ['--yes', '--values', join(tmpdir(), 'no-such-values-file.yaml')], { stateDir: newStateDir(), env });
+  const r = await runRunbook('03-install', ['--yes', '--values', join(tmpdir(), 'no-such-values-file.yaml')], {
+    stateDir: newStateDir(),
+    env,
+  });
   assert.equal(r.exitCode, 2, r.stdout + r.stderr);
   assert.match(r.stdout + r.stderr, /values file .*no-such-values-file\.yaml does not exist/);
   assert.deepEqual(r.calls, []);

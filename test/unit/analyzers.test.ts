@@ -27,8 +27,13 @@ function fixture(scenario: string, file: string): string | undefined {
 function fakeCluster(scenario: string): RecordingExec {
   const exec = new RecordingExec();
   for (const kind of KINDS) exec.on(['kubectl', 'get', kind], { stdout: fixture(scenario, `${kind}.json`)! });
-  const metricsError = existsSync(join(FIXTURES, scenario, 'metrics.stderr')) ? readFileSync(join(FIXTURES, scenario, 'metrics.stderr'), 'utf8') : undefined;
-  exec.on(['kubectl', 'get', '--raw'], metricsError !== undefined ? { exitCode: 1, stderr: metricsError } : { stdout: fixture(scenario, 'metrics.json')! });
+  const metricsError = existsSync(join(FIXTURES, scenario, 'metrics.stderr'))
+    ? readFileSync(join(FIXTURES, scenario, 'metrics.stderr'), 'utf8')
+    : undefined;
+  exec.on(
+    ['kubectl', 'get', '--raw'],
+    metricsError !== undefined ? { exitCode: 1, stderr: metricsError } : { stdout: fixture(scenario, 'metrics.json')! },
+  );
   return exec;
 }
 
@@ -80,9 +85,15 @@ test('snapshot: a missing metrics API is recorded, not thrown', async () => {
   assert.equal(snapshot.pods.length, 4);
 });
 
-test('snapshot: an unreachable cluster throws with kubectl\'s error and a remedy', async () => {
-  const exec = new RecordingExec().on(['kubectl', 'get'], { exitCode: 1, stderr: 'The connection to the server 127.0.0.1:32771 was refused - did you specify the right host or port?' });
-  await assert.rejects(collectSnapshot(kubectl(exec), NS), (error: Error & { remedy?: string }) => /was refused/.test(error.message) && /minikube status/.test(error.remedy ?? ''));
+test("snapshot: an unreachable cluster throws with kubectl's error and a remedy", async () => {
+  const exec = new RecordingExec().on(['kubectl', 'get'], {
+    exitCode: 1,
+    stderr: 'The connection to the server 127.0.0.1:32771 was refused - did you specify the right host or port?',
+  });
+  await assert.rejects(
+    collectSnapshot(kubectl(exec), NS),
+    (error: Error & { remedy?: string }) => /was refused/.test(error.message) && /minikube status/.test(error.remedy ?? ''),
+  );
 });
 
 // ---------------------------------------------------------------- a healthy release
@@ -137,21 +148,27 @@ test('CrashLoopBackOff: last termination reason and exit code, logs --previous a
   assert.match(f.remedy, /kubectl logs todo-chatbot-backend-5d8c7b9f6d-abcde -c backend -n todo-app --previous/);
 });
 
-test('OOMKilled in a crash loop: raise the component\'s memory limit, with a concrete --set', async () => {
+test("OOMKilled in a crash loop: raise the component's memory limit, with a concrete --set", async () => {
   const f = only(await findingsOf('oom', { release: 'todo-chatbot' }), POD.mcp, 'OOMKilled');
   assert.equal(f.severity, 'critical');
   assert.equal(f.component, 'mcp');
   assert.match(f.evidence, /CrashLoopBackOff: its last run ended OOMKilled with exit code 137/);
   assert.match(f.evidence, /128Mi memory limit/);
   assert.match(f.remedy, /raise mcp\.resources\.limits\.memory \(now 128Mi\)/);
-  assert.match(f.remedy, /helm upgrade todo-chatbot helm\/todo-chatbot -n todo-app --reuse-values --set mcp\.resources\.limits\.memory=256Mi/);
+  assert.match(
+    f.remedy,
+    /helm upgrade todo-chatbot helm\/todo-chatbot -n todo-app --reuse-values --set mcp\.resources\.limits\.memory=256Mi/,
+  );
 });
 
 test('a crash loop caught while the container is briefly up again is still a crash loop (or OOM); one restart is not', async () => {
   const findings = await findingsOf('crashloop-between-restarts');
   const crash = only(findings, POD.backend, 'CrashLoopBackOff');
   assert.equal(crash.severity, 'critical');
-  assert.match(crash.evidence, /running again but not Ready; its last run ended Error with exit code 1.*restarted 6 times: it is crash-looping/);
+  assert.match(
+    crash.evidence,
+    /running again but not Ready; its last run ended Error with exit code 1.*restarted 6 times: it is crash-looping/,
+  );
   assert.match(crash.remedy, /--previous/);
   const oom = only(findings, POD.mcp, 'OOMKilled');
   assert.equal(oom.severity, 'critical');
@@ -237,7 +254,10 @@ test('deployments: ready < desired, and Progressing False (ProgressDeadlineExcee
   assert.equal(crash.severity, 'critical');
   assert.equal(crash.evidence.startsWith('0/1 replicas ready'), true);
   // Its remedy points at the pod finding that explains it.
-  assert.match(crash.remedy, /^caused by pod\/todo-chatbot-backend-5d8c7b9f6d-abcde: CrashLoopBackOff — fix that first \(read why it exits/);
+  assert.match(
+    crash.remedy,
+    /^caused by pod\/todo-chatbot-backend-5d8c7b9f6d-abcde: CrashLoopBackOff — fix that first \(read why it exits/,
+  );
 });
 
 test('replicasets: FailedCreate with the quota message; old revisions at 0 replicas are left alone', async () => {
@@ -246,7 +266,10 @@ test('replicasets: FailedCreate with the quota message; old revisions at 0 repli
   assert.equal(f.severity, 'critical');
   assert.match(f.evidence, /exceeded quota: todo-quota/);
   assert.match(f.remedy, /ResourceQuota/);
-  assert.equal(findings.some((x) => x.object === 'replicaset/todo-chatbot-backend-6b9d7c8f5a'), false);
+  assert.equal(
+    findings.some((x) => x.object === 'replicaset/todo-chatbot-backend-6b9d7c8f5a'),
+    false,
+  );
 });
 
 test('services: no endpoints for the selector, and only not-ready endpoints', async () => {
@@ -326,17 +349,30 @@ test('warning events not covered by another finding are reported once per object
   only(findings, 'service/todo-chatbot-frontend', 'FailedToUpdateEndpoint');
   // The mcp pod's Unhealthy events are covered by its probe finding, the Normal Killing event is no warning,
   // and the BackOff of a pod that no longer exists says nothing about the release now.
-  assert.equal(findings.some((f) => f.object === POD.mcp && f.reason === 'Unhealthy'), false);
-  assert.equal(findings.some((f) => f.object.includes('old01')), false);
+  assert.equal(
+    findings.some((f) => f.object === POD.mcp && f.reason === 'Unhealthy'),
+    false,
+  );
+  assert.equal(
+    findings.some((f) => f.object.includes('old01')),
+    false,
+  );
   // The backend is Ready: its start-up readiness failures are history, not a finding.
-  assert.equal(findings.some((f) => f.object === POD.backend && f.reason === 'Unhealthy'), false);
+  assert.equal(
+    findings.some((f) => f.object === POD.backend && f.reason === 'Unhealthy'),
+    false,
+  );
 });
 
 // ---------------------------------------------------------------- order, purity
 
 test('findings are sorted by severity, causes (node, pod) before consequences (deployment, service), and the analysis is pure', async () => {
   // Critical pod findings, warnings from the node, an info from the missing metrics API.
-  const snapshot = { ...(await snapshotOf('unschedulable')), nodes: (await snapshotOf('node-pressure')).nodes, metrics: (await snapshotOf('no-metrics')).metrics };
+  const snapshot = {
+    ...(await snapshotOf('unschedulable')),
+    nodes: (await snapshotOf('node-pressure')).nodes,
+    metrics: (await snapshotOf('no-metrics')).metrics,
+  };
   const frozen = JSON.stringify(snapshot);
   const first = analyze(snapshot);
   const second = analyze(snapshot);
@@ -344,20 +380,43 @@ test('findings are sorted by severity, causes (node, pod) before consequences (d
   assert.equal(JSON.stringify(snapshot), frozen, 'analyze must not change its input');
   const order = { critical: 0, warning: 1, info: 2 };
   for (let i = 1; i < first.length; i++) assert.ok(order[first[i - 1]!.severity] <= order[first[i]!.severity], 'severity order');
-  assert.deepEqual(first.filter((f) => f.severity === 'critical').map((f) => f.object), [
-    POD.backend,
-    POD.postgresql,
-    'statefulset/todo-chatbot-postgresql',
-    'deployment/todo-chatbot-backend',
-    'service/todo-chatbot-backend',
-    'service/todo-chatbot-postgresql',
-    'service/todo-chatbot-postgresql-headless',
-  ]);
+  assert.deepEqual(
+    first.filter((f) => f.severity === 'critical').map((f) => f.object),
+    [
+      POD.backend,
+      POD.postgresql,
+      'statefulset/todo-chatbot-postgresql',
+      'deployment/todo-chatbot-backend',
+      'service/todo-chatbot-backend',
+      'service/todo-chatbot-postgresql',
+      'service/todo-chatbot-postgresql-headless',
+    ],
+  );
   assert.deepEqual([...new Set(first.map((f) => f.severity))], ['critical', 'warning', 'info']);
 });
 
 test('every finding has evidence and a remedy; the combined faulted scenarios name each cause', async () => {
-  const scenarios = ['image-never-pull', 'image-pull-backoff', 'crashloop', 'crashloop-between-restarts', 'oom', 'config-error', 'unschedulable', 'probe-fail', 'failed-mount', 'failed-and-evicted', 'progress-deadline', 'failed-create', 'service-no-endpoints', 'pvc-pending', 'node-pressure', 'node-not-ready', 'high-usage', 'no-metrics', 'warning-events'];
+  const scenarios = [
+    'image-never-pull',
+    'image-pull-backoff',
+    'crashloop',
+    'crashloop-between-restarts',
+    'oom',
+    'config-error',
+    'unschedulable',
+    'probe-fail',
+    'failed-mount',
+    'failed-and-evicted',
+    'progress-deadline',
+    'failed-create',
+    'service-no-endpoints',
+    'pvc-pending',
+    'node-pressure',
+    'node-not-ready',
+    'high-usage',
+    'no-metrics',
+    'warning-events',
+  ];
   for (const scenario of scenarios) {
     const findings = await findingsOf(scenario);
     assert.ok(findings.length > 0, `${scenario}: no finding`);
@@ -373,12 +432,38 @@ test('every finding has evidence and a remedy; the combined faulted scenarios na
 
 test('podLogTails: current and --previous logs for critical pod findings whose container ran; none for images never pulled', async () => {
   const findings = [...(await findingsOf('crashloop')), ...(await findingsOf('image-never-pull'))];
-  const exec = new RecordingExec()
-    .on(['kubectl', 'logs'], (request) => ({ stdout: request.args.includes('--previous') ? 'Error: DATABASE_URL is not set\n' : '' }));
+  const exec = new RecordingExec().on(['kubectl', 'logs'], (request) => ({
+    stdout: request.args.includes('--previous') ? 'Error: DATABASE_URL is not set\n' : '',
+  }));
   const tails = await podLogTails(kubectl(exec), NS, findings);
   assert.deepEqual(exec.argvs, [
-    ['kubectl', 'logs', 'todo-chatbot-backend-5d8c7b9f6d-abcde', '-c', 'backend', '-n', NS, '--tail=30', '--previous', '--context', 'minikube', '--request-timeout=20s'],
-    ['kubectl', 'logs', 'todo-chatbot-backend-5d8c7b9f6d-abcde', '-c', 'backend', '-n', NS, '--tail=30', '--context', 'minikube', '--request-timeout=20s'],
+    [
+      'kubectl',
+      'logs',
+      'todo-chatbot-backend-5d8c7b9f6d-abcde',
+      '-c',
+      'backend',
+      '-n',
+      NS,
+      '--tail=30',
+      '--previous',
+      '--context',
+      'minikube',
+      '--request-timeout=20s',
+    ],
+    [
+      'kubectl',
+      'logs',
+      'todo-chatbot-backend-5d8c7b9f6d-abcde',
+      '-c',
+      'backend',
+      '-n',
+      NS,
+      '--tail=30',
+      '--context',
+      'minikube',
+      '--request-timeout=20s',
+    ],
   ]);
   assert.equal(tails.length, 2);
   assert.match(tails[0]!.title, /previous run/);

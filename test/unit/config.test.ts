@@ -57,7 +57,10 @@ test('bad input is a UsageError with a remedy', () => {
   usage(() => loadConfig([], [], { KUBECTL_AI_PROVIDER: 'chatgpt' }, dir), /KUBECTL_AI_PROVIDER "chatgpt" is not allowed/);
   // The values kubectl-ai knows are accepted, and so is the chart given by an absolute path.
   assert.equal(loadConfig([], [], { KUBECTL_AI_PROVIDER: 'openai-compatible' }, dir).settings.kubectlAiProvider, 'openai-compatible');
-  assert.equal(loadConfig([], [], { HELM_CHART_DIR: new URL('../../helm/todo-chatbot', import.meta.url).pathname }, dir).sources.chartDir, 'environment');
+  assert.equal(
+    loadConfig([], [], { HELM_CHART_DIR: new URL('../../helm/todo-chatbot', import.meta.url).pathname }, dir).sources.chartDir,
+    'environment',
+  );
 });
 
 test('durations', () => {

@@ -21,14 +21,21 @@ class FakeClock implements Clock {
   };
 }
 
-interface Task { task_id: number; user_id: string; title: string }
+interface Task {
+  task_id: number;
+  user_id: string;
+  title: string;
+}
 
 /** A user-scoped task server: tools add_todo / show_todos / remove_todo, JSON text or structured answers. */
 async function phase3Server(o: { textOnly?: boolean } = {}) {
   const tasks: Task[] = [];
   const calls: Array<{ name: string; arguments: Record<string, unknown> }> = [];
   const state = { failing: 0, toolError: false, nextId: 41 };
-  const answer = (value: unknown) => (o.textOnly ? { content: [{ type: 'text', text: JSON.stringify(value) }] } : { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value });
+  const answer = (value: unknown) =>
+    o.textOnly
+      ? { content: [{ type: 'text', text: JSON.stringify(value) }] }
+      : { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
   const server: Server = createServer(async (req, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
@@ -39,7 +46,8 @@ async function phase3Server(o: { textOnly?: boolean } = {}) {
     const m = JSON.parse(body);
     if (m.id === undefined) return void res.writeHead(202).end();
     let result: unknown = {};
-    if (m.method === 'initialize') result = { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'phase3', version: '1' } };
+    if (m.method === 'initialize')
+      result = { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'phase3', version: '1' } };
     if (m.method === 'tools/call') {
       const { name, arguments: a } = m.params;
       calls.push({ name, arguments: a });
@@ -51,7 +59,10 @@ async function phase3Server(o: { textOnly?: boolean } = {}) {
       } else if (name === 'show_todos') result = answer({ tasks: tasks.filter((t) => t.user_id === a.user_id) });
       else if (name === 'remove_todo') {
         const i = tasks.findIndex((t) => t.task_id === a.task_id && t.user_id === a.user_id);
-        result = i < 0 ? { content: [{ type: 'text', text: 'not found' }], isError: true } : answer({ status: 'deleted', ...tasks.splice(i, 1)[0] });
+        result =
+          i < 0
+            ? { content: [{ type: 'text', text: 'not found' }], isError: true }
+            : answer({ status: 'deleted', ...tasks.splice(i, 1)[0] });
       }
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: m.id, result }));
@@ -82,7 +93,11 @@ for (const textOnly of [false, true]) {
       assert.deepEqual(written, { ok: true, todo: { id: 41, title: '04 drill x' } });
       assert.deepEqual(s.calls[0], { name: 'add_todo', arguments: { user_id: 'ops', title: '04 drill x' } });
       const todo = { id: 41, title: '04 drill x' };
-      assert.deepEqual(await findTodo(clock, check, todo, 10_000), { found: true, attempts: 1, detail: 'task 41 "04 drill x" among 1 task(s) listed by show_todos' });
+      assert.deepEqual(await findTodo(clock, check, todo, 10_000), {
+        found: true,
+        attempts: 1,
+        detail: 'task 41 "04 drill x" among 1 task(s) listed by show_todos',
+      });
       assert.deepEqual(s.calls[1], { name: 'show_todos', arguments: { user_id: 'ops' } });
 
       s.state.failing = 2; // two HTTP 503s, then the answer
@@ -96,8 +111,16 @@ for (const textOnly of [false, true]) {
       s.state.toolError = false;
 
       assert.equal(await check.remove(todo), true);
-      assert.deepEqual(s.calls.at(-1), { name: 'remove_todo', arguments: { user_id: 'ops', task_id: 41 } }, '"{id}" became the number the tool returned');
-      assert.deepEqual(await findTodo(clock, check, todo, 10_000), { found: false, attempts: 1, detail: 'task 41 "04 drill x" missing from 0 task(s) listed by show_todos' });
+      assert.deepEqual(
+        s.calls.at(-1),
+        { name: 'remove_todo', arguments: { user_id: 'ops', task_id: 41 } },
+        '"{id}" became the number the tool returned',
+      );
+      assert.deepEqual(await findTodo(clock, check, todo, 10_000), {
+        found: false,
+        attempts: 1,
+        detail: 'task 41 "04 drill x" missing from 0 task(s) listed by show_todos',
+      });
     } finally {
       s.server.close();
     }
@@ -118,7 +141,12 @@ test('mcp data check: a wrong tool name is a failed write naming the tool and wh
 });
 
 test('fillTemplate: "{id}" keeps the id\'s type, {title} is replaced inside strings, other values stay', () => {
-  assert.deepEqual(fillTemplate({ task_id: '{id}', note: 'id {id}: {title}', n: 3, tags: ['{title}'] }, { title: 'T', id: 7 }), { task_id: 7, note: 'id 7: T', n: 3, tags: ['T'] });
+  assert.deepEqual(fillTemplate({ task_id: '{id}', note: 'id {id}: {title}', n: 3, tags: ['{title}'] }, { title: 'T', id: 7 }), {
+    task_id: 7,
+    note: 'id 7: T',
+    n: 3,
+    tags: ['T'],
+  });
 });
 
 test('DATA_CHECK settings: the defaults are the Phase III tools; bad values are usage errors with a remedy', () => {
@@ -128,7 +156,12 @@ test('DATA_CHECK settings: the defaults are the Phase III tools; bad values are 
   assert.deepEqual(d.dataCheckAddArgs, { user_id: 'runbook-drill', title: '{title}' });
   assert.deepEqual(d.dataCheckListArgs, { user_id: 'runbook-drill' });
   assert.equal(d.dataCheckDeleteTool, 'delete_task');
-  const custom = loadConfig([], [], { DATA_CHECK: 'rest', DATA_CHECK_REST_PATH: '/v1/tasks', DATA_CHECK_MCP_DELETE_TOOL: 'none' }, '/nonexistent').settings;
+  const custom = loadConfig(
+    [],
+    [],
+    { DATA_CHECK: 'rest', DATA_CHECK_REST_PATH: '/v1/tasks', DATA_CHECK_MCP_DELETE_TOOL: 'none' },
+    '/nonexistent',
+  ).settings;
   assert.equal(custom.dataCheck, 'rest');
   assert.equal(custom.dataCheckDeleteTool, '');
   assert.match(dataCheckFor(custom, { backend: 'http://b', mcp: 'http://m/mcp' }).writes, /^POST http:\/\/b\/v1\/tasks → 201$/);
@@ -141,7 +174,11 @@ test('DATA_CHECK settings: the defaults are the Phase III tools; bad values are 
     ['DATA_CHECK_MCP_LIST_TOOL', 'list tasks', /is not an MCP tool name/],
     ['DATA_CHECK_REST_PATH', 'api/todos', /is not a URL path/],
   ] as const) {
-    assert.throws(() => loadConfig([], [], { [env]: value }, '/nonexistent'), (e: unknown) => e instanceof UsageError && message.test(e.message) && Boolean(e.remedy), `${env}=${value}`);
+    assert.throws(
+      () => loadConfig([], [], { [env]: value }, '/nonexistent'),
+      (e: unknown) => e instanceof UsageError && message.test(e.message) && Boolean(e.remedy),
+      `${env}=${value}`,
+    );
   }
   assert.throws(() => argsTemplate('{title}')('{}', 'X'), UsageError);
 });

@@ -52,7 +52,14 @@ function podJson(p: FakePod, t: number): KubeObject {
       phase: 'Running',
       podIP: p.ip,
       conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: rfc3339(ready ? p.readyAt : p.createdAt) }],
-      containerStatuses: [{ name: p.component, ready, restartCount: 0, state: p.reason ? { waiting: { reason: p.reason, message: 'x' } } : { running: { startedAt: rfc3339(p.createdAt) } } }],
+      containerStatuses: [
+        {
+          name: p.component,
+          ready,
+          restartCount: 0,
+          state: p.reason ? { waiting: { reason: p.reason, message: 'x' } } : { running: { startedAt: rfc3339(p.createdAt) } },
+        },
+      ],
     },
   };
 }
@@ -103,7 +110,7 @@ test('timing: exact start, estimated end, error = half the end window', () => {
   assert.equal(deadlineFor(120_000), 180_000);
 });
 
-test('changeInstant: the command\'s return, or the end of the second the API stamped on a new pod when that came first', () => {
+test("changeInstant: the command's return, or the end of the second the API stamped on a new pod when that came first", () => {
   // A fast command: it returned within the second the new pod was stamped with.
   assert.equal(changeInstant(10_000, 10_300, [10_000]).at, 10_300);
   assert.match(changeInstant(10_000, 10_300, [10_000]).basis, /command returned/);
@@ -137,7 +144,10 @@ test('parseTarget: durations with or without a unit; bad input is a usage error'
 });
 
 test('selectors: app pods leave PostgreSQL out', () => {
-  assert.equal(appPodsSelector('todo-chatbot'), 'app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component in (frontend,backend,mcp)');
+  assert.equal(
+    appPodsSelector('todo-chatbot'),
+    'app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component in (frontend,backend,mcp)',
+  );
   assert.equal(componentSelector('todo-chatbot', 'backend'), 'app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component=backend');
 });
 
@@ -146,17 +156,36 @@ test('watchReady: over 300 random cases the estimate brackets the truth and is w
     const random = prng(seed);
     const start = 1_700_000_000_000 + Math.floor(random() * 1_000_000);
     const clock = new FakeClock(start);
-    const pods: FakePod[] = ['frontend', 'backend', 'mcp'].map((component, i) => ({ name: `${component}-${i}`, component, createdAt: start + random() * 500, readyAt: start + 2_000 + random() * 15_000 }));
+    const pods: FakePod[] = ['frontend', 'backend', 'mcp'].map((component, i) => ({
+      name: `${component}-${i}`,
+      component,
+      createdAt: start + random() * 500,
+      readyAt: start + 2_000 + random() * 15_000,
+    }));
     // Latency like the simulated toolchain at speed 20 (0.3–2 s of clock per call), or a real one (50–300 ms).
     const slow = random() < 0.5;
-    const lat = () => (slow ? [300 + random() * 1200, 50 + random() * 600] : [30 + random() * 150, 20 + random() * 150]) as [number, number];
+    const lat = () =>
+      (slow ? [300 + random() * 1200, 50 + random() * 600] : [30 + random() * 150, 20 + random() * 150]) as [number, number];
     const { kubectl } = fakeKubectl(clock, () => pods, lat);
-    const result = await watchReady({ kubectl, clock }, { namespace: 'ns', selector: 'x', expected: { frontend: 1, backend: 1, mcp: 1 }, deadlineAt: start + 60_000, pollMs: random() < 0.5 ? 500 : 1000, readyAfter: start });
+    const result = await watchReady(
+      { kubectl, clock },
+      {
+        namespace: 'ns',
+        selector: 'x',
+        expected: { frontend: 1, backend: 1, mcp: 1 },
+        deadlineAt: start + 60_000,
+        pollMs: random() < 0.5 ? 500 : 1000,
+        readyAfter: start,
+      },
+    );
     assert.equal(result.done, true, `seed ${seed}`);
     for (const p of pods) {
       const watched = result.pods.find((w) => w.state.name === p.name)!;
       const r = watched.ready!;
-      assert.ok(r.low <= p.readyAt && p.readyAt <= r.high, `seed ${seed} ${p.name}: truth ${p.readyAt - start} outside [${r.low - start}, ${r.high - start}]`);
+      assert.ok(
+        r.low <= p.readyAt && p.readyAt <= r.high,
+        `seed ${seed} ${p.name}: truth ${p.readyAt - start} outside [${r.low - start}, ${r.high - start}]`,
+      );
       assert.ok(Math.abs(r.at - p.readyAt) <= 500, `seed ${seed} ${p.name}: off by ${r.at - p.readyAt} ms`);
       const t = timing(start, r);
       assert.ok(Math.abs(t.ms - (p.readyAt - start)) <= t.errorMs + 1e-6, `seed ${seed}: the stated error bound holds`);
@@ -171,23 +200,51 @@ test('watchReady: pods deleted by the drill and stale Ready transitions do not c
     { name: 'backend-new', component: 'backend', createdAt: 100_200, readyAt: 107_300 },
     { name: 'postgresql-0', component: 'postgresql', createdAt: 0, readyAt: 4_000 },
   ];
-  const { kubectl } = fakeKubectl(clock, () => pods, () => [200, 100]);
-  const result = await watchReady({ kubectl, clock }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 130_000, exclude: new Set(['backend-old']), readyAfter: 100_000 });
+  const { kubectl } = fakeKubectl(
+    clock,
+    () => pods,
+    () => [200, 100],
+  );
+  const result = await watchReady(
+    { kubectl, clock },
+    {
+      namespace: 'ns',
+      selector: 'x',
+      expected: { backend: 1 },
+      deadlineAt: 130_000,
+      exclude: new Set(['backend-old']),
+      readyAfter: 100_000,
+    },
+  );
   assert.equal(result.done, true);
-  assert.deepEqual(result.pods.map((p) => p.state.name), ['backend-new'], 'other components and the deleted pod are not followed');
+  assert.deepEqual(
+    result.pods.map((p) => p.state.name),
+    ['backend-new'],
+    'other components and the deleted pod are not followed',
+  );
   const [ready] = readyPods(result, 'backend', 100_000);
   assert.ok(Math.abs(ready!.ready!.at - 107_300) <= 500);
 
   // After a restart the same pod names come back; a Ready condition from before the restart is stale.
   const clock2 = new FakeClock(200_000);
   const pod: FakePod = { name: 'mcp-1', component: 'mcp', createdAt: 0, readyAt: 3_000 };
-  const { kubectl: k2 } = fakeKubectl(clock2, () => [pod], () => [100, 100]);
-  const early = watchReady({ kubectl: k2, clock: clock2 }, { namespace: 'ns', selector: 'x', expected: { mcp: 1 }, deadlineAt: 205_000, readyAfter: 200_000 });
+  const { kubectl: k2 } = fakeKubectl(
+    clock2,
+    () => [pod],
+    () => [100, 100],
+  );
+  const early = watchReady(
+    { kubectl: k2, clock: clock2 },
+    { namespace: 'ns', selector: 'x', expected: { mcp: 1 }, deadlineAt: 205_000, readyAfter: 200_000 },
+  );
   const stale = await early;
   assert.equal(stale.done, false, 'Ready since before the restart does not count');
   assert.equal(stale.timedOut, true);
   pod.readyAt = 209_400;
-  const again = await watchReady({ kubectl: k2, clock: clock2 }, { namespace: 'ns', selector: 'x', expected: { mcp: 1 }, deadlineAt: 230_000, readyAfter: 200_000 });
+  const again = await watchReady(
+    { kubectl: k2, clock: clock2 },
+    { namespace: 'ns', selector: 'x', expected: { mcp: 1 }, deadlineAt: 230_000, readyAfter: 200_000 },
+  );
   assert.equal(again.done, true);
   assert.ok(Math.abs(again.pods[0]!.ready!.at - 209_400) <= 500);
 });
@@ -195,44 +252,94 @@ test('watchReady: pods deleted by the drill and stale Ready transitions do not c
 test('watchReady: polls every pollMs until lateAt, then every LATE_POLL_MS; a late Ready is still within 0.5 s', async () => {
   const clock = new FakeClock(0);
   const late: FakePod = { name: 'backend-x', component: 'backend', createdAt: 0, readyAt: 47_300 };
-  const fake = fakeKubectl(clock, () => [late], () => [100, 100]);
-  const result = await watchReady({ kubectl: fake.kubectl, clock }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 90_000, pollMs: 500, lateAt: 20_000 });
+  const fake = fakeKubectl(
+    clock,
+    () => [late],
+    () => [100, 100],
+  );
+  const result = await watchReady(
+    { kubectl: fake.kubectl, clock },
+    { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 90_000, pollMs: 500, lateAt: 20_000 },
+  );
   assert.equal(result.done, true);
   // 20 s at one poll per 0.7 s (0.5 s pause + 0.2 s call), then one per 5.2 s up to 47.3 s
   assert.ok(result.polls >= 30 && result.polls <= 36, `${result.polls} polls`);
   assert.ok(Math.abs(result.pods[0]!.ready!.at - 47_300) <= 500);
   const clock2 = new FakeClock(0);
-  const eager = fakeKubectl(clock2, () => [late], () => [100, 100]);
-  const all = await watchReady({ kubectl: eager.kubectl, clock: clock2 }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 90_000, pollMs: 500 });
+  const eager = fakeKubectl(
+    clock2,
+    () => [late],
+    () => [100, 100],
+  );
+  const all = await watchReady(
+    { kubectl: eager.kubectl, clock: clock2 },
+    { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 90_000, pollMs: 500 },
+  );
   assert.ok(all.polls > 60, `without lateAt: ${all.polls} polls`);
 });
 
 test('watchReady: bounded by its deadline; stops on a fatal reason; survives failed polls', async () => {
   const clock = new FakeClock(0);
   const never: FakePod = { name: 'backend-x', component: 'backend', createdAt: 0, readyAt: Infinity };
-  const fake = fakeKubectl(clock, () => [never], () => [100, 100]);
-  const timedOut = await watchReady({ kubectl: fake.kubectl, clock }, { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 30_000 });
+  const fake = fakeKubectl(
+    clock,
+    () => [never],
+    () => [100, 100],
+  );
+  const timedOut = await watchReady(
+    { kubectl: fake.kubectl, clock },
+    { namespace: 'ns', selector: 'x', expected: { backend: 1 }, deadlineAt: 30_000 },
+  );
   assert.equal(timedOut.timedOut, true);
   assert.ok(clock.t >= 30_000 && clock.t < 31_000, `stopped at the deadline (${clock.t})`);
   assert.match(shortfall(timedOut, { backend: 1 }), /backend 0\/1 Ready \(backend-x running, readiness probe not passing yet\)/);
 
   const clock2 = new FakeClock(0);
   const crashing: FakePod = { name: 'mcp-x', component: 'mcp', createdAt: 0, readyAt: Infinity, reason: 'CrashLoopBackOff' };
-  const fatal = await watchReady({ kubectl: fakeKubectl(clock2, () => [crashing], () => [100, 100]).kubectl, clock: clock2 }, { namespace: 'ns', selector: 'x', expected: { mcp: 1 }, deadlineAt: 60_000, stopOnFatal: true });
+  const fatal = await watchReady(
+    {
+      kubectl: fakeKubectl(
+        clock2,
+        () => [crashing],
+        () => [100, 100],
+      ).kubectl,
+      clock: clock2,
+    },
+    { namespace: 'ns', selector: 'x', expected: { mcp: 1 }, deadlineAt: 60_000, stopOnFatal: true },
+  );
   assert.equal(fatal.fatal?.reason, 'CrashLoopBackOff');
   assert.ok(clock2.t < 1_000, 'stopped at the first poll');
 
   const clock3 = new FakeClock(0);
   let n = 0;
-  const flaky = fakeKubectl(clock3, () => [{ name: 'f', component: 'frontend', createdAt: 0, readyAt: 4_200 }], () => [100, 100], () => ++n % 2 === 1);
-  const survived = await watchReady({ kubectl: flaky.kubectl, clock: clock3 }, { namespace: 'ns', selector: 'x', expected: { frontend: 1 }, deadlineAt: 60_000 });
+  const flaky = fakeKubectl(
+    clock3,
+    () => [{ name: 'f', component: 'frontend', createdAt: 0, readyAt: 4_200 }],
+    () => [100, 100],
+    () => ++n % 2 === 1,
+  );
+  const survived = await watchReady(
+    { kubectl: flaky.kubectl, clock: clock3 },
+    { namespace: 'ns', selector: 'x', expected: { frontend: 1 }, deadlineAt: 60_000 },
+  );
   assert.equal(survived.done, true);
   assert.ok(survived.failedPolls > 0);
   assert.match(survived.lastError ?? '', /ServiceUnavailable/);
   assert.ok(Math.abs(survived.pods[0]!.ready!.at - 4_200) <= 500);
 
   const clock4 = new FakeClock(0);
-  const down = await watchReady({ kubectl: fakeKubectl(clock4, () => [], () => [100, 100], () => true).kubectl, clock: clock4 }, { namespace: 'ns', selector: 'x', expected: { frontend: 1 }, deadlineAt: 5_000 });
+  const down = await watchReady(
+    {
+      kubectl: fakeKubectl(
+        clock4,
+        () => [],
+        () => [100, 100],
+        () => true,
+      ).kubectl,
+      clock: clock4,
+    },
+    { namespace: 'ns', selector: 'x', expected: { frontend: 1 }, deadlineAt: 5_000 },
+  );
   assert.equal(down.timedOut, true);
   assert.match(shortfall(down, { frontend: 1 }), /frontend 0\/1 Ready; \d+ of \d+ polls failed, last: .*ServiceUnavailable/);
 });
@@ -244,17 +351,33 @@ test('watchReady: counts per component, and a template hash keeps old ReplicaSet
     { name: 'frontend-b', component: 'frontend', createdAt: 1_000, readyAt: 6_000, hash: 'new' },
     { name: 'frontend-c', component: 'frontend', createdAt: 1_000, readyAt: 9_000, hash: 'new' },
   ];
-  const { kubectl } = fakeKubectl(clock, () => pods, () => [100, 100]);
-  const options: WatchOptions = { namespace: 'ns', selector: 'x', expected: { frontend: 2 }, deadlineAt: 60_000, templateHash: { frontend: 'new' } };
+  const { kubectl } = fakeKubectl(
+    clock,
+    () => pods,
+    () => [100, 100],
+  );
+  const options: WatchOptions = {
+    namespace: 'ns',
+    selector: 'x',
+    expected: { frontend: 2 },
+    deadlineAt: 60_000,
+    templateHash: { frontend: 'new' },
+  };
   const result = await watchReady({ kubectl, clock }, options);
   assert.equal(result.done, true);
   assert.ok(clock.t >= 9_000, 'waited for both pods of the new template');
-  assert.deepEqual(readyPods(result, 'frontend').map((p) => p.state.name), ['frontend-b', 'frontend-c']);
+  assert.deepEqual(
+    readyPods(result, 'frontend').map((p) => p.state.name),
+    ['frontend-b', 'frontend-c'],
+  );
 });
 
-test('notReadyReason: a running container\'s last exit is history, a waiting one\'s reason is the cause', () => {
+test("notReadyReason: a running container's last exit is history, a waiting one's reason is the cause", () => {
   const base = { name: 'p', component: 'mcp', phase: 'Running', ready: false, createdAt: 0, restarts: 1, deleting: false } as const;
-  assert.equal(notReadyReason({ ...base, reason: 'Unknown', message: 'exit code 255' }, true), 'running, readiness probe not passing yet (last exit: Unknown, exit code 255)');
+  assert.equal(
+    notReadyReason({ ...base, reason: 'Unknown', message: 'exit code 255' }, true),
+    'running, readiness probe not passing yet (last exit: Unknown, exit code 255)',
+  );
   assert.equal(notReadyReason({ ...base, reason: 'CrashLoopBackOff', message: 'back-off 10s' }, false), 'CrashLoopBackOff: back-off 10s');
   assert.equal(notReadyReason({ ...base }, false), 'running, readiness probe not passing yet');
   assert.equal(notReadyReason({ ...base, phase: 'Pending' }, false), 'Pending');
@@ -271,8 +394,16 @@ test('newPods and countByComponent', () => {
 });
 
 test('endpointCoverage: the Endpoints list exactly the Ready pods', () => {
-  const ep = (addresses: string[], notReady: string[] = []) => ({ metadata: { name: 'svc' }, subsets: [{ addresses: addresses.map((ip) => ({ ip })), notReadyAddresses: notReady.map((ip) => ({ ip })), ports: [{ port: 3000 }] }] }) as KubeObject;
-  const ready = [{ name: 'a', ip: '10.244.0.5' }, { name: 'b', ip: '10.244.0.6' }, { name: 'c', ip: '10.244.0.7' }];
+  const ep = (addresses: string[], notReady: string[] = []) =>
+    ({
+      metadata: { name: 'svc' },
+      subsets: [{ addresses: addresses.map((ip) => ({ ip })), notReadyAddresses: notReady.map((ip) => ({ ip })), ports: [{ port: 3000 }] }],
+    }) as KubeObject;
+  const ready = [
+    { name: 'a', ip: '10.244.0.5' },
+    { name: 'b', ip: '10.244.0.6' },
+    { name: 'c', ip: '10.244.0.7' },
+  ];
   const ok = endpointCoverage(ep(['10.244.0.7', '10.244.0.5', '10.244.0.6']), ready);
   assert.equal(ok.ok, true);
   assert.match(describeCoverage(ok, 3), /3 address\(es\) = the 3 Ready pod IP\(s\): 10\.244\.0\.5, 10\.244\.0\.6, 10\.244\.0\.7/);
@@ -287,7 +418,8 @@ test('endpointCoverage: the Endpoints list exactly the Ready pods', () => {
 });
 
 test('value proofs: replicas, the memory limit in every pod spec, the env value in the containers', () => {
-  const pod = (name: string, memory?: string) => ({ metadata: { name }, spec: { containers: [{ name: 'backend', resources: memory ? { limits: { memory } } : {} }] } }) as KubeObject;
+  const pod = (name: string, memory?: string) =>
+    ({ metadata: { name }, spec: { containers: [{ name: 'backend', resources: memory ? { limits: { memory } } : {} }] } }) as KubeObject;
   assert.equal(proveMemoryLimit([pod('a', '1Gi'), pod('b', '1024Mi')], 'backend', '1Gi').pass, true);
   const mixed = proveMemoryLimit([pod('a', '1Gi'), pod('b', '384Mi')], 'backend', '1Gi');
   assert.equal(mixed.pass, false);
@@ -296,10 +428,21 @@ test('value proofs: replicas, the memory limit in every pod spec, the env value 
   assert.equal(proveMemoryLimit([pod('a')], 'backend', '1Gi').pass, false);
 
   assert.equal(proveEnv('K', '100', { configMap: '100', printenv: [{ pod: 'a', value: '100' }], rolledOut: true }).pass, true);
-  assert.equal(proveEnv('K', '100', { configMap: '100', printenv: [{ pod: 'a', value: '20' }], rolledOut: true }).pass, false, 'a pod still on the old value');
-  assert.equal(proveEnv('K', '100', { configMap: '100', printenv: [{ pod: 'a' }], rolledOut: true }).pass, true, 'without exec: ConfigMap + completed rollout');
+  assert.equal(
+    proveEnv('K', '100', { configMap: '100', printenv: [{ pod: 'a', value: '20' }], rolledOut: true }).pass,
+    false,
+    'a pod still on the old value',
+  );
+  assert.equal(
+    proveEnv('K', '100', { configMap: '100', printenv: [{ pod: 'a' }], rolledOut: true }).pass,
+    true,
+    'without exec: ConfigMap + completed rollout',
+  );
   assert.equal(proveEnv('K', '100', { configMap: '100', printenv: [], rolledOut: false }).pass, false);
-  assert.match(proveEnv('K', '100', { configMap: '20', printenv: [], rolledOut: true }).measured, /printenv not available; ConfigMap 20; rollout complete/);
+  assert.match(
+    proveEnv('K', '100', { configMap: '20', printenv: [], rolledOut: true }).measured,
+    /printenv not available; ConfigMap 20; rollout complete/,
+  );
 
   assert.equal(proveReplicas('frontend', 2, { specReplicas: 2, readyPods: 2, livePods: 2 }).pass, true);
   assert.equal(proveReplicas('frontend', 2, { specReplicas: 2, readyPods: 1, livePods: 2 }).pass, false);
@@ -307,7 +450,10 @@ test('value proofs: replicas, the memory limit in every pod spec, the env value 
 });
 
 test('valueAt and valuesDiff', () => {
-  const v = { backend: { env: { MAX_CONVERSATION_HISTORY: '20' }, resources: { limits: { memory: '384Mi' } } }, frontend: { replicaCount: 1 } };
+  const v = {
+    backend: { env: { MAX_CONVERSATION_HISTORY: '20' }, resources: { limits: { memory: '384Mi' } } },
+    frontend: { replicaCount: 1 },
+  };
   assert.equal(valueAt(v, 'backend.env.MAX_CONVERSATION_HISTORY'), '20');
   assert.equal(valueAt(v, 'backend.nope.x'), undefined);
   assert.deepEqual(valuesDiff(v, structuredClone(v)), []);
@@ -319,7 +465,11 @@ test('valueAt and valuesDiff', () => {
 });
 
 test('secretStrings and maskSecrets: everything under secrets, nothing else', () => {
-  const values = { postgresql: { enabled: true }, secrets: { POSTGRES_PASSWORD: 'pw-123456', OPENAI_API_KEY: 'sk-x1234', DATABASE_URL: '', nested: { K: 'v-5678' } }, backend: { env: { LOG_LEVEL: 'info' } } };
+  const values = {
+    postgresql: { enabled: true },
+    secrets: { POSTGRES_PASSWORD: 'pw-123456', OPENAI_API_KEY: 'sk-x1234', DATABASE_URL: '', nested: { K: 'v-5678' } },
+    backend: { env: { LOG_LEVEL: 'info' } },
+  };
   assert.deepEqual(secretStrings(values), ['pw-123456', 'sk-x1234', 'v-5678']);
   assert.deepEqual(secretStrings({ frontend: {} }), []);
   assert.deepEqual(secretStrings(null), []);
@@ -329,7 +479,12 @@ test('secretStrings and maskSecrets: everything under secrets, nothing else', ()
   assert.equal(values.secrets.POSTGRES_PASSWORD, 'pw-123456', 'the original is untouched');
 });
 
-async function todoServer(): Promise<{ url: string; server: Server; todos: Array<{ id: number; title: string }>; down: { count: number } }> {
+async function todoServer(): Promise<{
+  url: string;
+  server: Server;
+  todos: Array<{ id: number; title: string }>;
+  down: { count: number };
+}> {
   const todos: Array<{ id: number; title: string }> = [];
   const down = { count: 0 };
   const server = createServer((req, res) => {
@@ -368,7 +523,11 @@ test('the todo round trip: write, find, wait out a few refusals, tell data loss 
     const created = await createTodo(s.url, 'restart drill x');
     assert.equal(created.ok, true);
     const todo = created.ok ? created.todo : undefined!;
-    assert.deepEqual(await findTodo(clock, restDataCheck(s.url), todo, 10_000), { found: true, attempts: 1, detail: `todo 1 "restart drill x" among 1` });
+    assert.deepEqual(await findTodo(clock, restDataCheck(s.url), todo, 10_000), {
+      found: true,
+      attempts: 1,
+      detail: `todo 1 "restart drill x" among 1`,
+    });
     s.down.count = 2;
     const afterRefusals = await findTodo(clock, restDataCheck(s.url), todo, 10_000);
     assert.equal(afterRefusals.found, true);

@@ -11,12 +11,15 @@ import { ToolMissing } from '../../src/errors.ts';
 import { clearSecrets, registerSecret } from '../../src/redact.ts';
 
 const bin = mkdtempSync(join(tmpdir(), 'exec-bin-'));
-writeFileSync(join(bin, 'kubectl'), `#!${process.execPath}
+writeFileSync(
+  join(bin, 'kubectl'),
+  `#!${process.execPath}
 const args = process.argv.slice(2);
 if (args[0] === 'sleep') setTimeout(() => {}, 60000);
 else if (args[0] === 'fail') { console.error('Error from server (NotFound): pods "x" not found'); process.exit(1); }
 else { let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => console.log(JSON.stringify({ args, stdin: s }))); }
-`);
+`,
+);
 chmodSync(join(bin, 'kubectl'), 0o755);
 
 function make() {

@@ -10,6 +10,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIOME = join(ROOT, 'node_modules', '.bin', 'biome');
 
 test('biome check: no lint error and every file formatted as biome.json says', () => {
-  const r = spawnSync(BIOME, ['check', '--diagnostic-level=error', '--max-diagnostics=30', '.'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(BIOME, ['check', '--diagnostic-level=error', '--max-diagnostics=30', '.'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`.slice(-6000));
 });

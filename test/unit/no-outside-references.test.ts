@@ -28,9 +28,11 @@ function files(dir: string): string[] {
 test('no file points to the style guide or the research notes outside the repository', () => {
   const hits: string[] = [];
   for (const file of DIRS.flatMap((d) => files(join(ROOT, d)))) {
-    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      if (OUTSIDE.test(line)) hits.push(`${relative(ROOT, file)}:${i + 1}`);
-    });
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (OUTSIDE.test(line)) hits.push(`${relative(ROOT, file)}:${i + 1}`);
+      });
   }
   assert.deepEqual(hits, []);
 });

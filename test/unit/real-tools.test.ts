@@ -15,18 +15,26 @@ import { UsageError } from '../../src/errors.ts';
 
 // 1. docker-env: -o json counts only with --shell none (cmd/minikube/cmd/docker-env.go dockerSetScript).
 test('1: docker-env is asked with --shell none, so -o json really gives JSON', async () => {
-  const exec = new RecordingExec().on(['minikube', 'docker-env'], { stdout: '{"DOCKER_CERT_PATH":"/c","DOCKER_HOST":"tcp://127.0.0.1:32842","DOCKER_TLS_VERIFY":"1","MINIKUBE_ACTIVE_DOCKERD":"dev","SSH_AGENT_PID":"","SSH_AUTH_SOCK":""}\n' });
+  const exec = new RecordingExec().on(['minikube', 'docker-env'], {
+    stdout:
+      '{"DOCKER_CERT_PATH":"/c","DOCKER_HOST":"tcp://127.0.0.1:32842","DOCKER_TLS_VERIFY":"1","MINIKUBE_ACTIVE_DOCKERD":"dev","SSH_AGENT_PID":"","SSH_AUTH_SOCK":""}\n',
+  });
   const env = await new Minikube(exec, 'dev').dockerEnv();
   assert.deepEqual(exec.argvs, [['minikube', 'docker-env', '-p', 'dev', '--shell', 'none', '-o', 'json']]);
   assert.equal(env.DOCKER_HOST, 'tcp://127.0.0.1:32842');
-  assert.ok(!('SSH_AUTH_SOCK' in env), 'an empty SSH_AUTH_SOCK must not blank the user\'s agent for the build');
+  assert.ok(!('SSH_AUTH_SOCK' in env), "an empty SSH_AUTH_SOCK must not blank the user's agent for the build");
 });
 
 test('1: a cluster on the containerd (or cri-o) runtime never gets docker-env; the docker runtime does', () => {
-  const [docker, containerd] = parseProfileList(JSON.stringify({ invalid: [], valid: [
-    { Name: 'a', Status: 'OK', Config: { Driver: 'docker', KubernetesConfig: { ContainerRuntime: 'docker' } } },
-    { Name: 'b', Status: 'OK', Config: { Driver: 'docker', KubernetesConfig: { ContainerRuntime: 'containerd' } } },
-  ] }));
+  const [docker, containerd] = parseProfileList(
+    JSON.stringify({
+      invalid: [],
+      valid: [
+        { Name: 'a', Status: 'OK', Config: { Driver: 'docker', KubernetesConfig: { ContainerRuntime: 'docker' } } },
+        { Name: 'b', Status: 'OK', Config: { Driver: 'docker', KubernetesConfig: { ContainerRuntime: 'containerd' } } },
+      ],
+    }),
+  );
   assert.equal(containerd!.runtime, 'containerd');
   assert.equal(dockerEnvUnsupported(docker!), undefined);
   assert.match(dockerEnvUnsupported(containerd!)!, /containerd container runtime, not docker/);
@@ -34,7 +42,15 @@ test('1: a cluster on the containerd (or cri-o) runtime never gets docker-env; t
 });
 
 test('1: a failed image load with "blob … not found" gets the docker save remedy, not "free disk space"', () => {
-  const result = { argv: [], exitCode: 80, stdout: '', stderr: 'X Exiting due to GUEST_IMAGE_LOAD: Failed to load image: save to dir: caching images: caching image "/h/.minikube/cache/images/amd64/todo-backend_1a": write: unable to calculate manifest: blob sha256:4e4b not found', timedOut: false, durationMs: 1 };
+  const result = {
+    argv: [],
+    exitCode: 80,
+    stdout: '',
+    stderr:
+      'X Exiting due to GUEST_IMAGE_LOAD: Failed to load image: save to dir: caching images: caching image "/h/.minikube/cache/images/amd64/todo-backend_1a": write: unable to calculate manifest: blob sha256:4e4b not found',
+    timedOut: false,
+    durationMs: 1,
+  };
   const remedy = loadRemedy(result as never, 'todo-backend:1a', 'dev');
   assert.match(remedy, /docker save todo-backend:1a -o todo-backend_1a\.tar && minikube image load todo-backend_1a\.tar -p dev/);
   assert.doesNotMatch(remedy, /free disk space/);
@@ -45,13 +61,16 @@ test('2: an existing profile is started with its own driver; asking for another 
   assert.equal(startDriver({ requested: '', existing: 'qemu2', profile: 'minikube' }), 'qemu2');
   assert.equal(startDriver({ requested: '', profile: 'minikube' }), 'docker');
   assert.equal(startDriver({ requested: 'podman', profile: 'minikube' }), 'podman');
-  assert.throws(() => startDriver({ requested: 'docker', existing: 'kvm2', profile: 'minikube' }), (e: unknown) => {
-    assert.ok(e instanceof UsageError);
-    assert.match(e.message, /runs on the kvm2 driver/);
-    assert.match(e.remedy, /MINIKUBE_DRIVER=kvm2/);
-    assert.ok(e.remedy.indexOf('--profile') < e.remedy.indexOf('minikube delete'), 'a new profile comes before any delete');
-    return true;
-  });
+  assert.throws(
+    () => startDriver({ requested: 'docker', existing: 'kvm2', profile: 'minikube' }),
+    (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.match(e.message, /runs on the kvm2 driver/);
+      assert.match(e.remedy, /MINIKUBE_DRIVER=kvm2/);
+      assert.ok(e.remedy.indexOf('--profile') < e.remedy.indexOf('minikube delete'), 'a new profile comes before any delete');
+      return true;
+    },
+  );
   assert.match(DELETE_LOSES, /volume .*database/);
 });
 
@@ -61,7 +80,10 @@ test('4: `minikube status -o json` printing null (exit 7) is an unreadable node,
   assert.equal(s.unreadable, true);
   assert.equal(s.exists, true);
   assert.equal(s.running, false);
-  assert.equal(parseStatus('{"Name":"m","Host":"Stopped","Kubelet":"Stopped","APIServer":"Stopped","Kubeconfig":"Stopped"}', 7).unreadable, false);
+  assert.equal(
+    parseStatus('{"Name":"m","Host":"Stopped","Kubelet":"Stopped","APIServer":"Stopped","Kubeconfig":"Stopped"}', 7).unreadable,
+    false,
+  );
 });
 
 // 3. `helm uninstall --wait` arrived in helm 3.7.0 (cmd/helm/uninstall.go).
@@ -76,10 +98,21 @@ test('3: helm older than 3.7.0 is refused with the reason; 3.7 and 4 are accepte
 
 // 5. helm 4 applies server-side (pkg/cmd/upgrade.go --server-side, --force-conflicts).
 test('5: on helm 4 the upgrade and rollback that follow a kubectl scale pass --force-conflicts (and --rollback-on-failure for --atomic); helm 3 gets neither', async () => {
-  for (const [version, expectForce] of [['v4.0.0', true], ['v3.16.2', false]] as const) {
+  for (const [version, expectForce] of [
+    ['v4.0.0', true],
+    ['v3.16.2', false],
+  ] as const) {
     const exec = new RecordingExec().on(['helm', 'version'], { stdout: version });
     const helm = new Helm(exec, { kubeContext: 'minikube', clock: instantClock });
-    await helm.upgrade({ release: 'r', chart: '/c', namespace: 'n', timeoutMs: 60_000, reuseValues: true, forceConflicts: true, atomic: true });
+    await helm.upgrade({
+      release: 'r',
+      chart: '/c',
+      namespace: 'n',
+      timeoutMs: 60_000,
+      reuseValues: true,
+      forceConflicts: true,
+      atomic: true,
+    });
     await helm.rollback('r', 1, 'n', 60_000, { forceConflicts: true });
     const [upgrade, rollback] = exec.argvs.filter((a) => a[1] !== 'version');
     assert.equal(upgrade!.includes('--force-conflicts'), expectForce, version);
@@ -89,14 +122,32 @@ test('5: on helm 4 the upgrade and rollback that follow a kubectl scale pass --f
 });
 
 // 7. kagent invoke's JSON: trpc-a2a-go in 0.9.x/0.10, a2a-go v2 on main (a2a/core.go Part.MarshalJSON).
-test('7: the agent\'s answer is read from both A2A shapes, and the user\'s own prompt in history never counts', () => {
-  const released = { kind: 'task', id: 't', status: { state: 'completed' }, history: [{ kind: 'message', role: 'user', parts: [{ kind: 'text', text: 'PROMPT' }] }], artifacts: [{ artifactId: 'a', parts: [{ kind: 'text', text: 'the backend crashes' }] }] };
-  const main = { id: 't', status: { state: 'TASK_STATE_COMPLETED' }, history: [{ role: 'ROLE_USER', parts: [{ text: 'PROMPT' }] }], artifacts: [{ artifactId: 'a', parts: [{ text: 'the backend crashes' }] }] };
+test("7: the agent's answer is read from both A2A shapes, and the user's own prompt in history never counts", () => {
+  const released = {
+    kind: 'task',
+    id: 't',
+    status: { state: 'completed' },
+    history: [{ kind: 'message', role: 'user', parts: [{ kind: 'text', text: 'PROMPT' }] }],
+    artifacts: [{ artifactId: 'a', parts: [{ kind: 'text', text: 'the backend crashes' }] }],
+  };
+  const main = {
+    id: 't',
+    status: { state: 'TASK_STATE_COMPLETED' },
+    history: [{ role: 'ROLE_USER', parts: [{ text: 'PROMPT' }] }],
+    artifacts: [{ artifactId: 'a', parts: [{ text: 'the backend crashes' }] }],
+  };
   assert.deepEqual(agentAnswer(released), { text: 'the backend crashes', state: 'completed' });
   assert.deepEqual(agentAnswer(main), { text: 'the backend crashes', state: 'completed' });
   const onlyPrompt = { id: 't', status: { state: 'TASK_STATE_FAILED' }, history: [{ role: 'ROLE_USER', parts: [{ text: 'PROMPT' }] }] };
   assert.deepEqual(agentAnswer(onlyPrompt), { text: '', state: 'failed' });
-  const agentInHistory = { kind: 'task', status: { state: 'completed' }, history: [{ role: 'user', parts: [{ kind: 'text', text: 'PROMPT' }] }, { role: 'agent', parts: [{ kind: 'text', text: 'all pods ready' }] }] };
+  const agentInHistory = {
+    kind: 'task',
+    status: { state: 'completed' },
+    history: [
+      { role: 'user', parts: [{ kind: 'text', text: 'PROMPT' }] },
+      { role: 'agent', parts: [{ kind: 'text', text: 'all pods ready' }] },
+    ],
+  };
   assert.equal(agentAnswer(agentInHistory).text, 'all pods ready');
   assert.equal(agentAnswer({ role: 'ROLE_AGENT', parts: [{ text: 'a message result' }] }).text, 'a message result');
 });
@@ -116,21 +167,32 @@ test('8: Gordon is opened with the terminal handed over, never captured; the pri
 
 // 6. NeedsPortForward (pkg/minikube/driver/driver.go), with the inputs minikube reads.
 test('6: the node IP is unreachable wherever minikube itself would port-forward, and only there', () => {
-  const linux = { driver: 'docker', os: 'linux' as const, env: {}, dockerOs: 'Debian GNU/Linux 12 (bookworm)', dockerSecurityOptions: ['name=seccomp,profile=builtin'], uid: 1000 };
+  const linux = {
+    driver: 'docker',
+    os: 'linux' as const,
+    env: {},
+    dockerOs: 'Debian GNU/Linux 12 (bookworm)',
+    dockerSecurityOptions: ['name=seccomp,profile=builtin'],
+    uid: 1000,
+  };
   assert.equal(needsPortForward(linux), undefined);
   assert.match(needsPortForward({ ...linux, os: 'macos' })!, /macOS/);
   assert.match(needsPortForward({ ...linux, os: 'windows' })!, /Windows/);
   assert.match(needsPortForward({ ...linux, env: { WSL_DISTRO_NAME: 'Ubuntu' } })!, /WSL/);
   assert.match(needsPortForward({ ...linux, dockerOs: 'Docker Desktop' })!, /Docker Desktop/);
-  assert.match(needsPortForward({ ...linux, dockerSecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless'] })!, /rootless Docker/);
+  assert.match(
+    needsPortForward({ ...linux, dockerSecurityOptions: ['name=seccomp,profile=builtin', 'name=rootless'] })!,
+    /rootless Docker/,
+  );
   assert.match(needsPortForward({ ...linux, env: { DOCKER_HOST: 'ssh://me@build-box' } })!, /remote .*DOCKER_HOST=ssh/);
   assert.equal(needsPortForward({ ...linux, env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } }), undefined);
   assert.match(needsPortForward({ ...linux, driver: 'podman' })!, /rootless Podman/);
   assert.equal(needsPortForward({ ...linux, driver: 'podman', uid: 0 }), undefined);
-  for (const driver of ['kvm2', 'qemu2', 'hyperkit', 'virtualbox']) assert.equal(needsPortForward({ ...linux, driver, os: 'macos' }), undefined, driver);
+  for (const driver of ['kvm2', 'qemu2', 'hyperkit', 'virtualbox'])
+    assert.equal(needsPortForward({ ...linux, driver, os: 'macos' }), undefined, driver);
 });
 
-test('6: the frontend\'s public URLs follow the address the browser will use', () => {
+test("6: the frontend's public URLs follow the address the browser will use", () => {
   assert.deepEqual(publicUrls('192.168.49.2'), { frontend: 'http://192.168.49.2:30080', backend: 'http://192.168.49.2:30081' });
   assert.deepEqual(publicUrls(LOCAL_FORWARD_ADDRESS), { frontend: 'http://127.0.0.1:3000', backend: 'http://127.0.0.1:8000' });
 });

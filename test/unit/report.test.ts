@@ -11,16 +11,42 @@ import { clearSecrets, registerSecret } from '../../src/redact.ts';
 
 function sample(over: Partial<ReportData> = {}): ReportData {
   return {
-    runbook: '03-install', title: '03 · Install', simulated: true, result: 'failed', exitCode: 1,
-    reason: 'pod x: CrashLoopBackOff', remedy: 'read the logs',
-    startedAt: '2026-11-23T04:30:00.000Z', finishedAt: '2026-11-23T04:31:00.000Z', durationMs: 60_000,
-    environment: { os: 'linux' }, settings: { K8S_NAMESPACE: { value: 'todo-app', source: 'default' } },
+    runbook: '03-install',
+    title: '03 · Install',
+    simulated: true,
+    result: 'failed',
+    exitCode: 1,
+    reason: 'pod x: CrashLoopBackOff',
+    remedy: 'read the logs',
+    startedAt: '2026-11-23T04:30:00.000Z',
+    finishedAt: '2026-11-23T04:31:00.000Z',
+    durationMs: 60_000,
+    environment: { os: 'linux' },
+    settings: { K8S_NAMESPACE: { value: 'todo-app', source: 'default' } },
     steps: [{ name: 'Install', status: 'failed', ms: 1200 }],
-    checks: [{ id: 'READY-BACKEND', title: 'pod Ready', expected: '≤ 60 s', measured: 'CrashLoopBackOff | exit 1', status: 'fail', remedy: 'kubectl logs' }],
+    checks: [
+      {
+        id: 'READY-BACKEND',
+        title: 'pod Ready',
+        expected: '≤ 60 s',
+        measured: 'CrashLoopBackOff | exit 1',
+        status: 'fail',
+        remedy: 'kubectl logs',
+      },
+    ],
     timeline: [{ section: 'pods', label: 'backend', startMs: 0, endMs: 8000 }],
     evidence: [{ title: 'logs', body: 'line with ``` fence' }],
     notes: ['a note'],
-    transcript: [{ argv: ['helm', 'upgrade', '--install'], exitCode: 1, ms: 900, timedOut: false, stdoutTail: '', stderrTail: 'Error: context deadline exceeded' }],
+    transcript: [
+      {
+        argv: ['helm', 'upgrade', '--install'],
+        exitCode: 1,
+        ms: 900,
+        timedOut: false,
+        stdoutTail: '',
+        stderrTail: 'Error: context deadline exceeded',
+      },
+    ],
     ...over,
   };
 }
@@ -42,7 +68,10 @@ test('markdown has the title (marked simulated), result, checks table, timeline,
 test('helpers escape table cells and size fences', () => {
   assert.equal(cell('a|b\nc'), 'a\\|b<br>c');
   assert.equal(fence('x'), '```\nx\n```');
-  assert.match(mermaidTimeline('t', [{ section: 'a:b', label: 'x,y', startMs: 0, endMs: 1500 }]), /section a b\n {4}x y \(1\.5 s\) :0, 1500/);
+  assert.match(
+    mermaidTimeline('t', [{ section: 'a:b', label: 'x,y', startMs: 0, endMs: 1500 }]),
+    /section a b\n {4}x y \(1\.5 s\) :0, 1500/,
+  );
 });
 
 test('writeReport writes .md and .json with the same data, redacted', () => {
@@ -73,7 +102,10 @@ test('a report folder that cannot hold files is refused at once, never a hang (N
   assert.equal(run.signal, null, `the check hung and was killed: ${run.stdout}${run.stderr}`);
   const lines = run.stdout.trim().split('\n');
   assert.equal(lines.filter((l) => l.startsWith('UsageError --report-dir')).length, 3, run.stdout + run.stderr);
-  assert.ok(lines.every((l) => !l.startsWith('accepted') && !l.startsWith('written')), run.stdout);
+  assert.ok(
+    lines.every((l) => !l.startsWith('accepted') && !l.startsWith('written')),
+    run.stdout,
+  );
   assert.match(run.stdout, /reports cannot be written there \(ENOENT\) \| give a folder you can write to/);
 });
 

@@ -12,7 +12,9 @@ const RUNBOOK_FILE = /^\d\d-[a-z-]+\.ts$/;
 
 /** Every .ts file under src/, relative to it. */
 function sources(dir = SRC, prefix = ''): string[] {
-  return readdirSync(join(dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith('.ts') ? [`${prefix}${e.name}`] : []));
+  return readdirSync(join(dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name), `${prefix}${e.name}/`) : e.name.endsWith('.ts') ? [`${prefix}${e.name}`] : [],
+  );
 }
 
 test('no module imports a runbook module except the registry', () => {
@@ -29,7 +31,10 @@ test('no module imports a runbook module except the registry', () => {
 });
 
 test('the registry lists every runbook file, each under its own id', async () => {
-  const files = readdirSync(join(SRC, 'runbooks')).filter((f) => RUNBOOK_FILE.test(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+  const files = readdirSync(join(SRC, 'runbooks'))
+    .filter((f) => RUNBOOK_FILE.test(f))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
   assert.deepEqual([...RUNBOOK_IDS].sort(), files);
   for (const id of RUNBOOK_IDS) assert.equal((await runbookById(id)).id, id);
 });

@@ -13,26 +13,52 @@ const good = { POSTGRES_PASSWORD: 'a-long-enough-pass', BETTER_AUTH_SECRET: 'x'.
 
 test('environment wins over the env file; every value is registered for redaction', async () => {
   clearSecrets();
-  const r = await resolveSecrets(secretSpecs(false), { env: { ...good }, fileEnv: { BETTER_AUTH_SECRET: 'y'.repeat(40) }, interactive: false });
+  const r = await resolveSecrets(secretSpecs(false), {
+    env: { ...good },
+    fileEnv: { BETTER_AUTH_SECRET: 'y'.repeat(40) },
+    interactive: false,
+  });
   assert.equal(r.BETTER_AUTH_SECRET!.source, 'environment');
   assert.equal(redact(`p=${good.POSTGRES_PASSWORD}`), 'p=••••••');
-  const fromFile = await resolveSecrets(secretSpecs(false), { env: { POSTGRES_PASSWORD: good.POSTGRES_PASSWORD, OPENAI_API_KEY: 'k' }, fileEnv: { BETTER_AUTH_SECRET: 'y'.repeat(40) }, interactive: false });
+  const fromFile = await resolveSecrets(secretSpecs(false), {
+    env: { POSTGRES_PASSWORD: good.POSTGRES_PASSWORD, OPENAI_API_KEY: 'k' },
+    fileEnv: { BETTER_AUTH_SECRET: 'y'.repeat(40) },
+    interactive: false,
+  });
   assert.equal(fromFile.BETTER_AUTH_SECRET!.source, 'env-file');
   clearSecrets();
 });
 
 test('non-interactive: a missing or invalid secret is a UsageError naming it', async () => {
-  await assert.rejects(resolveSecrets(secretSpecs(false), { env: { ...good, BETTER_AUTH_SECRET: '' }, fileEnv: {}, interactive: false }), (e: unknown) => e instanceof UsageError && /BETTER_AUTH_SECRET is not set/.test(e.message));
-  await assert.rejects(resolveSecrets(secretSpecs(false), { env: { ...good, BETTER_AUTH_SECRET: 'short' }, fileEnv: {}, interactive: false }), (e: unknown) => e instanceof UsageError && /too short \(5 characters; at least 32/.test(e.message) && /openssl rand/.test(e.remedy));
-  await assert.rejects(resolveSecrets(secretSpecs(true), { env: { ...good, DATABASE_URL: 'mysql://u:p@h/db' }, fileEnv: {}, interactive: false }), /scheme "mysql"/);
+  await assert.rejects(
+    resolveSecrets(secretSpecs(false), { env: { ...good, BETTER_AUTH_SECRET: '' }, fileEnv: {}, interactive: false }),
+    (e: unknown) => e instanceof UsageError && /BETTER_AUTH_SECRET is not set/.test(e.message),
+  );
+  await assert.rejects(
+    resolveSecrets(secretSpecs(false), { env: { ...good, BETTER_AUTH_SECRET: 'short' }, fileEnv: {}, interactive: false }),
+    (e: unknown) => e instanceof UsageError && /too short \(5 characters; at least 32/.test(e.message) && /openssl rand/.test(e.remedy),
+  );
+  await assert.rejects(
+    resolveSecrets(secretSpecs(true), { env: { ...good, DATABASE_URL: 'mysql://u:p@h/db' }, fileEnv: {}, interactive: false }),
+    /scheme "mysql"/,
+  );
 });
 
 test('interactive: the prompter is used, and an empty answer keeps the env-file value', async () => {
   const asked: string[] = [];
   const answers: Record<string, string> = { POSTGRES_PASSWORD: '', BETTER_AUTH_SECRET: 'z'.repeat(33), OPENAI_API_KEY: 'sk-x' };
   const r = await resolveSecrets(secretSpecs(false), {
-    env: {}, fileEnv: { POSTGRES_PASSWORD: 'from-the-env-file' }, interactive: true,
-    prompter: { password: async (message, validate) => { const key = message.split(' ')[0]!; asked.push(key); assert.equal(validate(answers[key]!), true); return answers[key]!; } },
+    env: {},
+    fileEnv: { POSTGRES_PASSWORD: 'from-the-env-file' },
+    interactive: true,
+    prompter: {
+      password: async (message, validate) => {
+        const key = message.split(' ')[0]!;
+        asked.push(key);
+        assert.equal(validate(answers[key]!), true);
+        return answers[key]!;
+      },
+    },
   });
   assert.deepEqual(asked, ['POSTGRES_PASSWORD', 'BETTER_AUTH_SECRET', 'OPENAI_API_KEY']);
   assert.equal(r.POSTGRES_PASSWORD!.value, 'from-the-env-file');
@@ -72,13 +98,25 @@ test('interactive: a key that can be generated is offered generation; the value 
   const offered: Record<string, string[]> = {};
   const typed: string[] = [];
   const r = await resolveSecrets(secretSpecs(false), {
-    env: {}, fileEnv: { BETTER_AUTH_SECRET: 'k'.repeat(40) }, interactive: true,
+    env: {},
+    fileEnv: { BETTER_AUTH_SECRET: 'k'.repeat(40) },
+    interactive: true,
     prompter: {
-      password: async (message) => { typed.push(message.split(' ')[0]!); return 'sk-typed'; },
-      choose: async (message, choices) => { offered[message.split(' ')[0]!] = choices.map((c) => c.value); return message.startsWith('POSTGRES') ? 'generate' : choices[0]!.value; },
+      password: async (message) => {
+        typed.push(message.split(' ')[0]!);
+        return 'sk-typed';
+      },
+      choose: async (message, choices) => {
+        offered[message.split(' ')[0]!] = choices.map((c) => c.value);
+        return message.startsWith('POSTGRES') ? 'generate' : choices[0]!.value;
+      },
     },
   });
-  assert.deepEqual(offered, { POSTGRES_PASSWORD: ['generate', 'type'], BETTER_AUTH_SECRET: ['keep', 'generate', 'type'] }, 'generation is offered for what can be made, and the env file value comes first');
+  assert.deepEqual(
+    offered,
+    { POSTGRES_PASSWORD: ['generate', 'type'], BETTER_AUTH_SECRET: ['keep', 'generate', 'type'] },
+    'generation is offered for what can be made, and the env file value comes first',
+  );
   assert.deepEqual(typed, ['OPENAI_API_KEY'], 'an API key issued elsewhere is typed, never generated');
   assert.equal(r.POSTGRES_PASSWORD!.source, 'generated');
   assert.match(r.POSTGRES_PASSWORD!.value, /^[A-Za-z0-9]{32}$/);

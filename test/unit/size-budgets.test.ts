@@ -12,16 +12,25 @@ import { dockerfileRuntime, MB } from '../../src/size-budgets.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = `${root}examples/todo-chatbot`;
-const customApp = { APP_SOURCE: 'custom', APP_FRONTEND_DIR: `${example}/frontend`, APP_BACKEND_DIR: `${example}/backend`, APP_MCP_DIR: `${example}/mcp` };
-const budgets = (env: Record<string, string>) => Object.fromEntries(imageSpecs(loadConfig([], [], env, tmpdir()).settings, root).map((s) => [s.component, s.budgetBytes / MB]));
+const customApp = {
+  APP_SOURCE: 'custom',
+  APP_FRONTEND_DIR: `${example}/frontend`,
+  APP_BACKEND_DIR: `${example}/backend`,
+  APP_MCP_DIR: `${example}/mcp`,
+};
+const budgets = (env: Record<string, string>) =>
+  Object.fromEntries(imageSpecs(loadConfig([], [], env, tmpdir()).settings, root).map((s) => [s.component, s.budgetBytes / MB]));
 
-test('the runtime of a Dockerfile is its final FROM with the ARG defaults filled in: the templates and the demo\'s Dockerfiles', () => {
+test("the runtime of a Dockerfile is its final FROM with the ARG defaults filled in: the templates and the demo's Dockerfiles", () => {
   const runtime = (path: string) => dockerfileRuntime(readFileSync(`${root}${path}`, 'utf8'));
   assert.deepEqual(runtime('docker/templates/fastapi.Dockerfile'), { runtime: 'python', base: 'python:3.11-slim' });
   assert.deepEqual(runtime('docker/templates/python-mcp.Dockerfile'), { runtime: 'python', base: 'python:3.11-slim' });
   assert.deepEqual(runtime('docker/templates/nextjs.Dockerfile'), { runtime: 'node', base: 'node:20-alpine' });
   for (const c of ['frontend', 'backend', 'mcp']) assert.equal(runtime(`docker/${c}.Dockerfile`).runtime, 'node');
-  assert.deepEqual(dockerfileRuntime('FROM golang:1.26 AS build\nFROM gcr.io/distroless/static\n'), { runtime: 'unknown', base: 'gcr.io/distroless/static' });
+  assert.deepEqual(dockerfileRuntime('FROM golang:1.26 AS build\nFROM gcr.io/distroless/static\n'), {
+    runtime: 'unknown',
+    base: 'gcr.io/distroless/static',
+  });
   assert.deepEqual(dockerfileRuntime('ARG BASE\nFROM --platform=linux/amd64 ${BASE}\n'), { runtime: 'unknown', base: '${BASE}' });
 });
 
@@ -29,11 +38,19 @@ test('budgets: Node figures for the demo, Python figures for the example app bui
   assert.deepEqual(budgets({}), { frontend: 500, backend: 300, mcp: 150 });
   // examples/todo-chatbot measured backend 303.8 MB and MCP 247.9 MB (docs/bring-your-own-app.md): over the Node budgets, within these.
   assert.deepEqual(budgets(customApp), { frontend: 500, backend: 400, mcp: 300 });
-  assert.deepEqual(budgets({ ...customApp, SIZE_BUDGET_MCP: '260', SIZE_BUDGET_BACKEND: '0.5g' }), { frontend: 500, backend: 512, mcp: 260 });
+  assert.deepEqual(budgets({ ...customApp, SIZE_BUDGET_MCP: '260', SIZE_BUDGET_BACKEND: '0.5g' }), {
+    frontend: 500,
+    backend: 512,
+    mcp: 260,
+  });
   assert.deepEqual(budgets({ SIZE_BUDGET_FRONTEND: '250' }), { frontend: 250, backend: 300, mcp: 150 });
   const mcp = imageSpecs(loadConfig([], [], customApp, tmpdir()).settings, root).find((s) => s.component === 'mcp')!;
   assert.equal(mcp.budgetBasis, 'python base default; SIZE_BUDGET_MCP overrides');
   for (const bad of ['abc', '0', '-5', '12 tb']) {
-    assert.throws(() => loadConfig([], [], { SIZE_BUDGET_MCP: bad }, tmpdir()), (e: unknown) => e instanceof UsageError && e.message === `SIZE_BUDGET_MCP "${bad}" is not an image size` && /megabytes/.test(e.remedy));
+    assert.throws(
+      () => loadConfig([], [], { SIZE_BUDGET_MCP: bad }, tmpdir()),
+      (e: unknown) =>
+        e instanceof UsageError && e.message === `SIZE_BUDGET_MCP "${bad}" is not an image size` && /megabytes/.test(e.remedy),
+    );
   }
 });

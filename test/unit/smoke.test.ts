@@ -10,14 +10,20 @@ const server = createServer((req, res) => {
   if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
   if (req.url === '/mcp' || req.url === '/sse') {
     let body = '';
-    req.on('data', (d) => (body += d)).on('end', () => {
-      const msg = JSON.parse(body);
-      if (!('id' in msg)) return void res.writeHead(202).end();
-      const result = msg.method === 'initialize' ? { protocolVersion: '2025-06-18', serverInfo: { name: 'todo-mcp' }, capabilities: {} } : { tools: [{ name: 'add_task' }, { name: 'list_tasks' }] };
-      const payload = JSON.stringify({ jsonrpc: '2.0', id: msg.id, result });
-      if (req.url === '/sse') res.writeHead(200, { 'content-type': 'text/event-stream', 'mcp-session-id': 's1' }).end(`event: message\ndata: ${payload}\n\n`);
-      else res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
-    });
+    req
+      .on('data', (d) => (body += d))
+      .on('end', () => {
+        const msg = JSON.parse(body);
+        if (!('id' in msg)) return void res.writeHead(202).end();
+        const result =
+          msg.method === 'initialize'
+            ? { protocolVersion: '2025-06-18', serverInfo: { name: 'todo-mcp' }, capabilities: {} }
+            : { tools: [{ name: 'add_task' }, { name: 'list_tasks' }] };
+        const payload = JSON.stringify({ jsonrpc: '2.0', id: msg.id, result });
+        if (req.url === '/sse')
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'mcp-session-id': 's1' }).end(`event: message\ndata: ${payload}\n\n`);
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(payload);
+      });
     return;
   }
   res.writeHead(404).end('no');

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 
 test('tsc --noEmit over src/ and test/ (strict) reports no error', () => {
   const root = join(import.meta.dirname, '..', '..');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], { encoding: 'utf8', cwd: root });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], {
+    encoding: 'utf8',
+    cwd: root,
+  });
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });

@@ -30,7 +30,10 @@ export interface BackendConfig {
 function corsOriginsSetting(env: Env): string[] {
   const raw = optionalSetting(env, 'CORS_ORIGINS');
   if (raw === undefined) return [];
-  const origins = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     if (origin === '*') continue;
     let url: URL | undefined;

@@ -61,13 +61,26 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, path: string): v
 // ------------------------------------------------------------------------------------ proxy
 
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
-  'transfer-encoding', 'upgrade',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
 ]);
 
 /** Headers minus hop-by-hop ones, including any the Connection header names. */
 function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean));
+  const named = new Set(
+    String(headers.connection ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   const out: OutgoingHttpHeaders = {};
   for (const [key, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(key) && !named.has(key)) out[key] = value;

@@ -10,13 +10,23 @@ export async function kubectlExec(K) {
   const { ctx, p, pos } = K;
   const { withCluster } = await import('../tools/kubectl.mjs');
   const cmd = p.dash;
-  if (!pos.length) { ctx.err('error: pod, type/name or --filename must be specified\n'); return 1; }
+  if (!pos.length) {
+    ctx.err('error: pod, type/name or --filename must be specified\n');
+    return 1;
+  }
   if (!cmd || !cmd.length) {
-    if (pos.length > 1) { ctx.err('error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee \'kubectl exec -h\' for help and examples\n'); return 1; }
-    ctx.err('error: you must specify at least one command for the container\n'); return 1;
+    if (pos.length > 1) {
+      ctx.err(
+        "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n",
+      );
+      return 1;
+    }
+    ctx.err('error: you must specify at least one command for the container\n');
+    return 1;
   }
   if (p.flags.tty || p.flags.stdin) notImplemented(ctx, 'kubectl', 'exec -i/-t');
-  if (!(cmd[0] === 'printenv' || cmd[0] === 'env')) notImplemented(ctx, 'kubectl', `exec of "${cmd.join(' ')}" (only printenv/env are modelled)`);
+  if (!(cmd[0] === 'printenv' || cmd[0] === 'env'))
+    notImplemented(ctx, 'kubectl', `exec of "${cmd.join(' ')}" (only printenv/env are modelled)`);
   const name = pos[0].replace(/^(pods?|po)\//, '');
   const res = await withCluster(K, (c, state, ns, now) => {
     const pod = getObject(c, 'Pod', ns, name);
@@ -25,17 +35,31 @@ export async function kubectlExec(K) {
     const ct = pod.spec.containers.find((x) => x.name === cname);
     if (!ct) return { err: `Error from server (BadRequest): container ${cname} is not valid for pod ${name}` };
     const st = podState(c, pod, now, ctx.faults);
-    if (st.phase === 'Succeeded' || st.phase === 'Failed') return { err: `error: cannot exec into a container in a completed pod; current phase is ${st.phase}` };
+    if (st.phase === 'Succeeded' || st.phase === 'Failed')
+      return { err: `error: cannot exec into a container in a completed pod; current phase is ${st.phase}` };
     const cs = st.containerStatuses.find((x) => x.name === cname);
     if (!cs?.state?.running) return { err: `error: unable to upgrade connection: container not found ("${cname}")` };
     const run = pod._sim.runs[pod._sim.runs.length - 1];
     const base = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: name, HOME: '/root' };
     return { env: { ...base, ...(run.env?.[cname] ?? {}), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' } };
   });
-  if (res.err) { ctx.err(res.err + '\n'); return 1; }
-  if (cmd[0] === 'env' || cmd.length === 1) { ctx.out(Object.entries(res.env).map(([k, v]) => `${k}=${v}\n`).join('')); return 0; }
+  if (res.err) {
+    ctx.err(res.err + '\n');
+    return 1;
+  }
+  if (cmd[0] === 'env' || cmd.length === 1) {
+    ctx.out(
+      Object.entries(res.env)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+    );
+    return 0;
+  }
   let code = 0;
-  for (const k of cmd.slice(1)) { if (k in res.env) ctx.out(res.env[k] + '\n'); else code = 1; }
+  for (const k of cmd.slice(1)) {
+    if (k in res.env) ctx.out(res.env[k] + '\n');
+    else code = 1;
+  }
   if (code) ctx.err('command terminated with exit code 1\n');
   return code;
 }

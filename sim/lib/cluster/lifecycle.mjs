@@ -76,7 +76,8 @@ export function runTimes(pod, idx, faults) {
  * @returns {{ i: number, state: 'running'|'terminated'|'backoff', startedAt: number, finishedAt?: number, backoff?: number, prev: {startedAt:number, finishedAt:number}|null, nextStart?: number }}
  */
 export function crashAt(times, t) {
-  let s = times.startedAt; let i = 0;
+  let s = times.startedAt;
+  let i = 0;
   /** @type {{startedAt:number, finishedAt:number}|null} */
   let prev = null;
   for (; i < 100000; i++) {
@@ -100,8 +101,9 @@ export function crashRestarts(times, t) {
 /** Ready intervals [from, to) of the postgresql pods of a namespace (for the backend /ready dependency). */
 export function dbReadyIntervals(cluster, ns, faults) {
   const out = [];
-  const pods = [...cluster.graveyard, ...Object.values(cluster.objects).filter((o) => o.kind === 'Pod')]
-    .filter((p) => p.metadata.namespace === ns && p._sim?.component === 'postgresql');
+  const pods = [...cluster.graveyard, ...Object.values(cluster.objects).filter((o) => o.kind === 'Pod')].filter(
+    (p) => p.metadata.namespace === ns && p._sim?.component === 'postgresql',
+  );
   for (const p of pods) {
     p._sim.runs.forEach((run, idx) => {
       const tm = runTimes(p, idx, faults);
@@ -118,7 +120,12 @@ function dependsOnDb(cluster, pod) {
   if (pod._sim.component !== 'backend') return false;
   const path = mainContainer(pod).readinessProbe?.httpGet?.path;
   if (path !== '/ready') return false;
-  return Object.values(cluster.objects).some((o) => o.kind === 'StatefulSet' && o.metadata.namespace === pod.metadata.namespace && o.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql');
+  return Object.values(cluster.objects).some(
+    (o) =>
+      o.kind === 'StatefulSet' &&
+      o.metadata.namespace === pod.metadata.namespace &&
+      o.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql',
+  );
 }
 
 /**
@@ -168,7 +175,10 @@ export function podEventTimes(cluster, pod, faults) {
   if (idx >= 0) {
     const run = sim.runs[idx];
     out.push(run.start);
-    for (const [a, b] of readyIntervals(cluster, pod, idx, faults)) { out.push(a); if (b !== Infinity) out.push(b); }
+    for (const [a, b] of readyIntervals(cluster, pod, idx, faults)) {
+      out.push(a);
+      if (b !== Infinity) out.push(b);
+    }
   }
   return out;
 }

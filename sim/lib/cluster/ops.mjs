@@ -11,8 +11,14 @@ export function deleteNamespace(state, c, name, now) {
   ns.metadata.deletionTimestamp = now;
   for (const [key, o] of Object.entries(c.objects)) {
     if (CLUSTER_SCOPED.has(o.kind) || o.metadata.namespace !== name) continue;
-    if (o.kind === 'Pod') { requestPodDeletion(state, c, o, now); continue; }
-    if (o.kind === 'PersistentVolumeClaim') { deletePVC(state, c, o, now); continue; }
+    if (o.kind === 'Pod') {
+      requestPodDeletion(state, c, o, now);
+      continue;
+    }
+    if (o.kind === 'PersistentVolumeClaim') {
+      deletePVC(state, c, o, now);
+      continue;
+    }
     delete c.objects[key];
   }
   // Helm keeps its release records as Secrets in the namespace: they go too.

@@ -12,7 +12,14 @@ const STATIC = [
 ];
 
 function staticPod(state, c, name, spec, labels, at, ownerRef) {
-  const pod = createPod(state, c, { owner: null, template: { metadata: { namespace: 'kube-system', labels }, spec }, name, t: at, system: true, component: labels.component ?? labels['k8s-app'] ?? name });
+  const pod = createPod(state, c, {
+    owner: null,
+    template: { metadata: { namespace: 'kube-system', labels }, spec },
+    name,
+    t: at,
+    system: true,
+    component: labels.component ?? labels['k8s-app'] ?? name,
+  });
   pod.metadata.namespace = 'kube-system';
   if (ownerRef) pod.metadata.ownerReferences = [ownerRef];
   pod._sim.scheduledAt = at;
@@ -32,54 +39,217 @@ export function ensureSystemPods(state, c, at) {
   for (const s of STATIC) {
     const name = `${s.name}-${c.node.name}`;
     if (getObject(c, 'Pod', 'kube-system', name)) continue;
-    staticPod(state, c, name, {
-      hostNetwork: true, priority: 2000001000,
-      containers: [{ name: s.name, image: s.image, imagePullPolicy: 'IfNotPresent', resources: { requests: { cpu: s.cpu, ...(s.mem ? { memory: s.mem } : {}) } } }],
-    }, { component: s.name, tier: s.tier }, born, nodeRef);
+    staticPod(
+      state,
+      c,
+      name,
+      {
+        hostNetwork: true,
+        priority: 2000001000,
+        containers: [
+          {
+            name: s.name,
+            image: s.image,
+            imagePullPolicy: 'IfNotPresent',
+            resources: { requests: { cpu: s.cpu, ...(s.mem ? { memory: s.mem } : {}) } },
+          },
+        ],
+      },
+      { component: s.name, tier: s.tier },
+      born,
+      nodeRef,
+    );
   }
   if (!listObjects(c, 'Pod', 'kube-system').some((p) => p.metadata.name.startsWith('kube-proxy-'))) {
-    const ds = putObject(state, c, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' } }, spec: { selector: { matchLabels: { 'k8s-app': 'kube-proxy' } }, template: { metadata: { labels: { 'k8s-app': 'kube-proxy' } }, spec: { containers: [{ name: 'kube-proxy', image: `registry.k8s.io/kube-proxy:${K8S_VERSION}` }] } } } }, born);
-    staticPod(state, c, `kube-proxy-${'xk2vr'}`, { hostNetwork: true, containers: [{ name: 'kube-proxy', image: `registry.k8s.io/kube-proxy:${K8S_VERSION}`, imagePullPolicy: 'IfNotPresent' }] }, { 'k8s-app': 'kube-proxy', 'controller-revision-hash': '6b4f7d8c9d', 'pod-template-generation': '1' }, born,
-      { apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'DaemonSet', name: 'kube-proxy', uid: ds.metadata.uid });
+    const ds = putObject(
+      state,
+      c,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' } },
+        spec: {
+          selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+          template: {
+            metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+            spec: { containers: [{ name: 'kube-proxy', image: `registry.k8s.io/kube-proxy:${K8S_VERSION}` }] },
+          },
+        },
+      },
+      born,
+    );
+    staticPod(
+      state,
+      c,
+      `kube-proxy-${'xk2vr'}`,
+      {
+        hostNetwork: true,
+        containers: [{ name: 'kube-proxy', image: `registry.k8s.io/kube-proxy:${K8S_VERSION}`, imagePullPolicy: 'IfNotPresent' }],
+      },
+      { 'k8s-app': 'kube-proxy', 'controller-revision-hash': '6b4f7d8c9d', 'pod-template-generation': '1' },
+      born,
+      { apiVersion: 'apps/v1', blockOwnerDeletion: true, controller: true, kind: 'DaemonSet', name: 'kube-proxy', uid: ds.metadata.uid },
+    );
   }
   if (!getObject(c, 'Pod', 'kube-system', 'storage-provisioner')) {
-    staticPod(state, c, 'storage-provisioner', { serviceAccountName: 'storage-provisioner', hostNetwork: true, containers: [{ name: 'storage-provisioner', image: 'gcr.io/k8s-minikube/storage-provisioner:v5', imagePullPolicy: 'IfNotPresent' }] },
-      { 'addonmanager.kubernetes.io/mode': 'Reconcile', 'integration-test': 'storage-provisioner' }, born);
+    staticPod(
+      state,
+      c,
+      'storage-provisioner',
+      {
+        serviceAccountName: 'storage-provisioner',
+        hostNetwork: true,
+        containers: [{ name: 'storage-provisioner', image: 'gcr.io/k8s-minikube/storage-provisioner:v5', imagePullPolicy: 'IfNotPresent' }],
+      },
+      { 'addonmanager.kubernetes.io/mode': 'Reconcile', 'integration-test': 'storage-provisioner' },
+      born,
+    );
   }
   if (!getObject(c, 'Deployment', 'kube-system', 'coredns')) {
-    systemDeployment(state, c, 'coredns', { 'k8s-app': 'kube-dns' }, {
-      priorityClassName: 'system-cluster-critical', serviceAccountName: 'coredns',
-      containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.12.1', imagePullPolicy: 'IfNotPresent', args: ['-conf', '/etc/coredns/Corefile'],
-        ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }],
-        readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' }, periodSeconds: 10, initialDelaySeconds: 0 },
-        resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } } }],
-    }, at - 8000);
-    putObject(state, c, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } }, spec: { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], type: 'ClusterIP', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }, { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 }] } }, at - 8000);
-    putObject(state, c, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } }, spec: { clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1'], type: 'ClusterIP', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }] } }, at - 9000);
+    systemDeployment(
+      state,
+      c,
+      'coredns',
+      { 'k8s-app': 'kube-dns' },
+      {
+        priorityClassName: 'system-cluster-critical',
+        serviceAccountName: 'coredns',
+        containers: [
+          {
+            name: 'coredns',
+            image: 'registry.k8s.io/coredns/coredns:v1.12.1',
+            imagePullPolicy: 'IfNotPresent',
+            args: ['-conf', '/etc/coredns/Corefile'],
+            ports: [
+              { containerPort: 53, name: 'dns', protocol: 'UDP' },
+              { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+              { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
+            ],
+            readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' }, periodSeconds: 10, initialDelaySeconds: 0 },
+            resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
+          },
+        ],
+      },
+      at - 8000,
+    );
+    putObject(
+      state,
+      c,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } },
+        spec: {
+          clusterIP: '10.96.0.10',
+          clusterIPs: ['10.96.0.10'],
+          type: 'ClusterIP',
+          selector: { 'k8s-app': 'kube-dns' },
+          ports: [
+            { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+            { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+            { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+          ],
+        },
+      },
+      at - 8000,
+    );
+    putObject(
+      state,
+      c,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: {
+          clusterIP: '10.96.0.1',
+          clusterIPs: ['10.96.0.1'],
+          type: 'ClusterIP',
+          ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 8443 }],
+        },
+      },
+      at - 9000,
+    );
   }
 }
 
 function systemDeployment(state, c, name, labels, podSpec, at) {
-  const d = putObject(state, c, {
-    apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name, namespace: 'kube-system', labels: { ...labels } },
-    spec: { replicas: 1, selector: { matchLabels: labels }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } }, template: { metadata: { labels: { ...labels } }, spec: podSpec } },
-  }, at);
+  const d = putObject(
+    state,
+    c,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'kube-system', labels: { ...labels } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: labels },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 1 } },
+        template: { metadata: { labels: { ...labels } }, spec: podSpec },
+      },
+    },
+    at,
+  );
   d._system = true;
   return d;
 }
 
 export function enableMetricsServer(state, c, at) {
   if (getObject(c, 'Deployment', 'kube-system', 'metrics-server')) return;
-  systemDeployment(state, c, 'metrics-server', { 'k8s-app': 'metrics-server' }, {
-    priorityClassName: 'system-cluster-critical', serviceAccountName: 'metrics-server',
-    containers: [{ name: 'metrics-server', image: METRICS_SERVER_IMAGE, imagePullPolicy: 'IfNotPresent',
-      args: ['--cert-dir=/tmp', '--secure-port=4443', '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname', '--kubelet-use-node-status-port', '--metric-resolution=60s', '--kubelet-insecure-tls'],
-      ports: [{ containerPort: 4443, name: 'https', protocol: 'TCP' }],
-      readinessProbe: { httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' }, periodSeconds: 10, initialDelaySeconds: 20, failureThreshold: 3 },
-      resources: { requests: { cpu: '100m', memory: '200Mi' } } }],
-  }, at);
-  putObject(state, c, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'metrics-server', namespace: 'kube-system', labels: { 'k8s-app': 'metrics-server', 'kubernetes.io/minikube-addons': 'metrics-server' } }, spec: { clusterIP: '10.101.180.27', clusterIPs: ['10.101.180.27'], type: 'ClusterIP', selector: { 'k8s-app': 'metrics-server' }, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 'https' }] } }, at);
+  systemDeployment(
+    state,
+    c,
+    'metrics-server',
+    { 'k8s-app': 'metrics-server' },
+    {
+      priorityClassName: 'system-cluster-critical',
+      serviceAccountName: 'metrics-server',
+      containers: [
+        {
+          name: 'metrics-server',
+          image: METRICS_SERVER_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          args: [
+            '--cert-dir=/tmp',
+            '--secure-port=4443',
+            '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+            '--kubelet-use-node-status-port',
+            '--metric-resolution=60s',
+            '--kubelet-insecure-tls',
+          ],
+          ports: [{ containerPort: 4443, name: 'https', protocol: 'TCP' }],
+          readinessProbe: {
+            httpGet: { path: '/readyz', port: 'https', scheme: 'HTTPS' },
+            periodSeconds: 10,
+            initialDelaySeconds: 20,
+            failureThreshold: 3,
+          },
+          resources: { requests: { cpu: '100m', memory: '200Mi' } },
+        },
+      ],
+    },
+    at,
+  );
+  putObject(
+    state,
+    c,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'metrics-server',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'metrics-server', 'kubernetes.io/minikube-addons': 'metrics-server' },
+      },
+      spec: {
+        clusterIP: '10.101.180.27',
+        clusterIPs: ['10.101.180.27'],
+        type: 'ClusterIP',
+        selector: { 'k8s-app': 'metrics-server' },
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 'https' }],
+      },
+    },
+    at,
+  );
 }
 
 export function disableMetricsServer(state, c, at) {
@@ -87,7 +257,7 @@ export function disableMetricsServer(state, c, at) {
   deleteObject(c, 'Service', 'kube-system', 'metrics-server');
   if (!d) return;
   for (const rs of listObjects(c, 'ReplicaSet', 'kube-system')) {
-    if ((rs.metadata.ownerReferences ?? []).some((r) => r.uid === d.metadata.uid)) rs.spec.replicas = 0, rs._orphanOf = d.metadata.uid;
+    if ((rs.metadata.ownerReferences ?? []).some((r) => r.uid === d.metadata.uid)) (rs.spec.replicas = 0), (rs._orphanOf = d.metadata.uid);
   }
 }
 
@@ -129,9 +299,17 @@ export function nodeStarted(state, c, at, faults) {
     newRun(state, c, p, Math.max(at + delay, sim.runs[idx]?.stop ?? at));
     if (sim.system) {
       const run = sim.runs[sim.runs.length - 1];
-      run.createAt = run.start; run.env = {};
+      run.createAt = run.start;
+      run.env = {};
     } else {
-      recordEvent(state, c, { obj: p, reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.', component: 'kubelet', host: c.node.name, at: at + 500 });
+      recordEvent(state, c, {
+        obj: p,
+        reason: 'SandboxChanged',
+        message: 'Pod sandbox changed, it will be killed and re-created.',
+        component: 'kubelet',
+        host: c.node.name,
+        at: at + 500,
+      });
     }
   }
 }

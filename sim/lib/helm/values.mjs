@@ -7,7 +7,10 @@ export function coalesce(dst, src) {
   const out = structuredClone(dst);
   if (!isMap(src)) return out;
   for (const [k, v] of Object.entries(src)) {
-    if (v === null) { delete out[k]; continue; }
+    if (v === null) {
+      delete out[k];
+      continue;
+    }
     if (isMap(v) && isMap(out[k])) out[k] = coalesce(out[k], v);
     else out[k] = structuredClone(v);
   }
@@ -37,13 +40,23 @@ function typed(v, asString) {
 
 /** Split on an unescaped separator, keeping escapes for later. */
 function splitTop(s, sep) {
-  const out = []; let cur = ''; let depth = 0;
+  const out = [];
+  let cur = '';
+  let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
-    if (ch === '\\' && i + 1 < s.length) { cur += ch + s[i + 1]; i++; continue; }
+    if (ch === '\\' && i + 1 < s.length) {
+      cur += ch + s[i + 1];
+      i++;
+      continue;
+    }
     if (ch === '{') depth++;
     if (ch === '}') depth--;
-    if (ch === sep && depth === 0) { out.push(cur); cur = ''; continue; }
+    if (ch === sep && depth === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   out.push(cur);
@@ -60,13 +73,31 @@ export function applySet(obj, s, mode = 'set') {
   for (const item of items) {
     if (!item) continue;
     let eq = -1;
-    for (let i = 0; i < item.length; i++) { if (item[i] === '\\') { i++; continue; } if (item[i] === '=') { eq = i; break; } }
+    for (let i = 0; i < item.length; i++) {
+      if (item[i] === '\\') {
+        i++;
+        continue;
+      }
+      if (item[i] === '=') {
+        eq = i;
+        break;
+      }
+    }
     if (eq < 0) throw new Error(`failed parsing --set data: key "${item}" has no value`);
-    const key = item.slice(0, eq); const raw = item.slice(eq + 1);
+    const key = item.slice(0, eq);
+    const raw = item.slice(eq + 1);
     let val;
-    if (mode === 'json') { try { val = JSON.parse(raw); } catch (e) { throw new Error(`failed parsing --set-json data: ${/** @type {Error} */ (e).message}`); } }
-    else if (mode === 'literal') val = raw;
-    else if (raw.startsWith('{') && raw.endsWith('}')) val = splitTop(raw.slice(1, -1), ',').filter((x) => x !== '').map((x) => typed(unescapeBackslashes(x), mode === 'string'));
+    if (mode === 'json') {
+      try {
+        val = JSON.parse(raw);
+      } catch (e) {
+        throw new Error(`failed parsing --set-json data: ${/** @type {Error} */ (e).message}`);
+      }
+    } else if (mode === 'literal') val = raw;
+    else if (raw.startsWith('{') && raw.endsWith('}'))
+      val = splitTop(raw.slice(1, -1), ',')
+        .filter((x) => x !== '')
+        .map((x) => typed(unescapeBackslashes(x), mode === 'string'));
     else val = typed(unescapeBackslashes(raw), mode === 'string');
     setPath(obj, key, val);
   }
@@ -78,8 +109,15 @@ function setPath(obj, key, val) {
   let cur = '';
   for (let i = 0; i < key.length; i++) {
     const ch = key[i];
-    if (ch === '\\' && i + 1 < key.length) { cur += key[++i]; continue; }
-    if (ch === '.') { parts.push(cur); cur = ''; continue; }
+    if (ch === '\\' && i + 1 < key.length) {
+      cur += key[++i];
+      continue;
+    }
+    if (ch === '.') {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
     cur += ch;
   }
   parts.push(cur);
@@ -88,17 +126,29 @@ function setPath(obj, key, val) {
     const m = /^(.*?)((?:\[\d+\])+)$/.exec(parts[i]);
     const last = i === parts.length - 1;
     if (m) {
-      const name = m[1]; const idxs = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+      const name = m[1];
+      const idxs = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
       if (!Array.isArray(o[name])) o[name] = [];
       let arr = o[name];
       for (let j = 0; j < idxs.length; j++) {
         const k = idxs[j];
         while (arr.length <= k) arr.push(null);
-        if (j === idxs.length - 1) { if (last) arr[k] = val; else { if (!isMap(arr[k])) arr[k] = {}; o = arr[k]; } }
-        else { if (!Array.isArray(arr[k])) arr[k] = []; arr = arr[k]; }
+        if (j === idxs.length - 1) {
+          if (last) arr[k] = val;
+          else {
+            if (!isMap(arr[k])) arr[k] = {};
+            o = arr[k];
+          }
+        } else {
+          if (!Array.isArray(arr[k])) arr[k] = [];
+          arr = arr[k];
+        }
       }
     } else if (last) o[parts[i]] = val;
-    else { if (!isMap(o[parts[i]])) o[parts[i]] = {}; o = o[parts[i]]; }
+    else {
+      if (!isMap(o[parts[i]])) o[parts[i]] = {};
+      o = o[parts[i]];
+    }
   }
 }
 
@@ -110,9 +160,16 @@ export function userValues(flags, readFile, parseYaml) {
   let vals = {};
   for (const f of flags.values ?? []) {
     let text;
-    try { text = readFile(f); } catch { throw new Error(`open ${f}: no such file or directory`); }
+    try {
+      text = readFile(f);
+    } catch {
+      throw new Error(`open ${f}: no such file or directory`);
+    }
     const doc = parseYaml(text) ?? {};
-    if (!isMap(doc)) throw new Error(`failed to parse ${f}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(doc) ? 'array' : 'string'} into Go value of type map[string]interface {}`);
+    if (!isMap(doc))
+      throw new Error(
+        `failed to parse ${f}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(doc) ? 'array' : 'string'} into Go value of type map[string]interface {}`,
+      );
     vals = mergeMaps(vals, doc);
   }
   for (const s of flags['set-json'] ?? []) applySet(vals, s, 'json');
@@ -121,7 +178,11 @@ export function userValues(flags, readFile, parseYaml) {
   for (const s of flags['set-file'] ?? []) {
     const eq = s.indexOf('=');
     let text;
-    try { text = readFile(s.slice(eq + 1)); } catch { throw new Error(`open ${s.slice(eq + 1)}: no such file or directory`); }
+    try {
+      text = readFile(s.slice(eq + 1));
+    } catch {
+      throw new Error(`open ${s.slice(eq + 1)}: no such file or directory`);
+    }
     setPath(vals, s.slice(0, eq), text);
   }
   for (const s of flags['set-literal'] ?? []) applySet(vals, s, 'literal');

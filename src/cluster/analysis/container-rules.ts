@@ -24,7 +24,15 @@ export interface ContainerFacts {
   remedies: Remedies;
 }
 
-export function containerFacts(pod: Pod, status: ContainerStatus, spec: ContainerSpec | undefined, isInit: boolean, component: string | undefined, events: EventIndex, remedies: Remedies): ContainerFacts {
+export function containerFacts(
+  pod: Pod,
+  status: ContainerStatus,
+  spec: ContainerSpec | undefined,
+  isInit: boolean,
+  component: string | undefined,
+  events: EventIndex,
+  remedies: Remedies,
+): ContainerFacts {
   const s: Partial<ContainerSpec> = spec ?? {};
   return {
     pod,
@@ -70,7 +78,9 @@ const imagePull: Rule<ContainerFacts> = (c) => {
     severity: 'critical',
     reason: c.status.state!.waiting!.reason!,
     evidence: `${waitingMessage(c) || `cannot pull ${c.image}`} (pull policy ${c.spec.imagePullPolicy ?? 'default'})`,
-    remedy: local ? c.remedies.localImageNotPullable(c.base.component, c.image) : c.remedies.registryImageNotPullable(c.base.component, c.image),
+    remedy: local
+      ? c.remedies.localImageNotPullable(c.base.component, c.image)
+      : c.remedies.registryImageNotPullable(c.base.component, c.image),
   };
 };
 
@@ -92,7 +102,9 @@ const missingConfig: Rule<ContainerFacts> = (c) => ({
 
 const crashLoop: Rule<ContainerFacts> = (c) => {
   const last = lastRun(c);
-  const ended = last ? `its last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}` : 'no previous run recorded';
+  const ended = last
+    ? `its last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}`
+    : 'no previous run recorded';
   if (last?.reason === 'OOMKilled') {
     return {
       ...c.base,
@@ -103,12 +115,22 @@ const crashLoop: Rule<ContainerFacts> = (c) => {
     };
   }
   const message = waitingMessage(c);
-  return { ...c.base, severity: 'critical', reason: 'CrashLoopBackOff', evidence: `${ended}; ${timesRestarted(c.base.restarts)}${message ? `; ${message}` : ''}`, remedy: c.remedies.crashed(podName(c), c.base.container) };
+  return {
+    ...c.base,
+    severity: 'critical',
+    reason: 'CrashLoopBackOff',
+    evidence: `${ended}; ${timesRestarted(c.base.restarts)}${message ? `; ${message}` : ''}`,
+    remedy: c.remedies.crashed(podName(c), c.base.container),
+  };
 };
 
 /** Still being created: a finding only when an event says what holds it up. */
 const stuckCreating: Rule<ContainerFacts> = (c) => {
-  const stuck = c.events.latest('Pod', podName(c), (e) => e.type === 'Warning' && /^(FailedMount|FailedAttachVolume|FailedCreatePodSandBox)$/.test(e.reason ?? ''));
+  const stuck = c.events.latest(
+    'Pod',
+    podName(c),
+    (e) => e.type === 'Warning' && /^(FailedMount|FailedAttachVolume|FailedCreatePodSandBox)$/.test(e.reason ?? ''),
+  );
   if (!stuck) return undefined;
   const sandbox = stuck.reason === 'FailedCreatePodSandBox';
   return {
@@ -122,7 +144,13 @@ const stuckCreating: Rule<ContainerFacts> = (c) => {
 
 const otherWaiting: Rule<ContainerFacts> = (c) => {
   const reason = c.status.state!.waiting!.reason!;
-  return { ...c.base, severity: 'critical', reason, evidence: waitingMessage(c) || `container ${c.base.container} is waiting: ${reason}`, remedy: c.remedies.waiting(podName(c)) };
+  return {
+    ...c.base,
+    severity: 'critical',
+    reason,
+    evidence: waitingMessage(c) || `container ${c.base.container} is waiting: ${reason}`,
+    remedy: c.remedies.waiting(podName(c)),
+  };
 };
 
 const WAITING_RULES = new Map<string, Rule<ContainerFacts>>([
@@ -159,7 +187,11 @@ const STARTING_PROBE_FAILURES = 3;
 
 /** The Unhealthy events of this container (an event without a field path is about the whole pod). */
 function probeFailures(c: ContainerFacts): KubeEvent[] {
-  return c.events.of('Pod', podName(c)).filter((e) => e.reason === 'Unhealthy' && (!e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${c.base.container}}`)));
+  return c.events
+    .of('Pod', podName(c))
+    .filter(
+      (e) => e.reason === 'Unhealthy' && (!e.involvedObject?.fieldPath || e.involvedObject.fieldPath.includes(`{${c.base.container}}`)),
+    );
 }
 
 function probeKind(message: string): ProbeKind {
@@ -189,7 +221,9 @@ function probeRemedy(c: ContainerFacts, kind: ProbeKind): string {
 
 function upAgain(c: ContainerFacts): string {
   const last = lastRun(c);
-  return last ? `running again but not Ready; its last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}` : '';
+  return last
+    ? `running again but not Ready; its last run ended ${last.reason ?? 'Error'} with exit code ${last.exitCode}${exitMeaning(last.exitCode)}`
+    : '';
 }
 
 // A running container that is not Ready. The root cause comes first: out of memory, then a failing
@@ -197,7 +231,13 @@ function upAgain(c: ContainerFacts): string {
 
 const oomBetweenRestarts: Rule<ContainerFacts> = (c) => {
   if (lastRun(c)?.reason !== 'OOMKilled' || c.base.restarts === 0) return undefined;
-  return { ...c.base, severity: 'critical', reason: 'OOMKilled', evidence: `${upAgain(c)}${c.memoryLimit ? `, at its ${c.memoryLimit} memory limit` : ''}; ${timesRestarted(c.base.restarts)}`, remedy: c.remedies.memory(c.base.component, c.memoryLimit) };
+  return {
+    ...c.base,
+    severity: 'critical',
+    reason: 'OOMKilled',
+    evidence: `${upAgain(c)}${c.memoryLimit ? `, at its ${c.memoryLimit} memory limit` : ''}; ${timesRestarted(c.base.restarts)}`,
+    remedy: c.remedies.memory(c.base.component, c.memoryLimit),
+  };
 };
 
 const failingProbe: Rule<ContainerFacts> = (c) => {
@@ -220,7 +260,13 @@ const failingProbe: Rule<ContainerFacts> = (c) => {
 
 const loopBetweenRestarts: Rule<ContainerFacts> = (c) => {
   if (!lastRun(c) || c.base.restarts < LOOP_RESTARTS) return undefined;
-  return { ...c.base, severity: 'critical', reason: 'CrashLoopBackOff', evidence: `${upAgain(c)}; ${timesRestarted(c.base.restarts)}: it is crash-looping`, remedy: c.remedies.crashed(podName(c), c.base.container) };
+  return {
+    ...c.base,
+    severity: 'critical',
+    reason: 'CrashLoopBackOff',
+    evidence: `${upAgain(c)}; ${timesRestarted(c.base.restarts)}: it is crash-looping`,
+    remedy: c.remedies.crashed(podName(c), c.base.container),
+  };
 };
 
 const stillStarting: Rule<ContainerFacts> = (c) => {
@@ -245,7 +291,13 @@ const livenessRestarts: Rule<ContainerFacts> = (c) => {
   if (!liveness.length || c.base.restarts === 0) return undefined;
   const latest = liveness[liveness.length - 1]!;
   const kind = probeKind(latest.message ?? '');
-  return { ...c.base, severity: 'warning', reason: `${kind}ProbeFailed`, evidence: `${latest.message}${countSuffix(latest)}; probe: ${describeProbe(c, kind)}; ${timesRestarted(c.base.restarts)}`, remedy: probeRemedy(c, kind) };
+  return {
+    ...c.base,
+    severity: 'warning',
+    reason: `${kind}ProbeFailed`,
+    evidence: `${latest.message}${countSuffix(latest)}; probe: ${describeProbe(c, kind)}; ${timesRestarted(c.base.restarts)}`,
+    remedy: probeRemedy(c, kind),
+  };
 };
 
 /** Running again after an earlier run ended: out of memory is a warning, anything else history. */

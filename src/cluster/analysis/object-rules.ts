@@ -48,13 +48,25 @@ function pressure(type: 'MemoryPressure' | 'DiskPressure' | 'PIDPressure'): Obje
   return (node, s) => {
     const c = condition(node, type);
     if (c?.status !== 'True') return undefined;
-    return { severity: 'warning', object: `node/${node.metadata.name}`, reason: type, evidence: c.message || `${type} is True`, remedy: s.remedies.nodePressure(type) };
+    return {
+      severity: 'warning',
+      object: `node/${node.metadata.name}`,
+      reason: type,
+      evidence: c.message || `${type} is True`,
+      remedy: s.remedies.nodePressure(type),
+    };
   };
 }
 
 const cordoned: ObjectRule<Node> = (node, s) =>
   node.spec?.unschedulable
-    ? { severity: 'warning', object: `node/${node.metadata.name}`, reason: 'NodeCordoned', evidence: 'spec.unschedulable is true: no new pod can be placed on it', remedy: s.remedies.nodeCordoned(node.metadata.name) }
+    ? {
+        severity: 'warning',
+        object: `node/${node.metadata.name}`,
+        reason: 'NodeCordoned',
+        evidence: 'spec.unschedulable is true: no new pod can be placed on it',
+        remedy: s.remedies.nodeCordoned(node.metadata.name),
+      }
     : undefined;
 
 export const NODE_RULES = [nodeNotReady, pressure('MemoryPressure'), pressure('DiskPressure'), pressure('PIDPressure'), cordoned];
@@ -64,7 +76,14 @@ export const NODE_RULES = [nodeNotReady, pressure('MemoryPressure'), pressure('D
 const evicted: ObjectRule<Pod> = (pod, s) => {
   if (pod.status?.phase !== 'Failed' || pod.status.reason !== 'Evicted') return undefined;
   const component = componentOf(pod);
-  return { severity: 'warning', object: `pod/${pod.metadata.name}`, component, reason: 'Evicted', evidence: pod.status.message || 'the kubelet evicted the pod', remedy: s.remedies.evicted(component, pod.metadata.name) };
+  return {
+    severity: 'warning',
+    object: `pod/${pod.metadata.name}`,
+    component,
+    reason: 'Evicted',
+    evidence: pod.status.message || 'the kubelet evicted the pod',
+    remedy: s.remedies.evicted(component, pod.metadata.name),
+  };
 };
 
 const unschedulable: ObjectRule<Pod> = (pod, s) => {
@@ -103,10 +122,24 @@ export function workloadRule(kind: 'deployment' | 'statefulset'): ObjectRule<Wor
     const updated = workload.status?.updatedReplicas;
     const counts = `${ready}/${desired} replicas ready${updated !== undefined ? `, ${updated} up to date` : ''}`;
     if (progressing?.status === 'False') {
-      return { severity: 'critical', object, component, reason: progressing.reason || 'ProgressDeadlineExceeded', evidence: `${progressing.message ?? 'rollout stopped progressing'} (${counts})`, remedy: s.remedies.rolloutStalled(kind, name, component) };
+      return {
+        severity: 'critical',
+        object,
+        component,
+        reason: progressing.reason || 'ProgressDeadlineExceeded',
+        evidence: `${progressing.message ?? 'rollout stopped progressing'} (${counts})`,
+        remedy: s.remedies.rolloutStalled(kind, name, component),
+      };
     }
     if (desired > 0 && ready < desired) {
-      return { severity: ready === 0 ? 'critical' : 'warning', object, component, reason: 'ReplicasNotReady', evidence: counts, remedy: s.remedies.seePods(kind, name, component) };
+      return {
+        severity: ready === 0 ? 'critical' : 'warning',
+        object,
+        component,
+        reason: 'ReplicasNotReady',
+        evidence: counts,
+        remedy: s.remedies.seePods(kind, name, component),
+      };
     }
     return undefined;
   };
@@ -118,7 +151,14 @@ export const replicaSetFailedCreate: ObjectRule<ReplicaSet> = (rs, s) => {
   const event = s.events.latest('ReplicaSet', rs.metadata.name, (e) => e.type === 'Warning' && e.reason === 'FailedCreate');
   if (failure?.status !== 'True' && !event) return undefined;
   const message = failure?.message || event?.message || 'the ReplicaSet could not create its pods';
-  return { severity: 'critical', object: `replicaset/${rs.metadata.name}`, component: componentOf(rs), reason: 'FailedCreate', evidence: message, remedy: s.remedies.podsNotCreated(rs.metadata.name, message) };
+  return {
+    severity: 'critical',
+    object: `replicaset/${rs.metadata.name}`,
+    component: componentOf(rs),
+    reason: 'FailedCreate',
+    evidence: message,
+    remedy: s.remedies.podsNotCreated(rs.metadata.name, message),
+  };
 };
 
 // ---------------------------------------------------------------- services and storage
@@ -127,7 +167,9 @@ export const serviceWithoutReadyEndpoint: ObjectRule<Service> = (service, s) => 
   const selector = service.spec?.selector;
   if (service.spec?.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return undefined;
   const name = service.metadata.name;
-  const matching = s.snapshot.pods.filter((p) => !p.metadata.deletionTimestamp && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const matching = s.snapshot.pods.filter(
+    (p) => !p.metadata.deletionTimestamp && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+  );
   const endpoints = s.snapshot.endpoints.find((e) => e.metadata.name === name);
   let ready: number;
   let notReady: number;
@@ -143,7 +185,9 @@ export const serviceWithoutReadyEndpoint: ObjectRule<Service> = (service, s) => 
     source = 'no Endpoints object; counted from the pods';
   }
   if (ready > 0) return undefined;
-  const selectorText = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const selectorText = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const component = componentOf(service) ?? selector[COMPONENT_LABEL];
   return {
     severity: 'critical',

@@ -47,7 +47,9 @@ export class Remedies {
       if (this.c.release !== defaultOf('release')) vars.HELM_RELEASE = this.c.release;
       if (this.c.chartDir !== defaultOf('chartDir')) vars.HELM_CHART_DIR = this.c.chartDir;
     }
-    const prefix = Object.entries(vars).map(([k, v]) => `${k}=${shellWord(v)} `).join('');
+    const prefix = Object.entries(vars)
+      .map(([k, v]) => `${k}=${shellWord(v)} `)
+      .join('');
     return `${prefix}npx zx runbooks/${id}.mjs${flags.map((f) => ` ${shellWord(f)}`).join('')}`;
   }
 
@@ -61,7 +63,9 @@ export class Remedies {
 
   private recreateCluster(env: Record<string, string>): string {
     // A new profile first: a delete loses everything in the cluster (issue 10).
-    const sized = Object.entries(env).map(([k, v]) => `${k}=${shellWord(v)}`).join(' ');
+    const sized = Object.entries(env)
+      .map(([k, v]) => `${k}=${shellWord(v)}`)
+      .join(' ');
     return `a new cluster under another profile name (00-setup with --profile <new-name>${sized ? ` and ${sized}` : ''}); or, knowing that ${DELETE_LOSES}: minikube delete -p ${this.c.profile}, then ${this.runbook('00-setup', env)}`;
   }
 
@@ -146,7 +150,8 @@ export class Remedies {
 
   mountFailed(message: string, pod: string): string {
     if (/(secret|configmap) "[^"]+" not found/i.test(message)) return this.missingConfig(message, pod);
-    if (/persistentvolumeclaim/i.test(message) || /unbound/i.test(message)) return `the volume claim is not bound: kubectl get pvc -n ${this.c.namespace}; on minikube the storage-provisioner addon must be on (minikube addons enable storage-provisioner -p ${this.c.profile})`;
+    if (/persistentvolumeclaim/i.test(message) || /unbound/i.test(message))
+      return `the volume claim is not bound: kubectl get pvc -n ${this.c.namespace}; on minikube the storage-provisioner addon must be on (minikube addons enable storage-provisioner -p ${this.c.profile})`;
     return `kubectl describe pod ${pod} -n ${this.c.namespace} shows which volume cannot be mounted`;
   }
 
@@ -170,7 +175,8 @@ export class Remedies {
   }
 
   probe(component: string | undefined, pod: string, container: string, kind: ProbeKind, path: string | undefined): string {
-    const meaning = path === '/ready' ? ' (/ready answers only when the database is reachable: check the postgresql pod and DATABASE_URL)' : '';
+    const meaning =
+      path === '/ready' ? ' (/ready answers only when the database is reachable: check the postgresql pod and DATABASE_URL)' : '';
     return `the app does not answer its ${kind.toLowerCase()} probe${path ? ` ${path}` : ''}${meaning}: read kubectl logs ${pod} -c ${container} -n ${this.c.namespace}; if it is only slow to start, raise ${componentPath(component, `probes.${kind.toLowerCase()}.failureThreshold`)} or ${componentPath(component, 'probes.startup.failureThreshold')}`;
   }
 
@@ -194,8 +200,10 @@ export class Remedies {
 
   podsNotCreated(replicaSet: string, message: string): string {
     const ns = this.c.namespace;
-    if (/quota/i.test(message)) return `a ResourceQuota in ${ns} refuses the pods: kubectl describe resourcequota -n ${ns}; lower the requests/limits or the replicas`;
-    if (/forbidden|admission|denied|security/i.test(message)) return `an admission policy refuses the pod spec: read the message above and adjust the chart values (securityContext, resources)`;
+    if (/quota/i.test(message))
+      return `a ResourceQuota in ${ns} refuses the pods: kubectl describe resourcequota -n ${ns}; lower the requests/limits or the replicas`;
+    if (/forbidden|admission|denied|security/i.test(message))
+      return `an admission policy refuses the pod spec: read the message above and adjust the chart values (securityContext, resources)`;
     return `kubectl describe replicaset ${replicaSet} -n ${ns}`;
   }
 

@@ -40,7 +40,11 @@ export function rootCause(findings: Finding[]): Finding | undefined {
  * Never throws: a drill that failed because the API is down still gets its report. `seen`: pods
  * a watch saw that may be gone by now.
  */
-export async function diagnose(ctx: RunbookContext, focus?: string[], seen?: SeenPods): Promise<{ cause?: string; remedy?: string; findings: Finding[] }> {
+export async function diagnose(
+  ctx: RunbookContext,
+  focus?: string[],
+  seen?: SeenPods,
+): Promise<{ cause?: string; remedy?: string; findings: Finding[] }> {
   try {
     const snapshot = await collectSnapshot(ctx.tools.kubectl, ctx.settings.namespace);
     // a pod gone, or going (Terminating), by now is analysed as it was before it began to go
@@ -50,13 +54,22 @@ export async function diagnose(ctx: RunbookContext, focus?: string[], seen?: See
     if (gone.length) {
       const replaced = new Set(gone.map((p) => p.metadata.name));
       snapshot.pods = [...snapshot.pods.filter((p) => !replaced.has(p.metadata.name)), ...gone];
-      ctx.evidence('pods removed before the diagnosis', `${gone.map((p) => p.metadata.name).join(', ')}: gone or being deleted by now (helm --atomic removes a failed release); analysed as last seen at ${new Date(seen!.at).toISOString()}, with the events they left in the namespace`);
+      ctx.evidence(
+        'pods removed before the diagnosis',
+        `${gone.map((p) => p.metadata.name).join(', ')}: gone or being deleted by now (helm --atomic removes a failed release); analysed as last seen at ${new Date(seen!.at).toISOString()}, with the events they left in the namespace`,
+      );
     }
     const findings = analyze(snapshot, { release: ctx.settings.release, profile: ctx.settings.profile, chartDir: ctx.settings.chartDir });
     for (const f of findings) ctx.evidence(`${f.severity}: ${f.object} — ${f.reason}`, `${f.evidence}\n\nremedy: ${f.remedy}`);
     for (const tail of await podLogTails(ctx.tools.kubectl, ctx.settings.namespace, findings)) ctx.evidence(tail.title, tail.body);
     const warnings = snapshot.events.filter((e) => e.type === 'Warning').slice(-15);
-    if (warnings.length) ctx.evidence('warning events', warnings.map((e) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`).join('\n'));
+    if (warnings.length)
+      ctx.evidence(
+        'warning events',
+        warnings
+          .map((e) => `${e.lastTimestamp ?? ''} ${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}`)
+          .join('\n'),
+      );
     const relevant = (f: Finding) => !focus || !f.component || focus.includes(f.component);
     const top = rootCause(findings.filter(relevant)) ?? findings.find((f) => f.severity === 'warning' && relevant(f));
     return { cause: top ? `${top.object}: ${top.reason}` : undefined, remedy: top?.remedy, findings };
@@ -66,4 +79,3 @@ export async function diagnose(ctx: RunbookContext, focus?: string[], seen?: See
     return { cause: `the cluster did not answer: ${message}`, remedy: `minikube status -p ${ctx.settings.profile}`, findings: [] };
   }
 }
-

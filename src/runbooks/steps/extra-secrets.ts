@@ -23,24 +23,51 @@ export interface ExtraSecretKey {
 /** Parses EXTRA_SECRET_KEYS; a malformed entry is a usage error (exit 2, nothing changed). */
 export function parseExtraSecretKeys(raw: string, name: string): ExtraSecretKey[] {
   const out: ExtraSecretKey[] = [];
-  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [key = '', list] = entry.split(':');
-    if (!/^[A-Z_][A-Z0-9_]*$/.test(key)) throw new UsageError(`${name}: "${key}" is not an environment variable name`, 'use upper-case letters, digits and "_", e.g. EXTRA_SECRET_KEYS=CHATKIT_WORKFLOW_ID,JWT_SECRET:backend+frontend');
-    if (OWN_KEYS.includes(key)) throw new UsageError(`${name}: ${key} is already one of the runbooks' own secrets`, `leave ${key} out of ${name}; 03 asks for it itself`);
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(key))
+      throw new UsageError(
+        `${name}: "${key}" is not an environment variable name`,
+        'use upper-case letters, digits and "_", e.g. EXTRA_SECRET_KEYS=CHATKIT_WORKFLOW_ID,JWT_SECRET:backend+frontend',
+      );
+    if (OWN_KEYS.includes(key))
+      throw new UsageError(
+        `${name}: ${key} is already one of the runbooks' own secrets`,
+        `leave ${key} out of ${name}; 03 asks for it itself`,
+      );
     const components = (list === undefined ? ['backend'] : list.split('+').map((c) => c.trim())) as Component[];
     const unknown = components.filter((c) => !COMPONENTS.includes(c));
-    if (!components.length || unknown.length) throw new UsageError(`${name}: ${entry} names an unknown component "${unknown.join('", "')}"`, `name components from ${COMPONENTS.join(', ')}, joined with "+" (KEY:backend+mcp)`);
+    if (!components.length || unknown.length)
+      throw new UsageError(
+        `${name}: ${entry} names an unknown component "${unknown.join('", "')}"`,
+        `name components from ${COMPONENTS.join(', ')}, joined with "+" (KEY:backend+mcp)`,
+      );
     out.push({ key, components });
   }
   return out;
 }
 
 /** Each extra key's value from the environment or the env file; a missing one stops the run. */
-export function resolveExtraSecrets(extra: ExtraSecretKey[], env: NodeJS.ProcessEnv, fileEnv: Record<string, string>): Record<string, ResolvedSecret> {
+export function resolveExtraSecrets(
+  extra: ExtraSecretKey[],
+  env: NodeJS.ProcessEnv,
+  fileEnv: Record<string, string>,
+): Record<string, ResolvedSecret> {
   const out: Record<string, ResolvedSecret> = {};
   for (const { key } of extra) {
-    const secret: ResolvedSecret | undefined = env[key] ? { value: env[key]!, source: 'environment' } : fileEnv[key] ? { value: fileEnv[key]!, source: 'env-file' } : undefined;
-    if (!secret) throw new UsageError(`${key} is listed in EXTRA_SECRET_KEYS but not set`, `set ${key} in the environment or in .env, or remove it from EXTRA_SECRET_KEYS`);
+    const secret: ResolvedSecret | undefined = env[key]
+      ? { value: env[key]!, source: 'environment' }
+      : fileEnv[key]
+        ? { value: fileEnv[key]!, source: 'env-file' }
+        : undefined;
+    if (!secret)
+      throw new UsageError(
+        `${key} is listed in EXTRA_SECRET_KEYS but not set`,
+        `set ${key} in the environment or in .env, or remove it from EXTRA_SECRET_KEYS`,
+      );
     registerSecret(secret.value);
     out[key] = secret;
   }
@@ -54,7 +81,9 @@ export function resolveExtraSecrets(extra: ExtraSecretKey[], env: NodeJS.Process
  * merging them, so the whole list is sent.
  */
 export function secretKeyLists(extra: ExtraSecretKey[], chartDir: string, valuesFiles: string[]): Record<string, { secretKeys: string[] }> {
-  const sources = [join(chartDir, 'values.yaml'), ...valuesFiles].filter(existsSync).map((f) => (parse(readFileSync(f, 'utf8')) ?? {}) as Record<string, { secretKeys?: string[] } | undefined>);
+  const sources = [join(chartDir, 'values.yaml'), ...valuesFiles]
+    .filter(existsSync)
+    .map((f) => (parse(readFileSync(f, 'utf8')) ?? {}) as Record<string, { secretKeys?: string[] } | undefined>);
   const out: Record<string, { secretKeys: string[] }> = {};
   for (const component of COMPONENTS) {
     const adds = extra.filter((e) => e.components.includes(component)).map((e) => e.key);

@@ -40,7 +40,9 @@ export async function requireRelease(ctx: RunbookContext): Promise<ReleaseStatus
   const first = await status();
   await requirePrerequisite(ctx, {
     satisfied: first?.status === 'deployed',
-    what: first ? `release "${release}" in namespace ${namespace} is ${first.status}, not deployed` : `release "${release}" is not installed in namespace ${namespace}`,
+    what: first
+      ? `release "${release}" in namespace ${namespace} is ${first.status}, not deployed`
+      : `release "${release}" is not installed in namespace ${namespace}`,
     id: '03-install',
     recheck: async () => (await status())?.status === 'deployed',
   });
@@ -52,4 +54,3 @@ export async function requireRelease(ctx: RunbookContext): Promise<ReleaseStatus
 export async function livePods(ctx: RunbookContext, selector = releaseSelector(ctx.settings.release)): Promise<KubeObject[]> {
   return (await ctx.tools.kubectl.list('pods', ctx.settings.namespace, selector)).filter((p) => !p.metadata.deletionTimestamp);
 }
-

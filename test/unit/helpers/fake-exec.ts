@@ -37,7 +37,14 @@ export class RecordingExec implements Exec {
     const rule = this.responses.find((r) => r.times > 0 && r.match(argv));
     if (rule) rule.times--;
     const canned = rule ? (typeof rule.respond === 'function' ? rule.respond(request) : rule.respond) : {};
-    return { argv, exitCode: canned.exitCode ?? 0, stdout: canned.stdout ?? '', stderr: canned.stderr ?? '', durationMs: 1, timedOut: canned.timedOut ?? false };
+    return {
+      argv,
+      exitCode: canned.exitCode ?? 0,
+      stdout: canned.stdout ?? '',
+      stderr: canned.stderr ?? '',
+      durationMs: 1,
+      timedOut: canned.timedOut ?? false,
+    };
   }
 
   /** What a started process (a port-forward) prints; '' for one that never comes up. */

@@ -33,7 +33,9 @@ function answers(exec: RecordingExec): RecordingExec {
     .on(['kubectl', 'get'], { stdout: '{"items":[],"metadata":{"name":"x"}}' })
     .on(['kubectl', 'get', '--raw'], { stdout: '{"kind":"PodMetricsList","items":[]}' })
     .on(['helm', 'version'], { stdout: 'v3.16.2' })
-    .on(['helm', 'status'], { stdout: '{"name":"r","info":{"status":"deployed","description":"","notes":""},"manifest":"","version":1,"namespace":"n"}' })
+    .on(['helm', 'status'], {
+      stdout: '{"name":"r","info":{"status":"deployed","description":"","notes":""},"manifest":"","version":1,"namespace":"n"}',
+    })
     .on(['helm', 'list'], { stdout: '[]' })
     .on(['helm', 'history'], { stdout: '[]' })
     .on(['helm', 'get', 'values'], { stdout: '{}' })
@@ -57,12 +59,17 @@ function tracked<T extends object>(target: T, called: Set<string>): T {
 }
 
 function methodsOf(prototype: object): string[] {
-  return Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(prototype, name)?.value === 'function');
+  return Object.getOwnPropertyNames(prototype).filter(
+    (name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(prototype, name)?.value === 'function',
+  );
 }
 
 function requireAllDriven(name: string, prototype: object, called: Set<string>): void {
   const missed = methodsOf(prototype).filter((m) => !called.has(m));
-  if (missed.length) throw new Error(`test/unit/helpers/wrapper-argv.ts does not drive ${name}.${missed.join(`, ${name}.`)}: add them, so that their argv is checked too`);
+  if (missed.length)
+    throw new Error(
+      `test/unit/helpers/wrapper-argv.ts does not drive ${name}.${missed.join(`, ${name}.`)}: add them, so that their argv is checked too`,
+    );
 }
 
 const argvOf = (calls: ExecRequest[], tool: string) => calls.filter((c) => c.tool === tool).map((c) => [...c.args]);
@@ -83,7 +90,14 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
     await k.list(kind, ns, `app.kubernetes.io/instance=${release}`);
   }
   for (const kind of ['namespace', 'secret', 'configmap', 'deployment', 'pod', 'service'] as const) {
-    const name = { namespace: ns, secret: `${release}-secrets`, configmap: `${release}-config`, deployment: `${release}-backend`, pod, service: `${release}-backend` }[kind];
+    const name = {
+      namespace: ns,
+      secret: `${release}-secrets`,
+      configmap: `${release}-config`,
+      deployment: `${release}-backend`,
+      pod,
+      service: `${release}-backend`,
+    }[kind];
     await k.get(kind, name, kind === 'namespace' ? undefined : ns);
   }
   await k.createNamespace(ns);
@@ -106,8 +120,25 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   const h = tracked(new Helm(exec, { kubeContext: 'minikube', clock: instantClock }), helmCalled);
   h.installed();
   await h.version();
-  await h.upgrade({ release, chart, namespace: ns, timeoutMs: 300_000, install: true, atomic: true, createNamespace: true, valuesFiles: [valuesFile], setString: { 'backend.image.tag': 'dev', 'publicUrls.frontend': 'http://127.0.0.1:30080' } });
-  await h.upgrade({ release, chart, namespace: ns, timeoutMs: 300_000, reuseValues: true, set: { 'frontend.replicaCount': 2, 'backend.env.MAX_CONVERSATION_HISTORY': 30 } });
+  await h.upgrade({
+    release,
+    chart,
+    namespace: ns,
+    timeoutMs: 300_000,
+    install: true,
+    atomic: true,
+    createNamespace: true,
+    valuesFiles: [valuesFile],
+    setString: { 'backend.image.tag': 'dev', 'publicUrls.frontend': 'http://127.0.0.1:30080' },
+  });
+  await h.upgrade({
+    release,
+    chart,
+    namespace: ns,
+    timeoutMs: 300_000,
+    reuseValues: true,
+    set: { 'frontend.replicaCount': 2, 'backend.env.MAX_CONVERSATION_HISTORY': 30 },
+  });
   await h.status(release, ns);
   await h.list(ns);
   await h.history(release, ns);
@@ -124,7 +155,14 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   d.installed();
   await d.version();
   await d.info();
-  await d.build({ image: t.image, dockerfile: t.dockerfile, context: t.buildContext, buildArgs: { NEXT_PUBLIC_API_URL: 'http://x' }, labels: { 'org.opencontainers.image.revision': 'abc' }, timeoutMs: 600_000 });
+  await d.build({
+    image: t.image,
+    dockerfile: t.dockerfile,
+    context: t.buildContext,
+    buildArgs: { NEXT_PUBLIC_API_URL: 'http://x' },
+    labels: { 'org.opencontainers.image.revision': 'abc' },
+    timeoutMs: 600_000,
+  });
   await d.inspectImage(t.image);
   await d.history(t.image);
   requireAllDriven('Docker', Docker.prototype, dockerCalled);

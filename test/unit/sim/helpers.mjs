@@ -21,28 +21,62 @@ export async function machine(o = {}) {
   const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 0 });
   const baseEnv = { PATH: `${sim.binDir}:${process.env.PATH}`, HOME: dir, ...sim.env, ...(o.extraEnv ?? {}) };
   const m = {
-    dir, ...sim,
+    dir,
+    ...sim,
     /** run a tool synchronously */
     run(tool, args = [], opt = {}) {
-      const r = spawnSync(join(sim.binDir, tool), args, { env: { ...baseEnv, ...(opt.env ?? {}) }, encoding: 'utf8', input: opt.input ?? '', timeout: opt.timeout ?? 60000, cwd: opt.cwd ?? REPO });
+      const r = spawnSync(join(sim.binDir, tool), args, {
+        env: { ...baseEnv, ...(opt.env ?? {}) },
+        encoding: 'utf8',
+        input: opt.input ?? '',
+        timeout: opt.timeout ?? 60000,
+        cwd: opt.cwd ?? REPO,
+      });
       return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', signal: r.signal };
     },
     /** spawn a long-running tool */
     spawn(tool, args = [], opt = {}) {
-      return spawn(join(sim.binDir, tool), args, { env: { ...baseEnv, ...(opt.env ?? {}) }, stdio: opt.stdio ?? ['ignore', 'pipe', 'pipe'], cwd: opt.cwd ?? REPO });
+      return spawn(join(sim.binDir, tool), args, {
+        env: { ...baseEnv, ...(opt.env ?? {}) },
+        stdio: opt.stdio ?? ['ignore', 'pipe', 'pipe'],
+        cwd: opt.cwd ?? REPO,
+      });
     },
-    json(tool, args) { const r = m.run(tool, args); if (r.code !== 0) throw new Error(`${tool} ${args.join(' ')} → ${r.code}: ${r.stderr}`); return JSON.parse(r.stdout); },
+    json(tool, args) {
+      const r = m.run(tool, args);
+      if (r.code !== 0) throw new Error(`${tool} ${args.join(' ')} → ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    },
     clock: () => readClock(sim.stateDir),
     truth: () => readTruth(sim.stateDir),
     state: () => JSON.parse(readFileSync(join(sim.stateDir, 'state.json'), 'utf8')),
-    calls: () => (existsSync(join(sim.stateDir, 'calls.jsonl')) ? readFileSync(join(sim.stateDir, 'calls.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    calls: () =>
+      existsSync(join(sim.stateDir, 'calls.jsonl'))
+        ? readFileSync(join(sim.stateDir, 'calls.jsonl'), 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
     /** virtual sleep: moves the machine's time (nothing else is running) */
     sleep: (virtualMs) => readClock(sim.stateDir).sleep(virtualMs),
     cleanup() {
       let pid = null;
-      try { pid = m.state().server?.pid ?? null; if (pid) process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      try {
+        pid = m.state().server?.pid ?? null;
+        if (pid) process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       // wait (briefly) for the daemon to go before removing its directory
-      for (let i = 0; pid && i < 100; i++) { try { process.kill(pid, 0); } catch { break; } Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); }
+      for (let i = 0; pid && i < 100; i++) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          break;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
       rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
@@ -50,17 +84,37 @@ export async function machine(o = {}) {
 }
 
 /** Start minikube, build the fixture images into the node (docker-env) and install the fixture chart. */
-export function installFixture(m, { values = [], wait = true, extra = [], build = true, components = ['frontend', 'backend', 'mcp'] } = {}) {
+export function installFixture(
+  m,
+  { values = [], wait = true, extra = [], build = true, components = ['frontend', 'backend', 'mcp'] } = {},
+) {
   const s = m.run('minikube', ['start', '-p', 'minikube', '--cpus=2', '--memory=4096']);
   if (s.code !== 0) throw new Error('minikube start failed: ' + s.stderr);
   if (build) {
     const env = m.json('minikube', ['docker-env', '-p', 'minikube', '--shell', 'none', '-o', 'json']);
     for (const c of components) {
-      const b = m.run('docker', ['build', '-t', `todo-${c}:dev`, '-f', join(FIXTURES, 'app/Dockerfile'), join(FIXTURES, 'app', c)], { env });
+      const b = m.run('docker', ['build', '-t', `todo-${c}:dev`, '-f', join(FIXTURES, 'app/Dockerfile'), join(FIXTURES, 'app', c)], {
+        env,
+      });
       if (b.code !== 0) throw new Error(`build ${c}: ${b.stderr}`);
     }
   }
-  return m.run('helm', ['upgrade', '--install', 'todo-chatbot', CHART, '-n', 'todo-app', '--create-namespace', ...(wait ? ['--atomic', '--wait', '--timeout', '300s'] : []), '--set', 'secrets.POSTGRES_PASSWORD=pw-123456', '--set', 'secrets.OPENAI_API_KEY=sk-test', ...values, ...extra]);
+  return m.run('helm', [
+    'upgrade',
+    '--install',
+    'todo-chatbot',
+    CHART,
+    '-n',
+    'todo-app',
+    '--create-namespace',
+    ...(wait ? ['--atomic', '--wait', '--timeout', '300s'] : []),
+    '--set',
+    'secrets.POSTGRES_PASSWORD=pw-123456',
+    '--set',
+    'secrets.OPENAI_API_KEY=sk-test',
+    ...values,
+    ...extra,
+  ]);
 }
 
 export function pods(m, ns = 'todo-app') {

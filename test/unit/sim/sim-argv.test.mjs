@@ -4,10 +4,22 @@ import assert from 'node:assert/strict';
 import { parseArgs, parseGoDuration, FlagError } from '../../../sim/lib/argv.mjs';
 import { parseFaults } from '../../../sim/lib/faults.mjs';
 
-const spec = { namespace: { type: 'string', short: 'n' }, wait: { type: 'bool' }, set: { type: 'stringArray' }, replicas: { type: 'int' }, timeout: { type: 'duration', def: 30000 }, output: { type: 'string', short: 'o' }, all: { type: 'bool', short: 'A' }, quiet: { type: 'bool', short: 'q' } };
+const spec = {
+  namespace: { type: 'string', short: 'n' },
+  wait: { type: 'bool' },
+  set: { type: 'stringArray' },
+  replicas: { type: 'int' },
+  timeout: { type: 'duration', def: 30000 },
+  output: { type: 'string', short: 'o' },
+  all: { type: 'bool', short: 'A' },
+  quiet: { type: 'bool', short: 'q' },
+};
 
 test('both --flag=value and --flag value, shorthands in every pflag form', () => {
-  const p = parseArgs(['get', '--namespace=a', 'pods', '-o', 'json', '--set', 'x=1', '--set=y=2', '-Aq', '--timeout', '5m', '--replicas=3', '--wait=false'], spec);
+  const p = parseArgs(
+    ['get', '--namespace=a', 'pods', '-o', 'json', '--set', 'x=1', '--set=y=2', '-Aq', '--timeout', '5m', '--replicas=3', '--wait=false'],
+    spec,
+  );
   assert.deepEqual(p.args, ['get', 'pods']);
   assert.equal(p.flags.namespace, 'a');
   assert.equal(p.flags.output, 'json');
@@ -28,7 +40,15 @@ test('-- stops flag parsing', () => {
 });
 
 test('unknown flags and bad values are rejected with pflag texts', () => {
-  const msg = (argv) => { try { parseArgs(argv, spec); } catch (e) { assert.ok(e instanceof FlagError); return e.message; } return null; };
+  const msg = (argv) => {
+    try {
+      parseArgs(argv, spec);
+    } catch (e) {
+      assert.ok(e instanceof FlagError);
+      return e.message;
+    }
+    return null;
+  };
   assert.equal(msg(['--foo']), 'unknown flag: --foo');
   assert.equal(msg(['-Z']), "unknown shorthand flag: 'Z' in -Z");
   assert.equal(msg(['-AZ']), "unknown shorthand flag: 'Z' in -AZ");

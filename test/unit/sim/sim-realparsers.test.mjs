@@ -14,18 +14,33 @@ import { recordWrapperArgv } from '../helpers/wrapper-argv.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'real-parsers-'));
 const kubeconfig = join(home, 'kubeconfig');
-writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "https://127.0.0.1:1"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u, namespace: default}\n  name: minikube\ncurrent-context: minikube\nusers:\n- name: u\n  user: {token: x}\n', { mode: 0o600 });
+writeFileSync(
+  kubeconfig,
+  'apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: "https://127.0.0.1:1"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u, namespace: default}\n  name: minikube\ncurrent-context: minikube\nusers:\n- name: u\n  user: {token: x}\n',
+  { mode: 0o600 },
+);
 mkdirSync(join(home, '.docker'), { recursive: true });
-const realEnv = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, KUBECONFIG: kubeconfig, DOCKER_CONFIG: join(home, '.docker'), DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+const realEnv = {
+  PATH: '/usr/local/bin:/usr/bin:/bin',
+  HOME: home,
+  KUBECONFIG: kubeconfig,
+  DOCKER_CONFIG: join(home, '.docker'),
+  DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+};
 const REAL = {
   kubectl: ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p)),
   helm: findRealHelm({ PATH: '/usr/local/bin:/usr/bin:/bin' }),
   docker: ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => existsSync(p)),
 };
-const runReal = (tool, args) => { const r = spawnSync(REAL[tool], args, { env: realEnv, encoding: 'utf8', timeout: 30000, cwd: home }); return { code: r.status, stderr: r.stderr ?? '', stdout: r.stdout ?? '' }; };
-const PARSE_ERR = /(unknown (shorthand )?flag: [^\n]+|unknown command "[^"]+"|invalid argument "[^"]+" for "[^"]+" flag[^\n]*|flag needs an argument: [^\n]+|unknown command: docker \S+)/;
+const runReal = (tool, args) => {
+  const r = spawnSync(REAL[tool], args, { env: realEnv, encoding: 'utf8', timeout: 30000, cwd: home });
+  return { code: r.status, stderr: r.stderr ?? '', stdout: r.stdout ?? '' };
+};
+const PARSE_ERR =
+  /(unknown (shorthand )?flag: [^\n]+|unknown command "[^"]+"|invalid argument "[^"]+" for "[^"]+" flag[^\n]*|flag needs an argument: [^\n]+|unknown command: docker \S+)/;
 
-const NS = 'todo-app'; const REL = 'todo-chatbot';
+const NS = 'todo-app';
+const REL = 'todo-chatbot';
 const values = join(home, 'values.yaml');
 writeFileSync(values, 'secrets:\n  POSTGRES_PASSWORD: pw-123456\n', { mode: 0o600 });
 
@@ -33,7 +48,16 @@ writeFileSync(values, 'secrets:\n  POSTGRES_PASSWORD: pw-123456\n', { mode: 0o60
  * The argv the wrappers of src/tools/* send, recorded by driving every operation (the pod name is
  * filled in once a simulated machine runs). The contract in sim/ARGV-CONTRACT.md describes them.
  */
-export const CONTRACT = await recordWrapperArgv({ namespace: NS, release: REL, chart: CHART, valuesFile: values, pod: 'PODNAME', image: 'todo-backend:abc123', dockerfile: join(FIXTURES, 'app/Dockerfile'), buildContext: join(FIXTURES, 'app/backend') });
+export const CONTRACT = await recordWrapperArgv({
+  namespace: NS,
+  release: REL,
+  chart: CHART,
+  valuesFile: values,
+  pod: 'PODNAME',
+  image: 'todo-backend:abc123',
+  dockerfile: join(FIXTURES, 'app/Dockerfile'),
+  buildContext: join(FIXTURES, 'app/backend'),
+});
 /** Flags of the contract that the helm installed here predates (the stand-in emulates helm v3.16). */
 const NEWER_THAN_REAL_HELM = { '--ignore-not-found': 'helm uninstall --ignore-not-found (helm ≥ 3.13)' };
 
@@ -43,7 +67,10 @@ for (const tool of ['kubectl', 'helm', 'docker']) {
       const r = runReal(tool, args);
       const m = PARSE_ERR.exec(r.stderr);
       const newer = tool === 'helm' && Object.keys(NEWER_THAN_REAL_HELM).find((f) => args.includes(f) && m?.[0] === `unknown flag: ${f}`);
-      if (newer) { t.diagnostic(`the installed helm predates ${NEWER_THAN_REAL_HELM[newer]}; accepted by the stand-in (helm v3.16.2)`); continue; }
+      if (newer) {
+        t.diagnostic(`the installed helm predates ${NEWER_THAN_REAL_HELM[newer]}; accepted by the stand-in (helm v3.16.2)`);
+        continue;
+      }
       assert.equal(m, null, `real ${tool} rejected: ${tool} ${args.join(' ')}\n${r.stderr}`);
     }
   });
@@ -54,12 +81,24 @@ async function untilForwarding(m, args) {
   const child = m.spawn('kubectl', args);
   let stderr = '';
   let stdout = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
   const code = await new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGTERM'), 30_000);
-    child.stdout.on('data', () => { if (/Forwarding from/.test(stdout)) { clearTimeout(timer); child.kill('SIGTERM'); } });
-    child.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    child.stdout.on('data', () => {
+      if (/Forwarding from/.test(stdout)) {
+        clearTimeout(timer);
+        child.kill('SIGTERM');
+      }
+    });
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
   });
   assert.match(stdout, /Forwarding from 127\.0\.0\.1:\d+ -> 8001/, `port-forward did not come up: ${stderr}`);
   return { code, stdout, stderr };
@@ -69,7 +108,8 @@ test('the stand-ins accept every argv the wrappers send (on a running simulated 
   const m = await machine();
   try {
     assert.equal(installFixture(m, { values: ['-f', values] }).code, 0);
-    const pod = m.json('kubectl', ['get', 'pods', '-n', NS, '-o', 'json', '-l', 'app.kubernetes.io/component=backend']).items[0].metadata.name;
+    const pod = m.json('kubectl', ['get', 'pods', '-n', NS, '-o', 'json', '-l', 'app.kubernetes.io/component=backend']).items[0].metadata
+      .name;
     const envs = m.json('minikube', ['docker-env', '-p', 'minikube', '--shell', 'none', '-o', 'json']);
     // kubectl before helm: the recorded helm calls end with an uninstall, and a port-forward needs the release
     for (const tool of ['docker', 'kubectl', 'helm']) {
@@ -81,28 +121,65 @@ test('the stand-ins accept every argv the wrappers send (on a running simulated 
         assert.doesNotMatch(r.stderr, /internal error/, `${tool} ${args.join(' ')}: ${r.stderr}`);
       }
     }
-  } finally { m.cleanup(); }
+  } finally {
+    m.cleanup();
+  }
 });
 
 const BOGUS = {
-  kubectl: [['get', 'pods', '--foo'], ['get', 'pods', '-Z'], ['version', '--client', '--short'], ['logs', 'p', '--bogus'], ['scale', 'deployment/x', '--replicas=3', '--nope'], ['rollout', 'status', 'deployment/x', '--timout=5s'], ['wait', '--for=condition=Ready', 'pod', '-l', 'a=b', '--timeout', '5x'], ['exec', 'p', '--containr', 'c', '--', 'ls'], ['get', 'pods', '-n'], ['delete', 'pod', 'p', '--wait=maybe'], ['top', 'pods', '--containerz'], ['frobnicate']],
-  helm: [['upgrade', '--install', 'x', CHART, '--foo'], ['status', 'x', '-Z'], ['history', 'x', '-o', 'xml'], ['list', '--bogus'], ['rollback', 'x', '1', '--wiat'], ['test', 'x', '--timeout', '5'], ['get', 'values', 'x', '--alll'], ['frobnicate']],
-  docker: [['build', '--foo', '.'], ['images', '--bogus'], ['image', 'inspect', '--foo', 'x'], ['history', '--foo', 'x'], ['version', '--bogus'], ['build', '-t'], ['frobnicate']],
+  kubectl: [
+    ['get', 'pods', '--foo'],
+    ['get', 'pods', '-Z'],
+    ['version', '--client', '--short'],
+    ['logs', 'p', '--bogus'],
+    ['scale', 'deployment/x', '--replicas=3', '--nope'],
+    ['rollout', 'status', 'deployment/x', '--timout=5s'],
+    ['wait', '--for=condition=Ready', 'pod', '-l', 'a=b', '--timeout', '5x'],
+    ['exec', 'p', '--containr', 'c', '--', 'ls'],
+    ['get', 'pods', '-n'],
+    ['delete', 'pod', 'p', '--wait=maybe'],
+    ['top', 'pods', '--containerz'],
+    ['frobnicate'],
+  ],
+  helm: [
+    ['upgrade', '--install', 'x', CHART, '--foo'],
+    ['status', 'x', '-Z'],
+    ['history', 'x', '-o', 'xml'],
+    ['list', '--bogus'],
+    ['rollback', 'x', '1', '--wiat'],
+    ['test', 'x', '--timeout', '5'],
+    ['get', 'values', 'x', '--alll'],
+    ['frobnicate'],
+  ],
+  docker: [
+    ['build', '--foo', '.'],
+    ['images', '--bogus'],
+    ['image', 'inspect', '--foo', 'x'],
+    ['history', '--foo', 'x'],
+    ['version', '--bogus'],
+    ['build', '-t'],
+    ['frobnicate'],
+  ],
 };
 for (const tool of ['kubectl', 'helm', 'docker']) {
-  test(`bogus ${tool} flags: rejected by the real parser and by the stand-in with the same message`, { skip: !REAL[tool] && `no real ${tool} here` }, async () => {
+  test(`bogus ${tool} flags: rejected by the real parser and by the stand-in with the same message`, {
+    skip: !REAL[tool] && `no real ${tool} here`,
+  }, async () => {
     const m = await machine();
     try {
       for (const args of BOGUS[tool]) {
         const real = runReal(tool, args);
         const sim = m.run(tool, args);
-        const rm = PARSE_ERR.exec(real.stderr); const sm = PARSE_ERR.exec(sim.stderr);
+        const rm = PARSE_ERR.exec(real.stderr);
+        const sm = PARSE_ERR.exec(sim.stderr);
         assert.ok(rm, `real ${tool} accepted ${args.join(' ')}: ${real.stderr}`);
         assert.notEqual(real.code, 0);
         assert.ok(sm, `stand-in accepted ${args.join(' ')}: ${sim.stderr}`);
         assert.equal(sim.code, real.code, `exit code for ${tool} ${args.join(' ')}`);
         assert.equal(sm[0], rm[0], `${tool} ${args.join(' ')}`);
       }
-    } finally { m.cleanup(); }
+    } finally {
+      m.cleanup();
+    }
   });
 }
