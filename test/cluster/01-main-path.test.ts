@@ -64,7 +64,11 @@ test('01-build builds the three demo images with Docker; docker-env is refused a
   assert.match(env.stderr, /Exiting due to ENV_DRIVER_CONFLICT: 'none' driver does not support 'minikube docker-env' command/);
   // 01 reuses an image built from the same inputs; the lane wants a real build, so the demo
   // images of earlier runs (01 labels them) go first.
-  const earlier = spawnSync('docker', ['images', '--filter', 'label=io.todo-chatbot.component', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' }).stdout.split('\n').filter((ref) => ref && !ref.endsWith(':<none>'));
+  const earlier = spawnSync('docker', ['images', '--filter', 'label=io.todo-chatbot.component', '--format', '{{.Repository}}:{{.Tag}}'], {
+    encoding: 'utf8',
+  })
+    .stdout.split('\n')
+    .filter((ref) => ref && !ref.endsWith(':<none>'));
   if (earlier.length) spawnSync('docker', ['rmi', ...new Set(earlier)], { stdio: 'ignore' });
   const r = await runRunbook('01-build', [], { timeoutMs: 1_800_000 });
   assert.equal(r.exitCode, 0, tail(r));
