@@ -58,7 +58,7 @@ export function scratch(name: string): string {
   if (!scratchRoot) {
     scratchRoot = mkdtempSync(join(tmpdir(), 'chart-test-'));
     const root = scratchRoot;
-    process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+    process.on('exit', () => rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
   }
   return join(scratchRoot, name);
 }

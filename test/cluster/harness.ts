@@ -66,7 +66,7 @@ export function prepareLane(): void {
   }
   // The chart as shipped, except the PostgreSQL image: the lane's is made from Debian's packages
   // (cluster/images/postgresql), since the official image cannot be pulled here.
-  rmSync(CHART_COPY, { recursive: true, force: true });
+  rmSync(CHART_COPY, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   cpSync(join(ROOT, 'helm', 'todo-chatbot'), CHART_COPY, { recursive: true });
   const valuesFile = join(CHART_COPY, 'values.yaml');
   const values = parse(readFileSync(valuesFile, 'utf8'));
@@ -80,7 +80,7 @@ export function prepareLane(): void {
 /** A copy of the lane's chart with some values changed (a broken setting), as HELM_CHART_DIR. */
 export function chartVariant(name: string, change: (values: any) => void): string {
   const dir = join(LANE_DIR, `chart-${name}`);
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   cpSync(CHART_COPY, dir, { recursive: true });
   const valuesFile = join(dir, 'values.yaml');
   const values = parse(readFileSync(valuesFile, 'utf8'));
@@ -116,7 +116,7 @@ export async function ensureNodeBase(makeBase: () => Promise<{ ref: string }>): 
   writeFileSync(join(context, 'printenv'), PRINTENV, { mode: 0o755 });
   writeFileSync(join(context, 'Dockerfile'), `FROM ${base.ref}\nCOPY printenv /usr/bin/printenv\n`);
   const built = spawnSync('docker', ['build', '-q', '-t', NODE_BASE, context], { encoding: 'utf8' });
-  rmSync(context, { recursive: true, force: true });
+  rmSync(context, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   if (built.status !== 0) throw new Error(`docker build of the ${NODE_BASE} stand-in: ${built.stderr}`);
   writeFileSync(NODE_BASE_MARK, base.ref);
   const stale = spawnSync('docker', ['images', '-q', '--filter', 'label=io.todo-chatbot.component', '--filter', `before=${NODE_BASE}`], {

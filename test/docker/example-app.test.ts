@@ -149,7 +149,7 @@ if (!status.ok || !linux) {
       const names = Object.values(containers);
       if (names.length) await docker(['rm', '-f', ...names], { timeoutMs: 60_000 });
       await stub?.close();
-      if (work) rmSync(work, { recursive: true, force: true });
+      if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     });
 
     /** Runs a component read-only as the chart does; settings through a 0600 env file, never argv. */

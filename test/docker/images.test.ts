@@ -113,7 +113,7 @@ if (!status.ok) {
     after(async () => {
       if (containers.length) await docker(['rm', '-f', ...containers], { timeoutMs: 60_000 });
       await db?.stop();
-      if (work) rmSync(work, { recursive: true, force: true });
+      if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     });
 
     test('the three images exist, tagged todo-<service>:test', async () => {

@@ -186,7 +186,7 @@ export async function ensureLocalBase(): Promise<LocalBase> {
       { input: tar.stdout!, timeoutMs: 180_000 },
     );
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
   return { ref, created: true, ms: Date.now() - started };
 }

@@ -57,7 +57,7 @@ if (!wanted || !status?.ok) {
     });
     after(async () => {
       if (container) await docker(['rm', '-f', container]);
-      if (work) rmSync(work, { recursive: true, force: true });
+      if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     });
 
     test('serves the page read-only as uid 10001, healthy, stops with exit 0, no secret in the image', async (t) => {

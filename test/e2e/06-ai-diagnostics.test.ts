@@ -197,7 +197,7 @@ describe('on a simulated release (00 → 03 first)', () => {
   after(() => {
     if (!stateDir) return;
     sim(stateDir, 'minikube', ['delete', '-p', 'minikube']);
-    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   test('healthy release: exit 0, no finding; kubectl-ai is asked read-only with the key only in its environment', async () => {

@@ -46,7 +46,7 @@ after(() => {
   for (const dir of [stateDir, ...foreignStates]) {
     if (!dir) continue;
     sim(dir, 'minikube', ['delete', '-p', 'minikube']);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 });
 
