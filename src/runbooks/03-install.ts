@@ -129,6 +129,7 @@ async function installRelease(
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
   let seen: SeenPods | undefined;
+  let stuckPod: string | undefined;
   while (!finished) {
     await ctx.clock.sleep(2000);
     if (finished || findings) continue;
@@ -139,6 +140,7 @@ async function installRelease(
     const stuck = pods.find(isFatal) ?? pods.find((p) => !p.ready && now - p.createdAt > TARGETS.podReadyMs);
     if (stuck) {
       ctx.note(`pod ${stuck.name} is ${stuck.reason ?? 'not Ready'}; collecting evidence before helm gives up`, 'warn');
+      stuckPod = `pod/${stuck.name}`;
       findings = (await diagnose(ctx)).findings;
     }
   }
@@ -146,7 +148,9 @@ async function installRelease(
   ctx.span('install', 'helm upgrade --install', installStart, ctx.clock.now());
   if (result.exitCode !== 0) {
     findings ??= (await diagnose(ctx, undefined, seen)).findings;
-    const cause = rootCause(findings);
+    // The pod the watch caught is the cause, even when caught at its first failure (an analyzer
+    // rates one OOM kill a warning until it repeats) while its workload already reads as critical.
+    const cause = findings.find((f) => f.object === stuckPod) ?? rootCause(findings);
     ctx.require({
       id: 'INSTALL-HELM',
       title: 'helm upgrade --install',
