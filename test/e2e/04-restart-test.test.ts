@@ -186,10 +186,13 @@ test('04 with slow-start=mcp:150s: exit 1, the slow pod named with what it was d
   });
   showFailure(r, t);
   assert.equal(r.exitCode, 1, r.stdout.slice(-3000));
-  assert.match(r.json.reason, /mcp/);
-  const failed = r.json.checks.filter((c: { status: string }) => c.status === 'fail');
+  // The slow pod itself, with what it was doing ("mcp 0/1 Ready (todo-chatbot-mcp-… running, …)"):
+  // a bare /mcp/ was also satisfied by an unrelated error naming svc/todo-chatbot-mcp.
+  const slowPod = /mcp \d+\/\d+ Ready \(todo-chatbot-mcp-\S+ [a-z][^)]*\)/;
+  assert.match(r.json.reason, slowPod);
+  const failed: Array<{ id: string; measured: string }> = r.json.checks.filter((c: { status: string }) => c.status === 'fail');
   assert.ok(
-    failed.some((c: { measured: string }) => /mcp/.test(c.measured) || /mcp/.test(JSON.stringify(c))),
+    failed.some((c) => /^(RESTART|REPLACE-ONE|REPLACE-ALL)(-MCP)?$/.test(c.id) && slowPod.test(c.measured)),
     JSON.stringify(failed, null, 1),
   );
   assert.ok(r.json.evidence.length > 0);
