@@ -15,7 +15,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ import {
   imageContains,
   imageSize,
   waitHealthy,
+  runHardened,
 } from './lib.ts';
 import { startStubModel, type StubModel } from './stub-model.ts';
 
@@ -154,42 +155,7 @@ if (!status.ok || !linux) {
 
     /** Runs a component read-only as the chart does; settings through a 0600 env file, never argv. */
     async function run(key: string, image: string, env: Record<string, string>, extra: string[] = []): Promise<string> {
-      const envFile = join(work, `${key}.env`);
-      writeFileSync(
-        envFile,
-        Object.entries(env)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n') + '\n',
-      );
-      chmodSync(envFile, 0o600);
-      const name = `todo-example-${key}-${process.pid}`;
-      await docker(['rm', '-f', name], { timeoutMs: 30_000 });
-      await dockerOk(
-        [
-          'run',
-          '-d',
-          '--name',
-          name,
-          '--network',
-          'host',
-          '--read-only',
-          '--tmpfs',
-          '/tmp',
-          '--cap-drop',
-          'ALL',
-          '--security-opt',
-          'no-new-privileges',
-          '--health-interval',
-          '1s',
-          '--health-start-period',
-          '0s',
-          '--env-file',
-          envFile,
-          ...extra,
-          image,
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const name = await runHardened({ name: `todo-example-${key}-${process.pid}`, image, env, workDir: work, extra });
       containers[key] = name;
       return name;
     }

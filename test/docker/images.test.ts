@@ -15,14 +15,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort, startEmbeddedPostgres, waitForHttp, type EmbeddedPostgres } from '../app/harness.ts';
-import { daemonStatus, docker, dockerOk, ensureLocalBase, history, imageContains, imageSize, type Layer } from './lib.ts';
+import { daemonStatus, docker, dockerOk, ensureLocalBase, history, imageContains, imageSize, type Layer, runHardened } from './lib.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES = ['frontend', 'backend', 'mcp'] as const;
@@ -225,42 +225,12 @@ if (!status.ok) {
         frontend: { PORT: String(ports.frontend), BACKEND_URL: `http://127.0.0.1:${ports.backend}`, BETTER_AUTH_SECRET: FAKE.authSecret },
       };
       for (const service of ['backend', 'mcp', 'frontend'] as const) {
-        // Secrets go in through a 0600 env file, never on the docker command line (argv is visible in ps).
-        const envFile = join(work, `${service}.env`);
-        writeFileSync(
-          envFile,
-          Object.entries(env[service])
-            .map(([k, v]) => `${k}=${v}`)
-            .join('\n') + '\n',
-        );
-        chmodSync(envFile, 0o600);
-        const name = `todo-lane-${service}-${process.pid}`;
-        await docker(['rm', '-f', name], { timeoutMs: 30_000 });
-        await dockerOk(
-          [
-            'run',
-            '-d',
-            '--name',
-            name,
-            '--network',
-            'host',
-            '--read-only',
-            '--tmpfs',
-            '/tmp',
-            '--cap-drop',
-            'ALL',
-            '--security-opt',
-            'no-new-privileges',
-            '--health-interval',
-            '1s',
-            '--health-start-period',
-            '0s',
-            '--env-file',
-            envFile,
-            `todo-${service}:${TAG}`,
-          ],
-          { timeoutMs: 60_000 },
-        );
+        const name = await runHardened({
+          name: `todo-lane-${service}-${process.pid}`,
+          image: `todo-${service}:${TAG}`,
+          env: env[service],
+          workDir: work,
+        });
         containers.push(name);
       }
       const [backendName, mcpName, frontendName] = containers as [string, string, string];
