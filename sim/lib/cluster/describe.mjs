@@ -195,20 +195,12 @@ export function describePod(c, pod, now, faults) {
 
 export async function kubectlDescribe(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveRes } = await import('../tools/kubectl.mjs');
+  const { withCluster, resolveTargets } = await import('../tools/kubectl.mjs');
   if (!pos.length) {
     ctx.err('error: Required resource not specified.\n');
     return 1;
   }
-  let r;
-  let names;
-  if (pos[0].includes('/')) {
-    r = resolveRes(pos[0].split('/')[0]);
-    names = pos.map((x) => x.split('/')[1]);
-  } else {
-    r = resolveRes(pos[0]);
-    names = pos.slice(1);
-  }
+  const { r, names } = resolveTargets(pos);
   if (!r) {
     ctx.err(`error: the server doesn't have a resource type "${pos[0]}"\n`);
     return 1;

@@ -12,7 +12,7 @@ async function kubectl() {
 /** kubectl wait --for=condition=X[=value] | --for=delete (TYPE NAME... | TYPE -l sel | TYPE/NAME) */
 export async function kubectlWait(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveRes, view, qualified } = await kubectl();
+  const { withCluster, resolveTargets, view, qualified } = await kubectl();
   const f = p.flags;
   if (!f.for.length) {
     ctx.err('error: --for must be set\n');
@@ -36,15 +36,7 @@ export async function kubectlWait(K) {
     ctx.err('error: resource(s) were provided, but no name was specified\n');
     return 1;
   }
-  let r;
-  let names = [];
-  if (pos[0].includes('/')) {
-    r = resolveRes(pos[0].split('/')[0]);
-    names = pos.map((x) => x.split('/')[1]);
-  } else {
-    r = resolveRes(pos[0]);
-    names = pos.slice(1);
-  }
+  const { r, names } = resolveTargets(pos);
   if (!r) {
     ctx.err(`error: the server doesn't have a resource type "${pos[0].split('/')[0]}"\n`);
     return 1;
@@ -111,17 +103,12 @@ export async function kubectlWait(K) {
 /** kubectl rollout status deployment/x | statefulset/x */
 export async function rolloutStatus(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveRes, qualified } = await kubectl();
+  const { withCluster, resolveTargets, qualified } = await kubectl();
   const f = p.flags;
-  let r;
-  let name;
-  if (pos[0]?.includes('/')) {
-    r = resolveRes(pos[0].split('/')[0]);
-    name = pos[0].split('/')[1];
-  } else if (pos[0]) {
-    r = resolveRes(pos[0]);
-    name = pos[1];
-  }
+  const {
+    r,
+    names: [name],
+  } = resolveTargets(pos);
   if (!pos.length) {
     ctx.err('error: required resource not specified\n');
     return 1;

@@ -337,6 +337,15 @@ export function resolveRes(word) {
   }
   return null;
 }
+/**
+ * The resource and names of `kubectl <verb> type/name …` or `kubectl <verb> type name …`: kubectl's
+ * resource builder accepts both forms (k8s.io/cli-runtime pkg/resource builder.go, ResourceTypeOrNameArgs).
+ */
+export function resolveTargets(pos) {
+  if (!pos.length) return { r: null, names: [] };
+  if (pos[0].includes('/')) return { r: resolveRes(pos[0].split('/')[0]), names: pos.map((x) => x.split('/')[1]) };
+  return { r: resolveRes(pos[0]), names: pos.slice(1) };
+}
 const qualified = (r) => (r.group ? `${r.plural}.${r.group}` : r.plural);
 const nameRef = (r, name) => `${r.names[1] === 'endpoints' ? 'endpoints' : r.names[1]}${r.group ? '.' + r.group : ''}/${name}`;
 
@@ -1184,15 +1193,7 @@ async function del(K) {
     );
     return 1;
   }
-  let r;
-  let names;
-  if (pos[0].includes('/')) {
-    r = resolveRes(pos[0].split('/')[0]);
-    names = pos.map((x) => x.split('/')[1]);
-  } else {
-    r = resolveRes(pos[0]);
-    names = pos.slice(1);
-  }
+  const { r, names } = resolveTargets(pos);
   if (!r) {
     ctx.err(`error: the server doesn't have a resource type "${pos[0].split('/')[0]}"\n`);
     return 1;
@@ -1283,15 +1284,10 @@ async function scale(K) {
     ctx.err('error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n');
     return 1;
   }
-  let r;
-  let name;
-  if (pos[0]?.includes('/')) {
-    r = resolveRes(pos[0].split('/')[0]);
-    name = pos[0].split('/')[1];
-  } else if (pos[0]) {
-    r = resolveRes(pos[0]);
-    name = pos[1];
-  }
+  const {
+    r,
+    names: [name],
+  } = resolveTargets(pos);
   if (!pos.length) {
     ctx.err('error: You must provide one or more resources by argument or filename.\n');
     return 1;
@@ -1327,15 +1323,10 @@ async function scale(K) {
 
 async function rolloutRestart(K) {
   const { ctx, pos } = K;
-  let r;
-  let name;
-  if (pos[0]?.includes('/')) {
-    r = resolveRes(pos[0].split('/')[0]);
-    name = pos[0].split('/')[1];
-  } else if (pos[0]) {
-    r = resolveRes(pos[0]);
-    name = pos[1];
-  }
+  const {
+    r,
+    names: [name],
+  } = resolveTargets(pos);
   if (!r || !name) {
     ctx.err('error: required resource not specified\n');
     return 1;
