@@ -1126,19 +1126,7 @@ function history(ctx, p) {
     ctx.out(rows.map((r) => r.ID + '\n').join(''));
     return 0;
   }
-  const fmt = p.flags.format;
-  if (fmt === 'json' || fmt === '{{json .}}') {
-    ctx.out(rows.map((r) => goJSON(r) + '\n').join(''));
-    return 0;
-  }
-  if (fmt) {
-    for (const r of rows) {
-      const t = goTemplate(fmt, r);
-      if (t.unsupported || t.error) notImplemented(ctx, 'docker', `history --format ${fmt}`, 125);
-      ctx.out(t.text + '\n');
-    }
-    return 0;
-  }
+  if (p.flags.format) return printFormatted(ctx, rows, p.flags.format, 'history');
   const w = [Math.max(12, ...rows.map((r) => r.ID.length)), 14, 45, 9];
   ctx.out(
     ['IMAGE'.padEnd(w[0] + 3), 'CREATED'.padEnd(w[1] + 3), 'CREATED BY'.padEnd(w[2] + 3), 'SIZE'.padEnd(w[3] + 3), 'COMMENT'].join('') +
@@ -1191,19 +1179,7 @@ function images(ctx, p) {
     ctx.out([...new Set(rows.map((r) => r.ID))].map((x) => x + '\n').join(''));
     return 0;
   }
-  const fmt = p.flags.format;
-  if (fmt === 'json' || fmt === '{{json .}}') {
-    ctx.out(rows.map((r) => goJSON(r) + '\n').join(''));
-    return 0;
-  }
-  if (fmt) {
-    for (const r of rows) {
-      const t = goTemplate(fmt, r);
-      if (t.unsupported || t.error) notImplemented(ctx, 'docker', `images --format ${fmt}`, 125);
-      ctx.out(t.text + '\n');
-    }
-    return 0;
-  }
+  if (p.flags.format) return printFormatted(ctx, rows, p.flags.format, 'images');
   const cols = ['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'];
   const data = rows.map((r) => [r.Repository, r.Tag, r.ID, r.CreatedSince, r.Size]);
   const w = cols.map((c, i) => Math.max(c.length, ...data.map((x) => x[i].length)) + 3);
@@ -1249,4 +1225,18 @@ async function gordon(ctx, args) {
     return 1;
   }
   return (await import('../ai.mjs')).gordon(ctx, args);
+}
+
+/** Rows as `--format json` / `{{json .}}` (one object a line) or a Go template, as the docker CLI prints them. */
+function printFormatted(ctx, rows, fmt, verb) {
+  if (fmt === 'json' || fmt === '{{json .}}') {
+    ctx.out(rows.map((r) => goJSON(r) + '\n').join(''));
+    return 0;
+  }
+  for (const r of rows) {
+    const t = goTemplate(fmt, r);
+    if (t.unsupported || t.error) notImplemented(ctx, 'docker', `${verb} --format ${fmt}`, 125);
+    ctx.out(t.text + '\n');
+  }
+  return 0;
 }
