@@ -245,6 +245,22 @@ async function frontend(req, res, x) {
   return send(res, 404, '<!doctype html><title>404</title><h1>Not found</h1>');
 }
 
+/** The input of complete_task and delete_task, as the demo MCP server's tools/list gives it. */
+const TASK_ID_INPUT = {
+  type: 'object',
+  properties: {
+    task_id: {
+      type: 'integer',
+      exclusiveMinimum: 0,
+      maximum: 2147483647,
+      description: 'The id of the task, as returned by add_task or list_tasks',
+    },
+  },
+  required: ['task_id'],
+  additionalProperties: false,
+  $schema: 'http://json-schema.org/draft-07/schema#',
+};
+
 const TOOLS = [
   {
     name: 'add_task',
@@ -276,40 +292,14 @@ const TOOLS = [
     name: 'complete_task',
     title: 'Complete a task',
     description: 'Mark a task as completed.',
-    inputSchema: {
-      type: 'object',
-      properties: {
-        task_id: {
-          type: 'integer',
-          exclusiveMinimum: 0,
-          maximum: 2147483647,
-          description: 'The id of the task, as returned by add_task or list_tasks',
-        },
-      },
-      required: ['task_id'],
-      additionalProperties: false,
-      $schema: 'http://json-schema.org/draft-07/schema#',
-    },
+    inputSchema: TASK_ID_INPUT,
     annotations: { idempotentHint: true },
   },
   {
     name: 'delete_task',
     title: 'Delete a task',
     description: 'Remove a task from the todo list for good.',
-    inputSchema: {
-      type: 'object',
-      properties: {
-        task_id: {
-          type: 'integer',
-          exclusiveMinimum: 0,
-          maximum: 2147483647,
-          description: 'The id of the task, as returned by add_task or list_tasks',
-        },
-      },
-      required: ['task_id'],
-      additionalProperties: false,
-      $schema: 'http://json-schema.org/draft-07/schema#',
-    },
+    inputSchema: TASK_ID_INPUT,
     annotations: { destructiveHint: true },
   },
 ];
