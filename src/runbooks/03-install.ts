@@ -23,6 +23,7 @@ import { establishAccess, publicAddress, type Access } from '../cluster/access.t
 import { componentName } from '../cluster/names.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import type { Finding } from '../cluster/analyzers.ts';
+import type { UpgradeRequest } from '../tools/helm.ts';
 import { formatDuration } from '../clock.ts';
 import { lastLine } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
@@ -104,6 +105,21 @@ function imageOverrides(images: PlannedImage[], address: PublicAddress): Record<
   return set;
 }
 
+/** The runbook's helm upgrade --install: the user's values files first, then the secrets file and the image tags, which win. */
+function installRequest(ctx: RunbookContext, valuesFile: string, set: Record<string, string>): UpgradeRequest {
+  const { release, namespace, timeoutMs } = ctx.settings;
+  return {
+    release,
+    chart: resolve(PROJECT_ROOT, ctx.settings.chartDir),
+    namespace,
+    timeoutMs,
+    install: true,
+    atomic: true,
+    valuesFiles: [...ctx.settings.valuesFiles, valuesFile],
+    setString: set,
+  };
+}
+
 /** helm upgrade --install, while watching the pods so that evidence is taken before --atomic removes it. */
 async function installRelease(
   ctx: RunbookContext,
@@ -111,20 +127,9 @@ async function installRelease(
   set: Record<string, string>,
 ): Promise<{ revision: number; installStart: number; findings?: Finding[] }> {
   const { helm, kubectl } = ctx.tools;
-  const { release, namespace, timeoutMs } = ctx.settings;
+  const { release, namespace } = ctx.settings;
   const installStart = ctx.clock.now();
-  const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const upgrade = helm.upgrade({
-    release,
-    chart,
-    namespace,
-    timeoutMs,
-    install: true,
-    atomic: true,
-    createNamespace: true,
-    valuesFiles: [...ctx.settings.valuesFiles, valuesFile],
-    setString: set,
-  });
+  const upgrade = helm.upgrade({ ...installRequest(ctx, valuesFile, set), createNamespace: true });
   let finished = false;
   void upgrade.finally(() => (finished = true));
   let findings: Finding[] | undefined;
@@ -329,17 +334,8 @@ async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Rec
       pass: false,
       remedy: `helm uninstall ${release} -n ${namespace}`,
     });
-  const chart = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  const again = await helm.upgrade({
-    release,
-    chart,
-    namespace,
-    timeoutMs,
-    install: true,
-    atomic: true,
-    valuesFiles: [...ctx.settings.valuesFiles, valuesFile],
-    setString: set,
-  });
+  // The same request as the install, so any difference in the objects comes from the chart itself.
+  const again = await helm.upgrade(installRequest(ctx, valuesFile, set));
   const after = again.exitCode === 0 ? await helm.manifest(release, namespace) : '';
   ctx.check({
     id: 'REPRO',
