@@ -49,14 +49,6 @@ export function exitMeaning(code: number | undefined): string {
   return code !== undefined && EXIT_MEANINGS[code] ? ` (${EXIT_MEANINGS[code]})` : '';
 }
 
-export function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines[lines.length - 1] ?? '';
-}
-
 export function timesRestarted(n: number): string {
   return `restarted ${n} time${n === 1 ? '' : 's'}`;
 }

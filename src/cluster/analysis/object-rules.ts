@@ -8,7 +8,8 @@ import { COMPONENT_LABEL } from '../labels.ts';
 import type { ClusterSnapshot } from '../snapshot.ts';
 import type { KubeEvent, Node, PersistentVolumeClaim, Pod, PodMetrics, ReplicaSet, Service, Workload } from '../kube-types.ts';
 import { type EventIndex, byEventTime, eventCount } from './events.ts';
-import { type Finding, condition, lastLine, percent } from './finding.ts';
+import { lastLine } from '../../errors.ts';
+import { type Finding, condition, percent } from './finding.ts';
 import type { Remedies } from './remedies.ts';
 
 /** What every object rule may read besides its object. */
