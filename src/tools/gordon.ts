@@ -4,6 +4,7 @@
 // (docs.docker.com/ai/gordon/how-to/cli): it is never started without a terminal, where it would
 // only wait until killed.
 import type { Exec, ExecResult } from '../exec.ts';
+import { shellWord } from '../shell-word.ts';
 
 /** How long an interactive Gordon session may stay open before it is closed for the user. */
 export const GORDON_SESSION_MS = 60 * 60_000;
@@ -31,6 +32,5 @@ export class Gordon {
 
 /** The exact command a user runs to ask Gordon themselves, quoted for a POSIX shell. */
 export function gordonCommand(directory: string, question: string): string {
-  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return ['docker', 'ai', '-C', directory, question].map(quote).join(' ');
+  return ['docker', 'ai', '-C', directory, question].map(shellWord).join(' ');
 }
