@@ -13,6 +13,9 @@ import { publicAddress } from '../cluster/access.ts';
 
 const MB = 1024 * 1024;
 
+/** A build of one image should take under 5 minutes (the seeds' success criterion SC-001). */
+export const BUILD_TIME_TARGET_MS = 5 * 60_000;
+
 /**
  * Where to build: minikube's own daemon (no load step needed) or the host's. Read afresh: the port
  * changes on restart. Only a cluster on the docker runtime has a daemon whose images the kubelet
@@ -84,6 +87,21 @@ async function buildOne(
     measured: info ? `${image.ref}${buildMs !== undefined ? ` in ${formatDuration(buildMs)}` : ' (cached)'}` : 'missing after build',
     pass: Boolean(info),
     remedy: 'run again; if it persists, build by hand with the command shown',
+    value: buildMs,
+    unit: 'ms',
+  });
+  ctx.check({
+    id: `BUILD-TIME-${image.component.toUpperCase()}`,
+    title: `${image.component} image build time`,
+    expected: `≤ ${formatDuration(BUILD_TIME_TARGET_MS)} per image`,
+    measured:
+      buildMs !== undefined
+        ? formatDuration(buildMs)
+        : 'not built in this run: the image with these exact inputs was reused (--rebuild times it)',
+    // A reused image says nothing about the build time: neither a pass nor a failure.
+    pass: buildMs === undefined ? 'skip' : buildMs <= BUILD_TIME_TARGET_MS,
+    remedy:
+      'order the Dockerfile so dependencies install before the sources are copied (the layer cache then skips them), keep .dockerignore tight, and build inside minikube (no load step)',
     value: buildMs,
     unit: 'ms',
   });

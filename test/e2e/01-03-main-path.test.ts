@@ -17,6 +17,7 @@ const env = { ...SECRETS };
 let prepared = ''; // a state with the cluster up and the images on the node (00 → 02); 03 then installs into it
 let preInstall = ''; // a copy of that state taken before 03, for the tests that need a cluster without a release
 let reportDir = '';
+let firstBuild: { checks: Array<{ id: string; status: string; measured: string; value?: number }> } | undefined; // 01's report, images built
 
 function simKubectl(stateDir: string, args: string[]): string {
   const r = spawnSync(join(stateDir, 'bin', 'kubectl'), [...args, '--context', 'minikube'], {
@@ -37,6 +38,7 @@ before(async () => {
   for (const id of ['00-setup', '01-build', '02-load']) {
     const r = await runRunbook(id, ['--yes'], { stateDir: prepared, env });
     reportDir = r.reportDir;
+    if (id === '01-build') firstBuild = r.json;
     assert.equal(r.exitCode === 0 || id === '01-build', true, `${id}: ${r.stdout}`);
   }
   preInstall = newStateDir();
@@ -59,6 +61,21 @@ test('01-build: three images with content tags, sizes and a layer audit; a secon
   const builds = r.calls.slice(readCalls(preInstall).length).filter((c) => c.argv[0] === 'docker' && c.argv[1] === 'build');
   assert.equal(builds.length, 0, 'nothing rebuilt when the inputs did not change');
   assert.match(r.json.environment['build target'], /minikube's Docker/);
+});
+
+test('01-build: each image build is timed against 5 minutes, next to its size budget; a reused image is not judged', async () => {
+  const ids = firstBuild!.checks.map((c) => c.id);
+  for (const c of ['FRONTEND', 'BACKEND', 'MCP']) {
+    const time = firstBuild!.checks.find((x) => x.id === `BUILD-TIME-${c}`);
+    assert.ok(time, `build time check for ${c}`);
+    assert.equal(time.status, 'pass', time.measured);
+    assert.ok(typeof time.value === 'number' && time.value > 0 && time.value <= 300_000, `${c}: ${time.value} ms`);
+    assert.equal(ids.indexOf(`SIZE-${c}`), ids.indexOf(`BUILD-TIME-${c}`) + 1, 'the build time sits right before the size budget');
+  }
+  const again = await runRunbook('01-build', ['--yes'], { stateDir: copyState(), env });
+  const reused = again.json.checks.find((x: { id: string }) => x.id === 'BUILD-TIME-BACKEND');
+  assert.equal(reused.status, 'skip');
+  assert.match(reused.measured, /not built in this run/);
 });
 
 test('02-load: the images built inside minikube are already on the node with their exact tags', async () => {
