@@ -35,7 +35,7 @@ export type RunbookEvent =
     }
   | { kind: 'check'; check: CheckRecord }
   | { kind: 'note'; level: 'info' | 'warn'; text: string }
-  | { kind: 'evidence'; title: string; body: string }
+  | { kind: 'evidence'; title: string; body: string; lang?: string }
   | { kind: 'timeline'; label: string; startMs: number; endMs: number; section: string };
 
 export type Listener = (event: RunbookEvent) => void;

@@ -184,8 +184,8 @@ export class RunbookContext {
     this.bus.emit({ kind: 'note', level, text: redact(text) });
   }
 
-  evidence(title: string, body: string): void {
-    this.bus.emit({ kind: 'evidence', title: redact(title), body: redact(body) });
+  evidence(title: string, body: string, lang?: string): void {
+    this.bus.emit({ kind: 'evidence', title: redact(title), body: redact(body), ...(lang ? { lang } : {}) });
   }
 
   fact(key: string, value: string): void {
@@ -440,7 +440,8 @@ function buildReport(
     if (event.kind === 'step-end')
       steps.push({ name: event.step, status: event.status, ms: event.ms, waitedMs: event.waitedMs, detail: event.detail });
     else if (event.kind === 'check') checks.push(event.check);
-    else if (event.kind === 'evidence') evidence.push({ title: event.title, body: event.body });
+    else if (event.kind === 'evidence')
+      evidence.push({ title: event.title, body: event.body, ...(event.lang ? { lang: event.lang } : {}) });
     else if (event.kind === 'note') notes.push(event.level === 'warn' ? `⚠️ ${event.text}` : event.text);
     else if (event.kind === 'command-end')
       transcript.push({

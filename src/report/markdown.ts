@@ -90,7 +90,7 @@ export function renderMarkdown(r: ReportData): string {
   }
   if (r.evidence.length) {
     out.push('## Evidence', '');
-    for (const e of r.evidence) out.push(`### ${e.title}`, '', fence(e.body), '');
+    for (const e of r.evidence) out.push(`### ${e.title}`, '', fence(e.body, e.lang), '');
   }
 
   out.push('## Command transcript', '', 'Every command the runbook ran, in order (secrets masked).', '');

@@ -37,7 +37,8 @@ export interface ReportData {
   steps: Array<{ name: string; status: 'ok' | 'failed' | 'skipped'; ms: number; waitedMs?: number; detail?: string }>;
   checks: CheckRecord[];
   timeline: TimelineEntry[];
-  evidence: Array<{ title: string; body: string }>;
+  /** `lang` marks a body the markdown renders as that language (a mermaid diagram), else plain text. */
+  evidence: Array<{ title: string; body: string; lang?: string }>;
   notes: string[];
   transcript: TranscriptEntry[];
 }

@@ -27,6 +27,7 @@ import type { UpgradeRequest } from '../tools/helm.ts';
 import { formatDuration } from '../clock.ts';
 import { lastLine } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
+import { drawSystem } from './steps/system-picture.ts';
 
 const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200 };
 
@@ -406,6 +407,11 @@ export const install: RunbookDefinition = {
     );
     await ctx.step('Smoke checks', 'the app answers: backend health and database, the page, the MCP handshake', () =>
       smokeChecks(ctx, access),
+    );
+    await ctx.step(
+      'Draw the deployed system',
+      'the Services, pods, ports, Secret and ConfigMap as they run, as a diagram in the report',
+      () => drawSystem(ctx),
     );
     await ctx.step('Check secret hygiene', 'secrets only in the Secret: not in argv, not in ConfigMaps', () =>
       checkSecretHygiene(ctx, secrets),

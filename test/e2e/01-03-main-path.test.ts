@@ -103,6 +103,27 @@ test('03-install: every pod Ready with its time, three smoke checks with respons
   }
   assert.match(r.markdown, /Frontend: http:\/\/127\.\d+\.\d+\.\d+:30080 {3}Backend: http:\/\/127\.\d+\.\d+\.\d+:30081/);
   assert.match(r.markdown, /add_task, list_tasks, complete_task, delete_task/);
+  // The deployed system drawn from the live objects: every running pod by name, the Services' ports.
+  const picture = checks.find((c) => c.id === 'SYSTEM-PICTURE')!;
+  assert.equal(picture.status, 'pass', picture.measured);
+  assert.match(
+    picture.measured,
+    /4 of 4 parts complete .*Secret todo-chatbot-secrets read by backend, frontend, mcp, postgresql; ConfigMap todo-chatbot-config/,
+  );
+  const diagram = /### The deployed system[^\n]*\n\n```mermaid\n([\s\S]*?)\n```/.exec(r.markdown)?.[1];
+  assert.ok(diagram, 'a mermaid diagram in the report');
+  const running = JSON.parse(simKubectl(stateDir, ['get', 'pods', '-n', 'todo-app', '-o', 'json'])).items.filter(
+    (p: { metadata: { deletionTimestamp?: string } }) => !p.metadata.deletionTimestamp,
+  );
+  assert.ok(running.length >= 4);
+  for (const p of running) assert.ok(diagram.includes(`pod ${p.metadata.name}<br/>`), `pod ${p.metadata.name} drawn`);
+  for (const port of [
+    ':3000 → pod :3000, node port :30080',
+    ':8000 → pod :8000, node port :30081',
+    ':8001 → pod :8001',
+    ':5432 → pod :5432',
+  ])
+    assert.ok(diagram.includes(port), `${port} drawn`);
 
   const manifestBefore = spawnSync(
     join(stateDir, 'bin', 'helm'),
