@@ -7,6 +7,8 @@
 #   docker.io       the engine (dockerd, containerd, runc) and a CLI
 #   busybox-static  the shell and tools of the lane's locally made base image
 #                   (no registry is reachable here, so the lane cannot pull node:20-alpine)
+#   docker-compose  Compose v1.29.2, the one Debian 12 ships (no v2 plugin there), for
+#                   test/docker/compose.test.ts
 # then starts dockerd in the background when no daemon answers, logging to $DOCKERD_LOG,
 # and waits for `docker info` until $DOCKER_START_TIMEOUT seconds have passed.
 # Exits non-zero with one clear line when it cannot.
@@ -43,6 +45,7 @@ as_root() {
 
 missing=()
 have dockerd || missing+=(docker.io)
+have docker-compose || missing+=(docker-compose)
 # The lane copies busybox into its base image, so it must be the static build (ldd fails on it).
 { [ -x /bin/busybox ] && ! LC_ALL=C ldd /bin/busybox >/dev/null 2>&1; } || missing+=(busybox-static)
 
