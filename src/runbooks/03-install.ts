@@ -28,6 +28,7 @@ import { formatDuration } from '../clock.ts';
 import { lastLine } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
 import { drawSystem } from './steps/system-picture.ts';
+import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
 
 const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200 };
 
@@ -433,6 +434,13 @@ export const install: RunbookDefinition = {
     ) {
       await ctx.step('Reproducibility check', 'the same values must give the same objects', () => reproducibility(ctx, valuesFile, set));
     }
+    const { release, namespace, chartDir } = ctx.settings;
+    showKubectlAiPrompt(
+      ctx,
+      'deploy-release',
+      { release, namespace, chart: chartDir, context: ctx.tools.kubectl.context },
+      'the same upgrade, done with kubectl-ai',
+    );
     ctx.note(`Frontend: ${access.frontend}   Backend: ${access.backend}   (${access.how})`);
     for (const command of access.userCommands) ctx.note(`to open it yourself: ${command}`);
   },

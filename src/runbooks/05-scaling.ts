@@ -30,6 +30,7 @@ import { newPods } from '../cluster/watch.ts';
 import { diagnose } from './steps/diagnose.ts';
 import { replacementDrill, reportPods, requireAllReady, requireHealthy, watch } from './steps/drill.ts';
 import { livePods, objectName, requireRelease } from './steps/release.ts';
+import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
 
 const TARGETS = { scaleMs: 90_000, replacementMs: 10_000, endpointsMs: 20_000, healthyBeforeMs: 180_000 };
 const SCALE_TO: Record<AppComponent, number> = { frontend: 3, backend: 2, mcp: 2 };
@@ -482,6 +483,13 @@ export const scaling: RunbookDefinition = {
     );
     await ctx.step('Check the Services route to every replica', "each Service's Endpoints must list exactly the Ready pods", () =>
       checkEndpoints(ctx, 'scaled out'),
+    );
+    const { release, namespace } = ctx.settings;
+    showKubectlAiPrompt(
+      ctx,
+      'scale-component',
+      { release, namespace, context: ctx.tools.kubectl.context, component: 'backend', replicas: String(SCALE_TO.backend) },
+      `backend to ${SCALE_TO.backend} replicas, done with kubectl-ai`,
     );
     await ctx.step('Scale back', 'to the replica counts found at the start', () => scaleBack(ctx, found));
     scaledBack = true;

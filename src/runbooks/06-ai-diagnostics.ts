@@ -1,8 +1,8 @@
 // Runbook 06: diagnosis. The built-in analyzers decide the result (a critical finding fails the
 // run); kubectl-ai, kagent and Gordon add advisory text when they are there, and say exactly why
 // and how to enable them when they are not. Nothing here changes the cluster.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
+import { loadPrompt, PROMPT_LIBRARY, type PromptId } from '../ai-prompts.ts';
 import { PROJECT_ROOT, type RunbookContext, type RunbookDefinition } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
@@ -17,35 +17,20 @@ import { redact, registerSecret } from '../redact.ts';
 import { formatDuration } from '../clock.ts';
 import type { ExecResult } from '../exec.ts';
 
-export const PROMPT_LIBRARY = join(PROJECT_ROOT, 'docs', 'ai-prompts.md');
 /** Every prompt id this runbook loads from the library (a test checks each exists and fills in). */
-export const PROMPT_IDS = ['diagnose-namespace', 'explain-finding', 'agent-task', 'review-dockerfile'] as const;
-export type PromptId = (typeof PROMPT_IDS)[number];
+export const PROMPT_IDS = [
+  'diagnose-namespace',
+  'explain-finding',
+  'agent-task',
+  'review-dockerfile',
+] as const satisfies readonly PromptId[];
+export { loadPrompt, PROMPT_LIBRARY };
 
 /** At most this many critical findings get their own kubectl-ai question (one per component). */
 const MAX_EXPLAINED = 3;
 /** Findings beyond this length are cut from a prompt: the question is one argv element. */
 const MAX_FINDINGS_CHARS = 6000;
 const MAX_ITERATIONS = 10;
-
-/**
- * The text of prompt `id` from the library (the first ```text block under `## id`), with its
- * {placeholders} filled in. Throws when the id is missing or a placeholder has no value.
- */
-export function loadPrompt(id: string, vars: Record<string, string>, library = PROMPT_LIBRARY): string {
-  if (!existsSync(library)) throw new Error(`the prompt library ${relative(PROJECT_ROOT, library)} is missing`);
-  const text = readFileSync(library, 'utf8');
-  const sections = text.split(/^## /m).slice(1);
-  const section = sections.find((s) => s.split('\n')[0]!.trim() === id);
-  if (!section) throw new Error(`prompt "${id}" is not in ${relative(PROJECT_ROOT, library)}`);
-  const block = /^```text\n([\s\S]*?)\n```/m.exec(section);
-  if (!block) throw new Error(`prompt "${id}" has no \`\`\`text block`);
-  // One pass over the template only, so braces inside a substituted value are never re-read.
-  return block[1]!.trim().replace(/\{([a-z]+)\}/g, (_, name: string) => {
-    if (!(name in vars)) throw new Error(`prompt "${id}" uses {${name}}, which the runbook does not fill`);
-    return vars[name]!;
-  });
-}
 
 function findingsText(findings: Finding[]): string {
   const text = summarizeFindings(findings);

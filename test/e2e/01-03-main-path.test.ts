@@ -103,6 +103,12 @@ test('03-install: every pod Ready with its time, three smoke checks with respons
   }
   assert.match(r.markdown, /Frontend: http:\/\/127\.\d+\.\d+\.\d+:30080 {3}Backend: http:\/\/127\.\d+\.\d+\.\d+:30081/);
   assert.match(r.markdown, /add_task, list_tasks, complete_task, delete_task/);
+  // The deploying prompt of docs/ai-prompts.md is shown for the person to run, never sent.
+  assert.match(
+    r.markdown,
+    /### kubectl-ai prompt "deploy-release" \(deploying\)[^\n]*run it yourself\n\n`+\n#[^\n]*\n#[^\n]*\nkubectl-ai --llm-provider gemini --model \S+ 'Using the kube-context "minikube"[^']*helm upgrade todo-chatbot helm\/todo-chatbot --reuse-values/,
+  );
+  assert.ok(!r.calls.some((c) => c.argv[0] === 'kubectl-ai' && c.argv[1] !== 'version'), '03 never asks kubectl-ai');
   // The deployed system drawn from the live objects: every running pod by name, the Services' ports.
   const picture = checks.find((c) => c.id === 'SYSTEM-PICTURE')!;
   assert.equal(picture.status, 'pass', picture.measured);

@@ -72,6 +72,12 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
     assert.equal(check(r, `ENDPOINTS-${c}`).length, 2, 'Endpoints checked scaled out and back');
   assert.match(check(r, 'ENDPOINTS-FRONTEND')[0].measured, /^3 address\(es\) = the 3 Ready pod IP\(s\)/);
   assert.match(check(r, 'SCALE-FRONTEND')[0].expected, /≤ 90\.0 s/);
+  // The scaling prompt of docs/ai-prompts.md is shown for the person to run, never sent.
+  assert.match(
+    r.markdown,
+    /### kubectl-ai prompt "scale-component" \(scaling\): backend to 2 replicas[^\n]*run it yourself\n\n`+\n# [^\n]*Do you want to proceed \?[^\n]*\n#[^\n]*\nkubectl-ai --llm-provider gemini --model \S+ 'Using the kube-context "minikube"[^']*to 2 replicas/,
+  );
+  assert.ok(!r.calls.some((c) => c.argv[0] === 'kubectl-ai' && c.argv[1] !== 'version'), '05 never asks kubectl-ai');
 
   // Each override proven in the running pods, the rollback the same way; printenv inside the container.
   assert.match(check(r, 'OVERRIDE-REPLICAS')[0].measured, /^2 Ready of 2 running, spec\.replicas 2$/);
