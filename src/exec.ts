@@ -4,7 +4,7 @@
 import { $, type ProcessPromise } from 'zx';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve, sep } from 'node:path';
-import { EventBus } from './events.ts';
+import type { EventBus } from './events.ts';
 import { ToolMissing, Interrupted } from './errors.ts';
 import { containsSecret, redact, redactArgv } from './redact.ts';
 import type { Clock } from './clock.ts';

@@ -78,8 +78,14 @@ export async function handle(req, res, target) {
       return frontend(req, res, { stateDir, c, ns, t, faults, path, method, body });
     case 'backend':
       return backend(req, res, { stateDir, c, ns, t, faults, path, method, body, env: podEnv() });
-    case 'mcp':
+    case 'mcp': {
+      // The demo MCP server names the pod that answered in every response (its hostname, which
+      // Kubernetes sets to the pod's name): app/mcp/src/server.ts, SERVED_BY_HEADER.
+      const ready = listObjects(c, 'Pod', ns).filter((p) => p._sim.component === 'mcp' && isReadyAt(c, p, t, faults));
+      const servedBy = target.pod ?? ready[Math.floor(Math.random() * ready.length)]?.metadata.name;
+      if (servedBy) res.setHeader('x-served-by', servedBy);
       return mcp(req, res, { stateDir, c, ns, t, faults, path, method, body });
+    }
     default:
       return send(res, 404, { error: 'not found' });
   }

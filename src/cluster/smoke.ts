@@ -91,7 +91,7 @@ async function rpc(
   message: object,
   sessionId: string | undefined,
   timeoutMs: number,
-): Promise<{ result: any; sessionId?: string; ms: number }> {
+): Promise<{ result: any; sessionId?: string; ms: number; servedBy?: string }> {
   const started = performance.now();
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -106,7 +106,8 @@ async function rpc(
   if (!('id' in message)) return { result: undefined, sessionId: response.headers.get('mcp-session-id') ?? sessionId, ms };
   const parsed = parseRpc(response.headers.get('content-type') ?? '', body);
   if (parsed?.error) throw new Error(`JSON-RPC error ${parsed.error.code}: ${parsed.error.message}`);
-  return { result: parsed?.result, sessionId: response.headers.get('mcp-session-id') ?? sessionId, ms };
+  const servedBy = response.headers.get(SERVED_BY_HEADER) ?? undefined;
+  return { result: parsed?.result, sessionId: response.headers.get('mcp-session-id') ?? sessionId, ms, servedBy };
 }
 
 /** The MCP handshake (initialize, then notifications/initialized); returns the session id, if any. */
@@ -134,6 +135,22 @@ export interface ToolCallResult {
 
 /** One tools/call after a fresh handshake (the data checks call a tool or two per minute). Throws on a transport or JSON-RPC error. */
 export async function callMcpTool(url: string, name: string, args: Record<string, unknown>, timeoutMs: number): Promise<ToolCallResult> {
+  return (await tracedMcpToolCall(url, name, args, timeoutMs)).result;
+}
+
+/**
+ * The response header in which the demo MCP server names the pod that answered (its hostname:
+ * app/mcp/src/server.ts). A server without it leaves replicas indistinguishable to a client.
+ */
+export const SERVED_BY_HEADER = 'x-served-by';
+
+/** callMcpTool, also saying which replica answered the tools/call (when the server says) and how long it took. */
+export async function tracedMcpToolCall(
+  url: string,
+  name: string,
+  args: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<{ result: ToolCallResult; servedBy?: string; ms: number }> {
   const session = await openSession(url, timeoutMs);
   const call = await rpc(
     url,
@@ -141,7 +158,7 @@ export async function callMcpTool(url: string, name: string, args: Record<string
     session.sessionId,
     timeoutMs,
   );
-  return (call.result ?? {}) as ToolCallResult;
+  return { result: (call.result ?? {}) as ToolCallResult, servedBy: call.servedBy, ms: call.ms };
 }
 
 /** initialize → notifications/initialized → tools/list (`samples` times) over Streamable HTTP. */

@@ -31,6 +31,7 @@ import { diagnose } from './steps/diagnose.ts';
 import { replacementDrill, reportPods, requireAllReady, requireHealthy, watch } from './steps/drill.ts';
 import { livePods, objectName, requireRelease } from './steps/release.ts';
 import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
+import { mcpServesFromEveryReplica } from './steps/mcp-replicas.ts';
 
 const TARGETS = { scaleMs: 90_000, replacementMs: 10_000, endpointsMs: 20_000, healthyBeforeMs: 180_000 };
 const SCALE_TO: Record<AppComponent, number> = { frontend: 3, backend: 2, mcp: 2 };
@@ -483,6 +484,11 @@ export const scaling: RunbookDefinition = {
     );
     await ctx.step('Check the Services route to every replica', "each Service's Endpoints must list exactly the Ready pods", () =>
       checkEndpoints(ctx, 'scaled out'),
+    );
+    await ctx.step(
+      'Check MCP answers from every replica',
+      'MCP tools/call through the Service (kubectl proxy: a random Ready endpoint per request) until each MCP pod has answered',
+      () => mcpServesFromEveryReplica(ctx),
     );
     const { release, namespace } = ctx.settings;
     showKubectlAiPrompt(

@@ -287,6 +287,34 @@ export class Kubectl {
     return { available: true, items: parseJson<{ items: KubeObject[] }>(r.stdout, 'pod metrics').items ?? [], error: '' };
   }
 
+  /**
+   * kubectl proxy on a free local port, in the background; resolves with its base URL once it
+   * serves ("Starting to serve on <addr>", k8s.io/kubectl pkg/cmd/proxy/proxy.go). Through it the
+   * API server's Service proxy (/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/…) sends each
+   * request to a random Ready endpoint (REST.ResourceLocation, kubernetes
+   * pkg/registry/core/service/storage/storage.go), where a port-forward pins one pod.
+   */
+  async proxy(timeoutMs: number): Promise<{ baseUrl: string; process: BackgroundProcess }> {
+    const process = this.exec.start({
+      tool: 'kubectl',
+      args: this.cluster(['proxy', '--port=0']),
+      why: "reach Services through the API server's proxy",
+    });
+    try {
+      const match = await process.waitFor(/Starting to serve on (127\.0\.0\.1:\d+)/, timeoutMs);
+      return { baseUrl: `http://${match[1]}`, process };
+    } catch (error) {
+      await process.stop();
+      const why = error instanceof Error ? error.message : String(error);
+      throw new CommandFailed(
+        ['kubectl', 'proxy', '--port=0'],
+        124,
+        `${why} (waited ${Math.round(timeoutMs / 1000)} s)`,
+        `run kubectl proxy --port=0 --context ${this.context} yourself to see why`,
+      );
+    }
+  }
+
   /** kubectl port-forward in the background; resolves once it listens, with the local port. */
   async portForward(
     target: string,

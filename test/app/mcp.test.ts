@@ -2,6 +2,7 @@
 // on the same PostgreSQL table as a real backend.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startEmbeddedPostgres, startService, type EmbeddedPostgres, type ServiceProcess } from './harness.ts';
@@ -121,6 +122,20 @@ describe('MCP server with the official client', () => {
     });
     assert.equal(list.status, 200);
     assert.equal((await list.json()).result.tools.length, 4);
+  });
+
+  test('every response names the replica that answered: its hostname (the pod name in Kubernetes)', async () => {
+    const res = await fetch(`${mcp.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_tasks', arguments: {} } }),
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-served-by'), hostname());
+    await res.body?.cancel();
+    const health = await fetch(`${mcp.url}/health`);
+    assert.equal(health.headers.get('x-served-by'), hostname());
+    await health.body?.cancel();
   });
 
   test('GET /mcp is 405 (stateless: no server-initiated stream); /health and /ready answer', async () => {

@@ -72,6 +72,13 @@ test('05 --simulate --yes: scaling, self-healing, overrides and rollback proven;
     assert.equal(check(r, `ENDPOINTS-${c}`).length, 2, 'Endpoints checked scaled out and back');
   assert.match(check(r, 'ENDPOINTS-FRONTEND')[0].measured, /^3 address\(es\) = the 3 Ready pod IP\(s\)/);
   assert.match(check(r, 'SCALE-FRONTEND')[0].expected, /≤ 90\.0 s/);
+  // MCP scaled to 2: tools/call through the Service until both pods have answered, named by their header.
+  const spread = check(r, 'MCP-REPLICAS')[0];
+  assert.equal(spread.status, 'pass', spread.measured);
+  const mcpPods = [...spread.expected.matchAll(/todo-chatbot-mcp-[a-z0-9]+-[a-z0-9]+/g)].map((m: RegExpMatchArray) => m[0]);
+  assert.equal(mcpPods.length, 2, spread.expected);
+  for (const pod of mcpPods) assert.match(spread.measured, new RegExp(`${pod} ×\\d+`));
+  assert.ok(r.calls.some((c) => c.argv[0] === 'kubectl' && c.argv[1] === 'proxy' && c.argv.includes('--port=0')));
   // The scaling prompt of docs/ai-prompts.md is shown for the person to run, never sent.
   assert.match(
     r.markdown,

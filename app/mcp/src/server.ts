@@ -1,6 +1,7 @@
 // Entry point of the demo MCP server: Streamable HTTP at /mcp (official SDK, on node:http),
 // plus GET /health and GET /ready.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { loadMcpConfig } from './config.js';
@@ -11,6 +12,13 @@ import { buildMcpServer } from './tools.js';
 
 const { config, log, version, startedAt } = startService('todo-mcp', 'mcp', import.meta.url, () => loadMcpConfig(process.env));
 const { store, state, onStopping, onDrained } = startDatabase(pg.Pool, config.database, 'todo-mcp', log);
+
+/**
+ * Every response names the replica that answered: its hostname, which Kubernetes sets to the pod's
+ * name. With the Deployment scaled out, a client (runbook 05) tells the replicas apart by it.
+ */
+export const SERVED_BY_HEADER = 'x-served-by';
+const servedBy = hostname();
 
 function jsonRpcError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, { jsonrpc: '2.0', error: { code: -32000, message }, id: null }, headers);
@@ -41,6 +49,7 @@ async function handleMcp(req: IncomingMessage, res: ServerResponse): Promise<voi
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+  res.setHeader(SERVED_BY_HEADER, servedBy);
   res.on('finish', () => {
     const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
     if (path === '/health' || path === '/ready') log.debug('request', fields);

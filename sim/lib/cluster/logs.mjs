@@ -121,7 +121,7 @@ export function podLogLines(pod, inst, _unused = 0, failed = false) {
           '{"status":"ok"}',
         ];
   /** @type {[number, string][]} */
-  let lines = bootLines(comp, inst.start, inst.env, pod).filter(([t]) => t <= inst.end);
+  const lines = bootLines(comp, inst.start, inst.env, pod).filter(([t]) => t <= inst.end);
   const per = (mainContainer(pod)?.readinessProbe?.periodSeconds ?? 10) * 1000;
   const path = mainContainer(pod)?.readinessProbe?.httpGet?.path;
   if (comp !== 'postgresql' && path && comp !== 'test') {

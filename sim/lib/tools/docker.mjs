@@ -504,7 +504,7 @@ export function parseDockerfile(text) {
   let buf = '';
   let start = 0;
   for (let i = 0; i < lines.length; i++) {
-    let l = lines[i];
+    const l = lines[i];
     if (!buf && /^\s*#/.test(l)) continue;
     if (buf && /^\s*#/.test(l)) continue;
     if (!buf) start = i + 1;

@@ -253,6 +253,8 @@ const SPECS = {
     'use-protocol-buffers': { type: 'bool', def: true },
   },
   'port-forward': { address: { type: 'stringArray' }, 'pod-running-timeout': { type: 'duration', def: 60000 } },
+  // k8s.io/kubectl pkg/cmd/proxy/proxy.go (the flags a runbook may send; the rest are not modelled)
+  proxy: { port: { type: 'int', def: 8001, short: 'p' }, address: { type: 'string', def: '127.0.0.1' } },
   'cluster-info': {},
 };
 const KNOWN = [
@@ -474,6 +476,8 @@ export async function run(ctx) {
       return (await import('../cluster/metrics.mjs')).kubectlTop(K);
     case 'port-forward':
       return (await import('../portforward.mjs')).kubectlPortForward(K);
+    case 'proxy':
+      return (await import('../proxy.mjs')).kubectlProxy(K);
   }
   return 0;
 }

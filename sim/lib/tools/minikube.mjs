@@ -411,7 +411,7 @@ async function start(ctx, p, profile) {
   const t0 = clock.now();
   const f = p.flags;
   const driver = f.driver ?? f['vm-driver'] ?? null;
-  let state = readState(ctx.stateDir);
+  const state = readState(ctx.stateDir);
   const existing = state.minikube.profiles[profile];
   const out = (s) => ctx.out(s);
   out(`* minikube ${MINIKUBE_VERSION} on Debian 12.8\n`);

@@ -48,7 +48,7 @@ export class RecordingExec implements Exec {
   }
 
   /** What a started process (a port-forward) prints; '' for one that never comes up. */
-  startedOutput = 'Forwarding from 127.0.0.1:40123 -> 8001\n';
+  startedOutput = 'Forwarding from 127.0.0.1:40123 -> 8001\nStarting to serve on 127.0.0.1:40124\n';
 
   start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
     this.calls.push({ ...request, timeoutMs: 0 });

@@ -110,6 +110,7 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   await k.printenv(pod, 'backend', ns, 'MAX_CONVERSATION_HISTORY');
   await k.podMetrics(ns);
   await k.portForward(`svc/${release}-mcp`, 8001, ns, 10_000);
+  await k.proxy(10_000);
   await k.deletePod(pod, ns);
   await k.deletePods('app.kubernetes.io/component=frontend', ns);
   await k.deletePvcs(`app.kubernetes.io/instance=${release}`, ns);

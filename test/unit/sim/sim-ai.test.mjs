@@ -42,7 +42,7 @@ test('kubectl-ai: needs a provider key; an open stdin hangs like the real tool; 
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\u001b\[1m/, 'ANSI colour like the real renderer');
-    assert.match(r.stdout, /^  Running: kubectl get pods -n todo-app$/m);
+    assert.match(r.stdout, /^ {2}Running: kubectl get pods -n todo-app$/m);
     // Asked between two restarts the pod reads Running with the kubelet's back-off event, as a real
     // crash-looping pod does; either way the answer names the failing pod and its failure.
     assert.match(r.stdout, /todo-chatbot-backend-\S+.*(CrashLoopBackOff|Error|Back-off restarting failed container)/);

@@ -66,7 +66,7 @@ test('minikube status: exit bitmask, compact JSON without trailing newline, 85 f
     assert.equal(r.code, 85);
     assert.match(
       r.stdout,
-      /Profile "minikube" not found\. Run "minikube profile list" to view all profiles\.\n  To start a cluster, run: "minikube start"/,
+      /Profile "minikube" not found\. Run "minikube profile list" to view all profiles\.\n {2}To start a cluster, run: "minikube start"/,
     );
     assert.equal(m.run('minikube', ['start', '-p', 'minikube']).code, 0);
     r = m.run('minikube', ['status', '-p', 'minikube', '-o', 'json']);
@@ -95,7 +95,7 @@ test('minikube status: exit bitmask, compact JSON without trailing newline, 85 f
 test('minikube start: kube-context becomes current, docker-env port changes on every start, node IP on loopback', async () => {
   const m = await machine();
   try {
-    let r = m.run('kubectl', ['config', 'current-context']);
+    const r = m.run('kubectl', ['config', 'current-context']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'error: current-context is not set\n');
     assert.equal(m.run('minikube', ['start', '-p', 'dev']).code, 0);
@@ -148,7 +148,7 @@ test('kubectl: namespaces, -o json format (sorted keys, 4 spaces), NotFound and 
     r = m.run('kubectl', ['get', 'namespace', 'todo-app', '-o', 'json']);
     assert.match(
       r.stdout,
-      /^\{\n    "apiVersion": "v1",\n    "kind": "Namespace",\n    "metadata": \{\n        "creationTimestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",/,
+      /^\{\n {4}"apiVersion": "v1",\n {4}"kind": "Namespace",\n {4}"metadata": \{\n {8}"creationTimestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",/,
     );
     assert.ok(r.stdout.endsWith('}\n'));
     r = m.run('kubectl', ['get', 'pods', '-n', 'todo-app', '-o', 'json']);
@@ -299,7 +299,7 @@ test('Never accept anything: unknown flags and commands per tool', async () => {
     assert.equal(r.stderr, 'Error: invalid argument "xml" for "-o, --output" flag: invalid format type\n');
     r = m.run('docker', ['build', '--foo', '.']);
     assert.equal(r.code, 125);
-    assert.match(r.stderr, /^unknown flag: --foo\n\nUsage:  docker build \[OPTIONS\] PATH \| URL \| -\n/);
+    assert.match(r.stderr, /^unknown flag: --foo\n\nUsage: {2}docker build \[OPTIONS\] PATH \| URL \| -\n/);
     r = m.run('minikube', ['start', '--foo']);
     assert.equal(r.code, 14);
     assert.match(r.stderr, /^Error: unknown flag: --foo/);

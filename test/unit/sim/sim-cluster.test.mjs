@@ -448,7 +448,7 @@ test('port-forward to the MCP service: Streamable HTTP JSON-RPC with the four to
     await once(pf, 'exit');
     const ht = m.run('helm', ['test', 'todo-chatbot', '-n', 'todo-app', '--timeout', '120s']);
     assert.equal(ht.code, 0, ht.stderr);
-    assert.match(ht.stdout, /TEST SUITE:     todo-chatbot-test\nLast Started:   .+\nLast Completed: .+\nPhase:          Succeeded\n/);
+    assert.match(ht.stdout, /TEST SUITE: {5}todo-chatbot-test\nLast Started: {3}.+\nLast Completed: .+\nPhase: {10}Succeeded\n/);
   } finally {
     m.cleanup();
   }
@@ -472,7 +472,7 @@ test('logs, describe, top and the raw metrics API', async () => {
     r = m.run('kubectl', ['top', 'pods', '-n', 'todo-app']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
-    assert.match(lines[0], /^NAME\s+CPU\(cores\)   MEMORY\(bytes\)   $/);
+    assert.match(lines[0], /^NAME\s+CPU\(cores\) {3}MEMORY\(bytes\) {3}$/);
     assert.ok(lines.slice(1, -1).every((l) => /^\S+\s+\d+m\s+\d+Mi\s+$/.test(l)));
     const raw = JSON.parse(m.run('kubectl', ['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/todo-app/pods']).stdout);
     assert.equal(raw.kind, 'PodMetricsList');
@@ -486,7 +486,7 @@ test('logs, describe, top and the raw metrics API', async () => {
     assert.equal(r.stderr, `Error from server (BadRequest): previous terminated container "backend" in pod "${p}" not found\n`);
     r = m.run('kubectl', ['describe', 'pod', p, '-n', 'todo-app']);
     assert.match(r.stdout, new RegExp(`^Name:\\s+${p}\\nNamespace:\\s+todo-app\\n`));
-    assert.match(r.stdout, /Events:\n  Type\s+Reason\s+Age\s+From\s+Message\n/);
+    assert.match(r.stdout, /Events:\n {2}Type\s+Reason\s+Age\s+From\s+Message\n/);
     assert.match(r.stdout, /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned todo-app\//);
     assert.match(r.stdout, /DATABASE_URL:\s+<set to the key 'DATABASE_URL' in secret 'todo-chatbot-secrets'>/);
     const sec = m.json('kubectl', ['get', 'secret', 'todo-chatbot-secrets', '-n', 'todo-app', '-o', 'json']);

@@ -4,7 +4,7 @@
 // are rejected by the real tool and by the stand-in with the same message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -33,9 +33,33 @@ const REAL = {
   docker: ['/usr/local/bin/docker', '/usr/bin/docker'].find((p) => existsSync(p)),
 };
 const runReal = (tool, args) => {
+  // kubectl proxy serves until killed without reaching the cluster: its first line is enough
+  if (tool === 'kubectl' && args[0] === 'proxy') return untilServing(spawn(REAL.kubectl, args, { env: realEnv, cwd: home }));
   const r = spawnSync(REAL[tool], args, { env: realEnv, encoding: 'utf8', timeout: 30000, cwd: home });
   return { code: r.status, stderr: r.stderr ?? '', stdout: r.stdout ?? '' };
 };
+
+/** A kubectl proxy (real or stand-in): waits for "Starting to serve on", then stops it. */
+async function untilServing(child) {
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const code = await new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGTERM'), 30_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (/Starting to serve on 127\.0\.0\.1:\d+/.test(stdout)) child.kill('SIGTERM');
+    });
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  assert.match(stdout, /Starting to serve on 127\.0\.0\.1:\d+/, `kubectl proxy did not come up: ${stderr}`);
+  return { code, stdout, stderr };
+}
 const PARSE_ERR =
   /(unknown (shorthand )?flag: [^\n]+|unknown command "[^"]+"|invalid argument "[^"]+" for "[^"]+" flag[^\n]*|flag needs an argument: [^\n]+|unknown command: docker \S+)/;
 
@@ -62,9 +86,9 @@ export const CONTRACT = await recordWrapperArgv({
 const NEWER_THAN_REAL_HELM = { '--ignore-not-found': 'helm uninstall --ignore-not-found (helm ≥ 3.13)' };
 
 for (const tool of ['kubectl', 'helm', 'docker']) {
-  test(`real ${tool} parses every argv the wrappers send`, { skip: !REAL[tool] && `no real ${tool} here` }, (t) => {
+  test(`real ${tool} parses every argv the wrappers send`, { skip: !REAL[tool] && `no real ${tool} here` }, async (t) => {
     for (const args of CONTRACT[tool]) {
-      const r = runReal(tool, args);
+      const r = await runReal(tool, args);
       const m = PARSE_ERR.exec(r.stderr);
       const newer = tool === 'helm' && Object.keys(NEWER_THAN_REAL_HELM).find((f) => args.includes(f) && m?.[0] === `unknown flag: ${f}`);
       if (newer) {
@@ -115,7 +139,12 @@ test('the stand-ins accept every argv the wrappers send (on a running simulated 
     for (const tool of ['docker', 'kubectl', 'helm']) {
       for (const args0 of CONTRACT[tool]) {
         const args = args0.map((a) => (a === 'PODNAME' ? pod : a));
-        const r = args[0] === 'port-forward' ? await untilForwarding(m, args) : m.run(tool, args, { env: tool === 'docker' ? envs : {} });
+        const r =
+          args[0] === 'port-forward'
+            ? await untilForwarding(m, args)
+            : args[0] === 'proxy'
+              ? await untilServing(m.spawn('kubectl', args))
+              : m.run(tool, args, { env: tool === 'docker' ? envs : {} });
         assert.equal(PARSE_ERR.exec(r.stderr), null, `stand-in rejected: ${tool} ${args.join(' ')}\n${r.stderr}`);
         assert.doesNotMatch(r.stderr, /sim: .* is not implemented/, `${tool} ${args.join(' ')}`);
         assert.doesNotMatch(r.stderr, /internal error/, `${tool} ${args.join(' ')}: ${r.stderr}`);
