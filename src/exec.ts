@@ -2,7 +2,7 @@
 // a timeout, a redacted record on the event stream, and the tool resolved to an absolute path
 // from an explicit search path (so nothing in node_modules/.bin can stand in for the user's tools).
 import { $, type ProcessPromise } from 'zx';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, openSync, statSync } from 'node:fs';
 import { delimiter, join, resolve, sep } from 'node:path';
 import type { EventBus } from './events.ts';
 import { ToolMissing, Interrupted } from './errors.ts';
@@ -25,6 +25,16 @@ export interface ExecRequest {
   why?: string;
   /** Do not show this call on screen (routine polling); it is still in the transcript. */
   quiet?: boolean;
+  /**
+   * Stdin is this file, streamed byte for byte (a database dump into `kubectl exec -i`); its
+   * content is never recorded. Not with `input`.
+   */
+  stdinFile?: string;
+  /**
+   * Stdout goes byte for byte into this file (created or truncated, mode 0600: it may hold the
+   * app's data), never into memory or the event stream; the result's stdout is then empty.
+   */
+  stdoutFile?: string;
   /**
    * Hand the terminal to the tool (stdin, stdout and stderr inherited) for an interactive program
    * the user drives and leaves (Gordon's TUI). Its output is then not captured.
@@ -143,22 +153,58 @@ export class ZxExec implements Exec {
     if (argv.some(containsSecret)) this.secretsInArgv++;
     const display = redactArgv(argv);
     this.options.bus.emit({ kind: 'command', tool: request.tool, argv: display, why: request.why, at: Date.now(), shown: !request.quiet });
+    // Files given as stdin/stdout are opened here and handed to the child as descriptors (the
+    // bytes never pass through this process); both are closed once the child has exited.
+    const fds: number[] = [];
+    const open = (path: string, flags: string): number => {
+      const fd = openSync(path, flags, 0o600);
+      fds.push(fd);
+      if (flags === 'w') fchmodSync(fd, 0o600); // the mode of openSync applies only to a new file
+      return fd;
+    };
+    let stdio: Record<string, unknown>;
+    try {
+      stdio = request.terminal
+        ? { stdio: ['inherit', 'inherit', 'inherit'] as const }
+        : request.stdinFile !== undefined || request.stdoutFile !== undefined
+          ? {
+              stdio: [
+                request.stdinFile === undefined ? 'ignore' : open(request.stdinFile, 'r'),
+                request.stdoutFile === undefined ? 'pipe' : open(request.stdoutFile, 'w'),
+                'pipe',
+              ],
+            }
+          : // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
+            request.input === undefined
+            ? { stdio: ['ignore', 'pipe', 'pipe'] as const }
+            : { input: request.input };
+    } catch (error) {
+      for (const fd of fds) closeSync(fd);
+      child?.done();
+      throw error;
+    }
     const process$ = $({
       quiet: true,
       verbose: false,
       nothrow: true,
       cwd: request.cwd,
       env: { ...this.options.baseEnv, ...request.env, ...child?.env },
-      // No input: stdin is /dev/null, so a tool that reads stdin to EOF (kubectl-ai) cannot hang.
-      ...(request.terminal
-        ? { stdio: ['inherit', 'inherit', 'inherit'] as const }
-        : request.input === undefined
-          ? { stdio: ['ignore', 'pipe', 'pipe'] as const }
-          : { input: request.input }),
+      ...stdio,
       ...(request.timeoutMs === undefined ? {} : { timeout: this.realTimeout(request.timeoutMs), timeoutSignal: 'SIGKILL' as const }),
     })`${bin} ${request.args}`;
     this.running.add(process$);
-    return { process$, argv, display, done: () => child?.done() };
+    const closeFiles = () => {
+      for (const fd of fds.splice(0)) closeSync(fd);
+    };
+    return {
+      process$,
+      argv,
+      display,
+      done: () => {
+        closeFiles();
+        child?.done();
+      },
+    };
   }
 
   async run(request: ExecRequest): Promise<ExecResult> {

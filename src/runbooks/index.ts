@@ -12,6 +12,8 @@ const LOADERS = {
   '05-scaling': async () => (await import('./05-scaling.ts')).scaling,
   '06-ai-diagnostics': async () => (await import('./06-ai-diagnostics.ts')).aiDiagnostics,
   '07-teardown': async () => (await import('./07-teardown.ts')).teardown,
+  '08-backup': async () => (await import('./08-backup.ts')).backup,
+  '09-restore': async () => (await import('./09-restore.ts')).restore,
 } satisfies Record<string, () => Promise<RunbookDefinition>>;
 
 export type RunbookId = keyof typeof LOADERS;

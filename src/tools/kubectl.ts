@@ -212,6 +212,15 @@ export class Kubectl {
     return ensureOk(r, remedy);
   }
 
+  /** Creates or updates the objects of a manifest (JSON or YAML) sent on stdin: `kubectl apply -f -`. */
+  apply(manifest: string, namespace: string, why: string): Promise<ExecResult> {
+    return runOk(
+      this.exec,
+      { tool: 'kubectl', args: this.cluster(['apply', '-f', '-', '-n', namespace]), input: manifest, timeoutMs: this.timeoutMs(), why },
+      `check your permissions in ${namespace}: kubectl auth can-i create pods -n ${namespace} --context ${this.context}`,
+    );
+  }
+
   scale(deployment: string, replicas: number, namespace: string): Promise<ExecResult> {
     return this.change(
       ['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace],
@@ -278,6 +287,31 @@ export class Kubectl {
     });
     if (r.exitCode === 1 && /command terminated with exit code 1/.test(r.stderr)) return undefined;
     return ensureOk(r, `the pod may have been replaced: kubectl get pods -n ${namespace} --context ${this.context}`).stdout.trim();
+  }
+
+  /**
+   * Runs a command in a container and returns what it printed; throws CommandFailed when it exits
+   * non-zero (kubectl passes the remote exit code on: "command terminated with exit code N").
+   * `stdinFile` is streamed into the command (`-i`); `stdoutFile` receives its stdout byte for byte
+   * instead of memory (a database dump). Not retried: a stream cannot be replayed.
+   */
+  async execIn(
+    target: { pod: string; container: string; namespace: string },
+    command: string[],
+    options: { timeoutMs: number; why: string; remedy: string; stdinFile?: string; stdoutFile?: string },
+  ): Promise<ExecResult> {
+    const { pod, container, namespace } = target;
+    // -i only when something is sent: kubectl then streams stdin to the process and closes it at EOF.
+    const flags = options.stdinFile === undefined ? [] : ['-i'];
+    const r = await this.exec.run({
+      tool: 'kubectl',
+      args: [...this.cluster(['exec', ...flags, pod, '-c', container, '-n', namespace]), '--', ...command],
+      timeoutMs: options.timeoutMs,
+      why: options.why,
+      stdinFile: options.stdinFile,
+      stdoutFile: options.stdoutFile,
+    });
+    return ensureOk(r, options.remedy);
   }
 
   /** Pod metrics from the metrics API; undefined when the API is absent. */

@@ -1,10 +1,14 @@
 // @ts-check
-// kubectl exec: only `printenv [KEY]` and `env` are modelled; they see the environment the container
-// was created with (a ConfigMap change without a rollout is not visible, as in reality).
+// kubectl exec: `printenv [KEY]` and `env`, which see the environment the container was created
+// with (a ConfigMap change without a rollout is not visible, as in reality), and PostgreSQL's
+// client programs (pg-exec.mjs), whose stdout may be bytes and which read stdin with -i: kubectl
+// streams stdin to the remote process and closes it at EOF, and passes the remote exit code on
+// as "command terminated with exit code N" (k8s.io/kubectl pkg/cmd/exec/exec.go, pkg/cmd/util/helpers.go checkErr).
 import { getObject } from '../model.mjs';
 import { podState } from './views.mjs';
 import { mainContainer } from './lifecycle.mjs';
 import { notImplemented } from '../common.mjs';
+import { isDatabaseCommand, readStdin, runDatabaseCommand } from './pg-exec.mjs';
 
 export async function kubectlExec(K) {
   const { ctx, p, pos } = K;
@@ -24,9 +28,11 @@ export async function kubectlExec(K) {
     ctx.err('error: you must specify at least one command for the container\n');
     return 1;
   }
-  if (p.flags.tty || p.flags.stdin) notImplemented(ctx, 'kubectl', 'exec -i/-t');
-  if (!(cmd[0] === 'printenv' || cmd[0] === 'env'))
-    notImplemented(ctx, 'kubectl', `exec of "${cmd.join(' ')}" (only printenv/env are modelled)`);
+  const database = isDatabaseCommand(cmd);
+  if (p.flags.tty || (p.flags.stdin && !database)) notImplemented(ctx, 'kubectl', 'exec -i/-t');
+  if (!(cmd[0] === 'printenv' || cmd[0] === 'env' || database))
+    notImplemented(ctx, 'kubectl', `exec of "${cmd.join(' ')}" (only printenv/env and PostgreSQL's client programs are modelled)`);
+  const stdin = readStdin(database && Boolean(p.flags.stdin));
   const name = pos[0].replace(/^(pods?|po)\//, '');
   const res = await withCluster(K, (c, state, ns, now) => {
     const pod = getObject(c, 'Pod', ns, name);
@@ -41,11 +47,19 @@ export async function kubectlExec(K) {
     if (!cs?.state?.running) return { err: `error: unable to upgrade connection: container not found ("${cname}")` };
     const run = pod._sim.runs[pod._sim.runs.length - 1];
     const base = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: name, HOME: '/root' };
-    return { env: { ...base, ...(run.env?.[cname] ?? {}), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' } };
+    const env = { ...base, ...(run.env?.[cname] ?? {}), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    if (database) return runDatabaseCommand(ctx, cmd, { c, ns, now, faults: ctx.faults, env, image: ct.image, stdin });
+    return { env };
   });
   if (res.err) {
     ctx.err(res.err + '\n');
     return 1;
+  }
+  if (database) {
+    process.stdout.write(res.stdout);
+    ctx.err(res.stderr);
+    if (res.code) ctx.err(`command terminated with exit code ${res.code}\n`);
+    return res.code;
   }
   if (cmd[0] === 'env' || cmd.length === 1) {
     ctx.out(

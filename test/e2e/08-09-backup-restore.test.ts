@@ -1,0 +1,156 @@
+// Runbooks 08 (backup) and 09 (restore) end to end on the simulated toolchain: the round trip
+// (write todos, back up, lose them with helm uninstall + the claim deleted, reinstall, restore,
+// read them back), the refusals that change nothing (exit 2) and the faults (exit 1).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { createTodo, listTodos } from '../../src/cluster/todo-api.ts';
+
+const SECRETS = {
+  POSTGRES_PASSWORD: 'e2e-pg-password-0808',
+  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0808080808080808',
+  OPENAI_API_KEY: 'sk-e2e-openai-key-0808',
+};
+const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
+const status = (r: RunOutcome, id: string): string | undefined => r.json?.checks.find((c: { id: string }) => c.id === id)?.status;
+const TITLES = ['back me up: milk', 'back me up: bread', 'back me up: a line\nwith a newline'];
+
+function sim(stateDir: string, tool: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' }, encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+let stateDir: string;
+let backupDir: string;
+let backend: string;
+let archive: string;
+
+const titlesNow = async () => {
+  const r = await listTodos(backend, 10_000);
+  assert.ok(r.ok, JSON.stringify(r));
+  return r.todos.map((t) => t.title).sort();
+};
+
+before(async () => {
+  stateDir = newStateDir();
+  backupDir = mkdtempSync(join(tmpdir(), 'e2e-backups-'));
+  for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
+    const r = await runRunbook(id, ['--yes'], { stateDir, env: SECRETS, timeoutMs: 600_000 });
+    if (id === '03-install') assert.equal(r.exitCode, 0, `03-install failed:\n${show(r)}`);
+  }
+  backend = `http://${sim(stateDir, 'minikube', ['ip', '-p', 'minikube']).stdout.trim()}:30081`;
+  for (const title of TITLES) assert.ok((await createTodo(backend, title)).ok, `could not write "${title}"`);
+});
+
+after(() => {
+  sim(stateDir, 'minikube', ['delete', '-p', 'minikube']);
+  rmSync(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  rmSync(backupDir, { recursive: true, force: true });
+});
+
+test('08: a pg_dump archive (0600) and its manifest with size, sha256 and row counts; no password anywhere', async () => {
+  const start = readCalls(stateDir).length;
+  const r = await runRunbook('08-backup', ['--yes', '--backup-dir', backupDir], { stateDir });
+  assert.equal(r.exitCode, 0, show(r));
+  for (const id of ['DB-POD', 'BACKUP-DUMP', 'BACKUP-READABLE', 'BACKUP-FILE', 'BACKUP-SECRETS']) assert.equal(status(r, id), 'pass', id);
+  const dumps = readdirSync(backupDir).filter((f) => f.endsWith('.dump'));
+  assert.equal(dumps.length, 1, readdirSync(backupDir).join(', '));
+  archive = join(backupDir, dumps[0]!);
+  assert.equal(statSync(archive).mode & 0o777, 0o600);
+  assert.equal(statSync(`${archive}.manifest.json`).mode & 0o777, 0o600);
+  const bytes = readFileSync(archive);
+  assert.equal(bytes.subarray(0, 5).toString(), 'PGDMP', 'a custom-format archive starts with PGDMP');
+  const manifest = JSON.parse(readFileSync(`${archive}.manifest.json`, 'utf8'));
+  assert.equal(manifest.sha256, createHash('sha256').update(bytes).digest('hex'));
+  assert.equal(manifest.bytes, bytes.length);
+  assert.deepEqual(manifest.tables, { 'public.todos': TITLES.length });
+  assert.equal(manifest.source.kind, 'in-chart');
+  assert.match(r.markdown, /public\.todos 3/);
+  // The dump ran inside the PostgreSQL pod, the password read there: never on an argv or in a file we wrote.
+  const calls = r.calls.slice(start);
+  assert.ok(calls.some((c) => c.argv.join(' ').includes('exec pg_dump --format=custom')));
+  for (const c of calls) assert.ok(!c.argv.join(' ').includes(SECRETS.POSTGRES_PASSWORD), c.argv.join(' '));
+  assert.ok(!readFileSync(`${archive}.manifest.json`, 'utf8').includes(SECRETS.POSTGRES_PASSWORD));
+  assert.ok(!r.markdown.includes(SECRETS.POSTGRES_PASSWORD));
+});
+
+test('09 refuses, exit 2 and nothing changed: no --from, no manifest, an archive whose checksum does not match', async () => {
+  assert.ok(archive, 'needs the backup of the previous test');
+  const start = readCalls(stateDir).length;
+  const none = await runRunbook('09-restore', ['--yes'], { stateDir });
+  assert.equal(none.exitCode, 2, show(none));
+  assert.match(show(none), /--from is required/);
+
+  const tampered = mkdtempSync(join(tmpdir(), 'e2e-tampered-'));
+  const copy = join(tampered, 'copy.dump');
+  copyFileSync(archive, copy);
+  const noManifest = await runRunbook('09-restore', ['--yes', '--from', copy], { stateDir });
+  assert.equal(noManifest.exitCode, 2, show(noManifest));
+  assert.match(show(noManifest), /manifest .* is missing/);
+
+  copyFileSync(`${archive}.manifest.json`, `${copy}.manifest.json`);
+  const bytes = readFileSync(copy);
+  bytes[bytes.length - 1] ^= 0xff; // one flipped byte
+  writeFileSync(copy, bytes);
+  const r = await runRunbook('09-restore', ['--yes', '--from', copy], { stateDir });
+  assert.equal(r.exitCode, 2, show(r));
+  assert.match(show(r), /does not match its manifest/);
+  assert.equal(status(r, 'RESTORE-CHECKSUM'), 'fail');
+  assert.deepEqual(mutatingCalls(readCalls(stateDir).slice(start)), [], 'a refused restore must not change anything');
+  assert.equal(readCalls(stateDir).length, start, 'refused before any call to the cluster');
+  rmSync(tampered, { recursive: true, force: true });
+});
+
+test('09 fault: an archive pg_restore cannot read (manifest matches) fails with exit 1 and leaves the data as it was', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-broken-'));
+  const broken = join(dir, 'broken.dump');
+  const bytes = Buffer.from('not a pg_dump archive at all');
+  writeFileSync(broken, bytes);
+  const manifest = JSON.parse(readFileSync(`${archive}.manifest.json`, 'utf8'));
+  writeFileSync(
+    `${broken}.manifest.json`,
+    JSON.stringify({ ...manifest, file: 'broken.dump', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }),
+  );
+  const before = await titlesNow();
+  const r = await runRunbook('09-restore', ['--yes', '--from', broken], { stateDir });
+  assert.equal(r.exitCode, 1, show(r));
+  assert.equal(status(r, 'RESTORE-CHECKSUM'), 'pass');
+  assert.equal(status(r, 'RESTORE-RUN'), 'fail');
+  assert.match(r.markdown, /does not appear to be a valid archive/);
+  assert.match(r.markdown, /one transaction, so the database is as it was/);
+  assert.deepEqual(await titlesNow(), before);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('08 fault: the PostgreSQL pod is not Ready → exit 1, no archive left behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-nobackup-'));
+  const r = await runRunbook('08-backup', ['--yes', '--backup-dir', dir], { stateDir, faults: 'probe-fail=postgresql' });
+  assert.equal(r.exitCode, 1, show(r));
+  assert.equal(status(r, 'DB-POD'), 'fail');
+  assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('round trip: helm uninstall + the claim deleted loses the todos; 09 brings every one back', async () => {
+  assert.deepEqual(await titlesNow(), [...TITLES].sort());
+  assert.equal(sim(stateDir, 'helm', ['uninstall', 'todo-chatbot', '-n', 'todo-app', '--wait', '--kube-context', 'minikube']).code, 0);
+  const del = sim(stateDir, 'kubectl', ['delete', 'pvc', '-l', 'app.kubernetes.io/instance=todo-chatbot', '-n', 'todo-app', '--context', 'minikube']);
+  assert.equal(del.code, 0, del.stderr);
+  const reinstall = await runRunbook('03-install', ['--yes'], { stateDir, env: SECRETS, timeoutMs: 600_000 });
+  assert.equal(reinstall.exitCode, 0, show(reinstall));
+  assert.deepEqual(await titlesNow(), [], 'a new claim starts empty: the todos are lost');
+
+  const r = await runRunbook('09-restore', ['--yes', '--from', archive], { stateDir });
+  assert.equal(r.exitCode, 0, show(r));
+  for (const id of ['RESTORE-CHECKSUM', 'RESTORE-RUN', 'RESTORE-ROWS', 'RESTORE-APP']) assert.equal(status(r, id), 'pass', id);
+  assert.match(r.markdown, /now holds 1 table\(s\), 0 row\(s\)/, 'it said what it overwrites');
+  assert.deepEqual(await titlesNow(), [...TITLES].sort());
+  // New todos get new ids after a restore (the identity sequence came back with the data).
+  const added = await createTodo(backend, 'after the restore');
+  assert.ok(added.ok && Number(added.todo.id) > TITLES.length, JSON.stringify(added));
+});
