@@ -1,7 +1,7 @@
-// validate-all: runs 00 → 06 in order and writes one consolidated validation report with every
-// success criterion (measured value, target, result) and a link to each runbook's own report.
-// 00–03 are prerequisites: the first of them to fail stops the run. 04–06 each run regardless.
-import { relative, resolve } from 'node:path';
+// validate-all: runs 00 → 06 and 08 in order and writes one consolidated validation report with
+// every success criterion (measured value, target, result) and a link to each runbook's own report.
+// 00–03 are prerequisites: the first of them to fail stops the run. 04–06 and 08 each run regardless.
+import { join, relative, resolve } from 'node:path';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { executeWithReport } from '../runbook.ts';
 import { resolveSecrets } from '../secrets.ts';
@@ -24,11 +24,14 @@ export const STAGES: Stage[] = [
   { id: '04-restart-test', prerequisite: false },
   { id: '05-scaling', prerequisite: false },
   { id: '06-ai-diagnostics', prerequisite: false },
+  { id: '08-backup', prerequisite: false },
 ];
 
 /** The arguments every child gets: non-interactive, same mode, same settings. */
-function childArgs(ctx: RunbookContext): string[] {
-  return ['--yes', ...forwardedArgs(ctx)];
+function childArgs(ctx: RunbookContext, id: RunbookId): string[] {
+  // The backup goes beside the reports, so one folder holds everything a validation run made.
+  const own = id === '08-backup' ? ['--backup-dir', join(ctx.settings.reportDir, 'backups')] : [];
+  return ['--yes', ...forwardedArgs(ctx), ...own];
 }
 
 /** Interactive: ask for 03's secrets now, so the whole run can then go on unattended. */
@@ -47,12 +50,12 @@ async function secretsUpFront(ctx: RunbookContext): Promise<void> {
 
 export const validateAll: RunbookDefinition = {
   id: 'validate-all',
-  title: 'Validate all · 00 → 06 with one consolidated report',
+  title: 'Validate all · 00 → 06 and 08 with one consolidated report',
   summary:
-    'Runs every runbook from setup to AI diagnostics in order, stops at the first failing prerequisite (00–03), and writes one report with every success criterion.',
+    'Runs every runbook from setup to AI diagnostics, then a backup, in order; stops at the first failing prerequisite (00–03), and writes one report with every success criterion.',
   async run(ctx) {
     if (ctx.interactive) {
-      const go = await ctx.confirm('Run 00-setup through 06-ai-diagnostics now, without further questions?', {
+      const go = await ctx.confirm('Run 00-setup through 06-ai-diagnostics and 08-backup now, without further questions?', {
         default: true,
         whenNonInteractive: true,
       });
@@ -64,7 +67,7 @@ export const validateAll: RunbookDefinition = {
     for (const stage of STAGES) {
       const definition = await runbookById(stage.id);
       const started = ctx.clock.now();
-      const outcome = await ctx.step(`Run ${stage.id}`, definition.summary, () => executeWithReport(definition, childArgs(ctx)));
+      const outcome = await ctx.step(`Run ${stage.id}`, definition.summary, () => executeWithReport(definition, childArgs(ctx, stage.id)));
       ctx.span('runbooks', stage.id, started, ctx.clock.now());
       if (outcome.exitCode === 130) throw new Interrupted();
       const report = outcome.report;

@@ -145,7 +145,7 @@ export class Rendered {
     return c;
   }
 
-  /** Every pod spec the release can start: Deployments, StatefulSets and bare Pods (the test pod). */
+  /** Every pod spec the release can start: Deployments, StatefulSets, CronJobs and bare Pods (the test pod). */
   podSpecs(): { owner: string; spec: any; annotations: Record<string, string> }[] {
     const out: { owner: string; spec: any; annotations: Record<string, string> }[] = [];
     for (const o of this.objects) {
@@ -155,6 +155,9 @@ export class Rendered {
           spec: o.spec.template.spec,
           annotations: o.spec.template.metadata.annotations ?? {},
         });
+      } else if (o.kind === 'CronJob') {
+        const template = o.spec.jobTemplate.spec.template;
+        out.push({ owner: `CronJob/${o.metadata.name}`, spec: template.spec, annotations: template.metadata?.annotations ?? {} });
       } else if (o.kind === 'Pod') {
         out.push({ owner: `Pod/${o.metadata.name}`, spec: o.spec, annotations: o.metadata.annotations ?? {} });
       }

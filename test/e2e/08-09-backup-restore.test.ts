@@ -127,15 +127,6 @@ test('09 fault: an archive pg_restore cannot read (manifest matches) fails with 
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('08 fault: the PostgreSQL pod is not Ready → exit 1, no archive left behind', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'e2e-nobackup-'));
-  const r = await runRunbook('08-backup', ['--yes', '--backup-dir', dir], { stateDir, faults: 'probe-fail=postgresql' });
-  assert.equal(r.exitCode, 1, show(r));
-  assert.equal(status(r, 'DB-POD'), 'fail');
-  assert.deepEqual(readdirSync(dir), []);
-  rmSync(dir, { recursive: true, force: true });
-});
-
 test('round trip: helm uninstall + the claim deleted loses the todos; 09 brings every one back', async () => {
   assert.deepEqual(await titlesNow(), [...TITLES].sort());
   assert.equal(sim(stateDir, 'helm', ['uninstall', 'todo-chatbot', '-n', 'todo-app', '--wait', '--kube-context', 'minikube']).code, 0);
@@ -153,4 +144,14 @@ test('round trip: helm uninstall + the claim deleted loses the todos; 09 brings 
   // New todos get new ids after a restore (the identity sequence came back with the data).
   const added = await createTodo(backend, 'after the restore');
   assert.ok(added.ok && Number(added.todo.id) > TITLES.length, JSON.stringify(added));
+});
+
+// Last: the fault takes the database's readiness (and the backend's) away for a while.
+test('08 fault: the PostgreSQL pod is not Ready → exit 1, no archive left behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-nobackup-'));
+  const r = await runRunbook('08-backup', ['--yes', '--backup-dir', dir], { stateDir, faults: 'probe-fail=postgresql' });
+  assert.equal(r.exitCode, 1, show(r));
+  assert.equal(status(r, 'DB-POD'), 'fail');
+  assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -2,7 +2,7 @@
 // criterion, a link to each runbook's report and the total time; then 07 leaves nothing behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { newStateDir, runRunbook } from './harness.ts';
@@ -12,7 +12,7 @@ const env = {
   BETTER_AUTH_SECRET: 'auth-secret-va-0123456789abcdefghijklmn',
   OPENAI_API_KEY: 'sk-va-Tk9Xq2Lm5Vb8Nc1Zr4Wy7',
 };
-const RUNBOOKS = ['00-setup', '01-build', '02-load', '03-install', '04-restart-test', '05-scaling', '06-ai-diagnostics'];
+const RUNBOOKS = ['00-setup', '01-build', '02-load', '03-install', '04-restart-test', '05-scaling', '06-ai-diagnostics', '08-backup'];
 
 test('validate-all --simulate --yes: exit 0, every criterion with its figure, links to every report; 07 then leaves nothing', async () => {
   const stateDir = newStateDir();
@@ -41,6 +41,8 @@ test('validate-all --simulate --yes: exit 0, every criterion with its figure, li
   assert.ok(checks.filter((c) => c.id.startsWith('READY-')).length >= 4);
   assert.equal(checks.filter((c) => c.status === 'fail').length, 0);
   assert.match(r.markdown, /took \d/);
+  // 08's archive and manifest go beside the reports, not into the working folder.
+  assert.equal(readdirSync(join(r.reportDir, 'backups')).filter((f) => /\.dump(\.manifest\.json)?$/.test(f)).length, 2);
 
   const teardown = await runRunbook('07-teardown', ['--yes'], { stateDir, env });
   assert.equal(teardown.exitCode, 0, teardown.stdout);
