@@ -27,10 +27,10 @@ describe('scheduled backup', () => {
     const c = container(r);
     const script = c.command.join(' ');
     assert.match(script, /pg_dump --format=custom --file="\$name\.partial"/);
-    assert.deepEqual(
-      c.env.find((e: { name: string }) => e.name === 'PGPASSWORD').valueFrom.secretKeyRef,
-      { name: componentName('secrets'), key: 'POSTGRES_PASSWORD' },
-    );
+    assert.deepEqual(c.env.find((e: { name: string }) => e.name === 'PGPASSWORD').valueFrom.secretKeyRef, {
+      name: componentName('secrets'),
+      key: 'POSTGRES_PASSWORD',
+    });
     assert.equal(c.env.find((e: { name: string }) => e.name === 'RETENTION').value, '5');
     assert.equal(c.env.find((e: { name: string }) => e.name === 'PGHOST').value, componentName('postgresql'));
     assert.ok(!JSON.stringify(job).includes(BASE_SECRETS.secrets.POSTGRES_PASSWORD), 'the password is not in the CronJob');
@@ -69,6 +69,9 @@ describe('scheduled backup', () => {
 
   it('the schema refuses a schedule that is not cron, and a retention below 1', () => {
     assert.match(renderError({ values: [BASE_SECRETS, { backup: { enabled: true, schedule: 'every night' } }] }), /backup\.schedule/);
-    assert.match(renderError({ values: [BASE_SECRETS, { backup: { enabled: true, retention: 0 } }] }), /backup\.retention: Must be greater than or equal to 1/);
+    assert.match(
+      renderError({ values: [BASE_SECRETS, { backup: { enabled: true, retention: 0 } }] }),
+      /backup\.retention: Must be greater than or equal to 1/,
+    );
   });
 });

@@ -21,7 +21,10 @@ async function todos() {
   return r.todos;
 }
 
-test('08 → 09 on the real node: a real pg_dump archive, a tampered copy refused, every todo restored', { skip: why, timeout: 900_000 }, async () => {
+test('08 → 09 on the real node: a real pg_dump archive, a tampered copy refused, every todo restored', {
+  skip: why,
+  timeout: 900_000,
+}, async () => {
   const dir = join(LANE_DIR, 'backups');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -21,7 +21,10 @@ const status = (r: RunOutcome, id: string): string | undefined => r.json?.checks
 const TITLES = ['back me up: milk', 'back me up: bread', 'back me up: a line\nwith a newline'];
 
 function sim(stateDir: string, tool: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(join(stateDir, 'bin', tool), args, { env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' }, encoding: 'utf8' });
+  const r = spawnSync(join(stateDir, 'bin', tool), args, {
+    env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' },
+    encoding: 'utf8',
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -130,7 +133,16 @@ test('09 fault: an archive pg_restore cannot read (manifest matches) fails with 
 test('round trip: helm uninstall + the claim deleted loses the todos; 09 brings every one back', async () => {
   assert.deepEqual(await titlesNow(), [...TITLES].sort());
   assert.equal(sim(stateDir, 'helm', ['uninstall', 'todo-chatbot', '-n', 'todo-app', '--wait', '--kube-context', 'minikube']).code, 0);
-  const del = sim(stateDir, 'kubectl', ['delete', 'pvc', '-l', 'app.kubernetes.io/instance=todo-chatbot', '-n', 'todo-app', '--context', 'minikube']);
+  const del = sim(stateDir, 'kubectl', [
+    'delete',
+    'pvc',
+    '-l',
+    'app.kubernetes.io/instance=todo-chatbot',
+    '-n',
+    'todo-app',
+    '--context',
+    'minikube',
+  ]);
   assert.equal(del.code, 0, del.stderr);
   const reinstall = await runRunbook('03-install', ['--yes'], { stateDir, env: SECRETS, timeoutMs: 600_000 });
   assert.equal(reinstall.exitCode, 0, show(reinstall));

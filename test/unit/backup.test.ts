@@ -20,7 +20,14 @@ import {
   restoreCommand,
   TABLE_ROWS_SQL,
 } from '../../src/cluster/backup-commands.ts';
-import { backupFileName, countDifferences, describeTables, readBackup, sha256File, writeManifest } from '../../src/cluster/backup-manifest.ts';
+import {
+  backupFileName,
+  countDifferences,
+  describeTables,
+  readBackup,
+  sha256File,
+  writeManifest,
+} from '../../src/cluster/backup-manifest.ts';
 import { clientPodManifest } from '../../src/cluster/backup-target.ts';
 
 const K = ['--context', 'minikube', '--request-timeout=20s'];
@@ -32,7 +39,13 @@ test('exec: stdinFile and stdoutFile stream bytes unchanged, and the output file
   const exec = new ZxExec({ bus: new EventBus(), searchPath: [dir], baseEnv: process.env, clock: wallClock });
   const bytes = Buffer.from([0x50, 0x47, 0x44, 0x4d, 0x50, 0, 1, 255, 254, 10, 13, 0]);
   writeFileSync(join(dir, 'in.bin'), bytes);
-  const r = await exec.run({ tool: 'kubectl', args: [], timeoutMs: 10_000, stdinFile: join(dir, 'in.bin'), stdoutFile: join(dir, 'out.bin') });
+  const r = await exec.run({
+    tool: 'kubectl',
+    args: [],
+    timeoutMs: 10_000,
+    stdinFile: join(dir, 'in.bin'),
+    stdoutFile: join(dir, 'out.bin'),
+  });
   assert.equal(r.exitCode, 0);
   assert.equal(r.stdout, '', 'the bytes go to the file, not into memory or the report');
   assert.deepEqual(readFileSync(join(dir, 'out.bin')), bytes);
@@ -89,11 +102,20 @@ test('row counts: "<table>\\t<rows>" lines, quoted names kept; anything else is 
 test('readBackup: no file, no manifest, a manifest that is not one: each a UsageError naming the file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'manifest-'));
   const archive = join(dir, 'a.dump');
-  assert.throws(() => readBackup(archive), (e: unknown) => e instanceof UsageError && /no such file/.test(e.message));
+  assert.throws(
+    () => readBackup(archive),
+    (e: unknown) => e instanceof UsageError && /no such file/.test(e.message),
+  );
   writeFileSync(archive, 'PGDMP…');
-  assert.throws(() => readBackup(archive), (e: unknown) => e instanceof UsageError && /manifest a\.dump\.manifest\.json is missing/.test(e.message));
+  assert.throws(
+    () => readBackup(archive),
+    (e: unknown) => e instanceof UsageError && /manifest a\.dump\.manifest\.json is missing/.test(e.message),
+  );
   writeFileSync(`${archive}.manifest.json`, '{"version":1,"sha256":"nope","bytes":1,"tables":{}}');
-  assert.throws(() => readBackup(archive), (e: unknown) => e instanceof UsageError && /is not a backup manifest/.test(e.message));
+  assert.throws(
+    () => readBackup(archive),
+    (e: unknown) => e instanceof UsageError && /is not a backup manifest/.test(e.message),
+  );
   const sha256 = await sha256File(archive);
   writeManifest(archive, {
     version: 1,
@@ -112,7 +134,13 @@ test('readBackup: no file, no manifest, a manifest that is not one: each a Usage
 });
 
 test('the external database client pod reads DATABASE_URL from the Secret, runs as non-root and ends by itself', () => {
-  const pod = clientPodManifest({ name: 'c', namespace: 'ns', image: 'postgres:16-alpine', pullPolicy: 'IfNotPresent', secret: 's' }) as any;
+  const pod = clientPodManifest({
+    name: 'c',
+    namespace: 'ns',
+    image: 'postgres:16-alpine',
+    pullPolicy: 'IfNotPresent',
+    secret: 's',
+  }) as any;
   const container = pod.spec.containers[0];
   assert.deepEqual(container.env, [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 's', key: 'DATABASE_URL' } } }]);
   assert.equal(pod.spec.restartPolicy, 'Never');
