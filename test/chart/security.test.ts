@@ -26,7 +26,7 @@ describe('security policy on every values set', () => {
     it(`holds for ${name}`, () => {
       const r = render(opts);
       const pods = r.podSpecs();
-      const expectedPods = 3 + r.all('StatefulSet').length + r.all('Pod').length;
+      const expectedPods = 3 + r.all('StatefulSet').length + r.all('CronJob').length + r.all('Pod').length;
       assert.equal(pods.length, expectedPods);
       assert.ok(pods.length >= 4, 'the app pods were rendered');
       assert.deepEqual(securityViolations(r), []);
