@@ -1,6 +1,7 @@
 // The three images: where their sources are, and a tag derived from everything that goes into
 // the build (sources, Dockerfile, build args). A changed input gives a new tag, so a rebuilt image
 // never reuses one (minikube image load does not replace an image with the same name:tag).
+import { DEFAULT_NODE_PORTS } from './cluster/release-values.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -105,8 +106,8 @@ export function contentTag(spec: ImageSpec, buildArgs: Record<string, string>): 
 }
 
 /**
- * Where the browser reaches the app: the node's NodePorts (30080 frontend, 30081 backend), or
- * local port-forwards (127.0.0.1:3000 and :8000) where the node's IP is not reachable from the host
+ * Where the browser reaches the app: the node's NodePorts (the chart's 30080 frontend and 30081
+ * backend, or those the user's values files set: cluster/release-values.ts nodePorts), or local port-forwards (127.0.0.1:3000 and :8000) where the node's IP is not reachable from the host
  * (src/cluster/access.ts needsPortForward).
  */
 export interface PublicAddress {
@@ -115,7 +116,11 @@ export interface PublicAddress {
   backendPort: number;
 }
 
-export const nodePortAddress = (nodeIp: string): PublicAddress => ({ host: nodeIp, frontendPort: 30080, backendPort: 30081 });
+export const nodePortAddress = (nodeIp: string, ports: { frontend: number; backend: number } = DEFAULT_NODE_PORTS): PublicAddress => ({
+  host: nodeIp,
+  frontendPort: ports.frontend,
+  backendPort: ports.backend,
+});
 export const LOCAL_FORWARD_ADDRESS: PublicAddress = { host: '127.0.0.1', frontendPort: 3000, backendPort: 8000 };
 
 /** Build args that depend on the cluster: the public URLs the browser uses (a string is a node IP). */

@@ -16,6 +16,7 @@ import { redact } from './redact.ts';
 import { registerKnownSecrets } from './secrets.ts';
 import { checkReportFolder, writeReport } from './report/write.ts';
 import { imageSpecs } from './images.ts';
+import { formatExtraSecretKeys, type ExtraSecretKey } from './runbooks/steps/extra-secrets.ts';
 import type { ReportData, RunResult, TimelineEntry } from './report/model.ts';
 import { Docker } from './tools/docker.ts';
 import { Minikube } from './tools/minikube.ts';
@@ -417,8 +418,10 @@ function classify(error: unknown): { result: RunResult; exitCode: number; reason
   };
 }
 
-function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): string {
+/** A setting's value as the report's settings table shows it: as the user would write it. */
+export function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): string {
   if (key === 'timeoutMs') return formatDuration(value as number);
+  if (key === 'extraSecretKeys') return formatExtraSecretKeys(value as ExtraSecretKey[]);
   if (key === 'driver' && value === '') return 'auto';
   if (value === undefined) return ''; // an optional setting left empty (the size budgets)
   // The data check's argument templates are JSON objects: show them as the user wrote them.

@@ -2,12 +2,14 @@
 // the NodePorts answer directly. Where minikube itself would port-forward (NeedsPortForward) they do
 // not: the runbooks use bounded kubectl port-forwards and tell the user the forward commands, and
 // the frontend is built with public URLs on those local ports (images.ts LOCAL_FORWARD_ADDRESS).
-import type { RunbookContext } from '../runbook.ts';
+import { resolve } from 'node:path';
+import { PROJECT_ROOT, type RunbookContext } from '../runbook.ts';
 import type { BackgroundProcess } from '../exec.ts';
 import { currentOs, type Os } from '../platform.ts';
 import { COMPONENT_LABEL, releaseSelector } from './labels.ts';
 import { componentName, type NameValues } from './names.ts';
 import { LOCAL_FORWARD_ADDRESS, nodePortAddress, type PublicAddress } from '../images.ts';
+import { DEFAULT_NODE_PORTS, effectiveValues, nodePorts } from './release-values.ts';
 
 export interface ReachabilityInput {
   driver: string;
@@ -66,7 +68,10 @@ export async function publicAddress(ctx: RunbookContext): Promise<PublicAddress 
   const reach = await reachability(ctx);
   if (reach.portForward)
     return { ...LOCAL_FORWARD_ADDRESS, why: `${reach.why}; the app is reached through kubectl port-forward on 127.0.0.1` };
-  return { ...nodePortAddress(await ctx.tools.minikube.ip()), why: `${reach.why}; the app is reached on its NodePorts` };
+  // The release may not exist yet (01 builds the frontend for it): its NodePorts come from the
+  // chart's values and the user's values files, as helm will install them.
+  const ports = nodePorts(effectiveValues(resolve(PROJECT_ROOT, ctx.settings.chartDir), ctx.settings.valuesFiles));
+  return { ...nodePortAddress(await ctx.tools.minikube.ip(), ports), why: `${reach.why}; the app is reached on its NodePorts` };
 }
 
 export interface Access {
@@ -119,8 +124,8 @@ export async function establishAccess(ctx: RunbookContext, driver: string, names
     return svc?.spec?.ports?.[0]?.nodePort ?? fallback;
   };
   return {
-    frontend: `http://${ip}:${nodePort('frontend', 30080)}`,
-    backend: `http://${ip}:${nodePort('backend', 30081)}`,
+    frontend: `http://${ip}:${nodePort('frontend', DEFAULT_NODE_PORTS.frontend)}`,
+    backend: `http://${ip}:${nodePort('backend', DEFAULT_NODE_PORTS.backend)}`,
     mcp,
     how: 'NodePort on the node IP',
     userCommands: [

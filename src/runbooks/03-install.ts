@@ -21,6 +21,7 @@ import { diagnose, rememberPods, rootCause, type SeenPods } from './steps/diagno
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
 import { establishAccess, publicAddress, type Access } from '../cluster/access.ts';
 import { componentName } from '../cluster/names.ts';
+import { nameValues } from '../cluster/release-values.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import type { Finding } from '../cluster/analyzers.ts';
 import type { UpgradeRequest } from '../tools/helm.ts';
@@ -308,8 +309,8 @@ async function checkSecretHygiene(ctx: RunbookContext, secrets: Record<string, R
     pass: leaked.length === 0,
     remedy: 'move the key from <component>.env to secrets.<KEY>',
   });
-  // 03 installs from its own values alone (no --reuse-values), so no name override applies.
-  const secret = await kubectl.get('secret', componentName(ctx.settings.release, 'secrets'), ns);
+  // 03 installs without --reuse-values: a name override can come only from the user's values files.
+  const secret = await kubectl.get('secret', componentName(ctx.settings.release, 'secrets', nameValues(ctx.settings.valuesFiles)), ns);
   const data = secret?.data ?? {};
   const wrong = present.filter(([k, s]) => Buffer.from(data[k] ?? '', 'base64').toString('utf8') !== s.value).map(([k]) => k);
   ctx.check({
@@ -404,7 +405,7 @@ export const install: RunbookDefinition = {
     const access = await ctx.step(
       'Establish access',
       'NodePort where the node IP is reachable; port-forward otherwise and for the ClusterIP MCP service',
-      () => establishAccess(ctx, driver),
+      () => establishAccess(ctx, driver, nameValues(ctx.settings.valuesFiles)),
     );
     await ctx.step('Smoke checks', 'the app answers: backend health and database, the page, the MCP handshake', () =>
       smokeChecks(ctx, access),

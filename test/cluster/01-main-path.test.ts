@@ -11,6 +11,7 @@ import { ensureLocalBase } from '../docker/lib.ts';
 import {
   K8S_VERSION,
   NAMESPACE,
+  NODE_PORTS,
   PROFILE,
   REPORT_DIR,
   SECRETS,
@@ -119,11 +120,20 @@ test('03-install: every pod Ready by its own conditions, smoke checks answered b
   }
   assert.match(r.markdown, /add_task, list_tasks, complete_task, delete_task/);
 
-  // The real backend answers on the NodePort the chart opened, on loopback.
-  const health = await fetch('http://127.0.0.1:30081/health');
+  // The real backend answers on the NodePort the lane's values file gave, on loopback, and the
+  // frontend was built for it.
+  const health = await fetch(`http://127.0.0.1:${NODE_PORTS.backend}/health`);
   assert.equal(health.status, 200);
   const url = adapter(['service', 'todo-chatbot-frontend', '-n', NAMESPACE, '-p', PROFILE, '--url']);
-  assert.equal(url.stdout.trim(), 'http://127.0.0.1:30080');
+  assert.equal(url.stdout.trim(), `http://127.0.0.1:${NODE_PORTS.frontend}`);
+  assert.match(
+    r.markdown,
+    new RegExp(`Frontend: http://127\\.0\\.0\\.1:${NODE_PORTS.frontend} {3}Backend: http://127\\.0\\.0\\.1:${NODE_PORTS.backend}`),
+  );
+  // kube-proxy's rules name the lane's NodePorts, never the simulator's 30080/30081 (lane-values.yaml).
+  const rules = spawnSync('bash', ['-c', 'iptables-save -t nat; iptables-save -t filter'], { encoding: 'utf8' }).stdout;
+  assert.match(rules, new RegExp(`--dport ${NODE_PORTS.frontend}\\b`));
+  assert.doesNotMatch(rules, /--dport 3008[01]\b/);
 
   // Secrets: in the Secret, unchanged; in no ConfigMap, report, or pod spec as a literal.
   const secret = kubectlJson(['get', 'secret', 'todo-chatbot-secrets', '-n', NAMESPACE]);

@@ -20,6 +20,9 @@ export const LANE_DIR = process.env.CLUSTER_LANE_DIR ?? join(tmpdir(), 'todo-cha
 export const REPORT_DIR = join(LANE_DIR, 'reports');
 export const KUBECONFIG = join(LANE_DIR, 'kubeconfig');
 const LANE_BIN = join(LANE_DIR, 'bin');
+/** The lane's values file: NodePorts of its own, so the simulator's 30080/30081 stay free (lane-values.yaml). */
+export const LANE_VALUES = join(ROOT, 'test', 'cluster', 'lane-values.yaml');
+export const NODE_PORTS = { frontend: 32080, backend: 32081 };
 const CHART_COPY = join(LANE_DIR, 'chart');
 
 /** A value of cluster/lib.sh (the node's paths, versions and image names). */
@@ -149,6 +152,7 @@ export function laneEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     K8S_NAMESPACE: NAMESPACE,
     HELM_RELEASE: RELEASE,
     HELM_CHART_DIR: CHART_COPY,
+    HELM_VALUES_FILES: LANE_VALUES,
     ...SECRETS,
     ...extra,
   };

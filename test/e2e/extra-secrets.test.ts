@@ -64,6 +64,9 @@ test('EXTRA_SECRET_KEYS: the values reach the Secret and the named containers, a
   ].join('\n');
   for (const value of [CHATKIT, JWT]) assert.ok(!everywhere.includes(value), `${value} leaked`);
   assert.match(r.markdown, /SECRETS-IN-SECRET[^\n]*pass|all present and identical/);
+  // The report's settings table shows the setting as it was written (it showed "[object Object]").
+  assert.equal(r.json.settings.EXTRA_SECRET_KEYS.value, 'CHATKIT_WORKFLOW_ID,JWT_SECRET:backend+frontend');
+  assert.match(r.markdown, /\| EXTRA_SECRET_KEYS \| CHATKIT_WORKFLOW_ID,JWT_SECRET:backend\+frontend \| environment \|/);
 });
 
 test('an extra key with no value, or a malformed list, stops 03 with exit 2 before anything changes', async () => {

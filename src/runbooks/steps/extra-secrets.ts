@@ -3,12 +3,10 @@
 // Their values come from the environment or .env like the others, travel only in 03's 0600
 // values file, land in the chart's Secret and are added to the secretKeys of the components
 // named, so those containers get them as variables (secretKeyRef).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { UsageError } from '../../errors.ts';
 import { registerSecret } from '../../redact.ts';
 import type { ResolvedSecret } from '../../secrets.ts';
+import { effectiveValues } from '../../cluster/release-values.ts';
 
 const COMPONENTS = ['frontend', 'backend', 'mcp'] as const;
 type Component = (typeof COMPONENTS)[number];
@@ -81,16 +79,20 @@ export function resolveExtraSecrets(
  * merging them, so the whole list is sent.
  */
 export function secretKeyLists(extra: ExtraSecretKey[], chartDir: string, valuesFiles: string[]): Record<string, { secretKeys: string[] }> {
-  const sources = [join(chartDir, 'values.yaml'), ...valuesFiles]
-    .filter(existsSync)
-    .map((f) => (parse(readFileSync(f, 'utf8')) ?? {}) as Record<string, { secretKeys?: string[] } | undefined>);
+  const values = effectiveValues(chartDir, valuesFiles) as Record<string, { secretKeys?: unknown } | undefined>;
   const out: Record<string, { secretKeys: string[] }> = {};
   for (const component of COMPONENTS) {
     const adds = extra.filter((e) => e.components.includes(component)).map((e) => e.key);
     if (!adds.length) continue;
-    let base: string[] = [];
-    for (const values of sources) if (Array.isArray(values[component]?.secretKeys)) base = values[component]!.secretKeys!;
-    out[component] = { secretKeys: [...new Set([...base, ...adds])] };
+    const base = values[component]?.secretKeys;
+    out[component] = { secretKeys: [...new Set([...(Array.isArray(base) ? (base as string[]) : []), ...adds])] };
   }
   return out;
+}
+
+/** EXTRA_SECRET_KEYS as the user writes it (the inverse of parseExtraSecretKeys), for the report. */
+export function formatExtraSecretKeys(extra: ExtraSecretKey[]): string {
+  return extra
+    .map(({ key, components }) => (components.length === 1 && components[0] === 'backend' ? key : `${key}:${components.join('+')}`))
+    .join(',');
 }
