@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { UsageError } from './errors.ts';
 import { parseExtraSecretKeys, type ExtraSecretKey } from './runbooks/steps/extra-secrets.ts';
-import { argsTemplate, restPath, toolName, type DataCheckSettings } from './cluster/data-check.ts';
+import { argsTemplate, restPath, toolName } from './cluster/data-check.ts';
+import { chatHeaders, chatSmokePath, type ChatSmokeSettings } from './cluster/chat-smoke.ts';
 import { budgetSetting } from './size-budgets.ts';
 
-export interface Settings extends DataCheckSettings {
+export interface Settings extends ChatSmokeSettings {
   profile: string;
   namespace: string;
   release: string;
@@ -395,6 +396,40 @@ export const SETTINGS: SettingSpec[] = [
     default: '/api/todos',
     description: "data check (rest): the backend's todo collection (POST {title} → 201 with an id, GET → list, DELETE <path>/<id>)",
     parse: restPath,
+  }),
+  spec({
+    key: 'chatSmoke',
+    env: 'CHAT_SMOKE',
+    default: '0',
+    description:
+      "runbook 03: 1 sends one chat message that must make the agent add a task through the MCP tools (off by default: it spends the model's tokens)",
+    parse: (raw, name) => {
+      if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+      if (['0', 'false', 'off', 'no', ''].includes(raw.toLowerCase())) return false;
+      throw new UsageError(`${name} "${raw}" is not on or off`, `${name}=1 turns the chat smoke check on, ${name}=0 leaves it off`);
+    },
+  }),
+  spec({
+    key: 'chatSmokePath',
+    env: 'CHAT_SMOKE_PATH',
+    default: '/api/chat',
+    description: "chat smoke check: the backend's chat path (POST)",
+    parse: chatSmokePath,
+  }),
+  spec({
+    key: 'chatSmokeBody',
+    env: 'CHAT_SMOKE_BODY',
+    default: '{"message":"Add {title} to my list"}',
+    description: 'chat smoke check: the JSON body; {title} is a task title unique to the run, which the MCP list tool must then show',
+    parse: argsTemplate('{title}'),
+  }),
+  spec({
+    key: 'chatSmokeHeaders',
+    env: 'CHAT_SMOKE_HEADERS',
+    default: '{"X-User-Id":"runbook-drill"}',
+    description:
+      'chat smoke check: extra request headers as JSON (the chat must act for the user DATA_CHECK_MCP_LIST_ARGS lists; no secrets here)',
+    parse: chatHeaders,
   }),
   spec({
     key: 'kubectlAiProvider',

@@ -169,7 +169,12 @@ export function mcpDataCheck(mcpUrl: string, s: DataCheckSettings, timeoutMs = 1
       const count = answers.map(longestList).find((n) => n !== undefined);
       const among = count === undefined ? `the ${s.dataCheckListTool} answer` : `${count} task(s) listed by ${s.dataCheckListTool}`;
       if (same || inText)
-        return { ok: true, found: true, detail: `task${todo.id === undefined ? '' : ` ${todo.id}`} "${todo.title}" among ${among}` };
+        return {
+          ok: true,
+          found: true,
+          detail: `task${todo.id === undefined ? '' : ` ${todo.id}`} "${todo.title}" among ${among}`,
+          id: todo.id ?? (same ? idOf(same) : undefined),
+        };
       if (found.length)
         return {
           ok: true,

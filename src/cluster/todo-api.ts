@@ -9,7 +9,8 @@ export interface Todo {
   title: string;
 }
 
-export type Found = { ok: true; found: boolean; detail: string } | { ok: false; error: string };
+/** id: the id the list gave the task it found, when it gave one (the chat smoke check deletes it by that id). */
+export type Found = { ok: true; found: boolean; detail: string; id?: number | string } | { ok: false; error: string };
 
 /** One way to write the drill's todo and read it back: the backend's REST API or the MCP tools. */
 export interface DataCheck {

@@ -20,6 +20,7 @@ import { watchReady } from '../cluster/watch.ts';
 import { diagnose, rememberPods, rootCause, type SeenPods } from './steps/diagnose.ts';
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
 import { establishAccess, publicAddress, type Access } from '../cluster/access.ts';
+import { chatSmoke } from '../cluster/chat-smoke.ts';
 import { componentName } from '../cluster/names.ts';
 import { nameValues } from '../cluster/release-values.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
@@ -31,7 +32,7 @@ import { reportStamp } from '../report/write.ts';
 import { drawSystem } from './steps/system-picture.ts';
 import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
 
-const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200 };
+const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200, chatMs: 60_000 };
 
 async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<string, ResolvedSecret>; externalDatabase: boolean }> {
   const env = process.env;
@@ -285,6 +286,33 @@ async function smokeChecks(ctx: RunbookContext, access: Access): Promise<void> {
   });
 }
 
+/** The optional chat round trip (CHAT_SMOKE=1): backend → model → MCP tool → database. */
+async function chatSmokeCheck(ctx: RunbookContext, access: Access): Promise<void> {
+  const s = ctx.settings;
+  if (!s.chatSmoke) {
+    ctx.note('chat smoke check off (CHAT_SMOKE=1 sends one chat message; it spends model tokens)');
+    return;
+  }
+  const r = await chatSmoke(access, s, TARGETS.chatMs);
+  const said =
+    r.reply === undefined
+      ? ''
+      : `; reply "${r.reply.slice(0, 80)}"${r.toolCalls ? `, tool calls: ${r.toolCalls.join(', ') || 'none'}` : ''}`;
+  ctx.check({
+    id: 'SMOKE-CHAT',
+    title: `chat round trip (POST ${s.chatSmokePath} → model → MCP ${s.dataCheckListTool})`,
+    expected: `2xx within ${TARGETS.chatMs / 1000} s, and the task it asked for ("${r.title}") listed by ${s.dataCheckListTool}`,
+    measured: `${r.status === undefined ? '' : `${r.status} in ${r.replyMs} ms, `}${r.detail}${said}${r.ok ? (r.removed ? ' (deleted again)' : ' (left in place)') : ''}`,
+    pass: r.ok,
+    remedy:
+      r.status === 404
+        ? `the backend has no POST ${s.chatSmokePath}: set CHAT_SMOKE_PATH (and CHAT_SMOKE_BODY) to your chat endpoint, or CHAT_SMOKE=0`
+        : 'kubectl logs deploy/<release>-backend (the model call, OPENAI_API_KEY / its base URL) and deploy/<release>-mcp; CHAT_SMOKE_HEADERS must make the chat act for the user DATA_CHECK_MCP_LIST_ARGS lists',
+    value: r.replyMs,
+    unit: 'ms',
+  });
+}
+
 async function checkSecretHygiene(ctx: RunbookContext, secrets: Record<string, ResolvedSecret>): Promise<void> {
   const { kubectl } = ctx.tools;
   const ns = ctx.settings.namespace;
@@ -409,6 +437,9 @@ export const install: RunbookDefinition = {
     );
     await ctx.step('Smoke checks', 'the app answers: backend health and database, the page, the MCP handshake', () =>
       smokeChecks(ctx, access),
+    );
+    await ctx.step('Chat smoke check', 'optional (CHAT_SMOKE): one chat message whose tool call must land in the database', () =>
+      chatSmokeCheck(ctx, access),
     );
     await ctx.step(
       'Draw the deployed system',

@@ -35,6 +35,8 @@ import {
   runHardened,
 } from './lib.ts';
 import { startStubModel, type StubModel } from './stub-model.ts';
+import { chatSmoke } from '../../src/cluster/chat-smoke.ts';
+import { loadConfig } from '../../src/config.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const example = join(repoRoot, 'examples/todo-chatbot');
@@ -254,6 +256,35 @@ if (!status.ok || !linux) {
       assert.ok(
         todos.some((t) => t.title === 'buy oat milk'),
         JSON.stringify(todos),
+      );
+    });
+
+    test("03's chat smoke check (CHAT_SMOKE=1, default path, body and headers) passes against the example app, and only when the task lands", async (t) => {
+      const settings = loadConfig([], [], { CHAT_SMOKE: '1' }, work).settings;
+      const urls = { backend: url('backend'), mcp: `${url('mcp')}/mcp` };
+      const asked = stub!.requests.length;
+      const r = await chatSmoke(urls, settings);
+      assert.equal(r.ok, true, JSON.stringify(r));
+      assert.match(r.title, /^runbook chat check [0-9a-f]{8}$/);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.toolCalls, ['add_task']);
+      assert.match(r.reply ?? '', new RegExp(r.title), 'the reply carries the tool result back');
+      assert.match(r.detail, new RegExp(`"${r.title}" among \\d+ task\\(s\\) listed by list_tasks`));
+      assert.equal(r.removed, true, 'the task is deleted again');
+      assert.equal(stub!.requests.length - asked, 2, 'the model was asked twice: the tool call, then the reply');
+      t.diagnostic(`chat smoke: reply in ${r.replyMs} ms (stub model), task listed and deleted`);
+      const rest = (await (await fetch(`${url('backend')}/api/todos`, { headers: { 'x-user-id': 'runbook-drill' } })).json()) as Array<{
+        title: string;
+      }>;
+      assert.ok(!rest.some((todo) => todo.title === r.title), 'deleted from PostgreSQL');
+      // The chat acting for another user than the list tool's: the reply is fine, but the task is
+      // not where the check looks, so the check fails rather than trusting the reply.
+      const other = await chatSmoke(urls, { ...settings, chatSmokeHeaders: { 'X-User-Id': 'someone-else' } });
+      assert.equal(other.ok, false);
+      assert.equal(other.status, 200);
+      assert.match(
+        other.detail,
+        /^no tool call landed: task "runbook chat check [0-9a-f]{8}" missing from \d+ task\(s\) listed by list_tasks/,
       );
     });
 
