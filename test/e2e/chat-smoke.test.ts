@@ -6,7 +6,7 @@
 // Docker lane (test/docker/example-app.test.ts) and on the real node (test/cluster).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newStateDir, runRunbook } from './harness.ts';
+import { newStateDir, runRunbook, setUpThroughLoad } from './harness.ts';
 
 const env = {
   POSTGRES_PASSWORD: 'pg-Pa55word-e2e-8830',
@@ -17,10 +17,7 @@ let stateDir = '';
 
 before(async () => {
   stateDir = newStateDir();
-  for (const id of ['00-setup', '01-build', '02-load']) {
-    const r = await runRunbook(id, ['--yes'], { stateDir, env });
-    assert.equal(r.exitCode, 0, `${id}: ${r.stdout}`);
-  }
+  await setUpThroughLoad(stateDir, env);
 });
 
 const check = (r: { json: any }, id: string) => r.json?.checks.find((c: { id: string }) => c.id === id);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { newStateDir, runRunbook } from './harness.ts';
+import { newStateDir, runRunbook, setUpThroughLoad } from './harness.ts';
 
 const env = {
   POSTGRES_PASSWORD: 'pg-Pa55word-e2e-5521',
@@ -20,10 +20,7 @@ let stateDir = '';
 
 before(async () => {
   stateDir = newStateDir();
-  for (const id of ['00-setup', '01-build', '02-load']) {
-    const r = await runRunbook(id, ['--yes'], { stateDir, env });
-    assert.equal(r.exitCode, 0, `${id}: ${r.stdout}`);
-  }
+  await setUpThroughLoad(stateDir, env);
 });
 
 function kubectl(args: string[]): any {

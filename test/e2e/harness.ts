@@ -116,3 +116,11 @@ export function mutatingCalls(calls: RunOutcome['calls']): RunOutcome['calls'] {
   };
   return calls.filter((c) => !readOnly(c.argv));
 }
+
+/** 00-setup, 01-build and 02-load on a state folder, each of which must pass: what a 03 test starts from. */
+export async function setUpThroughLoad(stateDir: string, env: Record<string, string>): Promise<void> {
+  for (const id of ['00-setup', '01-build', '02-load']) {
+    const r = await runRunbook(id, ['--yes'], { stateDir, env });
+    if (r.exitCode !== 0) throw new Error(`${id} exited ${r.exitCode}:\n${r.stdout.slice(-4000)}`);
+  }
+}
