@@ -29,7 +29,16 @@ test('kubectl proxy: MCP tools/call through the Service reaches both replicas; m
   try {
     assert.equal(installFixture(m).code, 0);
     assert.equal(m.run('kubectl', ['scale', 'deployment/todo-chatbot-mcp', '--replicas=2', '-n', 'todo-app']).code, 0);
-    const wait = m.run('kubectl', ['wait', '--for=condition=Ready', 'pod', '-l', 'app.kubernetes.io/component=mcp', '-n', 'todo-app', '--timeout=120s']);
+    const wait = m.run('kubectl', [
+      'wait',
+      '--for=condition=Ready',
+      'pod',
+      '-l',
+      'app.kubernetes.io/component=mcp',
+      '-n',
+      'todo-app',
+      '--timeout=120s',
+    ]);
     assert.equal(wait.code, 0, wait.stderr);
     const pods = m
       .json('kubectl', ['get', 'pods', '-n', 'todo-app', '-o', 'json', '-l', 'app.kubernetes.io/component=mcp'])
