@@ -62,6 +62,9 @@ export function chatSmokeTitle(random = () => randomBytes(4).toString('hex')): s
   return `runbook chat check ${random()}`;
 }
 
+/** One line, cut short: the reply goes into a table cell of the report. */
+const excerpt = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 200);
+
 function replyText(body: string): { reply: string; toolCalls?: string[] } {
   try {
     const parsed = JSON.parse(body) as Record<string, unknown>;
@@ -69,9 +72,9 @@ function replyText(body: string): { reply: string; toolCalls?: string[] } {
     const calls = Array.isArray(parsed.tool_calls)
       ? parsed.tool_calls.map((c) => (typeof c === 'string' ? c : JSON.stringify(c)))
       : undefined;
-    return { reply: (text ?? body).slice(0, 200), toolCalls: calls };
+    return { reply: excerpt(text ?? body), toolCalls: calls };
   } catch {
-    return { reply: body.slice(0, 200) };
+    return { reply: excerpt(body) };
   }
 }
 

@@ -138,6 +138,28 @@ export function releaseNodeBase(): boolean {
   return true;
 }
 
+// The Python templates build FROM python:3.11-slim, which cannot be pulled here either: the
+// example-app test gives that name to the docker lane's local Debian bookworm + python 3.11 base
+// (test/docker/make-python-base.sh) for the run, and removes the name after if it made it.
+const PYTHON_BASE = 'python:3.11-slim';
+const PYTHON_BASE_MARK = join(LANE_DIR, 'python-base-tagged');
+
+export function ensurePythonSlim(localRef: string): void {
+  const exists = spawnSync('docker', ['image', 'inspect', PYTHON_BASE], { stdio: 'ignore' }).status === 0;
+  if (exists && !existsSync(PYTHON_BASE_MARK)) return; // a real python:3.11-slim: use it
+  const tagged = spawnSync('docker', ['tag', localRef, PYTHON_BASE], { encoding: 'utf8' });
+  if (tagged.status !== 0) throw new Error(`docker tag ${localRef} ${PYTHON_BASE}: ${tagged.stderr}`);
+  writeFileSync(PYTHON_BASE_MARK, localRef);
+}
+
+/** Removes the python:3.11-slim name if the lane gave it (the image keeps its own name). */
+export function releasePythonSlim(): boolean {
+  if (!existsSync(PYTHON_BASE_MARK)) return false;
+  spawnSync('docker', ['rmi', PYTHON_BASE], { stdio: 'ignore' });
+  rmSync(PYTHON_BASE_MARK, { force: true });
+  return true;
+}
+
 /** The environment every runbook and tool of the lane runs with. */
 export function laneEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

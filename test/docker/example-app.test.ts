@@ -269,6 +269,7 @@ if (!status.ok || !linux) {
       assert.equal(r.status, 200);
       assert.deepEqual(r.toolCalls, ['add_task']);
       assert.match(r.reply ?? '', new RegExp(r.title), 'the reply carries the tool result back');
+      assert.doesNotMatch(r.reply ?? '', /\n/, 'one line, for a table cell of the report (the tool result is indented JSON)');
       assert.match(r.detail, new RegExp(`"${r.title}" among \\d+ task\\(s\\) listed by list_tasks`));
       assert.equal(r.removed, true, 'the task is deleted again');
       assert.equal(stub!.requests.length - asked, 2, 'the model was asked twice: the tool call, then the reply');
