@@ -40,11 +40,21 @@ export class ToolMissing extends Error {
   }
 }
 
+/** What a wrapper may add to a failure: the one line that says why, and how much output to keep. */
+export interface FailureDetail {
+  /** The cause in one line, when it is not the output's last line (minikube's "Exiting due to …"). */
+  reason?: string;
+  /** The process was killed at its deadline. */
+  timedOut?: boolean;
+  /** How many lines of output to keep (default 20). */
+  tailLines?: number;
+}
+
 /**
  * A command failed where success was required: the one error every tool wrapper (src/tools/*.ts)
  * throws, with what a person needs to act on it — the tool, its argv (redacted), the exit code,
  * the tail of its error output (redacted) and a remedy. An operation either returns its value or
- * throws this; a caller that can live with a failure says so where it calls.
+ * throws this; a caller that can live with a failure says so where it calls (see `attempt`).
  */
 export class CommandFailed extends Error {
   /** The program that failed: kubectl, helm, minikube, docker, kagent, kubectl-ai. */
@@ -53,20 +63,58 @@ export class CommandFailed extends Error {
   readonly argv: readonly string[];
   /** The last lines of the tool's error output (stdout when stderr was empty), secrets masked. */
   readonly stderr: string;
+  /** Why, in one line (secrets masked): what a check's "measured" shows. */
+  readonly reason: string;
+  /** Killed at its deadline rather than failed by itself. */
+  readonly timedOut: boolean;
 
   constructor(
     argv: readonly string[],
     readonly exitCode: number,
     stderr: string,
     readonly remedy: string,
+    detail: FailureDetail = {},
   ) {
     const shown = redactArgv(argv);
-    const tail = redact(lastLines(stderr, STDERR_TAIL_LINES));
-    super(`${shown.slice(0, 3).join(' ')} … exited ${exitCode}: ${lastLine(tail) || 'no error output'}`);
+    const tail = redact(lastLines(stderr, detail.tailLines ?? STDERR_TAIL_LINES));
+    const reason = redact(detail.reason ?? '') || lastLine(tail);
+    super(`${shown.slice(0, 3).join(' ')} … exited ${exitCode}: ${reason || 'no error output'}`);
     this.name = 'CommandFailed';
     this.tool = shown[0] ?? '';
     this.argv = shown;
     this.stderr = tail;
+    this.reason = reason;
+    this.timedOut = detail.timedOut ?? false;
+  }
+}
+
+/**
+ * A command succeeded but printed something the wrapper cannot read (not the JSON it asked for, or
+ * no answer at all): a version of the tool that prints another format, or a broken install. Still
+ * a CommandFailed, so a runbook shows it as one line with its remedy, never as an unexpected error.
+ */
+export class UnreadableOutput extends CommandFailed {
+  constructor(argv: readonly string[], what: string, output: string, remedy: string) {
+    const snippet = output.trim().replace(/\s+/g, ' ').slice(0, 120);
+    super(argv, 0, output, remedy, { reason: `printed ${snippet ? `"${snippet}"` : 'nothing'}, not ${what}` });
+    this.name = 'UnreadableOutput';
+    this.message = `${this.argv.slice(0, 3).join(' ')} … ${this.reason}`;
+  }
+}
+
+/** What a tolerated operation gave: its value, or the CommandFailed it threw. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; error: CommandFailed };
+
+/**
+ * Runs an operation whose failure the caller can live with (records it as a check, notes it):
+ * a CommandFailed becomes `{ ok: false, error }`; anything else (a bug, Ctrl-C) is thrown on.
+ */
+export async function attempt<T>(operation: Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await operation };
+  } catch (error) {
+    if (error instanceof CommandFailed) return { ok: false, error };
+    throw error;
   }
 }
 

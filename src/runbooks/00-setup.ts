@@ -3,8 +3,8 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { installHint, dockerDownHint, currentOs } from '../platform.ts';
 import { guardContext } from '../cluster/guard.ts';
-import { DELETE_LOSES, minikubeReason, unreadableStatusText } from '../tools/minikube.ts';
-import { UsageError } from '../errors.ts';
+import { DELETE_LOSES, unreadableStatusText } from '../tools/minikube.ts';
+import { UsageError, attempt } from '../errors.ts';
 import { HELM_MINIMUM, helmVersionProblem } from '../tools/helm.ts';
 import { formatDuration } from '../clock.ts';
 
@@ -146,15 +146,15 @@ async function ensureCluster(ctx: RunbookContext): Promise<void> {
         remedy: `start it yourself: minikube start -p ${profile}`,
       });
     const started = ctx.clock.now();
-    const result = await minikube.start({ cpus, memoryMb, driver, timeoutMs: Math.max(ctx.settings.timeoutMs, 600_000) });
+    const result = await attempt(minikube.start({ cpus, memoryMb, driver, timeoutMs: Math.max(ctx.settings.timeoutMs, 600_000) }));
     ctx.span('cluster', 'minikube start', started, ctx.clock.now());
-    if (result.exitCode !== 0) {
-      ctx.evidence('minikube start output', `${result.stdout}\n${result.stderr}`);
+    if (!result.ok) {
+      ctx.evidence('minikube start output', result.error.stderr);
       ctx.require({
         id: 'SETUP-CLUSTER',
         title: 'minikube cluster running',
         expected: 'minikube start succeeds',
-        measured: minikubeReason(result) || `exit ${result.exitCode}`,
+        measured: result.error.reason || `exit ${result.error.exitCode}`,
         pass: false,
         remedy: startRemedy(profile, status.exists),
       });
@@ -224,13 +224,15 @@ async function ensureMetricsServer(ctx: RunbookContext): Promise<void> {
     ctx.check({ id: 'SETUP-METRICS', title: 'metrics-server addon', expected: 'enabled', measured: 'already enabled', pass: true });
     return;
   }
-  const result = await minikube.enableAddon('metrics-server');
-  const enabled = result.exitCode === 0 && (await minikube.addonEnabled('metrics-server'));
+  const result = await attempt(minikube.enableAddon('metrics-server'));
+  const enabled = result.ok && (await minikube.addonEnabled('metrics-server'));
   ctx.check({
     id: 'SETUP-METRICS',
     title: 'metrics-server addon',
     expected: 'enabled',
-    measured: enabled ? 'enabled now' : `enable failed: ${minikubeReason(result)}`,
+    measured: enabled
+      ? 'enabled now'
+      : `enable failed: ${result.ok ? 'minikube addons list does not show it enabled' : result.error.reason || `exit ${result.error.exitCode}`}`,
     pass: enabled ? 'pass' : 'warn',
     remedy: `minikube addons enable metrics-server -p ${ctx.settings.profile} (06-ai-diagnostics works without it, with less evidence)`,
   });

@@ -7,7 +7,7 @@ import { planImages, SECRET_PATTERNS, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { formatDuration } from '../clock.ts';
 import { redact } from '../redact.ts';
-import { CommandFailed, lastLine } from '../errors.ts';
+import { CommandFailed, attempt } from '../errors.ts';
 import { dockerEnvUnsupported } from '../tools/minikube.ts';
 import { publicAddress } from '../cluster/access.ts';
 
@@ -33,9 +33,8 @@ export async function buildTarget(ctx: RunbookContext): Promise<{ env?: Record<s
     const env = await ctx.tools.minikube.dockerEnv();
     return { env, where: `minikube's Docker (${env.DOCKER_HOST ?? 'unknown host'})` };
   } catch (error) {
-    const reason =
-      error instanceof CommandFailed ? lastLine(error.stderr) : error instanceof Error ? lastLine(error.message) : String(error);
-    ctx.note(`building into the host's Docker: minikube docker-env is not available (${reason}); run 02-load afterwards`, 'warn');
+    if (!(error instanceof CommandFailed)) throw error;
+    ctx.note(`building into the host's Docker: minikube docker-env is not available (${error.reason}); run 02-load afterwards`, 'warn');
     return { where: "the host's Docker" };
   }
 }
@@ -53,29 +52,28 @@ async function buildOne(
     ctx.note(`${image.ref} is already built from these exact inputs; not building again (--rebuild forces it)`);
   } else {
     const started = ctx.clock.now();
-    const result = await docker.build({
-      image: image.ref,
-      dockerfile: image.dockerfile,
-      context: image.context,
-      buildArgs: image.buildArgs,
-      labels: { 'org.opencontainers.image.revision': image.tag, 'io.todo-chatbot.component': image.component },
-      env,
-      timeoutMs: Math.max(ctx.settings.timeoutMs, 900_000),
-    });
+    const result = await attempt(
+      docker.build({
+        image: image.ref,
+        dockerfile: image.dockerfile,
+        context: image.context,
+        buildArgs: image.buildArgs,
+        labels: { 'org.opencontainers.image.revision': image.tag, 'io.todo-chatbot.component': image.component },
+        env,
+        timeoutMs: Math.max(ctx.settings.timeoutMs, 900_000),
+      }),
+    );
     buildMs = ctx.clock.now() - started;
     ctx.span('build', image.component, started, ctx.clock.now());
-    if (result.exitCode !== 0) {
-      ctx.evidence(
-        `docker build ${image.ref} (last lines)`,
-        `${result.stdout.split('\n').slice(-30).join('\n')}\n${result.stderr.split('\n').slice(-30).join('\n')}`,
-      );
+    if (!result.ok) {
+      ctx.evidence(`docker build ${image.ref} (last lines)`, result.error.stderr);
       ctx.require({
         id: `BUILD-${image.component.toUpperCase()}`,
         title: `${image.component} image builds`,
         expected: 'docker build exits 0',
-        measured: `exit ${result.exitCode}: ${lastLine(result.stderr || result.stdout)}`,
+        measured: `exit ${result.error.exitCode}: ${result.error.reason}`,
         pass: false,
-        remedy: `read the build output in the report; fix ${image.dockerfile} or the sources in ${image.context}`,
+        remedy: result.error.remedy,
       });
     }
   }

@@ -6,18 +6,16 @@ import { PROJECT_ROOT } from '../runbook.ts';
 import { planImages, type PlannedImage } from '../images.ts';
 import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
-import { minikubeReason } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
 import { publicAddress } from '../cluster/access.ts';
-import type { ExecResult } from '../exec.ts';
+import { attempt } from '../errors.ts';
 
 /**
  * The remedy for a failed `minikube image load`. "unable to calculate manifest: blob … not found"
  * is not a disk problem: minikube cannot export the image from Docker ≥ 25's image store
  * (minikube#18021, #20595, moby#47207); loading a `docker save` archive avoids that export.
  */
-export function loadRemedy(result: ExecResult, ref: string, profile: string): string {
-  const text = `${result.stderr}\n${result.stdout}`;
+export function loadRemedy(text: string, ref: string, profile: string): string {
   if (/unable to calculate manifest|blob \S+ not found/.test(text)) {
     const file = `${ref.replace(/[/:]/g, '_')}.tar`;
     return `a known minikube/Docker ≥ 25 export bug, not disk space: docker save ${ref} -o ${file} && minikube image load ${file} -p ${profile}, then run this runbook again`;
@@ -51,15 +49,15 @@ async function buildAbsent(ctx: RunbookContext, absent: PlannedImage[], images: 
 
 async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {
   const started = ctx.clock.now();
-  const result = await ctx.tools.minikube.imageLoad(image.ref, Math.max(ctx.settings.timeoutMs, 600_000));
+  const result = await attempt(ctx.tools.minikube.imageLoad(image.ref, Math.max(ctx.settings.timeoutMs, 600_000)));
   ctx.span('load', image.component, started, ctx.clock.now());
   ctx.require({
     id: `LOAD-${image.component.toUpperCase()}`,
     title: `${image.component} image loaded`,
     expected: 'minikube image load exits 0',
-    measured: result.exitCode === 0 ? `loaded in ${formatDuration(ctx.clock.now() - started)}` : minikubeReason(result),
-    pass: result.exitCode === 0,
-    remedy: loadRemedy(result, image.ref, ctx.settings.profile),
+    measured: result.ok ? `loaded in ${formatDuration(ctx.clock.now() - started)}` : result.error.reason,
+    pass: result.ok,
+    remedy: loadRemedy(result.ok ? '' : result.error.stderr, image.ref, ctx.settings.profile),
     value: ctx.clock.now() - started,
     unit: 'ms',
   });

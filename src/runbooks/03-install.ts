@@ -27,7 +27,7 @@ import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import type { Finding } from '../cluster/analyzers.ts';
 import type { UpgradeRequest } from '../tools/helm.ts';
 import { formatDuration } from '../clock.ts';
-import { lastLine } from '../errors.ts';
+import { attempt } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
 import { drawSystem } from './steps/system-picture.ts';
 import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
@@ -133,9 +133,10 @@ async function installRelease(
   const { helm, kubectl } = ctx.tools;
   const { release, namespace } = ctx.settings;
   const installStart = ctx.clock.now();
-  const upgrade = helm.upgrade({ ...installRequest(ctx, valuesFile, set), createNamespace: true });
+  const upgrade = attempt(helm.upgrade({ ...installRequest(ctx, valuesFile, set), createNamespace: true }));
   let finished = false;
-  void upgrade.finally(() => (finished = true));
+  const settled = () => (finished = true);
+  void upgrade.then(settled, settled);
   let findings: Finding[] | undefined;
   let seen: SeenPods | undefined;
   let stuckPod: string | undefined;
@@ -155,7 +156,7 @@ async function installRelease(
   }
   const result = await upgrade;
   ctx.span('install', 'helm upgrade --install', installStart, ctx.clock.now());
-  if (result.exitCode !== 0) {
+  if (!result.ok) {
     findings ??= (await diagnose(ctx, undefined, seen)).findings;
     // The pod the watch caught is the cause, even when caught at its first failure (an analyzer
     // rates one OOM kill a warning until it repeats) while its workload already reads as critical.
@@ -165,8 +166,8 @@ async function installRelease(
       title: 'helm upgrade --install',
       expected: 'release deployed, all pods Ready within --timeout',
       measured: cause
-        ? `${cause.object}: ${cause.reason} — ${lastLine(result.stderr)}`
-        : lastLine(result.stderr) || `exit ${result.exitCode}`,
+        ? `${cause.object}: ${cause.reason} — ${result.error.reason}`
+        : result.error.reason || `exit ${result.error.exitCode}`,
       pass: false,
       remedy: cause?.remedy ?? 'read the evidence in the report; raise --timeout if the cluster is slow',
     });
@@ -355,30 +356,29 @@ async function reproducibility(ctx: RunbookContext, valuesFile: string, set: Rec
   const { helm } = ctx.tools;
   const { release, namespace, timeoutMs } = ctx.settings;
   const before = await helm.manifest(release, namespace);
-  const uninstall = await helm.uninstall(release, namespace, timeoutMs);
-  if (uninstall.result.exitCode !== 0)
+  const uninstall = await attempt(helm.uninstall(release, namespace, timeoutMs));
+  if (!uninstall.ok)
     ctx.require({
       id: 'REPRO',
       title: 'uninstall for the reproducibility check',
       expected: 'exit 0',
-      measured: lastLine(uninstall.result.stderr),
+      measured: uninstall.error.reason,
       pass: false,
       remedy: `helm uninstall ${release} -n ${namespace}`,
     });
   // The same request as the install, so any difference in the objects comes from the chart itself.
-  const again = await helm.upgrade(installRequest(ctx, valuesFile, set));
-  const after = again.exitCode === 0 ? await helm.manifest(release, namespace) : '';
+  const again = await attempt(helm.upgrade(installRequest(ctx, valuesFile, set)));
+  const after = again.ok ? await helm.manifest(release, namespace) : '';
   ctx.check({
     id: 'REPRO',
     title: 'uninstall + reinstall give the same objects',
     expected: 'identical manifests',
-    measured:
-      again.exitCode !== 0
-        ? `reinstall failed: ${lastLine(again.stderr)}`
-        : before === after
-          ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)`
-          : 'manifests differ',
-    pass: again.exitCode === 0 && before === after,
+    measured: !again.ok
+      ? `reinstall failed: ${again.error.reason}`
+      : before === after
+        ? `identical (${(before.match(/^kind:/gm) ?? []).length} objects)`
+        : 'manifests differ',
+    pass: again.ok && before === after,
     remedy: 'look for generated values (randAlphaNum, now) in the templates',
   });
 }

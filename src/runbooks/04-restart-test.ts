@@ -5,9 +5,9 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import type { Access } from '../cluster/access.ts';
-import { dockerEnvUnsupported, minikubeReason, type ProfileConfig } from '../tools/minikube.ts';
+import { dockerEnvUnsupported, type ProfileConfig } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
-import { Interrupted } from '../errors.ts';
+import { CommandFailed, Interrupted, attempt } from '../errors.ts';
 import { appPodsSelector, componentSelector, releaseSelector } from '../cluster/labels.ts';
 import { deadlineFor, parseTarget } from '../cluster/timing.ts';
 import { drillTodoTitle, findTodo, type Todo } from '../cluster/todo-api.ts';
@@ -67,7 +67,8 @@ async function dockerHost(ctx: RunbookContext): Promise<string | undefined> {
   if (config && dockerEnvUnsupported(config)) return undefined; // no Docker daemon on the node to point at
   try {
     return (await ctx.tools.minikube.dockerEnv()).DOCKER_HOST;
-  } catch {
+  } catch (error) {
+    if (!(error instanceof CommandFailed)) throw error;
     return undefined; // drivers without a docker daemon on the node (none, podman…)
   }
 }
@@ -75,16 +76,16 @@ async function dockerHost(ctx: RunbookContext): Promise<string | undefined> {
 async function stopCluster(ctx: RunbookContext, access: Access): Promise<void> {
   await access.close(); // the forwards die with the cluster; stop them cleanly first
   const started = ctx.clock.now();
-  const result = await ctx.tools.minikube.stop(Math.max(ctx.settings.timeoutMs, 180_000));
+  const result = await attempt(ctx.tools.minikube.stop(Math.max(ctx.settings.timeoutMs, 180_000)));
   ctx.span('restart', 'minikube stop', started, ctx.clock.now());
   const status = await ctx.tools.minikube.status();
-  if (result.exitCode !== 0) ctx.evidence('minikube stop output', `${result.stdout}\n${result.stderr}`);
+  if (!result.ok) ctx.evidence('minikube stop output', result.error.stderr);
   ctx.require({
     id: 'RESTART-STOP',
     title: 'minikube stop',
     expected: 'exit 0, host Stopped',
-    measured: `exit ${result.exitCode}, host ${status.host}${result.exitCode ? ` — ${minikubeReason(result)}` : ''}`,
-    pass: result.exitCode === 0 && status.host === 'Stopped',
+    measured: result.ok ? `exit 0, host ${status.host}` : `exit ${result.error.exitCode}, host ${status.host} — ${result.error.reason}`,
+    pass: result.ok && status.host === 'Stopped',
     remedy: `minikube stop -p ${ctx.settings.profile}; minikube logs -p ${ctx.settings.profile}`,
   });
 }
@@ -100,16 +101,16 @@ async function startCluster(ctx: RunbookContext, base: Baseline): Promise<number
     timeoutMs: Math.max(ctx.settings.timeoutMs, 600_000),
   };
   const started = ctx.clock.now();
-  const result = await ctx.tools.minikube.start(options);
+  const result = await attempt(ctx.tools.minikube.start(options));
   const returned = ctx.clock.now();
   ctx.span('restart', 'minikube start', started, returned);
-  if (result.exitCode !== 0) {
-    ctx.evidence('minikube start output', `${result.stdout}\n${result.stderr}`);
+  if (!result.ok) {
+    ctx.evidence('minikube start output', result.error.stderr);
     ctx.require({
       id: 'RESTART-START',
       title: 'minikube start (same CPUs, memory, driver)',
       expected: 'exit 0, cluster Running',
-      measured: `${minikubeReason(result) || `exit ${result.exitCode}`}`,
+      measured: result.error.reason || `exit ${result.error.exitCode}`,
       pass: false,
       remedy: `the cluster is stopped now: start it with minikube start -p ${profile} (see the output in the evidence); if it keeps failing: minikube logs -p ${profile}`,
     });

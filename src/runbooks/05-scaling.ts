@@ -10,9 +10,8 @@ import { PROJECT_ROOT } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { podState } from '../cluster/pods.ts';
 import { formatDuration } from '../clock.ts';
-import { CommandFailed, Interrupted, lastLine } from '../errors.ts';
-import { isTransient } from '../tools/common.ts';
-import type { ExecResult } from '../exec.ts';
+import { type Attempt, CommandFailed, Interrupted, attempt } from '../errors.ts';
+import { isTransientFailure } from '../tools/common.ts';
 import type { KubeObject } from '../tools/kubectl.ts';
 import { describeCoverage, endpointCoverage } from '../cluster/endpoints.ts';
 import {
@@ -241,14 +240,18 @@ async function scaleBack(ctx: RunbookContext, found: Found): Promise<void> {
 }
 
 /** helm upgrade/rollback fail before changing anything when the API refuses the connection: those are retried. */
-async function helmWithRetry(ctx: RunbookContext, run: () => Promise<ExecResult>): Promise<ExecResult> {
-  let result = await run();
-  for (let attempt = 1; attempt < 3 && isTransient(result) && /Kubernetes cluster unreachable/.test(result.stderr); attempt++) {
-    ctx.note(`helm could not reach the cluster (${lastLine(result.stderr)}); trying again`, 'warn');
-    await ctx.clock.sleep(1000 * attempt);
-    result = await run();
+async function helmWithRetry(ctx: RunbookContext, run: () => Promise<void>): Promise<Attempt<void>> {
+  let result = await attempt(run());
+  for (let tries = 1; tries < 3 && !result.ok && unreachable(result.error); tries++) {
+    ctx.note(`helm could not reach the cluster (${result.error.reason}); trying again`, 'warn');
+    await ctx.clock.sleep(1000 * tries);
+    result = await attempt(run());
   }
   return result;
+}
+
+function unreachable(error: CommandFailed): boolean {
+  return isTransientFailure(error) && /Kubernetes cluster unreachable/.test(error.stderr);
 }
 
 /** Rollouts to finish, then the proofs read from the running pods. */
@@ -318,9 +321,8 @@ async function applyOverrides(ctx: RunbookContext, found: Found, state: { restor
     const now = await helm.status(release, namespace);
     if (now && now.version > found.revision) {
       ctx.note(`the drill stopped before its rollback: rolling ${release} back to revision ${found.revision}`, 'warn');
-      const r = await helm.rollback(release, found.revision, namespace, timeoutMs, { forceConflicts: true });
-      if (r.exitCode !== 0)
-        ctx.note(`rollback failed: ${lastLine(r.stderr)}; run: helm rollback ${release} ${found.revision} -n ${namespace}`, 'warn');
+      const r = await attempt(helm.rollback(release, found.revision, namespace, timeoutMs, { forceConflicts: true }));
+      if (!r.ok) ctx.note(`rollback failed: ${r.error.reason}; run: helm rollback ${release} ${found.revision} -n ${namespace}`, 'warn');
     }
   });
   const started = ctx.clock.now();
@@ -340,13 +342,13 @@ async function applyOverrides(ctx: RunbookContext, found: Found, state: { restor
   );
   ctx.span('helm', 'helm upgrade --reuse-values (3 overrides)', started, ctx.clock.now());
   const status = await helm.status(release, namespace);
-  if (result.exitCode !== 0) {
+  if (!result.ok) {
     const { cause, remedy } = await diagnose(ctx, ['frontend', 'backend']);
     ctx.require({
       id: 'OVERRIDE-HELM',
       title: 'helm upgrade --reuse-values with the overrides',
       expected: `exit 0, revision ${found.revision + 1} deployed`,
-      measured: `${lastLine(result.stderr) || `exit ${result.exitCode}`}${cause ? ` — cause: ${cause}` : ''}`,
+      measured: `${result.error.reason || `exit ${result.error.exitCode}`}${cause ? ` — cause: ${cause}` : ''}`,
       pass: false,
       remedy: remedy ?? `helm history ${release} -n ${namespace}`,
     });
@@ -381,17 +383,16 @@ async function rollback(ctx: RunbookContext, found: Found, state: { restored: bo
   const result = await helmWithRetry(ctx, () => helm.rollback(release, found.revision, namespace, timeoutMs, { forceConflicts: true }));
   ctx.span('helm', `helm rollback to revision ${found.revision}`, started, ctx.clock.now());
   const status = await helm.status(release, namespace);
-  if (result.exitCode === 0) state.restored = true;
+  if (result.ok) state.restored = true;
   else await diagnose(ctx, ['frontend', 'backend']);
   ctx.require({
     id: 'ROLLBACK-HELM',
     title: `helm rollback to revision ${found.revision}`,
     expected: `exit 0, revision ${found.revision + 2} deployed ("Rollback to ${found.revision}")`,
-    measured:
-      result.exitCode !== 0
-        ? lastLine(result.stderr) || `exit ${result.exitCode}`
-        : `revision ${status?.version} ${status?.status}: "${status?.description}"`,
-    pass: result.exitCode === 0 && status?.status === 'deployed' && status.version === found.revision + 2,
+    measured: !result.ok
+      ? result.error.reason || `exit ${result.error.exitCode}`
+      : `revision ${status?.version} ${status?.status}: "${status?.description}"`,
+    pass: result.ok && status?.status === 'deployed' && status.version === found.revision + 2,
     remedy: `helm history ${release} -n ${namespace}; helm rollback ${release} ${found.revision} -n ${namespace}`,
   });
   const seen = await observeRelease(ctx);

@@ -4,8 +4,8 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { guardContext } from '../cluster/guard.ts';
 import { releaseSelector } from '../cluster/labels.ts';
-import { CommandFailed, lastLine } from '../errors.ts';
-import { minikubeReason, unreadableStatusText } from '../tools/minikube.ts';
+import { CommandFailed, attempt, lastLine } from '../errors.ts';
+import { unreadableStatusText } from '../tools/minikube.ts';
 
 /** Namespaces Kubernetes itself needs: never deleted, whatever --namespace says. */
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -47,20 +47,21 @@ async function uninstallRelease(ctx: RunbookContext, inventory: Inventory, remov
     ctx.note(`release ${release} is not installed: nothing to uninstall`);
     return;
   }
-  const { result, existed } = await ctx.tools.helm.uninstall(release, namespace, timeoutMs);
-  if (result.exitCode !== 0) {
-    ctx.evidence('helm uninstall output', `${result.stdout}\n${result.stderr}`);
+  const result = await attempt(ctx.tools.helm.uninstall(release, namespace, timeoutMs));
+  if (!result.ok) {
+    ctx.evidence('helm uninstall output', result.error.stderr);
     ctx.require({
       id: 'TEARDOWN-UNINSTALL',
       title: `helm uninstall ${release}`,
       expected: 'uninstalled, or already gone',
-      measured: `exit ${result.exitCode}: ${lastLine(result.stderr)}`,
+      measured: `exit ${result.error.exitCode}: ${result.error.reason}`,
       pass: false,
-      remedy: `helm status ${release} -n ${namespace} --kube-context ${ctx.tools.kubectl.context}; if it is stuck in pending-*, helm rollback it first`,
+      remedy: result.error.remedy,
     });
+    return;
   }
   // Gone between the inventory and now (another terminal) counts as uninstalled too.
-  if (existed) removed.push(`release ${release}`);
+  if (result.value.existed) removed.push(`release ${release}`);
   else ctx.note(`release ${release} was already gone`);
 }
 
@@ -130,16 +131,16 @@ async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed:
     ctx.note(`the minikube cluster "${profile}" is kept (--delete-cluster deletes it)`);
     return false;
   }
-  const r = await ctx.tools.minikube.delete(Math.max(ctx.settings.timeoutMs, 300_000));
-  if (r.exitCode !== 0) {
-    ctx.evidence('minikube delete output', `${r.stdout}\n${r.stderr}`);
+  const r = await attempt(ctx.tools.minikube.delete(Math.max(ctx.settings.timeoutMs, 300_000)));
+  if (!r.ok) {
+    ctx.evidence('minikube delete output', r.error.stderr);
     ctx.require({
       id: 'TEARDOWN-CLUSTER',
       title: `minikube cluster "${profile}" deleted`,
       expected: 'gone',
-      measured: minikubeReason(r) || `exit ${r.exitCode}`,
+      measured: r.error.reason || `exit ${r.error.exitCode}`,
       pass: false,
-      remedy: `minikube delete -p ${profile} again; if that fails too: minikube logs -p ${profile} (never --all: that deletes every other profile too)`,
+      remedy: r.error.remedy,
     });
   }
   removed.push(`minikube cluster "${profile}"`);

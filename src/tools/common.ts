@@ -1,7 +1,7 @@
 // Shared by the tool modules: success checks with a remedy, and retry with backoff for the
 // transient API errors every Kubernetes client meets now and then.
 import type { Exec, ExecRequest, ExecResult } from '../exec.ts';
-import { CommandFailed } from '../errors.ts';
+import { CommandFailed, type FailureDetail, UnreadableOutput } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 
 /**
@@ -11,9 +11,17 @@ import type { Clock } from '../clock.ts';
  */
 export function ensureOk(result: ExecResult, remedy: string): ExecResult {
   if (result.exitCode === 0) return result;
+  throw failure(result, remedy);
+}
+
+/** The CommandFailed for a result that did not succeed (its stderr, or stdout when stderr is empty). */
+export function failure(result: ExecResult, remedy: string, detail: FailureDetail = {}): CommandFailed {
   const output = result.stderr.trim() || result.stdout.trim();
   const timedOut = result.timedOut ? 'timed out: killed at its deadline' : '';
-  throw new CommandFailed(result.argv, result.exitCode, [output, timedOut].filter(Boolean).join('\n'), remedy);
+  return new CommandFailed(result.argv, result.exitCode, [output, timedOut].filter(Boolean).join('\n'), remedy, {
+    ...detail,
+    timedOut: result.timedOut,
+  });
 }
 
 export async function runOk(exec: Exec, request: ExecRequest, remedy: string): Promise<ExecResult> {
@@ -36,6 +44,11 @@ export function isTransient(result: ExecResult): boolean {
   return result.exitCode !== 0 && !result.timedOut && TRANSIENT.some((p) => p.test(result.stderr));
 }
 
+/** The same test for a failure already thrown: a transient API error, not a deadline that passed. */
+export function isTransientFailure(error: CommandFailed): boolean {
+  return !error.timedOut && TRANSIENT.some((p) => p.test(error.stderr));
+}
+
 export interface RetryPolicy {
   attempts: number;
   firstDelayMs: number;
@@ -53,11 +66,20 @@ export async function runWithRetry(exec: Exec, clock: Clock, request: ExecReques
   return result;
 }
 
-export function parseJson<T>(text: string, what: string): T {
+/** What to do about output a wrapper cannot read, unless the operation knows better. */
+export function unreadableRemedy(argv: readonly string[]): string {
+  return `run ${argv.slice(0, 3).join(' ')} … yourself to see what it prints; check its version with npx zx runbooks/00-setup.mjs (a different version may print another format)`;
+}
+
+/**
+ * The JSON a successful call printed. Anything else is an UnreadableOutput naming the command and
+ * a remedy, so the runbook shows one line, never an unexpected error.
+ */
+export function parseJson<T>(result: Pick<ExecResult, 'argv' | 'stdout'>, what: string, remedy = unreadableRemedy(result.argv)): T {
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(result.stdout) as T;
   } catch {
-    throw new Error(`could not parse ${what} as JSON: ${text.slice(0, 200)}`);
+    throw new UnreadableOutput(result.argv, `the JSON of ${what}`, result.stdout, remedy);
   }
 }
 

@@ -1,6 +1,7 @@
 // docker: one function per operation the runbooks need. Argv: sim/ARGV-CONTRACT.md.
-import type { Exec, ExecResult } from '../exec.ts';
-import { parseJson, runOk } from './common.ts';
+import type { Exec } from '../exec.ts';
+import { CommandFailed } from '../errors.ts';
+import { ensureOk, parseJson, runOk } from './common.ts';
 
 export interface DockerVersion {
   client: string;
@@ -33,6 +34,9 @@ export interface BuildRequest {
   timeoutMs: number;
 }
 
+/** How much of a failed build's output an error keeps: the failing step and what led to it. */
+const BUILD_TAIL_LINES = 60;
+
 const DAEMON_DOWN_REMEDY = 'start Docker Desktop (macOS/Windows) or the docker service (Linux: sudo systemctl start docker)';
 
 export class Docker {
@@ -62,7 +66,7 @@ export class Docker {
       MemTotal: number;
       OperatingSystem: string;
       SecurityOptions?: string[] | null;
-    }>(r.stdout, 'docker info');
+    }>(r, 'docker info');
     return {
       serverVersion: info.ServerVersion,
       cpus: info.NCPU,
@@ -72,15 +76,35 @@ export class Docker {
     };
   }
 
-  build(request: BuildRequest): Promise<ExecResult> {
+  /**
+   * Builds the image; throws CommandFailed keeping the last 60 lines of the build's output (BuildKit
+   * writes its progress and the failing step on stderr, the classic builder on stdout).
+   */
+  async build(request: BuildRequest): Promise<void> {
     const args = ['build', '-t', request.image, '-f', request.dockerfile];
     for (const [key, value] of Object.entries(request.buildArgs ?? {})) args.push('--build-arg', `${key}=${value}`);
     for (const [key, value] of Object.entries(request.labels ?? {})) args.push('--label', `${key}=${value}`);
     args.push(request.context);
-    return this.exec.run({ tool: 'docker', args, env: request.env, timeoutMs: request.timeoutMs, why: `build ${request.image}` });
+    const r = await this.exec.run({ tool: 'docker', args, env: request.env, timeoutMs: request.timeoutMs, why: `build ${request.image}` });
+    if (r.exitCode === 0) return;
+    const output = [r.stdout.trim(), r.stderr.trim(), r.timedOut ? 'timed out: killed at its deadline' : ''].filter(Boolean).join('\n');
+    throw new CommandFailed(
+      r.argv,
+      r.exitCode,
+      output,
+      `read the build output in the report; fix ${request.dockerfile} or the sources in ${request.context}`,
+      {
+        tailLines: BUILD_TAIL_LINES,
+        timedOut: r.timedOut,
+      },
+    );
   }
 
-  /** undefined when the image does not exist in that daemon. */
+  /**
+   * undefined when the image does not exist in that daemon: inspect.Inspect
+   * (cli/command/inspect/inspector.go) exits 1 with the daemon's "No such image: <ref>". Any other
+   * failure (the daemon does not answer) throws CommandFailed.
+   */
   async inspectImage(image: string, env?: Record<string, string>): Promise<ImageInfo | undefined> {
     const r = await this.exec.run({
       tool: 'docker',
@@ -89,11 +113,9 @@ export class Docker {
       timeoutMs: 20_000,
       quiet: true,
     });
-    if (r.exitCode !== 0) return undefined;
-    const raw = parseJson<{ Id: string; RepoTags: string[] | null; Size: number; Created: string }>(
-      r.stdout.trim(),
-      'docker image inspect',
-    );
+    if (r.exitCode !== 0 && /No such (image|object)/i.test(r.stderr)) return undefined;
+    ensureOk(r, DAEMON_DOWN_REMEDY);
+    const raw = parseJson<{ Id: string; RepoTags: string[] | null; Size: number; Created: string }>(r, 'docker image inspect');
     return { id: raw.Id, repoTags: raw.RepoTags ?? [], sizeBytes: raw.Size, created: raw.Created };
   }
 
@@ -109,16 +131,20 @@ export class Docker {
       },
       'build the image first (runbook 01-build)',
     );
-    return parseHistory(r.stdout);
+    return parseHistory(r.stdout, r.argv);
   }
 }
 
-export function parseHistory(stdout: string): HistoryLayer[] {
+/** One JSON object per line (--format '{{json .}}'); a line that is not one is an UnreadableOutput. */
+export function parseHistory(stdout: string, argv: readonly string[] = ['docker', 'history', '--format', '{{json .}}']): HistoryLayer[] {
   return stdout
     .split('\n')
-    .filter((line) => line.trim().startsWith('{'))
+    .filter((line) => line.trim())
     .map((line) => {
-      const raw = JSON.parse(line) as { ID: string; CreatedBy: string; Size: string; Comment: string };
+      const raw = parseJson<{ ID: string; CreatedBy: string; Size: string; Comment: string }>(
+        { argv: [...argv], stdout: line },
+        'docker history --format {{json .}}',
+      );
       return { id: raw.ID, createdBy: raw.CreatedBy, sizeBytes: Number(raw.Size) || 0, comment: raw.Comment };
     });
 }

@@ -1,10 +1,13 @@
 // helm: one function per operation. Secrets reach helm only through a 0600 values file (-f),
 // never through --set, because argv is visible to every user of the machine (ps).
-// Argv: sim/ARGV-CONTRACT.md.
+// Argv: sim/ARGV-CONTRACT.md. helm exits 1 on every error (main in cmd/helm/helm.go; only a
+// plugin's CommandError carries another code), so outcomes are told apart by helm's error text.
 import type { Exec, ExecResult } from '../exec.ts';
 import type { Clock } from '../clock.ts';
-import { CommandFailed } from '../errors.ts';
 import { ensureOk, parseJson, runWithRetry, seconds } from './common.ts';
+
+/** driver.ErrReleaseNotFound (pkg/storage/driver/driver.go), which uninstall and status wrap. */
+const RELEASE_NOT_FOUND = /release: not found/;
 
 /**
  * The oldest helm the runbooks work with, and why. `helm uninstall --wait` (runbook 07) arrived in
@@ -110,8 +113,10 @@ export class Helm {
 
   async version(): Promise<string> {
     if (this.versionText) return this.versionText;
-    const r = await this.exec.run({ tool: 'helm', args: ['version', '--template', '{{.Version}}'], timeoutMs: 20_000, quiet: true });
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `reinstall helm (≥ ${HELM_MINIMUM.version})`);
+    const r = ensureOk(
+      await this.exec.run({ tool: 'helm', args: ['version', '--template', '{{.Version}}'], timeoutMs: 20_000, quiet: true }),
+      `reinstall helm (≥ ${HELM_MINIMUM.version})`,
+    );
     this.versionText = r.stdout.trim();
     return this.versionText;
   }
@@ -121,7 +126,12 @@ export class Helm {
     return parseHelmVersion(await this.version())?.major ?? 3;
   }
 
-  async upgrade(request: UpgradeRequest): Promise<ExecResult> {
+  /**
+   * helm upgrade [--install] … --wait: returns once the release is deployed and ready; throws
+   * CommandFailed with helm's reason otherwise (with --atomic the release is then rolled back or
+   * uninstalled already: the caller's diagnosis must not depend on the pods still being there).
+   */
+  async upgrade(request: UpgradeRequest): Promise<void> {
     const helm4 = (await this.major()) >= 4;
     const args = ['upgrade'];
     if (request.install) args.push('--install');
@@ -135,28 +145,30 @@ export class Helm {
     for (const file of request.valuesFiles ?? []) args.push('-f', file);
     for (const [key, value] of Object.entries(request.set ?? {})) args.push('--set', `${key}=${value}`);
     for (const [key, value] of Object.entries(request.setString ?? {})) args.push('--set-string', `${key}=${value}`);
-    return this.exec.run({
+    const r = await this.exec.run({
       tool: 'helm',
       args: this.cluster(args),
       timeoutMs: request.timeoutMs + 60_000,
       why: request.install ? `install or upgrade release ${request.release}` : `upgrade release ${request.release}`,
     });
+    ensureOk(
+      r,
+      `see what held it up: helm status ${request.release} -n ${request.namespace} --kube-context ${this.options.kubeContext}; raise --timeout on a slow cluster`,
+    );
   }
 
   /** undefined when the release does not exist. */
   async status(release: string, namespace: string): Promise<ReleaseStatus | undefined> {
     const r = await this.read(['status', release, '-n', namespace, '-o', 'json']);
-    if (r.exitCode !== 0) {
-      if (/not found/.test(r.stderr)) return undefined;
-      throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
-    }
+    if (r.exitCode !== 0 && /not found/.test(r.stderr)) return undefined;
+    ensureOk(r, 'check that the cluster is running: minikube status');
     const raw = parseJson<{
       name: string;
       namespace: string;
       version: number;
       manifest?: string;
       info: { status: string; description: string; last_deployed: string };
-    }>(r.stdout, 'helm status');
+    }>(r, 'helm status');
     return {
       name: raw.name,
       namespace: raw.namespace,
@@ -170,11 +182,10 @@ export class Helm {
 
   async list(namespace: string): Promise<ReleaseListing[]> {
     const r = await this.read(['list', '-n', namespace, '-o', 'json']);
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
-    return parseJson<Array<{ name: string; namespace: string; revision: string; status: string; chart: string }>>(
-      r.stdout,
-      'helm list',
-    ).map((x) => ({ ...x, revision: Number(x.revision) }));
+    ensureOk(r, 'check that the cluster is running: minikube status');
+    return parseJson<Array<{ name: string; namespace: string; revision: string; status: string; chart: string }>>(r, 'helm list').map(
+      (x) => ({ ...x, revision: Number(x.revision) }),
+    );
   }
 
   /** The release's revisions. A release that does not exist, or a cluster that does not answer, throws (it once read as "no revisions"). */
@@ -183,59 +194,68 @@ export class Helm {
       await this.read(['history', release, '-n', namespace, '-o', 'json']),
       `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`,
     );
-    return parseJson<Array<{ revision: number; status: string; description: string; updated: string }>>(r.stdout, 'helm history');
+    return parseJson<Array<{ revision: number; status: string; description: string; updated: string }>>(r, 'helm history');
   }
 
   async values(release: string, namespace: string, all = false): Promise<Record<string, unknown>> {
     const args = ['get', 'values', release, '-n', namespace, '-o', 'json'];
     if (all) args.push('--all');
     const r = await this.read(args);
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check the release exists: helm list -n ${namespace}`);
-    return parseJson<Record<string, unknown> | null>(r.stdout, 'helm get values') ?? {};
+    ensureOk(r, `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`);
+    return parseJson<Record<string, unknown> | null>(r, 'helm get values') ?? {};
   }
 
   async manifest(release: string, namespace: string): Promise<string> {
     const r = await this.read(['get', 'manifest', release, '-n', namespace]);
-    if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check the release exists: helm list -n ${namespace}`);
-    return r.stdout;
+    return ensureOk(r, `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`).stdout;
   }
 
-  /** forceConflicts: as for upgrade — helm 4's rollback applies server-side too (pkg/cmd/rollback.go). */
+  /** forceConflicts: as for upgrade — helm 4's rollback applies server-side too (pkg/cmd/rollback.go). Throws CommandFailed when it fails. */
   async rollback(
     release: string,
     revision: number,
     namespace: string,
     timeoutMs: number,
     options: { forceConflicts?: boolean } = {},
-  ): Promise<ExecResult> {
+  ): Promise<void> {
     const args = ['rollback', release, String(revision), '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)];
     if (options.forceConflicts && (await this.major()) >= 4) args.push('--force-conflicts');
-    return this.exec.run({
+    const r = await this.exec.run({
       tool: 'helm',
       args: this.cluster(args),
       timeoutMs: timeoutMs + 60_000,
       why: `roll ${release} back to revision ${revision}`,
     });
+    ensureOk(r, `see the revisions: helm history ${release} -n ${namespace} --kube-context ${this.options.kubeContext}`);
   }
 
-  /** Idempotent: a release that is already gone counts as uninstalled (--ignore-not-found needs helm ≥ 3.13). */
-  async uninstall(release: string, namespace: string, timeoutMs: number): Promise<{ result: ExecResult; existed: boolean }> {
-    const result = await this.exec.run({
+  /**
+   * Idempotent: a release that is already gone counts as uninstalled (`existed: false`;
+   * --ignore-not-found needs helm ≥ 3.13). Any other failure throws CommandFailed.
+   */
+  async uninstall(release: string, namespace: string, timeoutMs: number): Promise<{ existed: boolean }> {
+    const r = await this.exec.run({
       tool: 'helm',
       args: this.cluster(['uninstall', release, '-n', namespace, '--wait', '--timeout', seconds(timeoutMs)]),
       timeoutMs: timeoutMs + 60_000,
       why: `uninstall release ${release}`,
     });
-    const missing = result.exitCode !== 0 && /release: not found/.test(result.stderr);
-    return { result: missing ? { ...result, exitCode: 0 } : result, existed: !missing };
+    if (r.exitCode !== 0 && RELEASE_NOT_FOUND.test(r.stderr)) return { existed: false };
+    ensureOk(
+      r,
+      `helm status ${release} -n ${namespace} --kube-context ${this.options.kubeContext}; if it is stuck in pending-*, helm rollback it first`,
+    );
+    return { existed: true };
   }
 
-  test(release: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({
+  /** Runs the chart's test pods; throws CommandFailed when one fails or does not finish in time. */
+  async test(release: string, namespace: string, timeoutMs: number): Promise<void> {
+    const r = await this.exec.run({
       tool: 'helm',
       args: this.cluster(['test', release, '-n', namespace, '--timeout', seconds(timeoutMs)]),
       timeoutMs: timeoutMs + 60_000,
       why: `run the chart's own test pod`,
     });
+    ensureOk(r, `see the test pod's log: helm test ${release} -n ${namespace} --kube-context ${this.options.kubeContext} --logs`);
   }
 }

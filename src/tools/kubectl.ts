@@ -84,7 +84,7 @@ export class Kubectl {
       },
       'reinstall kubectl',
     );
-    return parseJson<{ clientVersion: { gitVersion: string } }>(r.stdout, 'kubectl version').clientVersion.gitVersion;
+    return parseJson<{ clientVersion: { gitVersion: string } }>(r, 'kubectl version').clientVersion.gitVersion;
   }
 
   /** A probe: the current kube-context, or undefined when none is set (or kubectl cannot read the kubeconfig). */
@@ -125,7 +125,7 @@ export class Kubectl {
     if (selector) args.push('-l', selector);
     const r = await this.read(args);
     if (r.exitCode !== 0) throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
-    return parseJson<{ items: KubeObject[] }>(r.stdout, `kubectl get ${kind}`).items ?? [];
+    return parseJson<{ items: KubeObject[] }>(r, `kubectl get ${kind}`).items ?? [];
   }
 
   /** One object, or undefined when it does not exist. */
@@ -141,7 +141,7 @@ export class Kubectl {
       if (NOT_FOUND.test(r.stderr)) return undefined;
       throw new CommandFailed(r.argv, r.exitCode, r.stderr, 'check that the cluster is running: minikube status');
     }
-    return parseJson<KubeObject>(r.stdout, `kubectl get ${kind} ${name}`);
+    return parseJson<KubeObject>(r, `kubectl get ${kind} ${name}`);
   }
 
   createNamespace(namespace: string): Promise<ExecResult> {
@@ -318,7 +318,7 @@ export class Kubectl {
   async podMetrics(namespace: string): Promise<{ available: boolean; items: KubeObject[]; error: string }> {
     const r = await this.read(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods`]);
     if (r.exitCode !== 0) return { available: false, items: [], error: r.stderr.trim() };
-    return { available: true, items: parseJson<{ items: KubeObject[] }>(r.stdout, 'pod metrics').items ?? [], error: '' };
+    return { available: true, items: parseJson<{ items: KubeObject[] }>(r, 'pod metrics').items ?? [], error: '' };
   }
 
   /**

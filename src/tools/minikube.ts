@@ -60,8 +60,40 @@ export function dockerEnvUnsupported(config: Pick<ProfileConfig, 'runtime' | 'dr
 export const DELETE_LOSES =
   'minikube delete destroys the cluster with every workload, volume (database data included) and image loaded into it';
 
-/** minikube status exits 85 when the profile does not exist at all (ExGuestNotFound). */
+/**
+ * minikube status exits 85 when the profile does not exist at all: mustload.Partial
+ * (pkg/minikube/mustload/mustload.go) exits with reason.ExGuestNotFound.
+ */
 const EXIT_PROFILE_NOT_FOUND = 85;
+
+/**
+ * Otherwise its exit code is a bitmask of what is not running (exitCode in
+ * cmd/minikube/cmd/status.go: 1 host, 2 kubelet/apiserver, 4 kubeconfig), so 0–7 are all answers.
+ * Any other code is minikube failing to answer (reason.Usage 14, a config it cannot load…).
+ */
+function statusAnswered(exitCode: number): boolean {
+  return (exitCode >= 0 && exitCode <= 7) || exitCode === EXIT_PROFILE_NOT_FOUND;
+}
+
+/**
+ * A failed minikube command as a CommandFailed. minikube writes progress on stdout and its failure
+ * box on stderr, with the cause on the "Exiting due to <REASON>: …" line rather than the last one
+ * (exit.Message in pkg/minikube/exit/exit.go); the exit code is the reason's (pkg/minikube/reason/exitcodes.go).
+ */
+function minikubeFailed(result: ExecResult, remedy: string): CommandFailed {
+  const output = [result.stdout.trim(), result.stderr.trim(), result.timedOut ? 'timed out: killed at its deadline' : '']
+    .filter(Boolean)
+    .join('\n');
+  return new CommandFailed(result.argv, result.exitCode, output, remedy, {
+    reason: result.timedOut ? 'timed out: killed at its deadline' : minikubeReason(result),
+    timedOut: result.timedOut,
+    tailLines: 30,
+  });
+}
+
+function ensureMinikubeOk(result: ExecResult, remedy: string): void {
+  if (result.exitCode !== 0) throw minikubeFailed(result, remedy);
+}
 
 export class Minikube {
   constructor(
@@ -79,31 +111,50 @@ export class Minikube {
       { tool: 'minikube', args: ['version', '--output', 'json'], timeoutMs: 20_000, quiet: true },
       'reinstall minikube',
     );
-    return parseJson<{ minikubeVersion: string }>(r.stdout, 'minikube version').minikubeVersion;
+    return parseJson<{ minikubeVersion: string }>(r, 'minikube version').minikubeVersion;
   }
 
+  /**
+   * The cluster's state, read from the exit-code bitmask and the JSON (a typed answer, never a raw
+   * exit code): "no such profile" and "unreadable" are outcomes. minikube failing to answer at all
+   * (another exit code, a timeout) throws CommandFailed.
+   */
   async status(): Promise<ClusterStatus> {
     const r = await this.exec.run({ tool: 'minikube', args: ['status', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true });
-    return parseStatus(r.stdout, r.exitCode);
+    if (r.timedOut || !statusAnswered(r.exitCode))
+      throw minikubeFailed(r, `run minikube status -p ${this.profile} yourself; if it keeps failing: minikube logs -p ${this.profile}`);
+    return parseStatus(r.stdout, r.exitCode, r.argv);
   }
 
-  start(options: StartOptions): Promise<ExecResult> {
+  /** Returns once the cluster runs; throws CommandFailed with minikube's "Exiting due to …" reason. */
+  async start(options: StartOptions): Promise<void> {
     const args = ['start', '-p', this.profile, `--cpus=${options.cpus}`, `--memory=${options.memoryMb}`];
     if (options.driver) args.push(`--driver=${options.driver}`);
-    return this.exec.run({ tool: 'minikube', args, timeoutMs: options.timeoutMs, why: `start the "${this.profile}" cluster` });
+    const r = await this.exec.run({ tool: 'minikube', args, timeoutMs: options.timeoutMs, why: `start the "${this.profile}" cluster` });
+    ensureMinikubeOk(r, `see the output and minikube logs -p ${this.profile}`);
   }
 
-  stop(timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({ tool: 'minikube', args: ['stop', '-p', this.profile], timeoutMs, why: `stop the "${this.profile}" cluster` });
+  async stop(timeoutMs: number): Promise<void> {
+    const r = await this.exec.run({
+      tool: 'minikube',
+      args: ['stop', '-p', this.profile],
+      timeoutMs,
+      why: `stop the "${this.profile}" cluster`,
+    });
+    ensureMinikubeOk(r, `minikube stop -p ${this.profile}; minikube logs -p ${this.profile}`);
   }
 
-  delete(timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({
+  async delete(timeoutMs: number): Promise<void> {
+    const r = await this.exec.run({
       tool: 'minikube',
       args: ['delete', '-p', this.profile],
       timeoutMs,
       why: `delete the "${this.profile}" cluster and its data`,
     });
+    ensureMinikubeOk(
+      r,
+      `minikube delete -p ${this.profile} again; if that fails too: minikube logs -p ${this.profile} (never --all: that deletes every other profile too)`,
+    );
   }
 
   async ip(): Promise<string> {
@@ -121,7 +172,7 @@ export class Minikube {
       { tool: 'minikube', args: ['profile', 'list', '-o', 'json'], timeoutMs: 30_000, quiet: true },
       'check the minikube installation',
     );
-    return parseProfileList(r.stdout);
+    return parseProfileList(r.stdout, r.argv);
   }
 
   async addonEnabled(addon: string): Promise<boolean> {
@@ -130,17 +181,18 @@ export class Minikube {
       { tool: 'minikube', args: ['addons', 'list', '-p', this.profile, '-o', 'json'], timeoutMs: 30_000, quiet: true },
       'start the cluster first',
     );
-    const addons = parseJson<Record<string, { Status?: string }>>(r.stdout, 'minikube addons list');
+    const addons = parseJson<Record<string, { Status?: string }>>(r, 'minikube addons list');
     return addons[addon]?.Status === 'enabled';
   }
 
-  enableAddon(addon: string): Promise<ExecResult> {
-    return this.exec.run({
+  async enableAddon(addon: string): Promise<void> {
+    const r = await this.exec.run({
       tool: 'minikube',
       args: ['addons', 'enable', addon, '-p', this.profile],
       timeoutMs: 180_000,
       why: `enable the ${addon} addon`,
     });
+    ensureMinikubeOk(r, `minikube addons enable ${addon} -p ${this.profile}`);
   }
 
   /**
@@ -158,26 +210,23 @@ export class Minikube {
     });
     // When stdout is not a TTY minikube reports failure as "false exit code <N>" on stdout (exit.Code).
     if (r.exitCode !== 0 || /^false exit code/.test(r.stdout.trim())) {
-      throw new CommandFailed(
-        r.argv,
-        r.exitCode,
-        minikubeReason(r),
-        'the docker-env works only with a running cluster whose container runtime is docker',
-      );
+      throw minikubeFailed(r, 'the docker-env works only with a running cluster whose container runtime is docker');
     }
-    const env = parseJson<Record<string, string>>(r.stdout, 'minikube docker-env');
+    const env = parseJson<Record<string, string>>(r, 'minikube docker-env');
     // SSH_AUTH_SOCK/SSH_AGENT_PID come back empty when no agent is involved: passing them on would
     // blank the user's own agent for the build.
     return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   }
 
-  imageLoad(image: string, timeoutMs: number): Promise<ExecResult> {
-    return this.exec.run({
+  /** Copies the image onto the node; throws CommandFailed (its output tail says why: disk, export bug…). */
+  async imageLoad(image: string, timeoutMs: number): Promise<void> {
+    const r = await this.exec.run({
       tool: 'minikube',
       args: ['image', 'load', image, '-p', this.profile],
       timeoutMs,
       why: `copy ${image} onto the node`,
     });
+    ensureMinikubeOk(r, `minikube image load ${image} -p ${this.profile} --alsologtostderr shows the cause`);
   }
 
   /** Every repo:tag on the node, normalised without the docker.io/library/ prefix minikube adds. */
@@ -187,7 +236,7 @@ export class Minikube {
       { tool: 'minikube', args: ['image', 'ls', '-p', this.profile, '--format', 'json'], timeoutMs: 60_000, quiet: true },
       'start the cluster first',
     );
-    const images = parseJson<Array<{ repoTags?: string[] }>>(r.stdout, 'minikube image ls');
+    const images = parseJson<Array<{ repoTags?: string[] }>>(r, 'minikube image ls');
     return images.flatMap((i) => i.repoTags ?? []).map(normaliseImageRef);
   }
 
@@ -198,8 +247,7 @@ export class Minikube {
       timeoutMs: 30_000,
       quiet: true,
     });
-    if (r.exitCode !== 0)
-      throw new CommandFailed(r.argv, r.exitCode, r.stderr, `check that ${service} has a running pod: kubectl get pods -n ${namespace}`);
+    ensureMinikubeOk(r, `check that ${service} has a running pod: kubectl get pods -n ${namespace}`);
     return r.stdout
       .split('\n')
       .map((l) => l.trim())
@@ -215,7 +263,11 @@ export function unreadableStatusText(profile: string): { what: string; remedy: s
   };
 }
 
-export function parseStatus(stdout: string, exitCode: number): ClusterStatus {
+export function parseStatus(
+  stdout: string,
+  exitCode: number,
+  argv: readonly string[] = ['minikube', 'status', '-o', 'json'],
+): ClusterStatus {
   const text = stdout.trim();
   if (text === 'null') {
     return {
@@ -241,7 +293,7 @@ export function parseStatus(stdout: string, exitCode: number): ClusterStatus {
       exitCode,
     };
   }
-  const parsed = JSON.parse(stdout.trim()) as Record<string, string> | Array<Record<string, string>>;
+  const parsed = parseJson<Record<string, string> | Array<Record<string, string>>>({ argv: [...argv], stdout }, 'minikube status');
   // A multi-node cluster prints an array; the control plane comes first.
   const node = Array.isArray(parsed) ? parsed[0]! : parsed;
   const running = node.Host === 'Running' && node.Kubelet === 'Running' && node.APIServer === 'Running' && node.Kubeconfig === 'Configured';
@@ -257,7 +309,7 @@ export function parseStatus(stdout: string, exitCode: number): ClusterStatus {
   };
 }
 
-export function parseProfileList(stdout: string): ProfileConfig[] {
+export function parseProfileList(stdout: string, argv: readonly string[] = ['minikube', 'profile', 'list', '-o', 'json']): ProfileConfig[] {
   const parsed = parseJson<{
     valid?: Array<{
       Name: string;
@@ -270,7 +322,7 @@ export function parseProfileList(stdout: string): ProfileConfig[] {
         Nodes?: Array<{ IP?: string }>;
       };
     }>;
-  }>(stdout, 'minikube profile list');
+  }>({ argv: [...argv], stdout }, 'minikube profile list');
   return (parsed.valid ?? []).map((p) => ({
     name: p.Name,
     status: p.Status,

@@ -11,7 +11,7 @@ import { Gordon, gordonCommand } from '../../src/tools/gordon.ts';
 import { needsPortForward } from '../../src/cluster/access.ts';
 import { LOCAL_FORWARD_ADDRESS, publicUrls } from '../../src/images.ts';
 import { loadRemedy } from '../../src/runbooks/02-load.ts';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError, attempt } from '../../src/errors.ts';
 
 // 1. docker-env: -o json counts only with --shell none (cmd/minikube/cmd/docker-env.go dockerSetScript).
 test('1: docker-env is asked with --shell none, so -o json really gives JSON', async () => {
@@ -41,17 +41,16 @@ test('1: a cluster on the containerd (or cri-o) runtime never gets docker-env; t
   assert.match(dockerEnvUnsupported({ driver: 'kvm2', runtime: 'crio' })!, /crio/);
 });
 
-test('1: a failed image load with "blob … not found" gets the docker save remedy, not "free disk space"', () => {
-  const result = {
-    argv: [],
+test('1: a failed image load with "blob … not found" gets the docker save remedy, not "free disk space"', async () => {
+  const exec = new RecordingExec().on(['minikube', 'image', 'load'], {
     exitCode: 80,
-    stdout: '',
     stderr:
       'X Exiting due to GUEST_IMAGE_LOAD: Failed to load image: save to dir: caching images: caching image "/h/.minikube/cache/images/amd64/todo-backend_1a": write: unable to calculate manifest: blob sha256:4e4b not found',
-    timedOut: false,
-    durationMs: 1,
-  };
-  const remedy = loadRemedy(result as never, 'todo-backend:1a', 'dev');
+  });
+  const failed = await attempt(new Minikube(exec, 'dev').imageLoad('todo-backend:1a', 60_000));
+  assert.ok(!failed.ok);
+  assert.match(failed.error.reason, /^Exiting due to GUEST_IMAGE_LOAD/);
+  const remedy = loadRemedy(failed.error.stderr, 'todo-backend:1a', 'dev');
   assert.match(remedy, /docker save todo-backend:1a -o todo-backend_1a\.tar && minikube image load todo-backend_1a\.tar -p dev/);
   assert.doesNotMatch(remedy, /free disk space/);
 });
