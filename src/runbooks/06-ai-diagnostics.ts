@@ -7,15 +7,14 @@ import { PROJECT_ROOT, type RunbookContext, type RunbookDefinition } from '../ru
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
 import { analyze, podLogTails, summarizeFindings, type Finding } from '../cluster/analyzers.ts';
-import { PROVIDER_KEYS, stripAnsi } from '../tools/kubectl-ai.ts';
+import { ChangeRefused, PROVIDER_KEYS, type KubectlAiAnswer } from '../tools/kubectl-ai.ts';
 import { agentAnswer } from '../tools/kagent.ts';
 import { gordonCommand } from '../tools/gordon.ts';
 import { imageSpecs } from '../images.ts';
 import { installHint } from '../platform.ts';
-import { lastLine } from '../errors.ts';
+import { type Attempt, UnreadableOutput, attempt, lastLine } from '../errors.ts';
 import { redact, registerSecret } from '../redact.ts';
 import { formatDuration } from '../clock.ts';
-import type { ExecResult } from '../exec.ts';
 
 /** Every prompt id this runbook loads from the library (a test checks each exists and fills in). */
 export const PROMPT_IDS = [
@@ -127,27 +126,23 @@ function notAvailable(ctx: RunbookContext, id: string, tool: string, why: string
 }
 
 /** What an AI answer says about itself: a pass only for a complete, bounded, successful answer. */
-function judgeAnswer(result: ExecResult, timeoutMs: number): { status: 'pass' | 'warn'; measured: string } {
-  if (result.timedOut) return { status: 'warn', measured: `no answer within ${formatDuration(timeoutMs)}; stopped` };
-  const err = stripAnsi(result.stderr);
-  if (result.exitCode !== 0) {
-    if (/cannot handle permission requests/i.test(err))
-      return { status: 'warn', measured: 'it wanted to run a command that changes the cluster and was refused (read-only mode)' };
-    return {
-      status: 'warn',
-      measured: `failed (exit ${result.exitCode}): ${lastLine(err) || lastLine(stripAnsi(result.stdout)) || 'no error output'}`,
-    };
+function judgeAnswer(result: Attempt<KubectlAiAnswer>, timeoutMs: number): { status: 'pass' | 'warn'; measured: string } {
+  if (!result.ok) {
+    const { error } = result;
+    if (error.timedOut) return { status: 'warn', measured: `no answer within ${formatDuration(timeoutMs)}; stopped` };
+    if (error instanceof ChangeRefused || error instanceof UnreadableOutput)
+      return { status: 'warn', measured: error instanceof ChangeRefused ? error.reason : 'answered with nothing' };
+    return { status: 'warn', measured: `failed (exit ${error.exitCode}): ${error.reason || 'no error output'}` };
   }
-  const out = stripAnsi(result.stdout).trim();
-  if (!out) return { status: 'warn', measured: 'answered with nothing' };
-  if (/Maximum number of iterations reached/i.test(out))
+  const { text, complete, durationMs } = result.value;
+  if (!complete)
     return {
       status: 'warn',
-      measured: `stopped at ${MAX_ITERATIONS} iterations; the answer may be incomplete (${out.split('\n').length} lines)`,
+      measured: `stopped at ${MAX_ITERATIONS} iterations; the answer may be incomplete (${text.split('\n').length} lines)`,
     };
   return {
     status: 'pass',
-    measured: `answered in ${formatDuration(result.durationMs)} (${out.split('\n').length} lines, in the evidence)`,
+    measured: `answered in ${formatDuration(durationMs)} (${text.split('\n').length} lines, in the evidence)`,
   };
 }
 
@@ -241,7 +236,7 @@ async function askKubectlAi(ctx: RunbookContext, findings: Finding[]): Promise<v
       });
       continue;
     }
-    const result = await kubectlAi.ask({ question, provider, model, maxIterations: MAX_ITERATIONS, timeoutMs, env });
+    const result = await attempt(kubectlAi.ask({ question, provider, model, maxIterations: MAX_ITERATIONS, timeoutMs, env }));
     const verdict = judgeAnswer(result, timeoutMs);
     ctx.check({
       id: q.id,
@@ -249,38 +244,35 @@ async function askKubectlAi(ctx: RunbookContext, findings: Finding[]): Promise<v
       expected: 'an advisory answer (read-only, bounded)',
       measured: verdict.measured,
       pass: verdict.status,
-      remedy: verdict.status === 'pass' ? undefined : kubectlAiRemedy(result, provider),
+      remedy:
+        verdict.status === 'pass'
+          ? undefined
+          : result.ok
+            ? 'the answer is advisory; the built-in findings above stand on their own'
+            : result.error.remedy,
     });
-    const body = [stripAnsi(result.stdout).trim(), result.exitCode !== 0 ? stripAnsi(result.stderr).trim() : '']
-      .filter(Boolean)
-      .join('\n\n--- stderr ---\n');
+    const body = result.ok ? result.value.text : result.error.stderr;
     if (body) ctx.evidence(`${q.title} (advisory)`, body);
   }
-}
-
-function kubectlAiRemedy(result: ExecResult, provider: string): string {
-  if (result.timedOut) return 'the model did not answer in time; try again, or a faster model with KUBECTL_AI_MODEL';
-  if (/API key|environment variable not set|not set/i.test(result.stderr))
-    return `check the ${provider} key (${(PROVIDER_KEYS[provider] ?? []).join(', ') || 'see the provider docs'}) and KUBECTL_AI_PROVIDER`;
-  if (/not registered/i.test(result.stderr))
-    return `KUBECTL_AI_PROVIDER "${provider}" is unknown to this kubectl-ai: use gemini, openai, azopenai, grok, ollama, …`;
-  return 'the answer is advisory; the built-in findings above stand on their own';
 }
 
 async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void> {
   const id = 'DIAG-AI-KAGENT';
   const { kagent } = ctx.tools;
   if (!kagent.installed()) return notAvailable(ctx, id, 'kagent', 'the kagent CLI is not installed', installHint('kagent'));
-  const version = await kagent.version();
-  ctx.fact('kagent', version ? `CLI ${version.cli}, controller ${version.backend}` : 'installed (kagent version failed)');
-  if (!version)
+  const asked = await attempt(kagent.version());
+  ctx.fact('kagent', asked.ok ? `CLI ${asked.value.cli}, controller ${asked.value.backend}` : 'installed (kagent version failed)');
+  if (!asked.ok)
     return notAvailable(
       ctx,
       id,
       'kagent',
-      '`kagent version` did not answer with JSON',
-      'run kagent version yourself to see why; reinstall the CLI if needed',
+      asked.error instanceof UnreadableOutput
+        ? '`kagent version` did not answer with JSON'
+        : `\`kagent version\` failed: ${asked.error.reason}`,
+      asked.error.remedy,
     );
+  const version = asked.value;
   if (!version.controllerReachable) {
     // Not "not installed": kagent version gives its port-forward about a second. invoke sets up its
     // own and says "Please run 'install' command first" when the controller really is absent.
@@ -319,32 +311,32 @@ async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void
     return;
   }
   const timeoutMs = aiTimeoutMs(ctx);
-  const answer = await kagent.invoke(kagentNamespace, kagentAgent, task, timeoutMs);
+  const answer = await attempt(kagent.invoke(kagentNamespace, kagentAgent, task, timeoutMs));
   const title = `kagent (agent ${kagentAgent} in ${kagentNamespace}): diagnosis of ${namespace}`;
-  if (!answer.ok && /run 'install' command first|services "kagent-controller" not found/i.test(answer.error)) {
+  if (!answer.ok && /run 'install' command first|services "kagent-controller" not found/i.test(answer.error.stderr)) {
     return notAvailable(
       ctx,
       id,
       'kagent',
-      `kagent is not installed in the cluster (${lastLine(answer.error)})`,
+      `kagent is not installed in the cluster (${answer.error.reason})`,
       `kagent install --profile demo (needs OPENAI_API_KEY or another provider's key), then check: kubectl get pods -n ${kagentNamespace}`,
     );
   }
   if (!answer.ok) {
-    const unreachable = /port-forward|failed to establish connection|connection refused/i.test(answer.error);
+    const unreachable = /port-forward|failed to establish connection|connection refused/i.test(answer.error.stderr);
     ctx.check({
       id,
       title,
       expected: 'exit 0, nothing on stderr, a JSON answer',
-      measured: `${unreachable ? "could not reach kagent's controller" : 'failed'}: ${lastLine(answer.error)}`,
+      measured: `${unreachable ? "could not reach kagent's controller" : 'failed'}: ${answer.error.reason}`,
       pass: 'warn',
       remedy: unreachable
         ? `check the controller: kubectl get pods -n ${kagentNamespace}; kagent's own port-forward needs local ports 8083 and 8084 free`
-        : `kagent get agent -n ${kagentNamespace} lists the agents; set KAGENT_AGENT to one of them`,
+        : answer.error.remedy,
     });
     return;
   }
-  const { text, state } = agentAnswer(answer.output);
+  const { text, state } = agentAnswer(answer.value);
   if (!text) {
     ctx.check({
       id,
@@ -354,7 +346,7 @@ async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void
       pass: 'warn',
       remedy: `kagent get agent ${kagentAgent} -n ${kagentNamespace}; the agent's model provider key must be set in the cluster`,
     });
-    ctx.evidence(`${title}: raw JSON`, JSON.stringify(answer.output, null, 2));
+    ctx.evidence(`${title}: raw JSON`, JSON.stringify(answer.value, null, 2));
     return;
   }
   const failed = state === 'failed' || state === 'rejected';
@@ -448,18 +440,19 @@ async function askGordon(ctx: RunbookContext): Promise<void> {
       ctx.evidence(`${title}: the command to run in a terminal`, command);
       continue;
     }
-    const result = await ctx.handTerminal(() => ctx.tools.gordon.openInTerminal(dirname(path), question));
-    const closed = result.timedOut ? 'closed after an hour' : `closed by you (exit ${result.exitCode})`;
+    const result = await attempt(ctx.handTerminal(() => ctx.tools.gordon.openInTerminal(dirname(path), question)));
+    const closed = result.ok
+      ? `closed by you (exit ${result.value.exitCode})`
+      : result.error.timedOut
+        ? 'closed after an hour'
+        : `closed by you (exit ${result.error.exitCode})`;
     ctx.check({
       id,
       title,
       expected: 'an advisory review',
       measured: `opened in this terminal, ${closed}; its answers were on screen, not in this report`,
-      pass: result.timedOut || (result.exitCode !== 0 && result.exitCode !== 130) ? 'warn' : 'pass',
-      remedy:
-        result.exitCode !== 0 && result.exitCode !== 130
-          ? 'Gordon needs Docker Desktop signed in with Gordon enabled; its review is advisory'
-          : undefined,
+      pass: result.ok ? 'pass' : 'warn',
+      remedy: result.ok ? undefined : result.error.remedy,
     });
   }
 }

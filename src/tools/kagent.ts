@@ -1,7 +1,10 @@
-// kagent: exits 0 on most failures and prints the error on stderr, so a
-// call counts as successful only when exit is 0, stderr is empty and stdout parses as JSON.
-// Never run bare `kagent`: it opens an interactive TUI.
-import type { Exec } from '../exec.ts';
+// kagent: exits 0 on most failures and prints the error on stderr, so a call counts as successful
+// only when exit is 0, stderr is empty and stdout parses as JSON; anything else throws
+// CommandFailed (UnreadableOutput when stdout is not JSON). Never run bare `kagent`: it opens an
+// interactive TUI.
+import type { Exec, ExecResult } from '../exec.ts';
+import { CommandFailed } from '../errors.ts';
+import { parseJson } from './common.ts';
 
 export interface KagentVersion {
   cli: string;
@@ -15,10 +18,12 @@ export interface KagentVersion {
   controllerReachable: boolean;
 }
 
-export interface KagentAnswer {
-  ok: boolean;
-  output: unknown;
-  error: string;
+/** kagent's success test: exit 0 and nothing on stderr (its errors go there with exit 0). */
+function ensureKagentOk(result: ExecResult, remedy: string): void {
+  const error = result.stderr.trim();
+  if (result.exitCode === 0 && !error && !result.timedOut) return;
+  const output = [error || result.stdout.trim(), result.timedOut ? 'timed out: killed at its deadline' : ''].filter(Boolean).join('\n');
+  throw new CommandFailed(result.argv, result.exitCode, output, remedy, { timedOut: result.timedOut });
 }
 
 export class Kagent {
@@ -28,32 +33,27 @@ export class Kagent {
     return this.exec.which('kagent') !== undefined;
   }
 
-  async version(): Promise<KagentVersion | undefined> {
+  /** The CLI's and the controller's versions; throws CommandFailed (UnreadableOutput for non-JSON). */
+  async version(): Promise<KagentVersion> {
     const r = await this.exec.run({ tool: 'kagent', args: ['version'], timeoutMs: 30_000, quiet: true });
-    if (r.exitCode !== 0) return undefined;
-    try {
-      const raw = JSON.parse(r.stdout.trim()) as { kagent_version?: string; backend_version?: string };
-      const backend = raw.backend_version ?? 'unknown';
-      return { cli: raw.kagent_version ?? 'unknown', backend, controllerReachable: backend !== 'unknown' && backend !== '' };
-    } catch {
-      return undefined;
-    }
+    const remedy = 'run kagent version yourself to see why; reinstall the CLI if needed';
+    ensureKagentOk(r, remedy);
+    const raw = parseJson<{ kagent_version?: string; backend_version?: string }>(r, 'kagent version', remedy);
+    const backend = raw.backend_version ?? 'unknown';
+    return { cli: raw.kagent_version ?? 'unknown', backend, controllerReachable: backend !== 'unknown' && backend !== '' };
   }
 
-  async invoke(namespace: string, agent: string, task: string, timeoutMs: number): Promise<KagentAnswer> {
+  /** The agent's A2A result (read it with agentAnswer); throws CommandFailed with kagent's error. */
+  async invoke(namespace: string, agent: string, task: string, timeoutMs: number): Promise<unknown> {
     const r = await this.exec.run({
       tool: 'kagent',
       args: ['invoke', '-n', namespace, '--agent', agent, '--task', task],
       timeoutMs,
       why: `ask the kagent agent ${agent}`,
     });
-    const error = r.stderr.trim();
-    if (r.exitCode !== 0 || error) return { ok: false, output: undefined, error: error || `exit code ${r.exitCode}` };
-    try {
-      return { ok: true, output: JSON.parse(r.stdout.trim()), error: '' };
-    } catch {
-      return { ok: false, output: undefined, error: 'kagent printed no JSON answer' };
-    }
+    const remedy = `kagent get agent -n ${namespace} lists the agents; set KAGENT_AGENT to one of them`;
+    ensureKagentOk(r, remedy);
+    return parseJson<unknown>(r, 'an A2A answer', remedy);
   }
 }
 

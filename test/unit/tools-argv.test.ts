@@ -9,7 +9,7 @@ import { Helm } from '../../src/tools/helm.ts';
 import { KubectlAi } from '../../src/tools/kubectl-ai.ts';
 import { Kagent } from '../../src/tools/kagent.ts';
 import { Gordon } from '../../src/tools/gordon.ts';
-import { CommandFailed } from '../../src/errors.ts';
+import { CommandFailed, attempt } from '../../src/errors.ts';
 import { clearSecrets, registerSecret } from '../../src/redact.ts';
 import { podLogTails } from '../../src/cluster/analyzers.ts';
 
@@ -368,7 +368,9 @@ test('helm: argv of every operation; secrets only ever through -f files', async 
 });
 
 test('kubectl-ai: read-only single shot, question as one element, never --skip-permissions', async () => {
-  const exec = new RecordingExec().on(['kubectl-ai', 'version'], { stdout: 'version: 0.0.29\ncommit: abc\ndate: x\n' });
+  const exec = new RecordingExec()
+    .on(['kubectl-ai', 'version'], { stdout: 'version: 0.0.29\ncommit: abc\ndate: x\n' })
+    .on(['kubectl-ai', '--quiet'], { stdout: 'The pod x is failing its readiness probe.\n' });
   const ai = new KubectlAi(exec);
   assert.equal(await ai.version(), '0.0.29');
   await ai.ask({
@@ -404,17 +406,17 @@ test('kagent: success needs exit 0, empty stderr and JSON stdout', async () => {
     .on(['kagent', 'invoke'], { stdout: '{"result":"2 pods failing"}\n' });
   const k = new Kagent(ok);
   assert.deepEqual(await k.version(), { cli: '0.9.12', backend: '0.9.12', controllerReachable: true });
-  assert.equal((await k.invoke('kagent', 'k8s-agent', 'list failing pods', 60_000)).ok, true);
+  assert.deepEqual(await k.invoke('kagent', 'k8s-agent', 'list failing pods', 60_000), { result: '2 pods failing' });
   assert.deepEqual(ok.argvs[1], ['kagent', 'invoke', '-n', 'kagent', '--agent', 'k8s-agent', '--task', 'list failing pods']);
 
   const bad = new RecordingExec()
     .on(['kagent', 'version'], { stdout: '{"kagent_version":"0.9.12","backend_version":"unknown"}' })
     .on(['kagent', 'invoke'], { exitCode: 0, stderr: "Error starting port-forward: … Please run 'install' command first" });
   const kb = new Kagent(bad);
-  assert.equal((await kb.version())?.controllerReachable, false);
-  const answer = await kb.invoke('kagent', 'k8s-agent', 'x', 60_000);
-  assert.equal(answer.ok, false);
-  assert.match(answer.error, /install/);
+  assert.equal((await kb.version()).controllerReachable, false);
+  const answer = await attempt(kb.invoke('kagent', 'k8s-agent', 'x', 60_000));
+  assert.ok(!answer.ok);
+  assert.match(answer.error.reason, /install/);
 });
 
 test('gordon: detected with `docker ai version`, opened in the terminal with -C and one question element', async () => {

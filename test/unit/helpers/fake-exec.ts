@@ -1,6 +1,7 @@
 // A recording fake of the Exec interface: tool modules are tested by the exact argv they send,
 // and by how they read canned outputs in the real tools' formats.
 import type { BackgroundProcess, Exec, ExecRequest, ExecResult, ToolName } from '../../../src/exec.ts';
+import { ToolMissing } from '../../../src/errors.ts';
 
 export interface Canned {
   exitCode?: number;
@@ -32,6 +33,8 @@ export class RecordingExec implements Exec {
   }
 
   async run(request: ExecRequest): Promise<ExecResult> {
+    // As ZxExec: a tool that is not on the search path is never started.
+    if (this.missing.has(request.tool)) throw new ToolMissing(request.tool);
     this.calls.push(request);
     const argv = [request.tool, ...request.args];
     const rule = this.responses.find((r) => r.times > 0 && r.match(argv));
