@@ -2,6 +2,7 @@
 // `kubectl get … -o json` each, plus pod metrics when the metrics API answers. Analysis is then a
 // pure function of this data (src/cluster/analyzers.ts), so it can be tested on fixtures.
 import type { Kubectl, ResourceKind } from '../tools/kubectl.ts';
+import { UnreadableOutput } from '../errors.ts';
 import type { Endpoints, KubeEvent, Node, PersistentVolumeClaim, Pod, PodMetrics, ReplicaSet, Service, Workload } from './kube-types.ts';
 
 export interface PodMetricsSnapshot {
@@ -56,7 +57,8 @@ export async function collectSnapshot(kubectl: Kubectl, namespace: string): Prom
     snapshot.metrics = { ...metrics, items: metrics.items as unknown[] as PodMetrics[] };
   } catch (error) {
     // The API answered with something that is not a PodMetricsList: treat it as absent.
-    snapshot.metrics = { available: false, items: [], error: error instanceof Error ? error.message : String(error) };
+    if (!(error instanceof UnreadableOutput)) throw error;
+    snapshot.metrics = { available: false, items: [], error: error.message };
   }
   return snapshot;
 }

@@ -46,6 +46,9 @@ export interface KubeObject {
 
 const NOT_FOUND = /\(NotFound\)|not found/;
 
+/** The metrics API is not there, not serving, or not for this user (see podMetrics). */
+const METRICS_ABSENT = /\((NotFound|ServiceUnavailable|Forbidden)\)|could not find the requested resource|Metrics API not available/;
+
 export class Kubectl {
   constructor(
     private readonly exec: Exec,
@@ -314,10 +317,15 @@ export class Kubectl {
     return ensureOk(r, options.remedy);
   }
 
-  /** Pod metrics from the metrics API; undefined when the API is absent. */
+  /**
+   * Pod metrics from the metrics API. An API that is absent (NotFound: the APIService is not
+   * registered), not serving (ServiceUnavailable: metrics-server not ready) or not readable by this
+   * user (Forbidden) is a named outcome, `available: false` with kubectl's error; any other failure throws.
+   */
   async podMetrics(namespace: string): Promise<{ available: boolean; items: KubeObject[]; error: string }> {
     const r = await this.read(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods`]);
-    if (r.exitCode !== 0) return { available: false, items: [], error: r.stderr.trim() };
+    if (r.exitCode !== 0 && METRICS_ABSENT.test(r.stderr)) return { available: false, items: [], error: r.stderr.trim() };
+    ensureOk(r, `enable the metrics API: minikube addons enable metrics-server -p ${this.options.context}`);
     return { available: true, items: parseJson<{ items: KubeObject[] }>(r, 'pod metrics').items ?? [], error: '' };
   }
 

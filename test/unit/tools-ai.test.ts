@@ -7,7 +7,7 @@ import { RecordingExec } from './helpers/fake-exec.ts';
 import { Kagent } from '../../src/tools/kagent.ts';
 import { ChangeRefused, KubectlAi } from '../../src/tools/kubectl-ai.ts';
 import { Gordon } from '../../src/tools/gordon.ts';
-import { CommandFailed, ToolMissing, UnreadableOutput, attempt } from '../../src/errors.ts';
+import { type CommandFailed, ToolMissing, UnreadableOutput, attempt } from '../../src/errors.ts';
 
 async function failure(operation: Promise<unknown>): Promise<CommandFailed> {
   const outcome = await attempt(operation);

@@ -243,3 +243,30 @@ test('attempt: a CommandFailed becomes { ok: false }, a value { ok: true }, anyt
   assert.deepEqual(await attempt(Promise.reject(failed)), { ok: false, error: failed });
   await assert.rejects(attempt(Promise.reject(new TypeError('a bug'))), TypeError);
 });
+
+test('kubectl contract: pod metrics — an absent or unready metrics API is available:false, an unreachable cluster throws', async () => {
+  const metrics = (canned: Parameters<RecordingExec['on']>[1]) =>
+    new Kubectl(new RecordingExec().on(['kubectl', 'get', '--raw'], canned), {
+      context: 'dev',
+      requestTimeoutS: 20,
+      clock: instantClock,
+    }).podMetrics('todo-app');
+  const absent = await metrics({ exitCode: 1, stderr: 'Error from server (NotFound): the server could not find the requested resource' });
+  assert.deepEqual(absent, {
+    available: false,
+    items: [],
+    error: 'Error from server (NotFound): the server could not find the requested resource',
+  });
+  const warming = await metrics({
+    exitCode: 1,
+    stderr: 'Error from server (ServiceUnavailable): the server is currently unable to handle the request',
+  });
+  assert.equal(warming.available, false);
+  const refused = await failure(
+    metrics({
+      exitCode: 1,
+      stderr: 'The connection to the server 192.168.49.2:8443 was refused - did you specify the right host or port?',
+    }),
+  );
+  assert.match(refused.reason, /was refused/);
+});
