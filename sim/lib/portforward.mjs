@@ -9,10 +9,11 @@ import { podState } from './cluster/views.mjs';
 import { isReadyAt } from './cluster/lifecycle.mjs';
 import { handle } from './app.mjs';
 import { klogPrefix } from './kube.mjs';
+import { withCluster } from './tools/kubectl/with-cluster.mjs';
+import { resolveRes } from './tools/kubectl/resources.mjs';
 
 export async function kubectlPortForward(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveRes } = await import('./tools/kubectl.mjs');
   if (pos.length < 2) {
     ctx.err("error: TYPE/NAME and list of ports are required for port-forward\nSee 'kubectl port-forward -h' for help and examples\n");
     return 1;

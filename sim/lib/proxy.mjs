@@ -14,6 +14,7 @@ import { parseFaults } from './faults.mjs';
 import { getObject } from './model.mjs';
 import { endpointsFor } from './cluster/views.mjs';
 import { handle } from './app.mjs';
+import { withCluster } from './tools/kubectl/with-cluster.mjs';
 
 const SERVICE_PROXY = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/;
 
@@ -42,7 +43,6 @@ function pickEndpoint(c, ns, id, t, faults) {
 
 export async function kubectlProxy(K) {
   const { ctx, p } = K;
-  const { withCluster } = await import('./tools/kubectl.mjs');
   const target = await withCluster(K, (c, _state, ns) => ({ cluster: c.name, ns }));
   const address = p.flags.address || '127.0.0.1';
   const server = createServer((req, res) => {

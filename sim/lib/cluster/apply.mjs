@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { getObject, putObject, listObjects, CLUSTER_SCOPED, deleteObject } from '../model.mjs';
 import { sha256, kubeJSON } from '../util.mjs';
 import { reconcile, requestPodDeletion, createPod } from './controllers.mjs';
+import { withCluster } from '../tools/kubectl/with-cluster.mjs';
 
 const GROUPS = {
   Deployment: 'apps',
@@ -270,7 +271,6 @@ export function cascade(state, c, owner, now) {
 /** kubectl apply -f <file|-> */
 export async function kubectlApply(K) {
   const { ctx, p } = K;
-  const { withCluster } = await import('../tools/kubectl.mjs');
   const YAML = (await import('yaml')).default;
   if (!p.flags.filename.length) {
     ctx.err('error: must specify one of -f and -k\n');

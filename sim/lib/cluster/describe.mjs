@@ -5,6 +5,8 @@ import { podJSON } from './views.mjs';
 import { allEvents, eventJSON } from './events.mjs';
 import { humanDuration, selectorPredicate } from '../util.mjs';
 import { notImplemented } from '../common.mjs';
+import { withCluster } from '../tools/kubectl/with-cluster.mjs';
+import { resolveTargets } from '../tools/kubectl/resources.mjs';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -195,7 +197,6 @@ export function describePod(c, pod, now, faults) {
 
 export async function kubectlDescribe(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveTargets } = await import('../tools/kubectl.mjs');
   if (!pos.length) {
     ctx.err('error: Required resource not specified.\n');
     return 1;

@@ -9,10 +9,10 @@ import { podState } from './views.mjs';
 import { mainContainer } from './lifecycle.mjs';
 import { notImplemented } from '../common.mjs';
 import { isDatabaseCommand, readStdin, runDatabaseCommand } from './pg-exec.mjs';
+import { withCluster } from '../tools/kubectl/with-cluster.mjs';
 
 export async function kubectlExec(K) {
   const { ctx, p, pos } = K;
-  const { withCluster } = await import('../tools/kubectl.mjs');
   const cmd = p.dash;
   if (!pos.length) {
     ctx.err('error: pod, type/name or --filename must be specified\n');

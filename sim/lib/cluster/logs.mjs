@@ -4,6 +4,8 @@ import { getObject, listObjects } from '../model.mjs';
 import { runTimes, crashAt, readyIntervals, mainContainer, backoffAfter } from './lifecycle.mjs';
 import { podState } from './views.mjs';
 import { spread, selectorPredicate } from '../util.mjs';
+import { withCluster } from '../tools/kubectl/with-cluster.mjs';
+import { resolveRes } from '../tools/kubectl/resources.mjs';
 
 const iso = (ms) => new Date(ms).toISOString();
 const J = (t, level, msg, extra = {}) => JSON.stringify({ time: iso(t), level, msg, ...extra });
@@ -206,7 +208,6 @@ void backoffAfter;
 /** kubectl logs */
 export async function kubectlLogs(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveRes } = await import('../tools/kubectl.mjs');
   const f = p.flags;
   if (f.follow) {
     const { notImplemented } = await import('../common.mjs');

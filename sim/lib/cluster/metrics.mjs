@@ -4,6 +4,7 @@ import { getObject, listObjects, K8S_VERSION } from '../model.mjs';
 import { podState, deploymentStatus } from './views.mjs';
 import { runTimes, mainContainer } from './lifecycle.mjs';
 import { spread, table, rfc3339, memBytes, selectorPredicate } from '../util.mjs';
+import { withCluster } from '../tools/kubectl/with-cluster.mjs';
 
 const BASE = {
   frontend: [2, 6, 55, 85],
@@ -60,7 +61,6 @@ const milli = (n) => `${Math.round(n / 1e6)}m`;
 
 export async function kubectlTop(K) {
   const { ctx, p, pos, cmd } = K;
-  const { withCluster } = await import('../tools/kubectl.mjs');
   const f = p.flags;
   const nodes = cmd === 'top node';
   const sel = selectorPredicate(f.selector);
@@ -127,7 +127,6 @@ export async function kubectlTop(K) {
 /** kubectl get --raw <path> */
 export async function kubectlRaw(K) {
   const { ctx, p } = K;
-  const { withCluster } = await import('../tools/kubectl.mjs');
   const path = p.flags.raw;
   const res = await withCluster(K, (c, state, ns, now) => {
     if (/^\/(readyz|livez|healthz)(\?.*)?$/.test(path)) return { body: 'ok' };

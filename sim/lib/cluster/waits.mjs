@@ -4,15 +4,13 @@ import { listObjects, getObject } from '../model.mjs';
 import { selectorPredicate } from '../util.mjs';
 import { podJSON, deploymentJSON, statefulSetJSON, deploymentStatus } from './views.mjs';
 import { notImplemented } from '../common.mjs';
-
-async function kubectl() {
-  return import('../tools/kubectl.mjs');
-}
+import { withCluster } from '../tools/kubectl/with-cluster.mjs';
+import { resolveTargets, qualified } from '../tools/kubectl/resources.mjs';
+import { view } from '../tools/kubectl/get.mjs';
 
 /** kubectl wait --for=condition=X[=value] | --for=delete (TYPE NAME... | TYPE -l sel | TYPE/NAME) */
 export async function kubectlWait(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveTargets, view, qualified } = await kubectl();
   const f = p.flags;
   if (!f.for.length) {
     ctx.err('error: --for must be set\n');
@@ -103,7 +101,6 @@ export async function kubectlWait(K) {
 /** kubectl rollout status deployment/x | statefulset/x */
 export async function rolloutStatus(K) {
   const { ctx, p, pos } = K;
-  const { withCluster, resolveTargets, qualified } = await kubectl();
   const f = p.flags;
   const {
     r,
