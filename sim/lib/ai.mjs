@@ -8,7 +8,7 @@ import { connect } from './kube.mjs';
 import { listObjects } from './model.mjs';
 import { podState } from './cluster/views.mjs';
 import { allEvents } from './cluster/events.mjs';
-import { parseDockerfile } from './tools/docker.mjs';
+import { parseDockerfile } from './tools/docker/dockerfile.mjs';
 import { goJSON } from './util.mjs';
 
 const B = (s) => `\u001b[1m${s}\u001b[0m`;
