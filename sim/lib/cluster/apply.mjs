@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { getObject, putObject, listObjects, CLUSTER_SCOPED, deleteObject } from '../model.mjs';
 import { sha256, kubeJSON } from '../util.mjs';
-import { reconcile, requestPodDeletion, createPod } from './controllers.mjs';
+import { reconcile } from './controllers.mjs';
+import { requestPodDeletion, createPod } from './pods.mjs';
 import { withCluster } from '../tools/kubectl/with-cluster.mjs';
 
 const GROUPS = {

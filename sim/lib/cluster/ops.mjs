@@ -1,7 +1,7 @@
 // @ts-check
 // Mutations requested through the API: namespace and PVC deletion (finalised by the controllers).
 import { listObjects, deleteObject, CLUSTER_SCOPED } from '../model.mjs';
-import { requestPodDeletion } from './controllers.mjs';
+import { requestPodDeletion } from './pods.mjs';
 
 /** Namespace deletion: pods terminate gracefully, everything else goes now; the namespace goes when its pods are gone. */
 export function deleteNamespace(state, c, name, now) {

@@ -1,7 +1,9 @@
 // @ts-check
 // kube-system contents of a minikube node, and what a node stop/start does to pods.
 import { getObject, putObject, listObjects, K8S_VERSION, METRICS_SERVER_IMAGE, deleteObject } from '../model.mjs';
-import { createPod, newRun, restartsIn, recordEvent } from './controllers.mjs';
+import { createPod } from './pods.mjs';
+import { newRun, restartsIn } from './kubelet.mjs';
+import { recordEvent } from './event-recorder.mjs';
 import { spread } from '../util.mjs';
 
 const STATIC = [

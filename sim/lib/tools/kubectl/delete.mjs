@@ -4,7 +4,7 @@
 import { notImplemented } from '../../common.mjs';
 import { listObjects, getObject, deleteObject } from '../../model.mjs';
 import { selectorPredicate } from '../../util.mjs';
-import { requestPodDeletion } from '../../cluster/controllers.mjs';
+import { requestPodDeletion } from '../../cluster/pods.mjs';
 import { deleteNamespace, deletePVC } from '../../cluster/ops.mjs';
 import { cascade } from '../../cluster/apply.mjs';
 import { resolveTargets, qualified } from './resources.mjs';
