@@ -3,7 +3,7 @@
 // commands of runbooks 08/09 (src/cluster/backup-commands.ts) — pg_dump of the custom format to
 // stdout, pg_restore reading an archive on stdin (as a script with --file=-, or into the database
 // with --clean --if-exists --single-transaction), psql with one query, `pg_dump --version`.
-// The database is the todo table the demo app keeps under the PostgreSQL claim (app.mjs dataKey).
+// The database is the todo table the demo app keeps under the PostgreSQL claim (app/todos.mjs dataKey).
 //
 // Modelled on PostgreSQL 16's programs (docs: app-pgdump.html, app-pgrestore.html, app-psql.html;
 // messages as printed by Debian's 15.x client here): an archive starts with "PGDMP" and the archive
@@ -15,7 +15,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { tokenize, simpleCommand, pipeline } from './pg-shell.mjs';
-import { dataKey } from '../app.mjs';
+import { dataKey } from '../app/todos.mjs';
 import { notImplemented } from '../common.mjs';
 
 const MAGIC = Buffer.from('PGDMP');
