@@ -1,23 +1,22 @@
 // The runbook framework: named steps with spinners and timings, checks with criterion ids,
 // prompts that never wait without a terminal, cleanup in `finally`, Ctrl-C handling, exit codes
-// 0/1/2/130, and a report written whatever happened.
+// 0/1/2/130, and a report written whatever happened. The context and the run are here; what a
+// definition is (runbook/types.ts), how an ending is classified, how the report is built and how
+// --simulate starts are in runbook/.
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import os from 'node:os';
 import { confirm, password, select } from '@inquirer/prompts';
-import { loadConfig, usageText, type FlagSpec, type LoadedConfig, type Settings, SETTINGS } from './config.ts';
+import { loadConfig, usageText, type LoadedConfig, type Settings } from './config.ts';
 import { EventBus, type CheckRecord, type CheckStatus } from './events.ts';
-import { CheckFailed, CommandFailed, Interrupted, ToolMissing, UsageError, exitCodes } from './errors.ts';
+import { CheckFailed, Interrupted, UsageError, exitCodes } from './errors.ts';
 import { ZxExec, userSearchPath, type Exec } from './exec.ts';
-import { formatDuration, wallClock, type Clock } from './clock.ts';
+import { wallClock, type Clock } from './clock.ts';
 import { Ui, defaultUiOptions } from './ui.ts';
 import { redact } from './redact.ts';
 import { registerKnownSecrets } from './secrets.ts';
 import { checkReportFolder, writeReport } from './report/write.ts';
 import { imageSpecs } from './images.ts';
-import { formatExtraSecretKeys, type ExtraSecretKey } from './runbooks/steps/extra-secrets.ts';
-import type { ReportData, RunResult, TimelineEntry } from './report/model.ts';
+import type { RunResult, TimelineEntry } from './report/model.ts';
 import { Docker } from './tools/docker.ts';
 import { Minikube } from './tools/minikube.ts';
 import { Kubectl } from './tools/kubectl.ts';
@@ -25,44 +24,11 @@ import { Helm } from './tools/helm.ts';
 import { KubectlAi } from './tools/kubectl-ai.ts';
 import { Kagent } from './tools/kagent.ts';
 import { Gordon } from './tools/gordon.ts';
-
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-export interface Tools {
-  docker: Docker;
-  minikube: Minikube;
-  kubectl: Kubectl;
-  helm: Helm;
-  kubectlAi: KubectlAi;
-  kagent: Kagent;
-  gordon: Gordon;
-}
-
-export interface RunbookDefinition {
-  /** File name without extension, e.g. `00-setup`. */
-  id: string;
-  title: string;
-  summary: string;
-  flags?: FlagSpec[];
-  run(ctx: RunbookContext): Promise<void>;
-}
-
-export interface CheckInput {
-  id: string;
-  title: string;
-  expected: string;
-  measured: string;
-  pass: boolean | CheckStatus;
-  remedy?: string;
-  value?: number;
-  unit?: CheckRecord['unit'];
-}
-
-export interface Simulation {
-  stateDir: string;
-  binDir: string;
-  env: Record<string, string>;
-}
+import type { Tools, RunbookDefinition, CheckInput, Simulation, RunOutcome } from './runbook/types.ts';
+import { PROJECT_ROOT } from './project-root.ts';
+import { prepareSimulation } from './runbook/simulation.ts';
+import { classify } from './runbook/classify.ts';
+import { buildReport } from './runbook/build-report.ts';
 
 /**
  * Time spent waiting for a person to answer, across every runbook in this process (a runbook started
@@ -259,13 +225,6 @@ export async function execute(definition: RunbookDefinition, argv: string[]): Pr
   return (await executeWithReport(definition, argv)).exitCode;
 }
 
-export interface RunOutcome {
-  exitCode: number;
-  /** Absent when the run stopped at argument parsing or --help. */
-  report?: ReportData;
-  paths?: { markdown: string; json: string };
-}
-
 /** As execute(), and also hands back the report (validate-all consolidates them). */
 export async function executeWithReport(definition: RunbookDefinition, argv: string[]): Promise<RunOutcome> {
   const ui = new Ui(defaultUiOptions());
@@ -390,124 +349,6 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   return { exitCode, report, paths };
 }
 
-function classify(error: unknown): { result: RunResult; exitCode: number; reason: string; remedy?: string } {
-  if (error instanceof Interrupted)
-    return {
-      result: 'interrupted',
-      exitCode: exitCodes.interrupted,
-      reason: 'interrupted by the user (Ctrl-C); cleanup ran',
-      remedy: 'run the runbook again when ready',
-    };
-  if (error instanceof UsageError) return { result: 'usage-error', exitCode: exitCodes.usage, reason: error.message, remedy: error.remedy };
-  if (error instanceof CheckFailed || error instanceof CommandFailed)
-    return { result: 'failed', exitCode: exitCodes.failed, reason: error.message, remedy: error.remedy };
-  if (error instanceof ToolMissing)
-    return {
-      result: 'failed',
-      exitCode: exitCodes.failed,
-      reason: error.message,
-      remedy: 'run npx zx runbooks/00-setup.mjs to see how to install it',
-    };
-  const message = error instanceof Error ? error.message : String(error);
-  if (process.env.DEBUG) console.error(error);
-  return {
-    result: 'failed',
-    exitCode: exitCodes.failed,
-    reason: `unexpected error: ${message}`,
-    remedy: 'run again with DEBUG=1 for details, and report it if it persists',
-  };
-}
-
-/** A setting's value as the report's settings table shows it: as the user would write it. */
-export function displaySetting(key: keyof Settings, value: Settings[keyof Settings]): string {
-  if (key === 'timeoutMs') return formatDuration(value as number);
-  if (key === 'extraSecretKeys') return formatExtraSecretKeys(value as ExtraSecretKey[]);
-  if (key === 'driver' && value === '') return 'auto';
-  if (value === undefined) return ''; // an optional setting left empty (the size budgets)
-  // The data check's argument templates are JSON objects: show them as the user wrote them.
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);
-  return String(value);
-}
-
-function buildReport(
-  ctx: RunbookContext,
-  bus: EventBus,
-  outcome: { result: RunResult; exitCode: number; reason?: string; remedy?: string },
-): ReportData {
-  const steps: ReportData['steps'] = [];
-  const checks: CheckRecord[] = [];
-  const evidence: ReportData['evidence'] = [];
-  const notes: string[] = [];
-  const transcript: ReportData['transcript'] = [];
-  for (const event of bus.history) {
-    if (event.kind === 'step-end')
-      steps.push({ name: event.step, status: event.status, ms: event.ms, waitedMs: event.waitedMs, detail: event.detail });
-    else if (event.kind === 'check') checks.push(event.check);
-    else if (event.kind === 'evidence')
-      evidence.push({ title: event.title, body: event.body, ...(event.lang ? { lang: event.lang } : {}) });
-    else if (event.kind === 'note') notes.push(event.level === 'warn' ? `⚠️ ${event.text}` : event.text);
-    else if (event.kind === 'command-end')
-      transcript.push({
-        argv: event.argv,
-        exitCode: event.exitCode,
-        ms: event.ms,
-        timedOut: event.timedOut,
-        stdoutTail: event.stdoutTail,
-        stderrTail: event.stderrTail,
-      });
-  }
-  const finished = ctx.clock.now();
-  const settings: ReportData['settings'] = {};
-  for (const s of SETTINGS)
-    settings[s.env] = { value: redact(displaySetting(s.key, ctx.settings[s.key])), source: ctx.config.sources[s.key] };
-  return {
-    runbook: ctx.definition.id,
-    title: ctx.definition.title,
-    simulated: ctx.simulation !== undefined,
-    ...outcome,
-    startedAt: new Date(ctx.startedAt).toISOString(),
-    finishedAt: new Date(finished).toISOString(),
-    durationMs: finished - ctx.startedAt,
-    environment: ctx.environment,
-    settings,
-    steps,
-    checks,
-    timeline: ctx.timeline,
-    evidence,
-    notes,
-    transcript,
-  };
-}
-
-async function prepareSimulation(): Promise<{ simulation: Simulation; clock: Clock }> {
-  const setupPath = join(PROJECT_ROOT, 'sim', 'lib', 'setup.mjs');
-  if (!existsSync(setupPath))
-    throw new UsageError(
-      '--simulate needs the simulated toolchain in sim/, which is not in this copy',
-      'use a full clone of the repository',
-    );
-  const sim = (await import(setupPath)) as {
-    prepareSimulation(o: { stateDir?: string; faults?: string; speed?: number }): Promise<Simulation> | Simulation;
-    drivingClock(stateDir: string): Promise<Clock>;
-  };
-  const speed = process.env.SIM_SPEED ? Number(process.env.SIM_SPEED) : undefined;
-  if (speed !== undefined && !(speed >= 0))
-    throw new UsageError(`SIM_SPEED "${process.env.SIM_SPEED}" is not a number ≥ 0`, 'unset it or give e.g. SIM_SPEED=20');
-  // Default state: one persistent simulated machine per user, so 00 → 01 → 02 → 03 run one after
-  // another build on each other as they would on a real machine (SIM_STATE_DIR picks another).
-  const stateDir = process.env.SIM_STATE_DIR || join(os.tmpdir(), 'todo-chatbot-sim');
-  let simulation: Simulation;
-  try {
-    simulation = await sim.prepareSimulation({ stateDir, faults: process.env.SIM_FAULTS, speed });
-  } catch (error) {
-    throw new UsageError(
-      `the simulation could not start: ${error instanceof Error ? error.message : String(error)}`,
-      'check SIM_FAULTS against the fault catalogue in docs/simulator.md',
-    );
-  }
-  return { simulation, clock: await sim.drivingClock(simulation.stateDir) };
-}
-
 /** The entry point the thin runbooks/*.mjs files call. */
 export async function main(definition: RunbookDefinition, scriptUrl: string): Promise<never> {
   try {
@@ -527,3 +368,6 @@ export function scriptArgs(scriptUrl: string, argv = process.argv): string[] {
   const index = argv.findIndex((arg, i) => i > 0 && (arg === script || (script.endsWith(arg.replace(/^\.\//, '')) && /\.mjs$/.test(arg))));
   return index >= 0 ? argv.slice(index + 1) : argv.slice(2);
 }
+
+export { PROJECT_ROOT } from './project-root.ts';
+export type { Tools, RunbookDefinition, CheckInput, Simulation, RunOutcome } from './runbook/types.ts';

@@ -3,8 +3,8 @@
 // UsageError (exit 2, nothing changed) that names the setting and says what to give instead.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DRIVERS = [
@@ -91,9 +91,6 @@ export function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-/** Relative chart folders are read from the project, as runbook 03 does. */
-const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
 /**
  * Comma-separated values files, each relative to the working directory; every one must exist, so a
  * typo stops the run before helm changes anything. Applied before the runbook's own secrets file
@@ -115,7 +112,8 @@ export function valuesFileList(raw: string, name: string): string[] {
   return files.map((file) => resolve(file));
 }
 
-export function chartFolder(raw: string, name: string): string {
+export /** Relative chart folders are read from the project, as runbook 03 does. */
+function chartFolder(raw: string, name: string): string {
   const folder = resolve(PROJECT_ROOT, raw);
   if (!existsSync(join(folder, 'Chart.yaml'))) {
     throw new UsageError(

@@ -10,7 +10,7 @@ import { effectiveValues, mergeValues, nameValues, nodePorts, userValues } from 
 import { componentName } from '../../src/cluster/names.ts';
 import { publicUrls } from '../../src/images.ts';
 import { formatExtraSecretKeys, parseExtraSecretKeys, secretKeyLists } from '../../src/runbooks/steps/extra-secrets.ts';
-import { displaySetting } from '../../src/runbook.ts';
+import { displaySetting } from '../../src/runbook/build-report.ts';
 import { UsageError } from '../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'release-values-'));
