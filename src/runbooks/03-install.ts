@@ -1,3 +1,4 @@
+// size: to be split by job into steps under src/runbooks/steps/; left whole while other work on it was landing
 // Runbook 03: install or upgrade the release and prove it is healthy: secrets validated before
 // anything changes, helm upgrade --install --atomic --wait with secrets only in a 0600 values
 // file, every pod Ready with its time, smoke checks with response times, access URLs, secret

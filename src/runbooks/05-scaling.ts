@@ -1,3 +1,4 @@
+// size: to be split by job into steps under src/runbooks/steps/; left whole while other work on it was landing
 // Runbook 05: scaling, self-healing, Helm value overrides and rollback, each proven in the running
 // pods. Scales frontend→3, backend→2, mcp→2 and times each to all-Ready, checks every Service's
 // Endpoints list exactly the Ready pods, scales back; deletes a frontend pod and proves its

@@ -1,3 +1,4 @@
+// size: to be split by job into steps under src/runbooks/steps/; left whole while other work on it was landing
 // Runbook 06: diagnosis. The built-in analyzers decide the result (a critical finding fails the
 // run); kubectl-ai, kagent and Gordon add advisory text when they are there, and say exactly why
 // and how to enable them when they are not. Nothing here changes the cluster.
