@@ -1,13 +1,10 @@
 // @ts-check
 // helm release operations on the simulated cluster: template and lint go to the real helm, the
 // release commands to their modules here (upgrade, queries, rollback, uninstall, test-hooks).
+// A handler is imported when its command runs: every call is a new process, which then loads only
+// the code of the command it runs.
 import { runRealHelm } from './render.mjs';
 import { notImplemented } from '../common.mjs';
-import { upgrade } from './upgrade.mjs';
-import { status, list, history, get } from './queries.mjs';
-import { rollback } from './rollback.mjs';
-import { uninstall } from './uninstall.mjs';
-import { test } from './test-hooks.mjs';
 
 /** @param {import('../cli.mjs').Ctx} ctx @param {string} cmd @param {any} p @param {string[]} pos */
 export async function helmCommand(ctx, cmd, p, pos) {
@@ -24,25 +21,25 @@ export async function helmCommand(ctx, cmd, p, pos) {
     }
     case 'upgrade':
     case 'install':
-      return upgrade(ctx, p, pos, cmd);
+      return (await import('./upgrade.mjs')).upgrade(ctx, p, pos, cmd);
     case 'status':
-      return status(ctx, p, pos);
+      return (await import('./queries.mjs')).status(ctx, p, pos);
     case 'list':
-      return list(ctx, p, pos);
+      return (await import('./queries.mjs')).list(ctx, p, pos);
     case 'history':
-      return history(ctx, p, pos);
+      return (await import('./queries.mjs')).history(ctx, p, pos);
     case 'get values':
     case 'get manifest':
     case 'get notes':
     case 'get all':
     case 'get hooks':
-      return get(ctx, p, pos, cmd);
+      return (await import('./queries.mjs')).get(ctx, p, pos, cmd);
     case 'rollback':
-      return rollback(ctx, p, pos);
+      return (await import('./rollback.mjs')).rollback(ctx, p, pos);
     case 'uninstall':
-      return uninstall(ctx, p, pos);
+      return (await import('./uninstall.mjs')).uninstall(ctx, p, pos);
     case 'test':
-      return test(ctx, p, pos);
+      return (await import('./test-hooks.mjs')).test(ctx, p, pos);
   }
   notImplemented(ctx, 'helm', `"${cmd}"`);
   return 1;

@@ -2,11 +2,10 @@
 // Simulated docker CLI 28.2.2 with BuildKit (buildx) against the host daemon or minikube's daemon (docker-env):
 // the entry point that finds the command (image ls, rmi and buildx build are aliases), checks its flags
 // against docker/flags.mjs and hands it to its handler in docker/.
+// A handler is imported when its command runs: every call is a new process, which then loads only
+// the code of the command it runs.
 import { parseOrFail, notImplemented } from '../common.mjs';
 import { CMDS, GLOBAL, KNOWN } from './docker/flags.mjs';
-import { version, info } from './docker/version-info.mjs';
-import { build } from './docker/build.mjs';
-import { inspect, history, images, imageRm } from './docker/images.mjs';
 
 /** @param {import('../cli.mjs').Ctx} ctx */
 export async function run(ctx) {
@@ -75,26 +74,26 @@ export async function run(ctx) {
   switch (cmd) {
     case 'version':
       if (p.args.length) return usageErr('accepts no arguments');
-      return version(ctx, p);
+      return (await import('./docker/version-info.mjs')).version(ctx, p);
     case 'info':
       if (p.args.length) return usageErr('accepts no arguments');
-      return info(ctx, p);
+      return (await import('./docker/version-info.mjs')).info(ctx, p);
     case 'build':
       if (p.args.length !== 1) return usageErr('requires 1 argument');
-      return build(ctx, p);
+      return (await import('./docker/build.mjs')).build(ctx, p);
     case 'image inspect':
     case 'inspect':
       if (!p.args.length) return usageErr('requires at least 1 argument');
-      return inspect(ctx, p);
+      return (await import('./docker/images.mjs')).inspect(ctx, p);
     case 'history':
       if (p.args.length !== 1) return usageErr('requires 1 argument');
-      return history(ctx, p);
+      return (await import('./docker/images.mjs')).history(ctx, p);
     case 'images':
       if (p.args.length > 1) return usageErr('requires at most 1 argument');
-      return images(ctx, p);
+      return (await import('./docker/images.mjs')).images(ctx, p);
     case 'image rm':
       if (!p.args.length) return usageErr('requires at least 1 argument');
-      return imageRm(ctx, p);
+      return (await import('./docker/images.mjs')).imageRm(ctx, p);
   }
   return 0;
 }

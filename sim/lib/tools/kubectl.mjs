@@ -2,13 +2,10 @@
 // Simulated kubectl (client v1.34.0 against the simulated API server): the entry point that finds
 // the command in argv, checks its flags against the whitelist (kubectl/flags.mjs) and hands it to
 // its handler (kubectl/*.mjs for the verbs this file's folder holds, cluster/*.mjs for the rest).
+// A handler is imported when its command runs: every call is a new process, which then loads only
+// the code of the command it runs.
 import { parseOrFail, notImplemented } from '../common.mjs';
 import { GLOBAL, SPECS, KNOWN } from './kubectl/flags.mjs';
-import { version, configCurrent, configGetContexts, configUse, clusterInfo } from './kubectl/client.mjs';
-import { get } from './kubectl/get.mjs';
-import { createNamespace, createData } from './kubectl/create.mjs';
-import { del } from './kubectl/delete.mjs';
-import { scale, rolloutRestart } from './kubectl/scale-restart.mjs';
 
 /** @param {import('../cli.mjs').Ctx} ctx */
 export async function run(ctx) {
@@ -89,37 +86,37 @@ export async function run(ctx) {
   const K = { ctx, p, pos, cmd };
   switch (cmd) {
     case 'version':
-      return version(K);
+      return (await import('./kubectl/client.mjs')).version(K);
     case 'config current-context':
-      return configCurrent(K);
+      return (await import('./kubectl/client.mjs')).configCurrent(K);
     case 'config get-contexts':
-      return configGetContexts(K);
+      return (await import('./kubectl/client.mjs')).configGetContexts(K);
     case 'config use-context':
-      return configUse(K);
+      return (await import('./kubectl/client.mjs')).configUse(K);
     case 'config view':
       notImplemented(ctx, 'kubectl', '"config view"');
       break;
     case 'cluster-info':
-      return clusterInfo(K);
+      return (await import('./kubectl/client.mjs')).clusterInfo(K);
     case 'get':
-      return get(K);
+      return (await import('./kubectl/get.mjs')).get(K);
     case 'create namespace':
-      return createNamespace(K);
+      return (await import('./kubectl/create.mjs')).createNamespace(K);
     case 'create secret generic':
     case 'create configmap':
-      return createData(K);
+      return (await import('./kubectl/create.mjs')).createData(K);
     case 'apply':
       return (await import('../cluster/apply.mjs')).kubectlApply(K);
     case 'delete':
-      return del(K);
+      return (await import('./kubectl/delete.mjs')).del(K);
     case 'scale':
-      return scale(K);
+      return (await import('./kubectl/scale-restart.mjs')).scale(K);
     case 'wait':
       return (await import('../cluster/waits.mjs')).kubectlWait(K);
     case 'rollout status':
       return (await import('../cluster/waits.mjs')).rolloutStatus(K);
     case 'rollout restart':
-      return rolloutRestart(K);
+      return (await import('./kubectl/scale-restart.mjs')).rolloutRestart(K);
     case 'rollout history':
     case 'rollout undo':
       notImplemented(ctx, 'kubectl', `"${cmd}"`);

@@ -2,18 +2,12 @@
 // Simulated minikube (v1.37.0, docker driver, docker runtime, low-fi output as when stdout is captured):
 // the entry point that finds the command, checks its flags against minikube/flags.mjs, resolves the
 // profile and hands the call to its handler in minikube/.
+// A handler is imported when its command runs: every call is a new process, which then loads only
+// the code of the command it runs.
 import { parseOrFail, notImplemented } from '../common.mjs';
 import { MINIKUBE_VERSION, MINIKUBE_COMMIT } from '../model.mjs';
 import { goJSON } from '../util.mjs';
 import { GLOBAL, SPECS, KNOWN_TOP } from './minikube/flags.mjs';
-import { status, ip } from './minikube/status.mjs';
-import { start } from './minikube/start.mjs';
-import { stop, del } from './minikube/stop-delete.mjs';
-import { profileList } from './minikube/profiles.mjs';
-import { addonsToggle, addonsList } from './minikube/addons.mjs';
-import { dockerEnv } from './minikube/docker-env.mjs';
-import { imageLoad, imageLs } from './minikube/images.mjs';
-import { service } from './minikube/service.mjs';
 
 /** @param {import('../cli.mjs').Ctx} ctx */
 export async function run(ctx) {
@@ -64,33 +58,33 @@ export async function run(ctx) {
     case 'version':
       return version(ctx, p);
     case 'status':
-      return status(ctx, p, profile);
+      return (await import('./minikube/status.mjs')).status(ctx, p, profile);
     case 'start':
-      return start(ctx, p, profile);
+      return (await import('./minikube/start.mjs')).start(ctx, p, profile);
     case 'stop':
-      return stop(ctx, p, profile);
+      return (await import('./minikube/stop-delete.mjs')).stop(ctx, p, profile);
     case 'delete':
-      return del(ctx, p, profile);
+      return (await import('./minikube/stop-delete.mjs')).del(ctx, p, profile);
     case 'ip':
-      return ip(ctx, profile);
+      return (await import('./minikube/status.mjs')).ip(ctx, profile);
     case 'profile list':
-      return profileList(ctx, p);
+      return (await import('./minikube/profiles.mjs')).profileList(ctx, p);
     case 'profile set':
       notImplemented(ctx, 'minikube', '"profile <name>"', 14);
       break;
     case 'addons enable':
     case 'addons disable':
-      return addonsToggle(ctx, cmd.endsWith('enable'), pos, profile);
+      return (await import('./minikube/addons.mjs')).addonsToggle(ctx, cmd.endsWith('enable'), pos, profile);
     case 'addons list':
-      return addonsList(ctx, p, profile);
+      return (await import('./minikube/addons.mjs')).addonsList(ctx, p, profile);
     case 'docker-env':
-      return dockerEnv(ctx, p, profile);
+      return (await import('./minikube/docker-env.mjs')).dockerEnv(ctx, p, profile);
     case 'image load':
-      return imageLoad(ctx, p, pos, profile);
+      return (await import('./minikube/images.mjs')).imageLoad(ctx, p, pos, profile);
     case 'image ls':
-      return imageLs(ctx, p, profile);
+      return (await import('./minikube/images.mjs')).imageLs(ctx, p, profile);
     case 'service':
-      return service(ctx, p, pos, profile);
+      return (await import('./minikube/service.mjs')).service(ctx, p, pos, profile);
   }
   return 0;
 }
