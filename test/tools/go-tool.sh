@@ -29,8 +29,11 @@ command -v go >/dev/null 2>&1 ||
   die "Go is needed to build $name $version (install Go >= 1.25 from https://go.dev/dl, or your package manager's golang)" 2
 
 mkdir -p "$dir"
-exec 9>"$dir/.lock"
-flock 9
+# flock is util-linux (Linux); without it (macOS) parallel first builds just race to the same rename.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$dir/.lock"
+  flock 9
+fi
 if [ ! -x "$bin" ]; then
   started=$(date +%s)
   printf 'go-tool: building %s %s with go install (once; cached in %s)\n' "$name" "$version" "$dir" >&2
