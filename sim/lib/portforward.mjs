@@ -1,6 +1,11 @@
 // @ts-check
 // kubectl port-forward: binds 127.0.0.1:<local> (and [::1]) in this process and answers like the
-// target pod's app until killed; exits with "lost connection to pod" when the pod goes away.
+// target pod's app until killed; exits with "lost connection to pod" when the pod's sandbox goes
+// away. A pod being deleted keeps its sandbox until its containers have stopped (finalizeAt):
+// containerd's portForward (internal/cri/server/sandbox_portforward_linux.go) dials the app inside
+// the sandbox's network namespace per connection and fails only once that namespace is closed.
+// Meanwhile the app (SIGTERM: the demo's handleShutdown closes its listener and idle connections,
+// then drains) finishes a request it had already received, and refuses any later one.
 import { createServer as createNet } from 'node:net';
 import { createServer as createHttp } from 'node:http';
 import { readState } from './state.mjs';
@@ -11,6 +16,7 @@ import { handle } from './app.mjs';
 import { klogPrefix } from './kube.mjs';
 import { withCluster } from './tools/kubectl/with-cluster.mjs';
 import { resolveRes } from './tools/kubectl/resources.mjs';
+import { readClock } from './clock.mjs';
 
 export async function kubectlPortForward(K) {
   const { ctx, p, pos } = K;
@@ -95,6 +101,16 @@ export async function kubectlPortForward(K) {
       res2.destroy();
       return;
     }
+    // The tool's own clock is fixed at its start; a server reads the shared one.
+    const now = readClock(ctx.stateDir).now();
+    if (pod._sim.deletionAt != null && pod._sim.deletionAt <= now) {
+      const m = res.mapped[0];
+      ctx.err(
+        `${klogPrefix(now)} portforward.go:424] "Unhandled Error" err="an error occurred forwarding ${m.local} -> ${m.remote}: error forwarding port ${m.remote} to pod ${res.uid}, uid : failed to execute portforward in network namespace: failed to connect to localhost:${m.remote} inside namespace, IPv4: dial tcp4 127.0.0.1:${m.remote}: connect: connection refused IPv6 dial tcp6 [::1]:${m.remote}: connect: connection refused "\n`,
+      );
+      res2.destroy();
+      return;
+    }
     handle(req, res2, { stateDir: ctx.stateDir, cluster: res.cluster, ns: res.ns, component: res.component, pod: res.pod }).catch(() =>
       res2.destroy(),
     );
@@ -138,12 +154,19 @@ export async function kubectlPortForward(K) {
         const c = st.clusters[res.cluster];
         const pod = c && getObject(c, 'Pod', res.ns, res.pod);
         const gone =
-          !c || !c.up || !pod || pod.metadata.uid !== res.uid || (pod._sim.deletionAt != null && pod._sim.deletionAt <= ctx.clock.now());
+          !c ||
+          !c.up ||
+          !pod ||
+          pod.metadata.uid !== res.uid ||
+          (pod._sim.finalizeAt != null && pod._sim.finalizeAt <= readClock(ctx.stateDir).now());
         if (gone) {
           ctx.err(
             `${klogPrefix(ctx.clock.now())} portforward.go:413] "Unhandled Error" err="an error occurred forwarding ${res.mapped[0].local} -> ${res.mapped[0].remote}: error forwarding port ${res.mapped[0].remote} to pod ${res.uid}, uid : network namespace for sandbox is closed"\nerror: lost connection to pod\n`,
           );
+          // like a signal: a passive server ends here, not in the shared clock's end-of-call step
+          ctx.record(1);
           stop(1);
+          setImmediate(() => process.exit(1));
         }
       } catch {
         stop(1);

@@ -74,7 +74,7 @@ export interface McpProbe {
 }
 
 /** Reads a JSON-RPC response that came back as JSON or as a text/event-stream. */
-function parseRpc(contentType: string, body: string): any {
+export function parseRpc(contentType: string, body: string): any {
   if (contentType.includes('text/event-stream')) {
     const data = body
       .split('\n')
@@ -111,7 +111,7 @@ async function rpc(
 }
 
 /** The MCP handshake (initialize, then notifications/initialized); returns the session id, if any. */
-async function openSession(url: string, timeoutMs: number): Promise<{ sessionId?: string; ms: number; serverName?: string }> {
+export async function openSession(url: string, timeoutMs: number): Promise<{ sessionId?: string; ms: number; serverName?: string }> {
   const init = await rpc(
     url,
     {

@@ -14,6 +14,7 @@ import { drillTodoTitle, findTodo, type Todo } from '../cluster/todo-api.ts';
 import { dataCheckFor } from '../cluster/data-check.ts';
 import { connect, replacementDrill, reportPods, requireAllReady, requireHealthy, watch, type Healthy } from './steps/drill.ts';
 import { requireRelease } from './steps/release.ts';
+import { interruptMcpCall } from './steps/mcp-interrupt.ts';
 
 const TARGETS = { restartMs: 120_000, replacementMs: 10_000, healthyBeforeMs: 180_000 };
 
@@ -231,6 +232,11 @@ export const restartTest: RunbookDefinition = {
     access = await ctx.step('Re-establish access', 'forwards to deleted pods are gone', () => connect(ctx, base.driver));
     await ctx.step('Read the todo back again', 'stateless app pods: the data lives in PostgreSQL', () =>
       readTodoBack(ctx, access, todo, 'DATA-REPLACE', 'replacing every app pod'),
+    );
+    await ctx.step(
+      'Delete the MCP pod in the middle of a tool call',
+      'a tools/call half-sent to one MCP pod, the pod deleted, the rest sent: what the call returns, then the next call on the replacement',
+      () => interruptMcpCall(ctx, todo),
     );
   },
 };

@@ -80,6 +80,30 @@ test("04 --simulate --yes: restart and replacement drills pass; every time withi
     assert.match(check(r, id)[0].measured, /^found: task \d+ "04-restart-test drill .+" among \d+ task\(s\) listed by list_tasks/);
   }
 
+  // An MCP pod deleted mid-call: the simulated demo server drains the request it had already
+  // received (SIGTERM: finish in-flight, refuse new), so the call answers from the deleted pod; the
+  // replacement answers the next call and lists the drill's todo and the interrupted call's task.
+  const interrupted = check(r, 'MCP-INTERRUPTED-CALL')[0];
+  assert.equal(interrupted.status, 'pass', interrupted.measured);
+  assert.match(interrupted.title, /^the tool call in flight when todo-chatbot-mcp-\S+ was deleted$/);
+  const victim = / when (\S+) was deleted/.exec(interrupted.title)![1]!;
+  assert.match(
+    interrupted.measured,
+    new RegExp(`^HTTP 200 from ${victim} after \\d+ ms: add_task answered "Task \\d+ created: 04-interrupted-call drill `),
+  );
+  const after = check(r, 'MCP-AFTER-INTERRUPT')[0];
+  assert.equal(after.status, 'pass', after.measured);
+  const fresh = /on the replacement (\S+)$/.exec(after.title)![1]!;
+  assert.notEqual(fresh, victim);
+  assert.match(
+    after.measured,
+    new RegExp(
+      `^answered from ${fresh}; task \\d+ "04-restart-test drill .+" among \\d+ task\\(s\\) listed by list_tasks; interrupted call's task listed \\(the call said created\\)$`,
+    ),
+  );
+  assert.ok(r.calls.some((c) => c.argv.join(' ').startsWith(`kubectl delete pod ${victim} -n todo-app --wait=false`)));
+  assert.ok(r.calls.some((c) => c.argv.join(' ').startsWith(`kubectl port-forward pod/${fresh} :8001`)));
+
   // The timeline: the restart, each pod, both replacement drills.
   assert.match(r.markdown, /## Timeline\n\n```mermaid\ngantt/);
   for (const section of ['restart', 'replace one backend pod', 'replace all app pods'])
