@@ -87,13 +87,13 @@ async function readBack(ctx: RunbookContext, db: DatabaseTarget, partial: string
   const target = { pod: db.pod, container: db.container, namespace: db.namespace };
   let tables: Record<string, number>;
   try {
-    const r = await ctx.tools.kubectl.execIn(target, dumpRowCountsCommand(), {
+    const printed = await ctx.tools.kubectl.execIn(target, dumpRowCountsCommand(), {
       timeoutMs: STREAM_TIMEOUT_MS,
       why: 'pg_restore reads the archive back and the rows of each table in it are counted',
       remedy: 'the archive is unreadable: run the backup again',
       stdinFile: partial,
     });
-    tables = parseRowCounts(r.stdout);
+    tables = parseRowCounts(printed);
   } catch (error) {
     rmSync(partial, { force: true });
     const measured = error instanceof CommandFailed ? `${error.message}` : String(error);
@@ -148,7 +148,7 @@ export const backup: RunbookDefinition = {
       const target = { pod: db.pod, container: db.container, namespace: db.namespace };
       const version = await ctx.tools.kubectl
         .execIn(target, dumpVersionCommand(), { timeoutMs: 60_000, why: 'the pg_dump version, for the manifest', remedy: '' })
-        .then((r) => r.stdout.trim())
+        .then((out) => out.trim())
         .catch(() => 'unknown');
       const sha256 = await sha256File(partial);
       renameSync(partial, archive);

@@ -58,7 +58,7 @@ async function verifyBackup(ctx: RunbookContext, archive: string): Promise<Backu
 }
 
 async function databaseCounts(ctx: RunbookContext, db: DatabaseTarget, why: string): Promise<Record<string, number>> {
-  const r = await ctx.tools.kubectl.execIn(
+  const printed = await ctx.tools.kubectl.execIn(
     { pod: db.pod, container: db.container, namespace: db.namespace },
     databaseRowCountsCommand(db.source),
     {
@@ -67,7 +67,7 @@ async function databaseCounts(ctx: RunbookContext, db: DatabaseTarget, why: stri
       remedy: `psql could not count the rows: kubectl logs ${db.pod} -n ${db.namespace} --context ${ctx.tools.kubectl.context}`,
     },
   );
-  return parseRowCounts(r.stdout);
+  return parseRowCounts(printed);
 }
 
 /** What the restore replaces, and whether the backup came from elsewhere. */

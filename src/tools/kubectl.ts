@@ -147,8 +147,8 @@ export class Kubectl {
     return parseJson<KubeObject>(r, `kubectl get ${kind} ${name}`);
   }
 
-  createNamespace(namespace: string): Promise<ExecResult> {
-    return runOk(
+  async createNamespace(namespace: string): Promise<void> {
+    await runOk(
       this.exec,
       {
         tool: 'kubectl',
@@ -191,40 +191,40 @@ export class Kubectl {
   }
 
   /** Waits until the Deployment has rolled out; throws with kubectl's reason when it does not in time. */
-  async rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<ExecResult> {
+  async rolloutStatus(deployment: string, namespace: string, timeoutMs: number): Promise<void> {
     const r = await runWithRetry(this.exec, this.options.clock, {
       tool: 'kubectl',
       args: this.cluster(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${seconds(timeoutMs)}`]),
       timeoutMs: timeoutMs + 30_000,
       why: `wait for ${deployment} to roll out`,
     });
-    return ensureOk(r, `see what holds it up: kubectl describe deployment ${deployment} -n ${namespace} --context ${this.context}`);
+    ensureOk(r, `see what holds it up: kubectl describe deployment ${deployment} -n ${namespace} --context ${this.context}`);
   }
 
   /**
    * A change the API server either applied or refused before touching anything: retried only on
    * transient errors (ServiceUnavailable, TLS handshake timeout…), which reject the request itself.
    */
-  private async change(args: string[], why: string, remedy: string): Promise<ExecResult> {
+  private async change(args: string[], why: string, remedy: string): Promise<void> {
     const r = await runWithRetry(this.exec, this.options.clock, {
       tool: 'kubectl',
       args: this.cluster(args),
       timeoutMs: this.timeoutMs(),
       why,
     });
-    return ensureOk(r, remedy);
+    ensureOk(r, remedy);
   }
 
   /** Creates or updates the objects of a manifest (JSON or YAML) sent on stdin: `kubectl apply -f -`. */
-  apply(manifest: string, namespace: string, why: string): Promise<ExecResult> {
-    return runOk(
+  async apply(manifest: string, namespace: string, why: string): Promise<void> {
+    await runOk(
       this.exec,
       { tool: 'kubectl', args: this.cluster(['apply', '-f', '-', '-n', namespace]), input: manifest, timeoutMs: this.timeoutMs(), why },
       `check your permissions in ${namespace}: kubectl auth can-i create pods -n ${namespace} --context ${this.context}`,
     );
   }
 
-  scale(deployment: string, replicas: number, namespace: string): Promise<ExecResult> {
+  scale(deployment: string, replicas: number, namespace: string): Promise<void> {
     return this.change(
       ['scale', `deployment/${deployment}`, `--replicas=${replicas}`, '-n', namespace],
       `scale ${deployment} to ${replicas}`,
@@ -232,7 +232,7 @@ export class Kubectl {
     );
   }
 
-  deletePod(name: string, namespace: string): Promise<ExecResult> {
+  deletePod(name: string, namespace: string): Promise<void> {
     return this.change(
       ['delete', 'pod', name, '-n', namespace, '--wait=false'],
       `delete pod ${name}`,
@@ -240,7 +240,7 @@ export class Kubectl {
     );
   }
 
-  deletePods(selector: string, namespace: string): Promise<ExecResult> {
+  deletePods(selector: string, namespace: string): Promise<void> {
     return this.change(
       ['delete', 'pods', '-l', selector, '-n', namespace, '--wait=false'],
       `delete every pod matching ${selector}`,
@@ -249,14 +249,14 @@ export class Kubectl {
   }
 
   /** Claims that do not exist are no error (--ignore-not-found); anything else throws. */
-  async deletePvcs(selector: string, namespace: string): Promise<ExecResult> {
+  async deletePvcs(selector: string, namespace: string): Promise<void> {
     const r = await this.exec.run({
       tool: 'kubectl',
       args: this.cluster(['delete', 'pvc', '-l', selector, '-n', namespace, '--ignore-not-found']),
       timeoutMs: this.timeoutMs() + 60_000,
       why: 'delete the persistent volume claims (the database data)',
     });
-    return ensureOk(r, `list them: kubectl get pvc -l ${selector} -n ${namespace} --context ${this.context}`);
+    ensureOk(r, `list them: kubectl get pvc -l ${selector} -n ${namespace} --context ${this.context}`);
   }
 
   /**
@@ -293,7 +293,7 @@ export class Kubectl {
   }
 
   /**
-   * Runs a command in a container and returns what it printed; throws CommandFailed when it exits
+   * Runs a command in a container and returns its stdout ('' when it went to stdoutFile); throws CommandFailed when it exits
    * non-zero (kubectl passes the remote exit code on: "command terminated with exit code N").
    * `stdinFile` is streamed into the command (`-i`); `stdoutFile` receives its stdout byte for byte
    * instead of memory (a database dump). Not retried: a stream cannot be replayed.
@@ -302,7 +302,7 @@ export class Kubectl {
     target: { pod: string; container: string; namespace: string },
     command: string[],
     options: { timeoutMs: number; why: string; remedy: string; stdinFile?: string; stdoutFile?: string },
-  ): Promise<ExecResult> {
+  ): Promise<string> {
     const { pod, container, namespace } = target;
     // -i only when something is sent: kubectl then streams stdin to the process and closes it at EOF.
     const flags = options.stdinFile === undefined ? [] : ['-i'];
@@ -314,7 +314,7 @@ export class Kubectl {
       stdinFile: options.stdinFile,
       stdoutFile: options.stdoutFile,
     });
-    return ensureOk(r, options.remedy);
+    return ensureOk(r, options.remedy).stdout;
   }
 
   /**

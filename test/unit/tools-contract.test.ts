@@ -270,3 +270,16 @@ test('kubectl contract: pod metrics — an absent or unready metrics API is avai
   );
   assert.match(refused.reason, /was refused/);
 });
+
+test('kubectl contract: changes return nothing, execIn returns what the command printed (not a raw result)', async () => {
+  const k = new Kubectl(new RecordingExec().on(['kubectl', 'exec'], { stdout: 'pg_dump (PostgreSQL) 16.4\n' }), {
+    context: 'dev',
+    requestTimeoutS: 20,
+    clock: instantClock,
+  });
+  assert.equal(await k.scale('todo-chatbot-frontend', 2, 'todo-app'), undefined);
+  assert.equal(await k.deletePods('app=x', 'todo-app'), undefined);
+  assert.equal(await k.rolloutStatus('todo-chatbot-backend', 'todo-app', 60_000), undefined);
+  const target = { pod: 'db-0', container: 'postgresql', namespace: 'todo-app' };
+  assert.equal(await k.execIn(target, ['pg_dump', '--version'], { timeoutMs: 1000, why: 'w', remedy: 'r' }), 'pg_dump (PostgreSQL) 16.4\n');
+});
