@@ -95,7 +95,8 @@ export class CommandFailed extends Error {
  */
 export class UnreadableOutput extends CommandFailed {
   constructor(argv: readonly string[], what: string, output: string, remedy: string) {
-    const snippet = output.trim().replace(/\s+/g, ' ').slice(0, 120);
+    // Masked before it is cut: a secret cut in half would no longer be recognised.
+    const snippet = redact(output).trim().replace(/\s+/g, ' ').slice(0, 120);
     super(argv, 0, output, remedy, { reason: `printed ${snippet ? `"${snippet}"` : 'nothing'}, not ${what}` });
     this.name = 'UnreadableOutput';
     this.message = `${this.argv.slice(0, 3).join(' ')} … ${this.reason}`;

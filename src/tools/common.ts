@@ -3,6 +3,7 @@
 import type { Exec, ExecRequest, ExecResult } from '../exec.ts';
 import { CommandFailed, type FailureDetail, UnreadableOutput } from '../errors.ts';
 import type { Clock } from '../clock.ts';
+import { redactArgv } from '../redact.ts';
 
 /**
  * The wrappers' contract (as chart-testing's tool packages keep it): an operation returns its
@@ -68,7 +69,7 @@ export async function runWithRetry(exec: Exec, clock: Clock, request: ExecReques
 
 /** What to do about output a wrapper cannot read, unless the operation knows better. */
 export function unreadableRemedy(argv: readonly string[]): string {
-  return `run ${argv.slice(0, 3).join(' ')} … yourself to see what it prints; check its version with npx zx runbooks/00-setup.mjs (a different version may print another format)`;
+  return `run ${redactArgv(argv).slice(0, 3).join(' ')} … yourself to see what it prints; check its version with npx zx runbooks/00-setup.mjs (a different version may print another format)`;
 }
 
 /**

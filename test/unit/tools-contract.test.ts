@@ -13,6 +13,7 @@ import { Kubectl } from '../../src/tools/kubectl.ts';
 import { Minikube } from '../../src/tools/minikube.ts';
 import { CommandFailed, UnreadableOutput, attempt } from '../../src/errors.ts';
 import { executeWithReport, type RunbookDefinition } from '../../src/runbook.ts';
+import { clearSecrets, registerSecret } from '../../src/redact.ts';
 
 const H = ['--kube-context', 'dev'];
 
@@ -282,4 +283,14 @@ test('kubectl contract: changes return nothing, execIn returns what the command 
   assert.equal(await k.rolloutStatus('todo-chatbot-backend', 'todo-app', 60_000), undefined);
   const target = { pod: 'db-0', container: 'postgresql', namespace: 'todo-app' };
   assert.equal(await k.execIn(target, ['pg_dump', '--version'], { timeoutMs: 1000, why: 'w', remedy: 'r' }), 'pg_dump (PostgreSQL) 16.4\n');
+});
+
+test('UnreadableOutput masks a registered secret before it cuts the output to a snippet', () => {
+  registerSecret('sk-unreadable-Qw3Er5Ty7Ui9');
+  try {
+    const e = new UnreadableOutput(['kagent', 'invoke'], 'an A2A answer', `${'x'.repeat(110)} sk-unreadable-Qw3Er5Ty7Ui9 tail`, 'r');
+    assert.ok(!e.message.includes('sk-unreadable') && !e.reason.includes('sk-unr'), e.message);
+  } finally {
+    clearSecrets();
+  }
 });
