@@ -15,14 +15,24 @@ export function ensureOk(result: ExecResult, remedy: string): ExecResult {
   throw failure(result, remedy);
 }
 
+/** What an error says about a process killed at its deadline. */
+export const TIMED_OUT = 'timed out: killed at its deadline';
+
 /** The CommandFailed for a result that did not succeed (its stderr, or stdout when stderr is empty). */
 export function failure(result: ExecResult, remedy: string, detail: FailureDetail = {}): CommandFailed {
   const output = result.stderr.trim() || result.stdout.trim();
-  const timedOut = result.timedOut ? 'timed out: killed at its deadline' : '';
-  return new CommandFailed(result.argv, result.exitCode, [output, timedOut].filter(Boolean).join('\n'), remedy, {
+  return new CommandFailed(result.argv, result.exitCode, [output, result.timedOut ? TIMED_OUT : ''].filter(Boolean).join('\n'), remedy, {
     ...detail,
     timedOut: result.timedOut,
   });
+}
+
+/**
+ * Both streams, stdout first, then the deadline when it passed: the evidence of a tool that writes
+ * progress on one stream and its failure on the other (minikube, docker build, kubectl-ai).
+ */
+export function bothStreams(result: ExecResult, clean: (text: string) => string = (text) => text): string {
+  return [clean(result.stdout).trim(), clean(result.stderr).trim(), result.timedOut ? TIMED_OUT : ''].filter(Boolean).join('\n');
 }
 
 export async function runOk(exec: Exec, request: ExecRequest, remedy: string): Promise<ExecResult> {

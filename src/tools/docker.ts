@@ -1,7 +1,7 @@
 // docker: one function per operation the runbooks need. Argv: sim/ARGV-CONTRACT.md.
 import type { Exec } from '../exec.ts';
 import { CommandFailed } from '../errors.ts';
-import { ensureOk, parseJson, runOk } from './common.ts';
+import { bothStreams, ensureOk, parseJson, runOk } from './common.ts';
 
 export interface DockerVersion {
   client: string;
@@ -87,11 +87,10 @@ export class Docker {
     args.push(request.context);
     const r = await this.exec.run({ tool: 'docker', args, env: request.env, timeoutMs: request.timeoutMs, why: `build ${request.image}` });
     if (r.exitCode === 0) return;
-    const output = [r.stdout.trim(), r.stderr.trim(), r.timedOut ? 'timed out: killed at its deadline' : ''].filter(Boolean).join('\n');
     throw new CommandFailed(
       r.argv,
       r.exitCode,
-      output,
+      bothStreams(r),
       `read the build output in the report; fix ${request.dockerfile} or the sources in ${request.context}`,
       {
         tailLines: BUILD_TAIL_LINES,

@@ -3,8 +3,7 @@
 // CommandFailed (UnreadableOutput when stdout is not JSON). Never run bare `kagent`: it opens an
 // interactive TUI.
 import type { Exec, ExecResult } from '../exec.ts';
-import { CommandFailed } from '../errors.ts';
-import { parseJson } from './common.ts';
+import { failure, parseJson } from './common.ts';
 
 export interface KagentVersion {
   cli: string;
@@ -20,10 +19,7 @@ export interface KagentVersion {
 
 /** kagent's success test: exit 0 and nothing on stderr (its errors go there with exit 0). */
 function ensureKagentOk(result: ExecResult, remedy: string): void {
-  const error = result.stderr.trim();
-  if (result.exitCode === 0 && !error && !result.timedOut) return;
-  const output = [error || result.stdout.trim(), result.timedOut ? 'timed out: killed at its deadline' : ''].filter(Boolean).join('\n');
-  throw new CommandFailed(result.argv, result.exitCode, output, remedy, { timedOut: result.timedOut });
+  if (result.exitCode !== 0 || result.stderr.trim() || result.timedOut) throw failure(result, remedy);
 }
 
 export class Kagent {

@@ -6,6 +6,7 @@
 // UnreadableOutput for an exit 0 with no answer.
 import type { Exec } from '../exec.ts';
 import { CommandFailed, UnreadableOutput, lastLine } from '../errors.ts';
+import { TIMED_OUT, bothStreams } from './common.ts';
 
 export interface KubectlAiQuery {
   question: string;
@@ -87,9 +88,8 @@ export class KubectlAi {
     const stderr = stripAnsi(r.stderr).trim();
     if (r.exitCode !== 0 || r.timedOut) {
       // Both streams: a partial answer on stdout is evidence too; the cause is stderr's last line.
-      const output = [stdout, stderr, r.timedOut ? 'timed out: killed at its deadline' : ''].filter(Boolean).join('\n');
-      const reason = r.timedOut ? 'timed out: killed at its deadline' : lastLine(stderr) || lastLine(stdout);
-      const failed = new CommandFailed(r.argv, r.exitCode, output, askRemedy(stderr, query.provider, r.timedOut), {
+      const reason = r.timedOut ? TIMED_OUT : lastLine(stderr) || lastLine(stdout);
+      const failed = new CommandFailed(r.argv, r.exitCode, bothStreams(r, stripAnsi), askRemedy(stderr, query.provider, r.timedOut), {
         reason,
         timedOut: r.timedOut,
         tailLines: 40,

@@ -2,7 +2,7 @@
 // Argv: sim/ARGV-CONTRACT.md; the exit codes are read as the comments below say.
 import type { Exec, ExecResult } from '../exec.ts';
 import { CommandFailed, lastLine } from '../errors.ts';
-import { parseJson, runOk } from './common.ts';
+import { TIMED_OUT, bothStreams, parseJson, runOk } from './common.ts';
 
 export type HostState = 'Running' | 'Stopped' | 'Paused' | 'Nonexistent' | 'Error' | 'Unknown';
 
@@ -81,11 +81,8 @@ function statusAnswered(exitCode: number): boolean {
  * (exit.Message in pkg/minikube/exit/exit.go); the exit code is the reason's (pkg/minikube/reason/exitcodes.go).
  */
 function minikubeFailed(result: ExecResult, remedy: string): CommandFailed {
-  const output = [result.stdout.trim(), result.stderr.trim(), result.timedOut ? 'timed out: killed at its deadline' : '']
-    .filter(Boolean)
-    .join('\n');
-  return new CommandFailed(result.argv, result.exitCode, output, remedy, {
-    reason: result.timedOut ? 'timed out: killed at its deadline' : minikubeReason(result),
+  return new CommandFailed(result.argv, result.exitCode, bothStreams(result), remedy, {
+    reason: result.timedOut ? TIMED_OUT : minikubeReason(result),
     timedOut: result.timedOut,
     tailLines: 30,
   });
