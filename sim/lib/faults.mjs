@@ -17,6 +17,7 @@ const FLAGS = [
   'kagent-slow-port-forward',
   'docker-desktop',
   'docker-rootless',
+  'backup-job-fails',
 ];
 // Settings that pick which real version or configuration the simulator models (docs/simulator.md).
 const SETTINGS = ['helm-version', 'minikube-runtime', 'minikube-driver', 'kagent-version'];

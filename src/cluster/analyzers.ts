@@ -11,6 +11,7 @@ import { COMPONENT_LABEL } from './labels.ts';
 import { EventIndex } from './analysis/events.ts';
 import { type Finding, type Severity, firstFinding } from './analysis/finding.ts';
 import { Remedies } from './analysis/remedies.ts';
+import { DEFAULT_BACKUP_MAX_AGE_MS, backupFindings } from './backup-analysis.ts';
 import { analyzeContainer, containerFacts } from './analysis/container-rules.ts';
 import {
   type ObjectRule,
@@ -38,6 +39,10 @@ export interface AnalyzeOptions {
   profile?: string;
   /** Chart path, used in the helm commands the remedies give (default helm/todo-chatbot). */
   chartDir?: string;
+  /** The run's clock now (virtual when simulated): without it the age of the last backup is not judged. */
+  now?: number;
+  /** A scheduled backup whose last success is older than this is reported (default 26 h). */
+  backupMaxAgeMs?: number;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -81,6 +86,13 @@ export function analyze(snapshot: ClusterSnapshot, options: AnalyzeOptions = {})
     ...each(snapshot.replicasets, replicaSetFailedCreate),
     ...each(snapshot.services, serviceWithoutReadyEndpoint),
     ...each(snapshot.pvcs, claimNotBound),
+    ...backupFindings({
+      cronJobs: snapshot.cronjobs ?? [],
+      jobs: snapshot.jobs ?? [],
+      remedies,
+      now: options.now,
+      maxAgeMs: options.backupMaxAgeMs ?? DEFAULT_BACKUP_MAX_AGE_MS,
+    }),
   ];
   const metrics = metricsUnavailable(s);
   if (metrics) out.push(metrics);

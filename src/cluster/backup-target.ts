@@ -5,7 +5,8 @@
 import type { RunbookContext } from '../runbook.ts';
 import { podState } from './pods.ts';
 import { componentName } from './names.ts';
-import { objectName, releaseNameValues } from '../runbooks/steps/release.ts';
+import { objectName, releaseNameValues, requireRelease } from '../runbooks/steps/release.ts';
+import { requireCluster } from './prereq-checks.ts';
 import type { DatabaseSource } from './backup-commands.ts';
 
 export interface DatabaseTarget {
@@ -119,4 +120,16 @@ async function external(ctx: RunbookContext, values: ChartValues): Promise<Datab
 export async function findDatabase(ctx: RunbookContext): Promise<DatabaseTarget> {
   const values = (await ctx.tools.helm.values(ctx.settings.release, ctx.settings.namespace, true)) as ChartValues;
   return values.postgresql?.enabled === false ? external(ctx, values) : inChart(ctx);
+}
+
+/** The first two steps of 08 and 09: the cluster and the release are there; the database is found. */
+export async function releaseDatabase(ctx: RunbookContext, tool: 'pg_dump' | 'pg_restore'): Promise<DatabaseTarget> {
+  await ctx.step('Check the cluster and the release', `${tool} needs the release and its database running`, async () => {
+    await requireCluster(ctx);
+    const status = await requireRelease(ctx);
+    ctx.fact('release', `${status.name} revision ${status.version} (${status.status}) in ${status.namespace}`);
+  });
+  const db = await ctx.step('Find the database', `${tool} runs where the database and its credentials are`, () => findDatabase(ctx));
+  ctx.fact('database', db.describe);
+  return db;
 }

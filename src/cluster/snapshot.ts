@@ -4,6 +4,7 @@
 import type { Kubectl, ResourceKind } from '../tools/kubectl.ts';
 import { UnreadableOutput } from '../errors.ts';
 import type { Endpoints, KubeEvent, Node, PersistentVolumeClaim, Pod, PodMetrics, ReplicaSet, Service, Workload } from './kube-types.ts';
+import type { CronJob, Job } from './backup-analysis.ts';
 
 export interface PodMetricsSnapshot {
   /** The metrics API answered (metrics-server installed and serving). */
@@ -25,6 +26,9 @@ export interface ClusterSnapshot {
   pvcs: PersistentVolumeClaim[];
   events: KubeEvent[];
   nodes: Node[];
+  /** Scheduled backups (the chart's backup CronJob) and the Jobs they keep. */
+  cronjobs: CronJob[];
+  jobs: Job[];
   metrics: PodMetricsSnapshot;
 }
 
@@ -41,6 +45,8 @@ const KINDS: Array<[ListedKey, ResourceKind]> = [
   ['endpoints', 'endpoints'],
   ['pvcs', 'pvc'],
   ['events', 'events'],
+  ['cronjobs', 'cronjobs'],
+  ['jobs', 'jobs'],
 ];
 
 /**
@@ -76,6 +82,8 @@ export function emptySnapshot(namespace: string): ClusterSnapshot {
     pvcs: [],
     events: [],
     nodes: [],
+    cronjobs: [],
+    jobs: [],
     metrics: { available: false, items: [], error: '' },
   };
 }

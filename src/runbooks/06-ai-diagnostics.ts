@@ -93,7 +93,7 @@ async function runAnalyzers(ctx: RunbookContext): Promise<{ snapshot: ClusterSna
     `${snapshot.pods.length} pods, ${snapshot.deployments.length} deployments, ${snapshot.statefulsets.length} statefulsets, ${snapshot.services.length} services, ${snapshot.pvcs.length} PVCs, ${snapshot.events.length} events`,
   );
   ctx.fact('metrics API', snapshot.metrics.available ? `available (${snapshot.metrics.items.length} pods measured)` : 'not available');
-  const findings = analyze(snapshot, { release, profile, chartDir });
+  const findings = analyze(snapshot, { release, profile, chartDir, now: ctx.clock.now() });
   for (const f of findings) recordFinding(ctx, f);
   const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
   ctx.check({

@@ -5,9 +5,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
-import { requireCluster } from '../cluster/prereq-checks.ts';
-import { requireRelease } from './steps/release.ts';
-import { findDatabase, type DatabaseTarget } from '../cluster/backup-target.ts';
+import { releaseDatabase, type DatabaseTarget } from '../cluster/backup-target.ts';
 import { dumpCommand, dumpRowCountsCommand, dumpVersionCommand, parseRowCounts } from '../cluster/backup-commands.ts';
 import {
   backupFileName,
@@ -127,13 +125,7 @@ export const backup: RunbookDefinition = {
   async run(ctx) {
     const dir = backupDir(ctx);
     prepareFolder(dir);
-    await ctx.step('Check the cluster and the release', 'a backup needs the release and its database running', async () => {
-      await requireCluster(ctx);
-      const status = await requireRelease(ctx);
-      ctx.fact('release', `${status.name} revision ${status.version} (${status.status}) in ${status.namespace}`);
-    });
-    const db = await ctx.step('Find the database', 'the dump runs where the database and its credentials are', () => findDatabase(ctx));
-    ctx.fact('database', db.describe);
+    const db = await releaseDatabase(ctx, 'pg_dump');
     const name = backupFileName(ctx.settings.release, ctx.clock.now());
     const archive = join(dir, name);
     const partial = `${archive}.partial`;

@@ -5,10 +5,8 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { requireCluster } from '../cluster/prereq-checks.ts';
-import { requireRelease } from './steps/release.ts';
 import { connect } from './steps/drill.ts';
-import { findDatabase, type DatabaseTarget } from '../cluster/backup-target.ts';
+import { releaseDatabase, type DatabaseTarget } from '../cluster/backup-target.ts';
 import { databaseRowCountsCommand, parseRowCounts, restoreCommand } from '../cluster/backup-commands.ts';
 import { countDifferences, describeTables, readBackup, sha256File, type BackupManifest } from '../cluster/backup-manifest.ts';
 import { appPodsSelector } from '../cluster/labels.ts';
@@ -169,13 +167,7 @@ export const restore: RunbookDefinition = {
       'an archive that is not exactly what 08-backup wrote is refused before anything changes',
       () => verifyBackup(ctx, archive),
     );
-    await ctx.step('Check the cluster and the release', 'the restore goes into the release’s database', async () => {
-      await requireCluster(ctx);
-      const status = await requireRelease(ctx);
-      ctx.fact('release', `${status.name} revision ${status.version} (${status.status}) in ${status.namespace}`);
-    });
-    const db = await ctx.step('Find the database', 'pg_restore runs where the database and its credentials are', () => findDatabase(ctx));
-    ctx.fact('database', db.describe);
+    const db = await releaseDatabase(ctx, 'pg_restore');
     const overwrite = await ctx.step('Say what the restore overwrites', 'you decide with the numbers in front of you', () =>
       describeOverwrite(ctx, db, manifest),
     );

@@ -23,6 +23,8 @@ export type ResourceKind =
   | 'pvc'
   | 'events'
   | 'configmaps'
+  | 'cronjobs'
+  | 'jobs'
   | 'nodes';
 
 export interface KubeObject {

@@ -127,6 +127,7 @@ async function runFakeRelease(kubectlAiAnswer: Canned): Promise<{ checks: CheckR
   for (const kind of ['nodes', 'pods', 'deployments', 'replicasets', 'statefulsets', 'services', 'endpoints', 'pvc', 'events']) {
     exec.on(['kubectl', 'get', kind], { stdout: readFileSync(join(FIXTURES, `${kind}.json`), 'utf8') });
   }
+  for (const kind of ['cronjobs', 'jobs']) exec.on(['kubectl', 'get', kind], { stdout: '{"items":[]}' });
   const config = loadConfig(['--yes'], aiDiagnostics.flags, { GEMINI_API_KEY: '' }, mkdtempSync(join(tmpdir(), 'e2e-06-cwd-')));
   config.fileEnv.GEMINI_API_KEY = GEMINI_API_KEY;
   const tools: Tools = {

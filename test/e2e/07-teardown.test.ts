@@ -2,11 +2,10 @@
 // asking the cluster, is idempotent, and refuses a foreign context without changing anything.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome, simTool } from './harness.ts';
 import { PtySession, plain } from './pty.ts';
 
 const SECRETS = {
@@ -18,14 +17,7 @@ const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
 const status = (r: RunOutcome, id: string): string | undefined => r.json?.checks.find((c: { id: string }) => c.id === id)?.status;
 const argvs = (calls: RunOutcome['calls']) => calls.map((c) => c.argv.join(' '));
 
-/** Asks the simulated machine directly, as a user would with the stand-ins on PATH. */
-function sim(stateDir: string, tool: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(join(stateDir, 'bin', tool), args, {
-    env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' },
-    encoding: 'utf8',
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const sim = simTool;
 
 let stateDir: string;
 

@@ -3,12 +3,13 @@
 // read them back), the refusals that change nothing (exit 2) and the faults (exit 1).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { ROOT, mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome, simTool } from './harness.ts';
+// @ts-expect-error the simulator is plain JavaScript
+import { readClock } from '../../sim/lib/setup.mjs';
 import { createTodo, listTodos } from '../../src/cluster/todo-api.ts';
 
 const SECRETS = {
@@ -20,13 +21,7 @@ const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
 const status = (r: RunOutcome, id: string): string | undefined => r.json?.checks.find((c: { id: string }) => c.id === id)?.status;
 const TITLES = ['back me up: milk', 'back me up: bread', 'back me up: a line\nwith a newline'];
 
-function sim(stateDir: string, tool: string, args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(join(stateDir, 'bin', tool), args, {
-    env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' },
-    encoding: 'utf8',
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const sim = simTool;
 
 let stateDir: string;
 let backupDir: string;
@@ -156,6 +151,51 @@ test('round trip: helm uninstall + the claim deleted loses the todos; 09 brings 
   // New todos get new ids after a restore (the identity sequence came back with the data).
   const added = await createTodo(backend, 'after the restore');
   assert.ok(added.ok && Number(added.todo.id) > TITLES.length, JSON.stringify(added));
+});
+
+test("scheduled backups: the chart's CronJob keeps its Jobs; 06 reports a failed last run, then a last success too old", async () => {
+  const chart = join(ROOT, 'helm', 'todo-chatbot');
+  const set = (schedule: string) =>
+    sim(stateDir, 'helm', [
+      'upgrade',
+      'todo-chatbot',
+      chart,
+      '-n',
+      'todo-app',
+      '--reuse-values',
+      '--set',
+      'backup.enabled=true',
+      '--set',
+      `backup.schedule=${schedule}`,
+      '--wait',
+      '--timeout',
+      '300s',
+      '--kube-context',
+      'minikube',
+    ]);
+  const up = set('*/10 * * * *');
+  assert.equal(up.code, 0, up.stderr);
+  await readClock(stateDir).sleep(21 * 60_000);
+  const jobs = JSON.parse(sim(stateDir, 'kubectl', ['get', 'jobs', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout).items;
+  assert.ok(jobs.length >= 2, JSON.stringify(jobs.map((j: { metadata: { name: string } }) => j.metadata.name)));
+  assert.ok(jobs.every((j: any) => j.status.conditions[0].type === 'Complete' && j.metadata.ownerReferences[0].kind === 'CronJob'));
+  const quiet = await runRunbook('06-ai-diagnostics', ['--yes', '--skip-ai'], { stateDir });
+  assert.ok(!quiet.json.checks.some((c: { id: string }) => c.id.startsWith('DIAG-BACKUP')), quiet.markdown);
+
+  const failing = await runRunbook('06-ai-diagnostics', ['--yes', '--skip-ai'], { stateDir, faults: 'backup-job-fails' });
+  const failed = failing.json.checks.find((c: { id: string }) => c.id === 'DIAG-BACKUPFAILED');
+  assert.ok(failed, failing.markdown);
+  assert.equal(failed.status, 'warn');
+  assert.match(failed.measured, /BackoffLimitExceeded/);
+  assert.match(failed.remedy, /kubectl logs job\/todo-chatbot-backup-\d+ -n todo-app/);
+
+  // Once a year: after 27 hours without a run the last success is too old.
+  assert.equal(set('0 0 1 1 *').code, 0);
+  await readClock(stateDir).sleep(27 * 3600_000);
+  const stale = await runRunbook('06-ai-diagnostics', ['--yes', '--skip-ai'], { stateDir });
+  const old = stale.json.checks.find((c: { id: string }) => c.id === 'DIAG-BACKUPSTALE');
+  assert.ok(old, stale.markdown);
+  assert.match(old.measured, /threshold 26\.0 h/);
 });
 
 // Last: the fault takes the database's readiness (and the backend's) away for a while.

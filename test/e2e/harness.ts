@@ -1,6 +1,6 @@
 // Runs a runbook as a real process (`zx runbooks/<id>.mjs`) on the simulated toolchain and
 // collects what a user and an auditor would look at: exit code, screen, reports, calls.jsonl.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,4 +123,13 @@ export async function setUpThroughLoad(stateDir: string, env: Record<string, str
     const r = await runRunbook(id, ['--yes'], { stateDir, env });
     if (r.exitCode !== 0) throw new Error(`${id} exited ${r.exitCode}:\n${r.stdout.slice(-4000)}`);
   }
+}
+
+/** A stand-in called directly, as a user would with the simulated tools on PATH (no faults). */
+export function simTool(stateDir: string, tool: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(join(stateDir, 'bin', tool), args, {
+    env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' },
+    encoding: 'utf8',
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

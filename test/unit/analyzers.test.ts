@@ -27,6 +27,9 @@ function fixture(scenario: string, file: string): string | undefined {
 function fakeCluster(scenario: string): RecordingExec {
   const exec = new RecordingExec();
   for (const kind of KINDS) exec.on(['kubectl', 'get', kind], { stdout: fixture(scenario, `${kind}.json`)! });
+  // Scheduled backups: none unless a scenario has them.
+  for (const kind of ['cronjobs', 'jobs'])
+    exec.on(['kubectl', 'get', kind], { stdout: fixture(scenario, `${kind}.json`) ?? '{"items":[]}' });
   const metricsError = existsSync(join(FIXTURES, scenario, 'metrics.stderr'))
     ? readFileSync(join(FIXTURES, scenario, 'metrics.stderr'), 'utf8')
     : undefined;
@@ -69,7 +72,18 @@ test('snapshot: one read-only kubectl get per kind plus the metrics API, all wit
   const snapshot = await collectSnapshot(kubectl(exec), NS);
   assert.deepEqual(exec.argvs, [
     ['kubectl', 'get', 'nodes', '-o', 'json', '--context', 'minikube', '--request-timeout=20s'],
-    ...KINDS.slice(1).map((kind) => ['kubectl', 'get', kind, '-o', 'json', '-n', NS, '--context', 'minikube', '--request-timeout=20s']),
+    ...[...KINDS.slice(1), 'cronjobs', 'jobs'].map((kind) => [
+      'kubectl',
+      'get',
+      kind,
+      '-o',
+      'json',
+      '-n',
+      NS,
+      '--context',
+      'minikube',
+      '--request-timeout=20s',
+    ]),
     ['kubectl', 'get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${NS}/pods`, '--context', 'minikube', '--request-timeout=20s'],
   ]);
   assert.equal(snapshot.pods.length, 4);

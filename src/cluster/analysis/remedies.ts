@@ -20,8 +20,8 @@ export interface RemedyContext {
 }
 
 /** The runbooks a remedy may send the user to, and the settings each one needs to act on the same release. */
-type RunbookId = '00-setup' | '02-load' | '03-install';
-const RELEASE_RUNBOOKS: ReadonlySet<RunbookId> = new Set(['03-install']);
+type RunbookId = '00-setup' | '02-load' | '03-install' | '08-backup';
+const RELEASE_RUNBOOKS: ReadonlySet<RunbookId> = new Set(['03-install', '08-backup']);
 
 function defaultOf(key: keyof RemedyContext): string {
   return SETTINGS.find((s) => s.key === key)!.default;
@@ -232,6 +232,16 @@ export class Remedies {
 
   describe(kind: string, name: string): string {
     return `kubectl describe ${kind.toLowerCase() || 'all'} ${name} -n ${this.c.namespace}`.replace(/\s+/g, ' ');
+  }
+
+  // ------------------------------------------------------------ scheduled backups
+
+  backupRunFailed(job: string): string {
+    return `read why the last backup failed: kubectl logs job/${job} -n ${this.c.namespace}; meanwhile take one by hand: ${this.runbook('08-backup')}`;
+  }
+
+  backupStale(cronJob: string): string {
+    return `see whether it runs at all (suspended, schedule, missed deadlines): kubectl describe cronjob ${cronJob} -n ${this.c.namespace}; take one by hand now: ${this.runbook('08-backup')}`;
   }
 
   /** A Deployment or Service down because of a pod: its remedy is the pod's. */

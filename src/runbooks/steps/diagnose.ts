@@ -59,7 +59,12 @@ export async function diagnose(
         `${gone.map((p) => p.metadata.name).join(', ')}: gone or being deleted by now (helm --atomic removes a failed release); analysed as last seen at ${new Date(seen!.at).toISOString()}, with the events they left in the namespace`,
       );
     }
-    const findings = analyze(snapshot, { release: ctx.settings.release, profile: ctx.settings.profile, chartDir: ctx.settings.chartDir });
+    const findings = analyze(snapshot, {
+      release: ctx.settings.release,
+      profile: ctx.settings.profile,
+      chartDir: ctx.settings.chartDir,
+      now: ctx.clock.now(),
+    });
     for (const f of findings) ctx.evidence(`${f.severity}: ${f.object} — ${f.reason}`, `${f.evidence}\n\nremedy: ${f.remedy}`);
     for (const tail of await podLogTails(ctx.tools.kubectl, ctx.settings.namespace, findings)) ctx.evidence(tail.title, tail.body);
     const warnings = snapshot.events.filter((e) => e.type === 'Warning').slice(-15);

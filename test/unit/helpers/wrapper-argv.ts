@@ -108,6 +108,10 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   await k.logs(pod, 'backend', ns, 30, true);
   await k.describePod(pod, ns);
   await k.printenv(pod, 'backend', ns, 'MAX_CONVERSATION_HISTORY');
+  const target = { pod, container: 'backend', namespace: ns };
+  await k.execIn(target, ['pg_dump', '--version'], { timeoutMs: 10_000, why: 'w', remedy: 'r' });
+  await k.execIn(target, ['pg_restore', '--version'], { timeoutMs: 10_000, why: 'w', remedy: 'r', stdinFile: valuesFile });
+  await k.apply('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"argv-probe"}}', ns, 'w');
   await k.podMetrics(ns);
   await k.portForward(`svc/${release}-mcp`, 8001, ns, 10_000);
   await k.proxy(10_000);

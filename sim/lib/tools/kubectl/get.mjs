@@ -18,6 +18,7 @@ import {
   clean,
 } from '../../cluster/views.mjs';
 import { allEvents, eventJSON } from '../../cluster/events.mjs';
+import { cronJobStatus, derivedJobs } from '../../cluster/cronjobs.mjs';
 import { resolveRes, qualified, nameRef } from './resources.mjs';
 import { withCluster } from './with-cluster.mjs';
 import { printTable } from './get-table.mjs';
@@ -41,6 +42,8 @@ export function view(state, c, o, t, faults) {
       return pvJSON(c, o);
     case 'Namespace':
       return namespaceJSON(c, o);
+    case 'CronJob':
+      return { ...clean(o), status: cronJobStatus(c, o, t, faults) };
     default:
       return clean(o);
   }
@@ -57,6 +60,14 @@ function listRes(state, c, r, ns, t, faults) {
       obj: svc,
       labels: svc.metadata.labels ?? {},
       json: () => endpointsJSON(c, svc, t, faults),
+    }));
+  if (r.kind === 'Job')
+    return derivedJobs(c, ns, t, faults).map((j) => ({
+      name: j.metadata.name,
+      ns: j.metadata.namespace,
+      obj: j,
+      labels: j.metadata.labels,
+      json: () => j,
     }));
   if (r.kind === 'Event')
     return allEvents(c, t, faults, ns).map((e) => {

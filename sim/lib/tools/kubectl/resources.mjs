@@ -25,6 +25,8 @@ const RES = [
   { kind: 'Node', plural: 'nodes', group: '', names: ['no', 'node', 'nodes'] },
   { kind: 'StorageClass', plural: 'storageclasses', group: 'storage.k8s.io', names: ['sc', 'storageclass', 'storageclasses'] },
   { kind: 'ServiceAccount', plural: 'serviceaccounts', group: '', names: ['sa', 'serviceaccount', 'serviceaccounts'] },
+  { kind: 'CronJob', plural: 'cronjobs', group: 'batch', names: ['cj', 'cronjob', 'cronjobs'] },
+  { kind: 'Job', plural: 'jobs', group: 'batch', names: ['job', 'jobs'] },
 ];
 /** @param {string} word */
 export function resolveRes(word) {
