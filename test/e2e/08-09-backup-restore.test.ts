@@ -7,6 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync,
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PtySession, plain } from './pty.ts';
 import { ROOT, mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome, simTool } from './harness.ts';
 // @ts-expect-error the simulator is plain JavaScript
 import { readClock } from '../../sim/lib/setup.mjs';
@@ -125,6 +126,33 @@ test('09 fault: an archive pg_restore cannot read (manifest matches) fails with 
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('interactively 09 says what it overwrites and asks; Enter (no) leaves the data as it was', async () => {
+  const start = readCalls(stateDir).length;
+  const before = await titlesNow();
+  const s = new PtySession('09-restore', ['--simulate', '--from', archive, '--report-dir', mkdtempSync(join(tmpdir(), 'pty-reports-'))], {
+    SIM_STATE_DIR: stateDir,
+    ENV_FILE: '',
+  });
+  try {
+    // The question may wrap and carries colour codes: match its parts in order.
+    await s.waitFor(
+      /Restore [\s\S]*?now holds 1 table\(s\), 3 row\(s\)[\s\S]*?Rows written since the backup are lost\.[\s\S]*?\(y\/N\)/,
+      120_000,
+    );
+    s.type('\r');
+    assert.equal(await s.exited, 130, plain(s.output));
+    assert.match(plain(s.output), /interrupted|chose not to restore/);
+  } finally {
+    s.kill();
+  }
+  // It read the database (psql in the pod) to say what is overwritten; it never ran pg_restore into it.
+  const restores = readCalls(stateDir)
+    .slice(start)
+    .filter((c) => c.argv.join(' ').includes('pg_restore --clean'));
+  assert.deepEqual(restores, [], 'no restore after a no');
+  assert.deepEqual(await titlesNow(), before);
+});
+
 test('round trip: helm uninstall + the claim deleted loses the todos; 09 brings every one back', async () => {
   assert.deepEqual(await titlesNow(), [...TITLES].sort());
   assert.equal(sim(stateDir, 'helm', ['uninstall', 'todo-chatbot', '-n', 'todo-app', '--wait', '--kube-context', 'minikube']).code, 0);
@@ -198,12 +226,51 @@ test("scheduled backups: the chart's CronJob keeps its Jobs; 06 reports a failed
   assert.match(old.measured, /threshold 26\.0 h/);
 });
 
-// Last: the fault takes the database's readiness (and the backend's) away for a while.
+// The fault takes the database's readiness (and the backend's) away for a while: after the others.
 test('08 fault: the PostgreSQL pod is not Ready → exit 1, no archive left behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'e2e-nobackup-'));
   const r = await runRunbook('08-backup', ['--yes', '--backup-dir', dir], { stateDir, faults: 'probe-fail=postgresql' });
   assert.equal(r.exitCode, 1, show(r));
   assert.equal(status(r, 'DB-POD'), 'fail');
   assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Last: it turns the release to an external database.
+test('an external DATABASE_URL: pg_dump and pg_restore run in a short-lived client pod that is gone afterwards', async () => {
+  const url = 'postgresql://ext_user:ext-Pa55-0808@db.example.com/todo?sslmode=require';
+  const chart = join(ROOT, 'helm', 'todo-chatbot');
+  const args = ['upgrade', 'todo-chatbot', chart, '-n', 'todo-app', '--reuse-values', '--set', 'postgresql.enabled=false'];
+  const up = sim(stateDir, 'helm', [
+    ...args,
+    '--set',
+    `secrets.DATABASE_URL=${url}`,
+    '--wait',
+    '--timeout',
+    '300s',
+    '--kube-context',
+    'minikube',
+  ]);
+  assert.equal(up.code, 0, up.stderr);
+  assert.ok((await createTodo(backend, 'kept outside the cluster')).ok);
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-external-'));
+  const env = { DATABASE_URL: url };
+  const r = await runRunbook('08-backup', ['--yes', '--backup-dir', dir], { stateDir, env });
+  assert.equal(r.exitCode, 0, show(r));
+  assert.match(r.markdown, /the external DATABASE_URL, through the client pod todo-chatbot-backup-client-\d+/);
+  assert.ok(!r.markdown.includes('ext-Pa55-0808'), 'the URL with its password is not in the report');
+  const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.dump'))!);
+  assert.equal(JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8')).source.kind, 'external');
+  const restored = await runRunbook('09-restore', ['--yes', '--from', file], { stateDir, env });
+  assert.equal(restored.exitCode, 0, show(restored));
+  assert.equal(status(restored, 'RESTORE-ROWS'), 'pass');
+  const pods = JSON.parse(sim(stateDir, 'kubectl', ['get', 'pods', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout).items;
+  assert.ok(
+    pods.every(
+      (p: { metadata: { name: string; deletionTimestamp?: string } }) =>
+        !p.metadata.name.includes('backup-client') || p.metadata.deletionTimestamp,
+    ),
+    'the client pods are deleted',
+  );
   rmSync(dir, { recursive: true, force: true });
 });
