@@ -11,7 +11,7 @@
 // fault backup-job-fails is set or the database is not Ready at that instant, else succeeds.
 // Not modelled: timeZone (schedules are read in UTC), Job pods, suspend, concurrency.
 import { listObjects } from '../model.mjs';
-import { dataKey } from '../app.mjs';
+import { dataKey } from '../app/todos.mjs';
 import { rfc3339 } from '../util.mjs';
 
 const MACROS = {
