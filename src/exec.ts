@@ -5,7 +5,7 @@ import { $, type ProcessPromise } from 'zx';
 import { accessSync, closeSync, constants, fchmodSync, openSync, statSync } from 'node:fs';
 import { delimiter, join, resolve, sep } from 'node:path';
 import type { EventBus } from './events.ts';
-import { ToolMissing, Interrupted } from './errors.ts';
+import { ToolMissing, Interrupted, lastLine } from './errors.ts';
 import { containsSecret, redact, redactArgv } from './redact.ts';
 import type { Clock } from './clock.ts';
 
@@ -246,8 +246,11 @@ export class ZxExec implements Exec {
   start(request: Omit<ExecRequest, 'timeoutMs' | 'input'>): BackgroundProcess {
     const { process$, display, done } = this.launch(request);
     let stdout = '';
+    let stderr = '';
     let exited = false;
     process$.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    // Kept for the error when it exits before it is ready: kubectl says why on stderr.
+    process$.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-TAIL_CHARS)));
     const finished = process$.then(() => {
       exited = true;
       this.running.delete(process$);
@@ -263,7 +266,8 @@ export class ZxExec implements Exec {
           if (exited) break;
           await new Promise((r) => setTimeout(r, 50));
         }
-        throw new Error(`${display.join(' ')} did not print ${pattern} in time${exited ? ' (it exited)' : ''}`);
+        const why = exited ? ` (it exited: ${lastLine(redact(stderr)) || 'no error output'})` : '';
+        throw new Error(`${display.join(' ')} did not print ${pattern} in time${why}`);
       },
       stop: async () => {
         if (!exited) {

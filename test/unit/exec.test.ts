@@ -82,3 +82,13 @@ test('the user search path skips node_modules/.bin, so a test-only helm never sh
   assert.deepEqual(path, [real]);
   assert.equal(findExecutable('helm', path), join(real, 'helm'));
 });
+
+test('a background process that exits before it is ready says why: the last line of its stderr, redacted', async () => {
+  const { exec } = make();
+  const started = exec.start({ tool: 'kubectl', args: ['fail'] });
+  await assert.rejects(
+    started.waitFor(/Forwarding from/, 10_000),
+    /did not print .* in time \(it exited: Error from server \(NotFound\): pods "x" not found\)/,
+  );
+  await started.stop();
+});
