@@ -25,7 +25,7 @@ export const BASE_SECRETS = { secrets: { POSTGRES_PASSWORD: 'test-postgres-passw
 function findHelm(): string {
   if (process.env.HELM_BIN) return process.env.HELM_BIN;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir || dir.includes(join('test', 'sim'))) continue;
+    if (!dir || dir.endsWith(join('sim', 'bin'))) continue;
     const candidate = join(dir, 'helm');
     if (existsSync(candidate)) return candidate;
   }
