@@ -6,6 +6,12 @@
 export const APP_COMPONENTS = ['frontend', 'backend', 'mcp'] as const;
 export type AppComponent = (typeof APP_COMPONENTS)[number];
 
+/**
+ * Components whose pods run to completion — the `helm test` pod and the scheduled backup's Jobs
+ * (templates/cronjob-backup.yaml) — and are never part of the release's Ready pods.
+ */
+export const RUN_TO_COMPLETION = new Set(['test', 'backup']);
+
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 

@@ -16,7 +16,7 @@ import { planImages, publicUrls, type PlannedImage, type PublicAddress } from '.
 import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { podState, isFatal, type PodState } from '../cluster/pods.ts';
-import { releaseSelector } from '../cluster/labels.ts';
+import { RUN_TO_COMPLETION, releaseSelector } from '../cluster/labels.ts';
 import { watchReady } from '../cluster/watch.ts';
 import { diagnose, rememberPods, rootCause, type SeenPods } from './steps/diagnose.ts';
 import { describeLatency, probeHttpRepeated, probeMcp } from '../cluster/smoke.ts';
@@ -192,7 +192,7 @@ async function checkPodsReady(ctx: RunbookContext): Promise<PodState[]> {
   // The release's pods as helm left them: how many of each component must be Ready.
   const expected: Record<string, number> = {};
   for (const p of (await ctx.tools.kubectl.list('pods', namespace, selector)).map(podState)) {
-    if (!p.deleting && p.component && p.component !== 'test') expected[p.component] = (expected[p.component] ?? 0) + 1;
+    if (!p.deleting && p.component && !RUN_TO_COMPLETION.has(p.component)) expected[p.component] = (expected[p.component] ?? 0) + 1;
   }
   const observed = await watchReady(
     { kubectl: ctx.tools.kubectl, clock: ctx.clock },

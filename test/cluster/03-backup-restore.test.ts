@@ -8,7 +8,20 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { LANE_DIR, SECRETS, check, missingPrerequisite, recordFigure, runRunbook, tail } from './harness.ts';
+import {
+  LANE_DIR,
+  NAMESPACE,
+  RELEASE,
+  SECRETS,
+  check,
+  kubectl,
+  kubectlJson,
+  laneEnv,
+  missingPrerequisite,
+  recordFigure,
+  runRunbook,
+  tail,
+} from './harness.ts';
 import { createTodo, deleteTodo, listTodos } from '../../src/cluster/todo-api.ts';
 
 const why = missingPrerequisite();
@@ -69,4 +82,59 @@ test('08 → 09 on the real node: a real pg_dump archive, a tampered copy refuse
     assert.equal(check(restore, id)?.status, 'pass', `${id}: ${check(restore, id)?.measured}`);
   assert.deepEqual((await todos()).map((t) => `${t.id} ${t.title}`).sort(), before);
   recordFigure('09 restore', { seconds: Math.round(restore.ms / 1000) });
+});
+
+function helm(args: string[]) {
+  const env = laneEnv();
+  return spawnSync('helm', [...args, '-n', NAMESPACE, '--kube-context', 'minikube'], { env, encoding: 'utf8' });
+}
+
+test("the chart's scheduled backup runs PostgreSQL 15's pg_dump into its claim; 06 has nothing to say about it", {
+  skip: why,
+  timeout: 900_000,
+}, async () => {
+  const chart = laneEnv().HELM_CHART_DIR!;
+  const on = helm([
+    'upgrade',
+    RELEASE,
+    chart,
+    '--reuse-values',
+    '--set',
+    'backup.enabled=true',
+    '--set',
+    'backup.schedule=* * * * *',
+    '--wait',
+    '--timeout',
+    '180s',
+  ]);
+  assert.equal(on.status, 0, on.stderr);
+  try {
+    const started = Date.now();
+    let done: any;
+    while (!done && Date.now() - started < 240_000) {
+      await new Promise((r) => setTimeout(r, 5000));
+      done = kubectlJson(['get', 'jobs', '-n', NAMESPACE]).items.find((j: any) =>
+        (j.status?.conditions ?? []).some((c: any) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed')),
+      );
+    }
+    assert.ok(done, 'no backup Job finished within 4 minutes');
+    const logs = kubectl(['logs', `job/${done.metadata.name}`, '-n', NAMESPACE]);
+    assert.ok(
+      done.status.conditions.some((c: any) => c.type === 'Complete' && c.status === 'True'),
+      `the backup Job failed: ${logs.stdout}${logs.stderr}`,
+    );
+    assert.match(logs.stdout, /backup todo-chatbot-\d{8}T\d{6}Z\.dump: \d+ bytes, 1 archive\(s\) kept/);
+    recordFigure('backup CronJob', {
+      job: done.metadata.name,
+      log: logs.stdout.trim(),
+      secondsToFirstRun: Math.round((Date.now() - started) / 1000),
+    });
+    const cronJob = kubectlJson(['get', 'cronjob', `${RELEASE}-backup`, '-n', NAMESPACE]);
+    assert.ok(cronJob.status.lastSuccessfulTime, JSON.stringify(cronJob.status));
+    const diag = await runRunbook('06-ai-diagnostics', ['--skip-ai'], { timeoutMs: 600_000 });
+    assert.ok(!(diag.json?.checks ?? []).some((c: { id: string }) => c.id.startsWith('DIAG-BACKUP')), tail(diag));
+  } finally {
+    const off = helm(['upgrade', RELEASE, chart, '--reuse-values', '--set', 'backup.enabled=false', '--wait', '--timeout', '180s']);
+    assert.equal(off.status, 0, off.stderr);
+  }
 });

@@ -5,7 +5,7 @@ import type { RunbookContext } from '../../runbook.ts';
 import { formatDuration } from '../../clock.ts';
 import { podState, type PodState } from '../../cluster/pods.ts';
 import { establishAccess, type Access } from '../../cluster/access.ts';
-import { APP_COMPONENTS, releaseSelector } from '../../cluster/labels.ts';
+import { APP_COMPONENTS, RUN_TO_COMPLETION, releaseSelector } from '../../cluster/labels.ts';
 import { SECOND, changeInstant, deadlineFor, formatTiming, timing, type Timing } from '../../cluster/timing.ts';
 import {
   countByComponent,
@@ -42,7 +42,9 @@ export interface Healthy {
 export async function requireHealthy(ctx: RunbookContext, waitMs: number): Promise<Healthy> {
   const { release } = ctx.settings;
   const started = ctx.clock.now();
-  const found = (await livePods(ctx, releaseSelector(release))).map(podState).filter((p) => p.component && p.component !== 'test');
+  const found = (await livePods(ctx, releaseSelector(release)))
+    .map(podState)
+    .filter((p) => p.component && !RUN_TO_COMPLETION.has(p.component));
   const counts: Record<string, number> = {};
   for (const p of found) counts[p.component] = (counts[p.component] ?? 0) + 1;
   const missing = APP_COMPONENTS.filter((c) => !counts[c]);
