@@ -41,7 +41,15 @@ test('08 → 09 on the real node: a real pg_dump archive, a tampered copy refuse
   const dir = join(LANE_DIR, 'backups');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const title of TITLES) assert.ok((await createTodo(BACKEND, title)).ok, title);
+  // Right after an install the NodePort may refuse for a moment (kube-proxy catching up): retry.
+  for (const title of TITLES) {
+    let created = await createTodo(BACKEND, title);
+    for (let i = 0; !created.ok && i < 30; i++) {
+      await new Promise((r) => setTimeout(r, 2000));
+      created = await createTodo(BACKEND, title);
+    }
+    assert.ok(created.ok, `${title}: ${JSON.stringify(created)}`);
+  }
   const before = (await todos()).map((t) => `${t.id} ${t.title}`).sort();
 
   const backup = await runRunbook('08-backup', ['--backup-dir', dir], { timeoutMs: 600_000 });
