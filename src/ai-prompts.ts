@@ -30,6 +30,7 @@ export const PROMPT_USES = {
   'explain-finding': { runbook: '06-ai-diagnostics', tool: 'kubectl-ai', stage: 'debugging', how: 'asked' },
   'agent-task': { runbook: '06-ai-diagnostics', tool: 'kagent', stage: 'debugging', how: 'asked' },
   'review-dockerfile': { runbook: '06-ai-diagnostics', tool: 'gordon', stage: 'debugging', how: 'asked' },
+  'agent-resources': { runbook: '06-ai-diagnostics', tool: 'kagent', stage: 'scaling', how: 'asked' },
 } as const satisfies Record<string, PromptUse>;
 export type PromptId = keyof typeof PROMPT_USES;
 

@@ -1,6 +1,6 @@
 // The shape of the runbooks' settings: the typed Settings every runbook reads, where each value
 // came from, and how one setting is described (its variable, flag, default, help and parser).
-import { type ExtraSecretKey } from '../runbooks/steps/extra-secrets.ts';
+import type { ExtraSecretKey } from '../runbooks/steps/extra-secrets.ts';
 import type { ChatSmokeSettings } from '../cluster/chat-smoke.ts';
 
 export interface Settings extends ChatSmokeSettings {

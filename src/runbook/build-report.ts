@@ -1,7 +1,7 @@
 // The report of a run, built from the event history at the end (so the screen and the report cannot
 // disagree): steps, checks, evidence, notes, the command transcript and every setting with its source.
 import { type Settings, SETTINGS } from '../config.ts';
-import { EventBus, type CheckRecord } from '../events.ts';
+import type { EventBus, CheckRecord } from '../events.ts';
 import { formatDuration } from '../clock.ts';
 import { redact } from '../redact.ts';
 import { formatExtraSecretKeys, type ExtraSecretKey } from '../runbooks/steps/extra-secrets.ts';

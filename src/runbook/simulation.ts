@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import os from 'node:os';
 import { UsageError } from '../errors.ts';
-import { type Clock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Simulation } from './types.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 

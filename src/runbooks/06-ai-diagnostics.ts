@@ -10,6 +10,7 @@ import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
 import { analyze, podLogTails, summarizeFindings, type Finding } from '../cluster/analyzers.ts';
 import { ChangeRefused, PROVIDER_KEYS, type KubectlAiAnswer } from '../tools/kubectl-ai.ts';
 import { agentAnswer } from '../tools/kagent.ts';
+import { askKagentResources, reportResourceUse } from './steps/resource-advice.ts';
 import { gordonCommand } from '../tools/gordon.ts';
 import { imageSpecs } from '../images.ts';
 import { installHint } from '../platform.ts';
@@ -23,6 +24,7 @@ export const PROMPT_IDS = [
   'explain-finding',
   'agent-task',
   'review-dockerfile',
+  'agent-resources',
 ] as const satisfies readonly PromptId[];
 export { loadPrompt, PROMPT_LIBRARY };
 
@@ -257,7 +259,8 @@ async function askKubectlAi(ctx: RunbookContext, findings: Finding[]): Promise<v
   }
 }
 
-async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void> {
+/** Resolves true when the agent answered (06 then asks it about resources too). */
+async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<boolean | void> {
   const id = 'DIAG-AI-KAGENT';
   const { kagent } = ctx.tools;
   if (!kagent.installed()) return notAvailable(ctx, id, 'kagent', 'the kagent CLI is not installed', installHint('kagent'));
@@ -360,6 +363,7 @@ async function askKagent(ctx: RunbookContext, findings: Finding[]): Promise<void
     remedy: failed ? `kagent get agent ${kagentAgent} -n ${kagentNamespace}; see the agent's logs in ${kagentNamespace}` : undefined,
   });
   ctx.evidence(`${title} (advisory)`, text);
+  return !failed;
 }
 
 async function askGordon(ctx: RunbookContext): Promise<void> {
@@ -483,10 +487,13 @@ export const aiDiagnostics: RunbookDefinition = {
       () => requireCluster(ctx),
     );
     await ctx.step('Check the namespace and the release', 'there must be something to diagnose', () => checkRelease(ctx));
-    const { findings } = await ctx.step(
+    const { snapshot, findings } = await ctx.step(
       'Run the built-in analyzers',
       'pods, workloads, services, volume claims, nodes, events and resource use, each finding with a remedy',
       () => runAnalyzers(ctx),
+    );
+    const usage = await ctx.step('Measure resource use', 'each container against its requests and limits (metrics API)', async () =>
+      reportResourceUse(ctx, snapshot, findings),
     );
     if (ctx.flag('skip-ai') === true) {
       ctx.skip('Ask the AI tools', '--skip-ai: built-in analyzers only');
@@ -499,7 +506,13 @@ export const aiDiagnostics: RunbookDefinition = {
       'a second opinion on the findings; --quiet without --skip-permissions refuses any change',
       () => askKubectlAi(ctx, findings),
     );
-    await ctx.step('Ask kagent', "an in-cluster agent's view, when its controller is installed", () => askKagent(ctx, findings));
+    const kagentAnswered = await ctx.step('Ask kagent', "an in-cluster agent's view, when its controller is installed", () =>
+      askKagent(ctx, findings),
+    );
+    if (kagentAnswered)
+      await ctx.step('Ask kagent about resources', 'suggestions against the measured use, set beside the table', () =>
+        askKagentResources(ctx, usage, aiTimeoutMs(ctx)),
+      );
     await ctx.step('Ask Gordon about the Dockerfiles', "Docker's assistant reviews the Dockerfiles of the images being deployed", () =>
       askGordon(ctx),
     );

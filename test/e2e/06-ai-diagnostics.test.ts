@@ -67,6 +67,7 @@ describe('prompt library', () => {
       finding: '- [critical] pod/x: OOMKilled',
       dockerfile: 'backend.Dockerfile',
       component: 'backend',
+      usage: 'todo-chatbot-backend-x/backend (backend): CPU 3m used, request 50m, limit 500m; memory 40Mi used, request 128Mi, limit 512Mi',
     };
     for (const id of PROMPT_IDS) {
       const text = loadPrompt(id, vars);
@@ -316,6 +317,28 @@ describe('on a simulated release (00 → 03 first)', () => {
     assert.equal(invoke.argv[6], '--task');
     assert.match(invoke.argv[7]!, /Read-only task/);
     assert.notEqual(check(r, 'DIAG-AI-KAGENT').status, 'fail');
+    // Resources: the measured use of every container, then kagent's suggestions on the same figures, next to it.
+    const measured = check(r, 'RESOURCES-MEASURED');
+    assert.equal(measured.status, 'pass', measured.measured);
+    assert.match(measured.measured, /^4 container\(s\) measured; built-in analysis: no container near its limits$/);
+    const invokes = newCalls(r, start).filter((c) => c.argv[0] === 'kagent' && c.argv[1] === 'invoke');
+    assert.equal(invokes.length, 2, 'the diagnosis, then the resources');
+    const task = invokes[1]!.argv[7]!;
+    assert.match(task, /^Read-only task[\s\S]*Suggest resource settings/);
+    for (const c of ['frontend', 'backend', 'mcp', 'postgresql'])
+      assert.match(
+        task,
+        new RegExp(
+          `\\n\\S+/${c} \\(${c}\\): CPU \\d+m used.*, request \\S+, limit \\S+; memory \\d+Mi used.*, request \\S+, limit \\S+\\n`,
+        ),
+      );
+    assert.equal(check(r, 'DIAG-AI-KAGENT-RESOURCES').status, 'pass');
+    const table = r.markdown.indexOf('### Measured resource use (metrics API) against requests and limits');
+    const advice = r.markdown.indexOf(
+      '### kagent (agent k8s-agent): resource suggestions for todo-app (advisory; compare with the measured use above)',
+    );
+    assert.ok(table > 0 && advice > table, "the agent's suggestions follow the measured use");
+    assert.match(r.markdown.slice(advice), /Resource suggestions from the measured use:\n- backend: /);
   });
 
   test('Gordon, when present but no terminal: never started (it is a TUI); the exact command per Dockerfile is in the report', async () => {

@@ -24,6 +24,8 @@ const VARS = {
   chart: 'helm/todo-chatbot',
   context: 'minikube',
   replicas: '2',
+  usage:
+    'todo-chatbot-backend-x/backend (backend): CPU 3m used (6% of the request), request 50m, limit 500m; memory 40Mi used, request 128Mi, limit 512Mi',
 };
 
 test('the page has exactly the prompts of the table of uses, each once', () => {
