@@ -12,6 +12,7 @@ import {
   type LogLevel,
   type Logger,
 } from './runtime.js';
+import { Metrics } from './metrics.js';
 
 export interface ServiceStart<C> {
   config: C;
@@ -50,9 +51,19 @@ export interface ServeOptions {
   listening: Fields;
 }
 
-/** Listens on 0.0.0.0:port (a port in use is a one-line exit 1) and logs one 'listening' line. */
+/**
+ * Listens on 0.0.0.0:port (a port in use is a one-line exit 1) and logs one 'listening' line.
+ * GET /metrics answers Prometheus metrics of every other request (shared/metrics.ts).
+ */
 export async function serve({ program, log, port, handler, onStopping, onDrained, listening }: ServeOptions): Promise<void> {
-  const server = createServer(handler);
+  const metrics = new Metrics(program);
+  const server = createServer((req, res) => {
+    if (metrics.serve(req, res)) return;
+    const started = performance.now();
+    const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    res.on('finish', () => metrics.observe(req.method ?? 'GET', path, res.statusCode, performance.now() - started));
+    handler(req, res);
+  });
   handleShutdown({ server, log, onStopping, onDrained });
   await listen(server, port, '0.0.0.0', program);
   log.info('listening', { port, ...listening });
