@@ -85,6 +85,8 @@ export interface RenderOptions {
   /** Render only these templates (--show-only). */
   showOnly?: string[];
   chartDir?: string;
+  /** --api-versions: kinds the pretend cluster serves (what .Capabilities.APIVersions.Has sees). */
+  apiVersions?: string[];
 }
 
 function templateArgs(o: RenderOptions): string[] {
@@ -94,6 +96,7 @@ function templateArgs(o: RenderOptions): string[] {
   for (const s of o.set ?? []) args.push('--set', s);
   for (const s of o.setString ?? []) args.push('--set-string', s);
   for (const s of o.showOnly ?? []) args.push('--show-only', s);
+  for (const v of o.apiVersions ?? []) args.push('--api-versions', v);
   return args;
 }
 

@@ -362,6 +362,12 @@ labels:
   {{- include "todo-chatbot.labels" . | nindent 2 }}
 annotations:
   {{- include "todo-chatbot.checksumAnnotations" . | nindent 2 }}
+  {{- /* The app services answer GET /metrics on their own port (PostgreSQL does not). */}}
+  {{- if and .ctx.Values.metrics.podAnnotations (has .component (include "todo-chatbot.appComponents" .ctx | fromJsonArray)) }}
+  prometheus.io/scrape: "true"
+  prometheus.io/port: {{ (index .ctx.Values .component).containerPort | quote }}
+  prometheus.io/path: {{ .ctx.Values.metrics.path | quote }}
+  {{- end }}
   {{- with (index .ctx.Values .component).podAnnotations }}
   {{- toYaml . | nindent 2 }}
   {{- end }}
