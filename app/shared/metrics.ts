@@ -11,7 +11,7 @@ export function routeOf(path: string): string {
   return path.replace(/\/\d+(?=\/|$)/g, '/:id');
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 export class Metrics {
   private readonly requests = new Map<string, { count: number; seconds: number }>();
@@ -21,7 +21,7 @@ export class Metrics {
 
   /** Counts a finished request (call on the response's 'finish'). */
   observe(method: string, path: string, status: number, ms: number): void {
-    const key = `method="${escape(method)}",route="${escape(routeOf(path))}",status="${status}"`;
+    const key = `method="${escapeLabel(method)}",route="${escapeLabel(routeOf(path))}",status="${status}"`;
     const entry = this.requests.get(key) ?? { count: 0, seconds: 0 };
     entry.count += 1;
     entry.seconds += ms / 1000;
@@ -30,7 +30,7 @@ export class Metrics {
 
   /** The exposition text. */
   render(): string {
-    const service = `service="${escape(this.service)}"`;
+    const service = `service="${escapeLabel(this.service)}"`;
     const lines = [
       '# HELP http_requests_total HTTP requests answered, by method, route and status.',
       '# TYPE http_requests_total counter',
