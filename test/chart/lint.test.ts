@@ -45,6 +45,10 @@ describe('helm lint --strict', () => {
     assertClean(['-f', join(CHART_DIR, 'values-dev.yaml'), '-f', CI_SECRETS], 'values-dev.yaml');
   });
 
+  it('is clean with values-staging.yaml (plus the ci secrets)', () => {
+    assertClean(['-f', join(CHART_DIR, 'values-staging.yaml'), '-f', CI_SECRETS], 'values-staging.yaml');
+  });
+
   it('is clean with values-prod.yaml', () => {
     assertClean(['-f', join(CHART_DIR, 'values-prod.yaml')], 'values-prod.yaml');
   });

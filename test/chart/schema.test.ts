@@ -174,7 +174,7 @@ describe('schema is documented and closed', () => {
   });
 });
 
-const VALUES_FILES = ['values.yaml', 'values-dev.yaml', 'values-prod.yaml'];
+const VALUES_FILES = ['values.yaml', 'values-dev.yaml', 'values-staging.yaml', 'values-prod.yaml'];
 
 describe('values files', () => {
   for (const file of VALUES_FILES) {

@@ -14,6 +14,7 @@ const VALUE_SETS: [string, RenderOptions][] = [
   ['chart defaults', { values: [BASE_SECRETS] }],
   ...ciValuesFiles().map((f): [string, RenderOptions] => [f.slice(CHART_DIR.length + 1), { files: [f] }]),
   ['values-dev.yaml', { files: [join(CHART_DIR, 'values-dev.yaml'), CI_SECRETS] }],
+  ['values-staging.yaml', { files: [join(CHART_DIR, 'values-staging.yaml'), CI_SECRETS] }],
   ['values-prod.yaml', { files: [join(CHART_DIR, 'values-prod.yaml')] }],
 ];
 
