@@ -74,3 +74,15 @@ export function sizeBudget(component: AppComponent, dockerfile: string, override
     basis: `${runtime === 'unknown' ? 'default (base image not recognised)' : `${runtime} base default`}; ${setting} overrides`,
   };
 }
+
+/**
+ * All the images together (001 SC-006: under 500 MB). The sum of the three sizes as `docker images`
+ * lists them: a base shared by two images counts twice, so the figure is an upper bound on what the
+ * node stores, and the one a registry or `minikube image load` moves.
+ */
+export const DEFAULT_TOTAL_BUDGET_MB = 500;
+
+export function totalBudget(override: number | undefined): Budget {
+  if (override !== undefined) return { bytes: Math.round(override * MB), basis: `SIZE_BUDGET_TOTAL=${override}` };
+  return { bytes: DEFAULT_TOTAL_BUDGET_MB * MB, basis: 'default; SIZE_BUDGET_TOTAL overrides' };
+}

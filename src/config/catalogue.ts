@@ -181,6 +181,13 @@ export const SETTINGS: SettingSpec[] = [
     parse: budgetSetting,
   }),
   spec({
+    key: 'sizeBudgetTotal',
+    env: 'SIZE_BUDGET_TOTAL',
+    default: '',
+    description: 'runbook 01: budget in MB for the three images together, the sum of their sizes (empty: 500)',
+    parse: budgetSetting,
+  }),
+  spec({
     key: 'dataCheck',
     env: 'DATA_CHECK',
     default: 'mcp',

@@ -33,6 +33,8 @@ export interface Settings extends ChatSmokeSettings {
   sizeBudgetFrontend: number | undefined;
   sizeBudgetBackend: number | undefined;
   sizeBudgetMcp: number | undefined;
+  /** All the images together, in MB; undefined: DEFAULT_TOTAL_BUDGET_MB. */
+  sizeBudgetTotal: number | undefined;
   kubectlAiProvider: string;
   kubectlAiModel: string;
   kagentNamespace: string;

@@ -7,44 +7,20 @@ import { planImages, SECRET_PATTERNS, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { formatDuration } from '../clock.ts';
 import { redact } from '../redact.ts';
-import { CommandFailed, attempt } from '../errors.ts';
-import { dockerEnvUnsupported } from '../tools/minikube.ts';
+import { attempt } from '../errors.ts';
+import { buildDaemon } from '../cluster/build-daemon.ts';
 import { publicAddress } from '../cluster/access.ts';
-
-const MB = 1024 * 1024;
+import { MB, totalBudget } from '../size-budgets.ts';
 
 /** A build of one image should take under 5 minutes (the seeds' success criterion SC-001). */
 export const BUILD_TIME_TARGET_MS = 5 * 60_000;
-
-/**
- * Where to build: minikube's own daemon (no load step needed) or the host's. Read afresh: the port
- * changes on restart. Only a cluster on the docker runtime has a daemon whose images the kubelet
- * sees; any other runtime (containerd, minikube's coming default) takes the load path of 02.
- */
-export async function buildTarget(ctx: RunbookContext): Promise<{ env?: Record<string, string>; where: string }> {
-  const config = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile);
-  const unsupported = config ? dockerEnvUnsupported(config) : undefined;
-  if (config?.runtime) ctx.fact('container runtime', config.runtime);
-  if (unsupported) {
-    ctx.note(`building into the host's Docker: ${unsupported}; 02-load then copies the images onto the node (minikube image load)`, 'warn');
-    return { where: `the host's Docker (${unsupported.split(':')[0]})` };
-  }
-  try {
-    const env = await ctx.tools.minikube.dockerEnv();
-    return { env, where: `minikube's Docker (${env.DOCKER_HOST ?? 'unknown host'})` };
-  } catch (error) {
-    if (!(error instanceof CommandFailed)) throw error;
-    ctx.note(`building into the host's Docker: minikube docker-env is not available (${error.reason}); run 02-load afterwards`, 'warn');
-    return { where: "the host's Docker" };
-  }
-}
 
 async function buildOne(
   ctx: RunbookContext,
   image: PlannedImage,
   env: Record<string, string> | undefined,
   rebuild: boolean,
-): Promise<void> {
+): Promise<number> {
   const { docker } = ctx.tools;
   const existing = await docker.inspectImage(image.ref, env);
   let buildMs: number | undefined;
@@ -115,6 +91,23 @@ async function buildOne(
     unit: 'bytes',
   });
   await auditLayers(ctx, image, env);
+  return size;
+}
+
+/** The images together against one budget (001 SC-006), next to each image's own. */
+function checkTotalSize(ctx: RunbookContext, sizes: Array<{ component: string; bytes: number }>): void {
+  const budget = totalBudget(ctx.settings.sizeBudgetTotal);
+  const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+  ctx.check({
+    id: 'SIZE-TOTAL',
+    title: 'all images together within budget',
+    expected: `≤ ${Math.round(budget.bytes / MB)} MB (${budget.basis})`,
+    measured: `${(total / MB).toFixed(1)} MB (${sizes.map((s) => `${s.component} ${(s.bytes / MB).toFixed(1)}`).join(' + ')})`,
+    pass: total <= budget.bytes,
+    remedy: 'slim the largest image first (its SIZE check says by how much); images on one shared base are stored once on the node',
+    value: total,
+    unit: 'bytes',
+  });
 }
 
 async function auditLayers(ctx: RunbookContext, image: PlannedImage, env: Record<string, string> | undefined): Promise<void> {
@@ -164,14 +157,20 @@ export const build: RunbookDefinition = {
         return planned;
       },
     );
-    const target = await ctx.step('Choose the Docker daemon', 'building inside minikube avoids the slow image load (minikube#7027)', () =>
-      buildTarget(ctx),
-    );
+    const target = await ctx.step('Choose the Docker daemon', 'building inside minikube avoids the slow image load (minikube#7027)', async () => {
+      const daemon = await buildDaemon(ctx);
+      if (daemon.hostBecause)
+        ctx.note(`building into the host's Docker: ${daemon.hostBecause}; 02-load then copies the images onto the node (minikube image load)`, 'warn');
+      return daemon;
+    });
     ctx.fact('build target', target.where);
+    const sizes: Array<{ component: string; bytes: number }> = [];
     for (const image of images) {
-      await ctx.step(`Build ${image.component} (${image.ref})`, `${image.dockerfile} in ${image.context}`, () =>
+      const bytes = await ctx.step(`Build ${image.component} (${image.ref})`, `${image.dockerfile} in ${image.context}`, () =>
         buildOne(ctx, image, target.env, ctx.flag('rebuild') === true),
       );
+      sizes.push({ component: image.component, bytes });
     }
+    checkTotalSize(ctx, sizes);
   },
 };

@@ -3,6 +3,7 @@
 import type { Exec, ExecResult } from '../exec.ts';
 import { CommandFailed, lastLine } from '../errors.ts';
 import { TIMED_OUT, bothStreams, parseJson, runOk } from './common.ts';
+import type { NodeImage } from '../cluster/image-proof.ts';
 
 export type HostState = 'Running' | 'Stopped' | 'Paused' | 'Nonexistent' | 'Error' | 'Unknown';
 
@@ -228,13 +229,18 @@ export class Minikube {
 
   /** Every repo:tag on the node, normalised without the docker.io/library/ prefix minikube adds. */
   async imageList(): Promise<string[]> {
+    return (await this.images()).flatMap((i) => i.repoTags);
+  }
+
+  /** The node's images as the container runtime lists them (machine.ListImages: id, repoDigests, repoTags). */
+  async images(): Promise<NodeImage[]> {
     const r = await runOk(
       this.exec,
       { tool: 'minikube', args: ['image', 'ls', '-p', this.profile, '--format', 'json'], timeoutMs: 60_000, quiet: true },
       'start the cluster first',
     );
-    const images = parseJson<Array<{ repoTags?: string[] }>>(r, 'minikube image ls');
-    return images.flatMap((i) => i.repoTags ?? []).map(normaliseImageRef);
+    const images = parseJson<Array<{ id?: string; repoDigests?: string[]; repoTags?: string[] }>>(r, 'minikube image ls');
+    return images.map((i) => ({ id: i.id ?? '', repoDigests: i.repoDigests ?? [], repoTags: (i.repoTags ?? []).map(normaliseImageRef) }));
   }
 
   async serviceUrl(service: string, namespace: string): Promise<string[]> {

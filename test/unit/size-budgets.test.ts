@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.ts';
 import { imageSpecs } from '../../src/images.ts';
 import { UsageError } from '../../src/errors.ts';
-import { dockerfileRuntime, MB } from '../../src/size-budgets.ts';
+import { dockerfileRuntime, MB, totalBudget } from '../../src/size-budgets.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = `${root}examples/todo-chatbot`;
@@ -53,4 +53,14 @@ test('budgets: Node figures for the demo, Python figures for the example app bui
         e instanceof UsageError && e.message === `SIZE_BUDGET_MCP "${bad}" is not an image size` && /megabytes/.test(e.remedy),
     );
   }
+});
+
+test('the images together: 500 MB (001 SC-006) unless SIZE_BUDGET_TOTAL says otherwise, refused like the others when not a size', () => {
+  const total = (env: Record<string, string>) => totalBudget(loadConfig([], [], env, tmpdir()).settings.sizeBudgetTotal);
+  assert.deepEqual(total({}), { bytes: 500 * MB, basis: 'default; SIZE_BUDGET_TOTAL overrides' });
+  assert.deepEqual(total({ SIZE_BUDGET_TOTAL: '1g' }), { bytes: 1024 * MB, basis: 'SIZE_BUDGET_TOTAL=1024' });
+  assert.throws(
+    () => loadConfig([], [], { SIZE_BUDGET_TOTAL: 'lots' }, tmpdir()),
+    (e: unknown) => e instanceof UsageError && e.message === 'SIZE_BUDGET_TOTAL "lots" is not an image size',
+  );
 });
