@@ -55,6 +55,8 @@ export interface BackgroundProcess {
   /** Resolves with the first regex match on stdout, or rejects when the deadline passes or the process exits. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
+  /** Resolves when the process has ended by itself or been stopped, with its exit code and the end of its stderr. */
+  readonly exited: Promise<{ exitCode: number | null; stderrTail: string }>;
 }
 
 export interface Exec {
@@ -249,14 +251,18 @@ export class ZxExec implements Exec {
     let stderr = '';
     let exited = false;
     process$.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    // Kept for the error when it exits before it is ready: kubectl says why on stderr.
+    // Kept for the error when it exits before it is ready, and for why it ended: kubectl says it on stderr.
     process$.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-TAIL_CHARS)));
-    const finished = process$.then(() => {
-      exited = true;
-      this.running.delete(process$);
-      done();
+    const finished = new Promise<{ exitCode: number | null; stderrTail: string }>((resolve) => {
+      void process$.then((output) => {
+        exited = true;
+        this.running.delete(process$);
+        done();
+        resolve({ exitCode: output.exitCode, stderrTail: redact(stderr) });
+      });
     });
     return {
+      exited: finished,
       // in real time: a background process comes up in real time, simulated or not
       waitFor: async (pattern, timeoutMs) => {
         const deadline = Date.now() + Math.max(1000, timeoutMs);

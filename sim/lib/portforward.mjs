@@ -6,6 +6,10 @@
 // the sandbox's network namespace per connection and fails only once that namespace is closed.
 // Meanwhile the app (SIGTERM: the demo's handleShutdown closes its listener and idle connections,
 // then drains) finishes a request it had already received, and refuses any later one.
+// A Service or Deployment is resolved to ONE pod when the command starts (AttachablePodForObjectFn
+// in kubectl's pkg/polymorphichelpers: the most active pod first), so the forward dies with that pod
+// even while the Service has others (client-go tools/portforward/portforward.go: forward() returns
+// ErrLostConnectionToPod when the stream connection closes).
 import { createServer as createNet } from 'node:net';
 import { createServer as createHttp } from 'node:http';
 import { readState } from './state.mjs';
@@ -161,7 +165,7 @@ export async function kubectlPortForward(K) {
           (pod._sim.finalizeAt != null && pod._sim.finalizeAt <= readClock(ctx.stateDir).now());
         if (gone) {
           ctx.err(
-            `${klogPrefix(ctx.clock.now())} portforward.go:413] "Unhandled Error" err="an error occurred forwarding ${res.mapped[0].local} -> ${res.mapped[0].remote}: error forwarding port ${res.mapped[0].remote} to pod ${res.uid}, uid : network namespace for sandbox is closed"\nerror: lost connection to pod\n`,
+            `${klogPrefix(readClock(ctx.stateDir).now())} portforward.go:413] "Unhandled Error" err="an error occurred forwarding ${res.mapped[0].local} -> ${res.mapped[0].remote}: error forwarding port ${res.mapped[0].remote} to pod ${res.uid}, uid : network namespace for sandbox is closed"\nerror: lost connection to pod\n`,
           );
           // like a signal: a passive server ends here, not in the shared clock's end-of-call step
           ctx.record(1);
@@ -172,10 +176,14 @@ export async function kubectlPortForward(K) {
         stop(1);
       }
     }, 200);
+    // kubectl handles only os.Interrupt: Ctrl-C closes its stop channel and ForwardPorts returns nil,
+    // so it exits 0 (RunPortForwardContext, pkg/cmd/portforward/portforward.go; forward() in
+    // client-go tools/portforward/portforward.go). SIGTERM is not caught: the process dies of it.
     const onSig = (sig) => {
-      ctx.record(sig === 'SIGINT' ? 130 : 143);
-      stop(sig === 'SIGINT' ? 130 : 143);
-      setImmediate(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+      const code = sig === 'SIGINT' ? 0 : 143;
+      ctx.record(code);
+      stop(code);
+      setImmediate(() => process.exit(code));
     };
     process.once('SIGTERM', () => onSig('SIGTERM'));
     process.once('SIGINT', () => onSig('SIGINT'));

@@ -57,7 +57,9 @@ export function proveImage(builtId: string, running: RunningContainer[], nodeIma
   if (wrong.length)
     return {
       pass: false,
-      measured: wrong.map((c) => `${c.pod} runs ${c.id ? short(c.id) : `an image not on the node's list (${c.raw || 'no imageID'})`}`).join('; '),
+      measured: wrong
+        .map((c) => `${c.pod} runs ${c.id ? short(c.id) : `an image not on the node's list (${c.raw || 'no imageID'})`}`)
+        .join('; '),
     };
   return { pass: true, measured: `${running.length} pod(s) run image ${short(want)}` };
 }

@@ -64,6 +64,8 @@ export interface ContainerState {
 export interface ContainerStatus {
   name: string;
   image?: string;
+  /** The image the container runs, in the runtime's form (docker://sha256:…, sha256:…, repo@sha256:…). */
+  imageID?: string;
   ready?: boolean;
   restartCount?: number;
   state?: ContainerState;

@@ -157,12 +157,19 @@ export const build: RunbookDefinition = {
         return planned;
       },
     );
-    const target = await ctx.step('Choose the Docker daemon', 'building inside minikube avoids the slow image load (minikube#7027)', async () => {
-      const daemon = await buildDaemon(ctx);
-      if (daemon.hostBecause)
-        ctx.note(`building into the host's Docker: ${daemon.hostBecause}; 02-load then copies the images onto the node (minikube image load)`, 'warn');
-      return daemon;
-    });
+    const target = await ctx.step(
+      'Choose the Docker daemon',
+      'building inside minikube avoids the slow image load (minikube#7027)',
+      async () => {
+        const daemon = await buildDaemon(ctx);
+        if (daemon.hostBecause)
+          ctx.note(
+            `building into the host's Docker: ${daemon.hostBecause}; 02-load then copies the images onto the node (minikube image load)`,
+            'warn',
+          );
+        return daemon;
+      },
+    );
     ctx.fact('build target', target.where);
     const sizes: Array<{ component: string; bytes: number }> = [];
     for (const image of images) {

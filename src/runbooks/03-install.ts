@@ -32,6 +32,7 @@ import { attempt } from '../errors.ts';
 import { reportStamp } from '../report/write.ts';
 import { drawSystem } from './steps/system-picture.ts';
 import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
+import { checkInstallTime, checkStartupLogs, proveRunningImages } from '../cluster/install-criteria.ts';
 
 const TARGETS = { podReadyMs: 60_000, frontendMs: 3000, backendHealthMs: 1000, mcpToolsListMs: 200, chatMs: 60_000 };
 
@@ -419,16 +420,23 @@ export const install: RunbookDefinition = {
     if (ctx.settings.valuesFiles.length)
       ctx.fact('your values files', `${ctx.settings.valuesFiles.join(', ')} (applied before the secrets file and the image tags)`);
     const set = imageOverrides(images, address);
-    const { revision } = await ctx.step(
+    const { revision, installStart } = await ctx.step(
       'Install or upgrade the release',
       `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`,
       () => installRelease(ctx, valuesFile, set),
     );
     ctx.fact('release', `${ctx.settings.release} revision ${revision} in ${ctx.settings.namespace}`);
-    await ctx.step(
+    const pods = await ctx.step(
       'Check every pod is Ready',
       `target: Ready ≤ ${formatDuration(TARGETS.podReadyMs)} after creation, from the pods' own timestamps`,
       () => checkPodsReady(ctx),
+    );
+    checkInstallTime(ctx, installStart, pods);
+    await ctx.step('Check the start-up logs', 'a Ready pod can still have logged that something it needs is broken', () =>
+      checkStartupLogs(ctx, pods),
+    );
+    await ctx.step('Prove the pods run the built images', "each pod's imageID against the id of the image built with its tag", () =>
+      proveRunningImages(ctx, images),
     );
     const driver = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
     const access = await ctx.step(

@@ -14,6 +14,7 @@ const LOADERS = {
   '07-teardown': async () => (await import('./07-teardown.ts')).teardown,
   '08-backup': async () => (await import('./08-backup.ts')).backup,
   '09-restore': async () => (await import('./09-restore.ts')).restore,
+  access: async () => (await import('./access.ts')).access,
 } satisfies Record<string, () => Promise<RunbookDefinition>>;
 
 export type RunbookId = keyof typeof LOADERS;

@@ -1,6 +1,6 @@
-// validate-all: runs 00 → 06 and 08 in order and writes one consolidated validation report with
+// validate-all: runs 00 → 06, 08 and access (--once) in order and writes one consolidated validation report with
 // every success criterion (measured value, target, result) and a link to each runbook's own report.
-// 00–03 are prerequisites: the first of them to fail stops the run. 04–06 and 08 each run regardless.
+// 00–03 are prerequisites: the first of them to fail stops the run. 04–06, 08 and access each run regardless.
 import { join, relative, resolve } from 'node:path';
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { executeWithReport } from '../runbook.ts';
@@ -25,12 +25,19 @@ export const STAGES: Stage[] = [
   { id: '05-scaling', prerequisite: false },
   { id: '06-ai-diagnostics', prerequisite: false },
   { id: '08-backup', prerequisite: false },
+  { id: 'access', prerequisite: false },
 ];
 
 /** The arguments every child gets: non-interactive, same mode, same settings. */
 function childArgs(ctx: RunbookContext, id: RunbookId): string[] {
   // The backup goes beside the reports, so one folder holds everything a validation run made.
-  const own = id === '08-backup' ? ['--backup-dir', join(ctx.settings.reportDir, 'backups')] : [];
+  // access proves and ends (--once) on any free local ports, so a port in use cannot stop it.
+  const own =
+    id === '08-backup'
+      ? ['--backup-dir', join(ctx.settings.reportDir, 'backups')]
+      : id === 'access'
+        ? ['--once', '--frontend-port', '0', '--backend-port', '0']
+        : [];
   return ['--yes', ...forwardedArgs(ctx), ...own];
 }
 
@@ -50,12 +57,12 @@ async function secretsUpFront(ctx: RunbookContext): Promise<void> {
 
 export const validateAll: RunbookDefinition = {
   id: 'validate-all',
-  title: 'Validate all · 00 → 06 and 08 with one consolidated report',
+  title: 'Validate all · 00 → 06, 08 and access with one consolidated report',
   summary:
-    'Runs every runbook from setup to AI diagnostics, then a backup, in order; stops at the first failing prerequisite (00–03), and writes one report with every success criterion.',
+    'Runs every runbook from setup to AI diagnostics, then a backup and access (--once), in order; stops at the first failing prerequisite (00–03), and writes one report with every success criterion.',
   async run(ctx) {
     if (ctx.interactive) {
-      const go = await ctx.confirm('Run 00-setup through 06-ai-diagnostics and 08-backup now, without further questions?', {
+      const go = await ctx.confirm('Run 00-setup through 06-ai-diagnostics, 08-backup and access now, without further questions?', {
         default: true,
         whenNonInteractive: true,
       });

@@ -365,10 +365,13 @@ export class Kubectl {
     remotePort: number,
     namespace: string,
     timeoutMs: number,
+    /** Listen on 127.0.0.1 only, on this port (0: any free one); the access runbook keeps its URLs across forwards. */
+    localPort?: number,
   ): Promise<{ localPort: number; process: BackgroundProcess }> {
+    const ports = localPort !== undefined ? [`${localPort || ''}:${remotePort}`, '--address', '127.0.0.1'] : [`:${remotePort}`];
     const process = this.exec.start({
       tool: 'kubectl',
-      args: this.cluster(['port-forward', target, `:${remotePort}`, '-n', namespace]),
+      args: this.cluster(['port-forward', target, ...ports, '-n', namespace]),
       why: `reach ${target} from this machine`,
     });
     try {
@@ -377,7 +380,7 @@ export class Kubectl {
     } catch (error) {
       await process.stop();
       // A known case, not a bug: the Service has no Ready pod yet, or a busy machine is slow.
-      const argv = ['kubectl', 'port-forward', target, `:${remotePort}`, '-n', namespace];
+      const argv = ['kubectl', 'port-forward', target, ...ports, '-n', namespace];
       const why = error instanceof Error ? error.message : String(error);
       throw new CommandFailed(
         argv,

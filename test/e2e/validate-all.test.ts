@@ -12,7 +12,7 @@ const env = {
   BETTER_AUTH_SECRET: 'auth-secret-va-0123456789abcdefghijklmn',
   OPENAI_API_KEY: 'sk-va-Tk9Xq2Lm5Vb8Nc1Zr4Wy7',
 };
-const RUNBOOKS = ['00-setup', '01-build', '02-load', '03-install', '04-restart-test', '05-scaling', '06-ai-diagnostics', '08-backup'];
+const RUNBOOKS = ['00-setup', '01-build', '02-load', '03-install', '04-restart-test', '05-scaling', '06-ai-diagnostics', '08-backup', 'access'];
 
 test('validate-all --simulate --yes: exit 0, every criterion with its figure, links to every report; 07 then leaves nothing', async () => {
   const stateDir = newStateDir();
@@ -33,7 +33,7 @@ test('validate-all --simulate --yes: exit 0, every criterion with its figure, li
     assert.ok(c.measured.trim().length > 0, `${c.id} has a measured value`);
     assert.ok(c.expected.trim().length > 0, `${c.id} has a target`);
   }
-  for (const id of ['SETUP-CLUSTER', 'SMOKE-MCP', 'SECRETS-IN-SECRET', 'VALIDATE-ALL'])
+  for (const id of ['SETUP-CLUSTER', 'SMOKE-MCP', 'SECRETS-IN-SECRET', 'ACCESS-SAME-BACKEND', 'ACCESS-END', 'VALIDATE-ALL'])
     assert.ok(
       checks.some((c) => c.id === id),
       `criterion ${id}`,

@@ -62,6 +62,8 @@ export class RecordingExec implements Exec {
         return match;
       },
       stop: async () => {},
+      // never ends by itself: the fake has no pods to lose
+      exited: new Promise(() => {}),
     };
   }
 }
