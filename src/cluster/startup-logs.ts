@@ -11,9 +11,16 @@ const PREFIXED = /(?:^|\s|\]\s*)(ERROR|CRITICAL|FATAL|PANIC):\s/;
 const LOGFMT = /(?:^|\s)level=(error|fatal|critical|panic)\b/i;
 const OTHER = /^(Traceback \(most recent call last\):|panic: |Uncaught |Unhandled|(?:[A-Z][a-zA-Z]*)?Error: )/;
 
+/**
+ * PostgreSQL refusing a client while it starts or stops (SQLSTATE 57P03 cannot_connect_now, "Class
+ * 57 — Operator Intervention" in the manual's errcodes appendix) logs FATAL for that client: the
+ * app connecting early, as it is built to, not a fault of the database.
+ */
+const STARTING = /FATAL:\s+the database system is (starting up|shutting down|not yet accepting connections)/;
+
 export function isErrorLine(line: string): boolean {
   const text = line.trim();
-  if (!text) return false;
+  if (!text || STARTING.test(text)) return false;
   return JSON_LEVEL.test(text) || PINO_LEVEL.test(text) || PREFIXED.test(text) || LOGFMT.test(text) || OTHER.test(text);
 }
 

@@ -32,6 +32,7 @@ test('healthy start-up lines, warnings and the word "error" inside a message are
     'INFO:     Uvicorn running on http://0.0.0.0:8000',
     'WARNING:  no error handler registered',
     'level=info msg="no errors"',
+    '2026-01-01 00:00:01.000 UTC [40] FATAL:  the database system is starting up',
     '',
   ])
     assert.ok(!isErrorLine(line), line);
