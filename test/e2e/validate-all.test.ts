@@ -12,7 +12,17 @@ const env = {
   BETTER_AUTH_SECRET: 'auth-secret-va-0123456789abcdefghijklmn',
   OPENAI_API_KEY: 'sk-va-Tk9Xq2Lm5Vb8Nc1Zr4Wy7',
 };
-const RUNBOOKS = ['00-setup', '01-build', '02-load', '03-install', '04-restart-test', '05-scaling', '06-ai-diagnostics', '08-backup', 'access'];
+const RUNBOOKS = [
+  '00-setup',
+  '01-build',
+  '02-load',
+  '03-install',
+  '04-restart-test',
+  '05-scaling',
+  '06-ai-diagnostics',
+  '08-backup',
+  'access',
+];
 
 test('validate-all --simulate --yes: exit 0, every criterion with its figure, links to every report; 07 then leaves nothing', async () => {
   const stateDir = newStateDir();
