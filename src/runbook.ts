@@ -12,6 +12,7 @@ import { CheckFailed, Interrupted, UsageError, exitCodes } from './errors.ts';
 import { ZxExec, userSearchPath, type Exec } from './exec.ts';
 import { wallClock, type Clock } from './clock.ts';
 import { Ui, defaultUiOptions } from './ui.ts';
+import { StopWait } from './stop-wait.ts';
 import { redact } from './redact.ts';
 import { registerKnownSecrets } from './secrets.ts';
 import { checkReportFolder, writeReport } from './report/write.ts';
@@ -164,35 +165,8 @@ export class RunbookContext {
     this.timeline.push({ section, label, startMs: startMs - this.startedAt, endMs: endMs - this.startedAt });
   }
 
-  private stopHandler: (() => void) | undefined;
-
-  /**
-   * For a runbook whose normal end is the user's Ctrl-C (access): resolves on SIGINT or SIGTERM,
-   * which then end the run as planned instead of interrupting it. `release()` gives Ctrl-C back
-   * its usual meaning (call it when the wait ends otherwise).
-   */
-  waitForStop(): { stopped: Promise<string>; release(): void } {
-    let resolveStop: (signal: string) => void = () => {};
-    const stopped = new Promise<string>((r) => (resolveStop = r));
-    const onTerm = () => this.stopHandler?.();
-    const release = () => {
-      this.stopHandler = undefined;
-      process.off('SIGTERM', onTerm);
-    };
-    this.stopHandler = () => {
-      release();
-      resolveStop('stop');
-    };
-    process.on('SIGTERM', onTerm);
-    return { stopped, release };
-  }
-
-  /** The framework's SIGINT handler asks first: true when a waitForStop() took this Ctrl-C. */
-  takeStopSignal(): boolean {
-    if (!this.stopHandler) return false;
-    this.stopHandler();
-    return true;
-  }
+  /** For a runbook whose normal end is the user's Ctrl-C (access): see src/stop-wait.ts. */
+  readonly stops = new StopWait();
 
   onCleanup(label: string, fn: () => Promise<void>): void {
     this.cleanups.push({ label, fn });
@@ -325,7 +299,7 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
 
   let interruptedBySignal = false;
   const onSigint = () => {
-    if (ctx.takeStopSignal()) return; // the planned end of a runbook that runs until Ctrl-C
+    if (ctx.stops.take()) return; // the planned end of a runbook that runs until Ctrl-C
     if (interruptedBySignal) process.exit(exitCodes.interrupted); // a second Ctrl-C: leave now
     interruptedBySignal = true;
     ui.failure('Interrupted: stopping the running command, cleaning up and writing the report…', 'press Ctrl-C again to leave at once');

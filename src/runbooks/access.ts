@@ -155,7 +155,7 @@ async function replacementDrill(ctx: RunbookContext, forward: SupervisedForward)
 
 /** Until Ctrl-C, SIGTERM, --for, or a forward that cannot come back. */
 async function serve(ctx: RunbookContext, forwards: Record<Exposed, SupervisedForward>, forMs: number | undefined): Promise<string> {
-  const { stopped, release } = ctx.waitForStop();
+  const { stopped, release } = ctx.stops.wait();
   let why: string | undefined;
   void stopped.then(() => (why ??= 'Ctrl-C'));
   const started = ctx.clock.now();
