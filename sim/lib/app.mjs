@@ -3,6 +3,7 @@
 // which pods are Ready, which environment they were started with, and the todos stored under
 // the PostgreSQL PVC. This module routes a request to its service (app/frontend, app/backend,
 // app/mcp), with the environment of a Ready pod it could have reached.
+import { metricsText } from './app/metrics.mjs';
 import { readState } from './state.mjs';
 import { readClock } from './clock.mjs';
 import { parseFaults } from './faults.mjs';
@@ -42,6 +43,14 @@ export async function handle(req, res, target) {
     const run = p._sim.runs[p._sim.runs.length - 1];
     return run.env?.[p.spec.containers[0].name] ?? {};
   };
+  if (path === '/metrics' && method === 'GET') {
+    const text = metricsText(c, ns, target.component, target.pod, t, faults);
+    if (text) {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+  }
   switch (target.component) {
     case 'frontend':
       return frontend(req, res, { stateDir, c, ns, t, faults, path, method, body });

@@ -11,6 +11,7 @@ import { analyze, podLogTails, summarizeFindings, type Finding } from '../cluste
 import { ChangeRefused, PROVIDER_KEYS, type KubectlAiAnswer } from '../tools/kubectl-ai.ts';
 import { agentAnswer } from '../tools/kagent.ts';
 import { askKagentResources, reportResourceUse } from './steps/resource-advice.ts';
+import { readAppMetrics } from './steps/app-metrics.ts';
 import { gordonCommand } from '../tools/gordon.ts';
 import { imageSpecs } from '../images.ts';
 import { installHint } from '../platform.ts';
@@ -494,6 +495,9 @@ export const aiDiagnostics: RunbookDefinition = {
     );
     const usage = await ctx.step('Measure resource use', 'each container against its requests and limits (metrics API)', async () =>
       reportResourceUse(ctx, snapshot, findings),
+    );
+    await ctx.step("Read the app's own metrics", 'GET /metrics of each app Service through the API server, when the app exposes it', () =>
+      readAppMetrics(ctx),
     );
     if (ctx.flag('skip-ai') === true) {
       ctx.skip('Ask the AI tools', '--skip-ai: built-in analyzers only');

@@ -215,6 +215,14 @@ describe('on a simulated release (00 → 03 first)', () => {
       [],
     );
     assert.equal(check(r, 'SAFE-CONTEXT').status, 'pass');
+    // The app's own Prometheus metrics, read through each Service by the API server's proxy.
+    const metrics = check(r, 'APP-METRICS');
+    assert.equal(metrics.status, 'pass', metrics.measured);
+    assert.match(
+      metrics.measured,
+      /^frontend: \d+ request\(s\) answered, \d+Mi resident, up \d+ s; backend: \d+ request\(s\) answered, \d+Mi resident, up \d+ s; mcp: \d+ request\(s\) answered, \d+Mi resident, up \d+ s$/,
+    );
+    assert.ok(newCalls(r, start).some((c) => c.argv[0] === 'kubectl' && c.argv[1] === 'proxy'));
     const ai = check(r, 'DIAG-AI-KUBECTL-AI');
     assert.notEqual(ai.status, 'skip', ai.measured);
     const calls = newCalls(r, start);
