@@ -14,9 +14,12 @@ import { lastLine } from '../errors.ts';
 import { podState } from './pods.ts';
 import { componentSelector } from './labels.ts';
 import { formatDuration } from '../clock.ts';
+import { probeHttp } from './smoke.ts';
 
 export interface ForwardTarget {
   component: string;
+  /** A cheap GET the heartbeat sends through the forward (see probe()). */
+  healthPath: string;
   /** The Service's name and port, as `kubectl port-forward svc/<service> <local>:<port>` takes them. */
   service: string;
   servicePort: number;
@@ -103,10 +106,24 @@ export class SupervisedForward {
     await this.loop;
   }
 
+  /**
+   * One request through the forward. A kubectl whose pod is gone may sit idle until a connection
+   * comes (its error is raised while forwarding one: "an error occurred forwarding … lost connection
+   * to pod"), so the heartbeat sends one, and a dead forward ends and is replaced before the user's
+   * next click finds it. The answer itself does not matter here.
+   */
+  async probe(): Promise<void> {
+    if (this.stopping || !this.process) return;
+    await probeHttp(`${this.url}${this.target.healthPath}`, 3000);
+  }
+
   /** Resolves once the forward has been re-established `count` times, failed, or the bound passed. */
   async waitForReconnect(count: number, boundMs: number): Promise<boolean> {
     const deadline = this.ctx.clock.now() + boundMs;
-    while (this.reconnects.length < count && !this.failure && this.ctx.clock.now() < deadline) await paced(this.ctx, POLL_MS);
+    while (this.reconnects.length < count && !this.failure && this.ctx.clock.now() < deadline) {
+      await this.probe();
+      await paced(this.ctx, POLL_MS);
+    }
     return this.reconnects.length >= count;
   }
 

@@ -23,6 +23,7 @@ const HEARTBEAT_MS = 2000;
 const COMPARED_PATHS = { frontend: ['/', '/healthz'], backend: ['/health', '/api/todos'] } as const;
 type Exposed = keyof typeof COMPARED_PATHS;
 const SERVICE_PORTS: Record<Exposed, number> = { frontend: 3000, backend: 8000 };
+const HEALTH_PATHS: Record<Exposed, string> = { frontend: '/healthz', backend: '/health' };
 
 function parsePort(raw: string | boolean | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -72,7 +73,13 @@ async function openForwards(ctx: RunbookContext, options: Options): Promise<Reco
   for (const component of ['frontend', 'backend'] as const) {
     const forward = new SupervisedForward(
       ctx,
-      { component, service: objectName(ctx, component), servicePort: SERVICE_PORTS[component], localPort: options.ports[component] },
+      {
+        component,
+        healthPath: HEALTH_PATHS[component],
+        service: objectName(ctx, component),
+        servicePort: SERVICE_PORTS[component],
+        localPort: options.ports[component],
+      },
       RECONNECT_MS,
     );
     ctx.onCleanup(`stop the ${component} port-forward`, () => forward.stop());
@@ -162,6 +169,7 @@ async function serve(ctx: RunbookContext, forwards: Record<Exposed, SupervisedFo
   try {
     while (!why) {
       await paced(ctx, HEARTBEAT_MS);
+      await Promise.all(Object.values(forwards).map((f) => f.probe()));
       const all = Object.values(forwards);
       if (forMs !== undefined && ctx.clock.now() - started >= forMs) why ??= `--for ${formatDuration(forMs)} elapsed`;
       const failed = all.find((f) => f.failure);
