@@ -68,8 +68,9 @@ export async function machine(o = {}) {
       } catch {
         /* gone */
       }
-      // wait (briefly) for the daemon to go before removing its directory
-      for (let i = 0; pid && i < 100; i++) {
+      // wait for the daemon to go before removing its directory (up to 5 s: at a load of 30 it
+      // can take over a second to exit, and it writes into the directory until then)
+      for (let i = 0; pid && i < 500; i++) {
         try {
           process.kill(pid, 0);
         } catch {
@@ -77,7 +78,7 @@ export async function machine(o = {}) {
         }
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
       }
-      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
   return m;
