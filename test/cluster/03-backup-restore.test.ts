@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   LANE_DIR,
   NAMESPACE,
+  NODE_PORTS,
   RELEASE,
   SECRETS,
   check,
@@ -25,7 +26,7 @@ import {
 import { createTodo, deleteTodo, listTodos } from '../../src/cluster/todo-api.ts';
 
 const why = missingPrerequisite();
-const BACKEND = 'http://127.0.0.1:30081';
+const BACKEND = `http://127.0.0.1:${NODE_PORTS.backend}`;
 const TITLES = ['lane backup: one', 'lane backup: two'];
 
 async function todos() {
