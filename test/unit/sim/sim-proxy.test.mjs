@@ -11,7 +11,7 @@ async function proxyUrl(child) {
   child.stdout.on('data', (d) => {
     out += d;
   });
-  for (let i = 0; i < 200 && !/Starting to serve on 127\.0\.0\.1:\d+/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 600 && !/Starting to serve on 127\.0\.0\.1:\d+/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
   const addr = /Starting to serve on (127\.0\.0\.1:\d+)/.exec(out);
   assert.ok(addr, `kubectl proxy did not come up: ${out}`);
   return `http://${addr[1]}`;
@@ -26,6 +26,8 @@ const toolsCall = (url) =>
 
 test('kubectl proxy: MCP tools/call through the Service reaches both replicas; missing Service and endpoints as the API server says', async () => {
   const m = await machine();
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let proxy;
   try {
     assert.equal(installFixture(m).code, 0);
     assert.equal(m.run('kubectl', ['scale', 'deployment/todo-chatbot-mcp', '--replicas=2', '-n', 'todo-app']).code, 0);
@@ -45,7 +47,7 @@ test('kubectl proxy: MCP tools/call through the Service reaches both replicas; m
       .items.map((p) => p.metadata.name)
       .sort();
     assert.equal(pods.length, 2);
-    const proxy = m.spawn('kubectl', ['proxy', '--port=0']);
+    proxy = m.spawn('kubectl', ['proxy', '--port=0']);
     const base = await proxyUrl(proxy);
     const seen = new Set();
     for (let i = 0; i < 40 && seen.size < 2; i++) {
@@ -77,6 +79,8 @@ test('kubectl proxy: MCP tools/call through the Service reaches both replicas; m
     proxy.kill('SIGTERM');
     await once(proxy, 'exit');
   } finally {
+    // a failed assertion must not leave the proxy running: the test process would never exit
+    if (proxy && proxy.exitCode === null && proxy.signalCode === null) proxy.kill('SIGKILL');
     m.cleanup();
   }
 });
