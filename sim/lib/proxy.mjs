@@ -43,7 +43,10 @@ function pickEndpoint(c, ns, id, t, faults) {
 
 export async function kubectlProxy(K) {
   const { ctx, p } = K;
-  const target = await withCluster(K, (c, _state, ns) => ({ cluster: c.name, ns }));
+  // Real kubectl proxy sends no request before "Starting to serve" (RunProxy only builds its REST
+  // config and listens), so an API server that fails some requests (api-flaky) cannot stop it
+  // starting: the cluster is resolved here without counting an API round trip.
+  const target = await withCluster(K, (c, _state, ns) => ({ cluster: c.name, ns }), { countApi: false });
   const address = p.flags.address || '127.0.0.1';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');

@@ -22,7 +22,18 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort, startEmbeddedPostgres, waitForHttp, type EmbeddedPostgres } from '../app/harness.ts';
-import { daemonStatus, docker, dockerOk, ensureLocalBase, history, imageContains, imageSize, type Layer, runHardened, waitHealthy } from './lib.ts';
+import {
+  daemonStatus,
+  docker,
+  dockerOk,
+  ensureLocalBase,
+  history,
+  imageContains,
+  imageSize,
+  type Layer,
+  runHardened,
+  waitHealthy,
+} from './lib.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const SERVICES = ['frontend', 'backend', 'mcp'] as const;

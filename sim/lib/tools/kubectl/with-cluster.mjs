@@ -7,14 +7,14 @@ import { connect, kubectlConnFail } from '../../kube.mjs';
 /**
  * Connect under lock and run fn with the reconciled cluster; prints connection failures.
  * @template T
- * @param {any} K @param {(c: any, state: any, ns: string, now: number) => T} fn @param {{ discovery?: boolean }} [o]
+ * @param {any} K @param {(c: any, state: any, ns: string, now: number) => T} fn @param {{ discovery?: boolean, countApi?: boolean }} [o]
  * @returns {Promise<T>}
  */
 export async function withCluster(K, fn, o = {}) {
   const { ctx, p } = K;
   let conn;
   const res = await withState(ctx.stateDir, (state) => {
-    conn = connect(state, ctx, p.flags.context);
+    conn = connect(state, ctx, p.flags.context, { countApi: o.countApi });
     if (conn.kind !== 'ok') return undefined;
     const ns = p.flags.namespace ?? conn.namespace;
     return { v: fn(conn.cluster, state, ns, conn.now) };
