@@ -75,3 +75,4 @@ export function readTruth(stateDir) {
 }
 
 export { SIM_BIN };
+export { cloneMachine } from './clone.mjs';
