@@ -1,7 +1,7 @@
 // Runs a runbook as a real process (`zx runbooks/<id>.mjs`) on the simulated toolchain and
 // collects what a user and an auditor would look at: exit code, screen, reports, calls.jsonl.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +36,47 @@ export interface RunOptions {
  */
 export const HANG_LIMIT_MS = 900_000;
 
+/** What this test file made in the temp folder: removed when it exits, see cleanUpOnExit. */
+const made: { stateDirs: string[]; otherDirs: string[] } = { stateDirs: [], otherDirs: [] };
+
 export function newStateDir(): string {
-  return mkdtempSync(join(tmpdir(), 'e2e-sim-'));
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-sim-'));
+  made.stateDirs.push(dir);
+  return dir;
 }
+
+/** A folder of this test file's that goes with its simulated machines (see cleanUpOnExit). */
+export function removedOnExit(dir: string): string {
+  made.otherDirs.push(dir);
+  return dir;
+}
+
+/**
+ * Stops a simulated machine's NodePort daemon, never a process that has taken over its pid since
+ * (without /proc it is left alone; removing its state dir stops it within a second).
+ */
+export function stopNodePortDaemon(stateDir: string): void {
+  try {
+    const pid = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')).server?.pid;
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (command.some((a) => a.endsWith('server.mjs')) && command.includes(stateDir)) process.kill(pid, 'SIGTERM');
+  } catch {
+    /* no machine, or its daemon is gone already */
+  }
+}
+
+/**
+ * A simulated machine's NodePort daemon outlives the test that started it by up to 10 idle
+ * minutes, checking its state every 150 ms: dozens of them cost the next tests CPU. When the test
+ * file's process exits, each machine it made is stopped; when every test passed, the machines and
+ * reports are removed too (which also ends their clock daemons), otherwise they stay to be read.
+ */
+function cleanUpOnExit(code: number): void {
+  for (const dir of made.stateDirs) stopNodePortDaemon(dir);
+  if (code !== 0) return;
+  for (const dir of [...made.stateDirs, ...made.otherDirs]) rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', cleanUpOnExit);
 
 export function readCalls(stateDir: string): RunOutcome['calls'] {
   const file = join(stateDir, 'calls.jsonl');
@@ -63,7 +101,7 @@ export function latestReport(reportDir: string, id: string): { markdown: string;
 }
 
 export function runRunbook(id: string, args: string[], options: RunOptions): Promise<RunOutcome> {
-  const reportDir = options.reportDir ?? mkdtempSync(join(tmpdir(), 'e2e-reports-'));
+  const reportDir = options.reportDir ?? removedOnExit(mkdtempSync(join(tmpdir(), 'e2e-reports-')));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ZX_CLI, join(ROOT, 'runbooks', `${id}.mjs`), '--simulate', '--report-dir', reportDir, ...args], {
       cwd: options.cwd ?? ROOT,
