@@ -5,7 +5,9 @@
 //   node test/run.mjs docker     the real-Docker lane (skips without a daemon unless REQUIRE_DOCKER=1)
 //   node test/run.mjs cluster    the runbooks on the project's real Kubernetes node (cluster/README.md)
 //   node test/run.mjs unit e2e   any subset
-import { readdirSync, statSync } from 'node:fs';
+//   node test/run.mjs test/e2e/05-scaling.test.ts …   single files (of any lane), run the same way
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +16,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_LANES = ['unit', 'chart', 'app', 'e2e'];
 const KNOWN_LANES = [...DEFAULT_LANES, 'docker', 'cluster'];
 
-const lanes = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_LANES;
+const args = process.argv.slice(2);
+const named = args.filter((a) => /\.test\.(ts|mjs)$/.test(a)).map((a) => relative(root, join(process.cwd(), a)));
+const lanes = args.length ? args.filter((a) => !named.includes(relative(root, join(process.cwd(), a)))) : DEFAULT_LANES;
 for (const lane of lanes) {
   if (!KNOWN_LANES.includes(lane)) {
     console.error(`test/run.mjs: unknown lane "${lane}"; choose from ${KNOWN_LANES.join(', ')}`);
@@ -38,22 +42,44 @@ function testFiles(dir) {
   return out;
 }
 
-const files = lanes.flatMap((lane) => testFiles(join(root, 'test', lane)));
+/**
+ * Files that start first, longest first: the suite's wall time is at least its longest file's, so
+ * those must not start last. test/e2e/04-restart-test prepares the simulated 00 → 03 cluster that
+ * 05, 06 and 07 clone (test/e2e/prepared.ts), so two files that need nothing prepared run beside it.
+ */
+const FIRST = [
+  'test/e2e/04-restart-test.test.ts',
+  'test/e2e/01-03-main-path.test.ts',
+  'test/e2e/bad-inputs.test.ts',
+  'test/e2e/05-scaling.test.ts',
+  'test/e2e/06-ai-diagnostics.test.ts',
+  'test/e2e/07-teardown.test.ts',
+];
+const rank = (file) => (FIRST.includes(file) ? FIRST.indexOf(file) : FIRST.length);
+const files = [...lanes.flatMap((lane) => testFiles(join(root, 'test', lane))), ...named]
+  .map((file, i) => ({ file, i }))
+  .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
+  .map(({ file }) => file);
 if (files.length === 0) {
-  console.error(`test/run.mjs: no test files in lanes ${lanes.join(', ')}`);
+  console.error(`test/run.mjs: no test files in ${args.join(' ') || lanes.join(', ')}`);
   process.exit(1);
 }
-// Most of the e2e time is spent waiting on simulated clusters, not computing: run three files
-// at a time (each test uses its own simulated machine, on its own loopback address).
+// Most of the e2e time is spent starting processes (a runbook, each simulated tool call), which
+// leaves gaps on each core: run three files at a time (each test uses its own simulated machine,
+// on its own loopback addresses).
 // The cluster lane's files share one node and build on each other: one at a time, in name order.
-const concurrency = lanes.includes('cluster') ? '1' : (process.env.TEST_CONCURRENCY ?? '3');
+const concurrency = lanes.includes('cluster') || named.some((f) => f.startsWith('test/cluster/')) ? '1' : (process.env.TEST_CONCURRENCY ?? '3');
+// What the e2e files share during this run (the prepared cluster of test/e2e/prepared.ts).
+const shared = mkdtempSync(join(tmpdir(), 'e2e-shared-'));
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', E2E_SHARED_DIR: shared },
   },
 );
+// only a cache (a failed test keeps its own clone to read); removing it also ends its clock daemon
+rmSync(shared, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -1,9 +1,10 @@
-// Shared by the e2e tests of runbooks 04 and 05: a cluster prepared with 00→03, the report's
+// Shared by the e2e tests of runbooks 04 and 05: a cluster prepared with 00→03 (prepared.ts), the report's
 // timeline in absolute clock time, and the comparison of measured times with the simulator's truth.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { newStateDir, runRunbook, type RunOutcome } from './harness.ts';
+import type { RunOutcome } from './harness.ts';
+import { SECRETS, installedCluster } from './prepared.ts';
 // @ts-expect-error the simulator is plain JavaScript
 import { readTruth as simTruth } from '../../sim/lib/setup.mjs';
 
@@ -24,38 +25,10 @@ export const readTruth = (stateDir: string): Truth => simTruth(stateDir);
 /** A drill takes 15–40 s of real time on a busy two-CPU machine; the harness kills it after this. */
 export const DRILL_TIMEOUT_MS = 300_000;
 
-export const SECRETS = {
-  POSTGRES_PASSWORD: 'e2e-postgres-password-1',
-  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef',
-  OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
-};
+export { SECRETS };
 
-/** Runs 00→03 on a fresh simulated machine and returns its state dir. */
-export async function preparedCluster(): Promise<string> {
-  const stateDir = newStateDir();
-  for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
-    const r = await runRunbook(id, id === '03-install' ? ['--yes', '--no-screenshot'] : ['--yes'], {
-      stateDir,
-      env: SECRETS,
-      timeoutMs: 240_000,
-    });
-    if (id === '00-setup' || id === '02-load') assert.equal(r.exitCode, 0, `${id} failed:\n${r.stdout.slice(-3000)}`);
-    // 01 may miss an image-size budget and 03 a response-time target on a busy machine (real HTTP
-    // latency): neither stops the drills, which need only the images on the node and the release deployed.
-    if (id === '03-install' && r.exitCode !== 0) {
-      const failed = r.json.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id);
-      assert.ok(
-        failed.every((c: string) => c.startsWith('SMOKE-')),
-        `03-install failed:\n${r.stdout.slice(-3000)}`,
-      );
-    }
-  }
-  const status = JSON.parse(
-    simTool(stateDir, 'helm', ['status', 'todo-chatbot', '-n', 'todo-app', '-o', 'json', '--kube-context', 'minikube']),
-  );
-  assert.equal(status.info.status, 'deployed');
-  return stateDir;
-}
+/** A simulated machine with the release deployed by 00 → 03 (a clone of the suite's prepared one). */
+export const preparedCluster = installedCluster;
 
 export interface Span {
   section: string;

@@ -6,8 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, latestReport, newStateDir, readCalls, runRunbook, type RunOutcome } from './harness.ts';
+import { ROOT, latestReport, readCalls, runRunbook, type RunOutcome } from './harness.ts';
 import { PtySession, plain } from './pty.ts';
+import { installedCluster } from './prepared.ts';
 import { PROMPT_IDS, aiDiagnostics, loadPrompt } from '../../src/runbooks/06-ai-diagnostics.ts';
 import { RunbookContext, type Tools } from '../../src/runbook.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -22,11 +23,6 @@ import { Kagent } from '../../src/tools/kagent.ts';
 import { Gordon } from '../../src/tools/gordon.ts';
 import { RecordingExec, instantClock, type Canned } from '../unit/helpers/fake-exec.ts';
 
-const SECRETS = {
-  POSTGRES_PASSWORD: 'e2e-pg-password-3141',
-  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-0123456789abcdef',
-  OPENAI_API_KEY: 'sk-e2e-openai-key-2718',
-};
 const GEMINI_API_KEY = 'e2e-gemini-key-9f8e7d6c';
 /** No provider key from the developer's own shell leaks into a run that is meant to have none. */
 const NO_KEYS = { GEMINI_API_KEY: '', OPENAI_API_KEY: '', SIM_GORDON: '' };
@@ -186,13 +182,8 @@ describe('on a simulated release (00 → 03 first)', () => {
   let stateDir: string;
 
   before(async () => {
-    // 00 → 03 in one simulated machine: the release 06 diagnoses.
-    stateDir = newStateDir();
-    for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
-      const r = await runRunbook(id, ['--yes'], { stateDir, env: { ...NO_KEYS, ...SECRETS }, timeoutMs: 600_000 });
-      // 01 can fail a size budget and still build every image; 03 is what 06 needs.
-      if (id === '03-install') assert.equal(r.exitCode, 0, `03-install failed:\n${show(r)}`);
-    }
+    // a clone of the suite's 00 → 03 machine: the release 06 diagnoses
+    stateDir = await installedCluster();
   });
 
   // Leave no simulated cluster (and its NodePort daemon) behind.

@@ -7,12 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutatingCalls, newStateDir, readCalls, runRunbook, type RunOutcome, simTool } from './harness.ts';
 import { PtySession, plain } from './pty.ts';
+import { installedCluster } from './prepared.ts';
 
-const SECRETS = {
-  POSTGRES_PASSWORD: 'e2e-pg-password-1618',
-  BETTER_AUTH_SECRET: 'e2e-better-auth-secret-fedcba9876543210',
-  OPENAI_API_KEY: 'sk-e2e-openai-key-1414',
-};
 const show = (r: RunOutcome) => `${r.stdout}\n${r.stderr}`;
 const status = (r: RunOutcome, id: string): string | undefined => r.json?.checks.find((c: { id: string }) => c.id === id)?.status;
 const argvs = (calls: RunOutcome['calls']) => calls.map((c) => c.argv.join(' '));
@@ -22,11 +18,7 @@ const sim = simTool;
 let stateDir: string;
 
 before(async () => {
-  stateDir = newStateDir();
-  for (const id of ['00-setup', '01-build', '02-load', '03-install']) {
-    const r = await runRunbook(id, ['--yes'], { stateDir, env: SECRETS, timeoutMs: 600_000 });
-    if (id === '03-install') assert.equal(r.exitCode, 0, `03-install failed:\n${show(r)}`);
-  }
+  stateDir = await installedCluster(); // a clone of the suite's 00 → 03 machine
   const pvcs = JSON.parse(sim(stateDir, 'kubectl', ['get', 'pvc', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout).items;
   assert.ok(pvcs.length >= 1, 'the release should have a PostgreSQL volume claim to tear down');
 });
