@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runbookBundles } from './runbook-bundle.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ZX_CLI = join(ROOT, 'node_modules', 'zx', 'build', 'cli.js');
@@ -27,6 +28,8 @@ export interface RunOptions {
   /** Real-time limit (a hang); never less than HANG_LIMIT_MS. */
   timeoutMs?: number;
   cwd?: string;
+  /** Run the entry point runbooks/<id>.mjs itself (through tsx) instead of its prebuilt bundle (runbook-bundle.ts). */
+  entry?: 'source' | 'bundle';
 }
 
 /**
@@ -100,10 +103,12 @@ export function latestReport(reportDir: string, id: string): { markdown: string;
   return { markdown: readFileSync(`${base}.md`, 'utf8'), json: JSON.parse(readFileSync(`${base}.json`, 'utf8')) };
 }
 
-export function runRunbook(id: string, args: string[], options: RunOptions): Promise<RunOutcome> {
+export async function runRunbook(id: string, args: string[], options: RunOptions): Promise<RunOutcome> {
   const reportDir = options.reportDir ?? removedOnExit(mkdtempSync(join(tmpdir(), 'e2e-reports-')));
+  const fromSource = (options.entry ?? (process.env.E2E_RUNBOOKS === 'source' ? 'source' : 'bundle')) === 'source';
+  const script = fromSource ? join(ROOT, 'runbooks', `${id}.mjs`) : join(await runbookBundles(ROOT), `${id}.mjs`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ZX_CLI, join(ROOT, 'runbooks', `${id}.mjs`), '--simulate', '--report-dir', reportDir, ...args], {
+    const child = spawn(process.execPath, [ZX_CLI, script, '--simulate', '--report-dir', reportDir, ...args], {
       cwd: options.cwd ?? ROOT,
       env: {
         ...process.env,
