@@ -45,14 +45,15 @@ function testFiles(dir) {
 /**
  * Files that start first, longest first: the suite's wall time is at least its longest file's, so
  * those must not start last. test/e2e/04-restart-test prepares the simulated 00 → 03 cluster that
- * 05, 06 and 07 clone (test/e2e/prepared.ts), so two files that need nothing prepared run beside it.
+ * 05, 06 and 07 clone (test/e2e/prepared.ts), so files that need nothing prepared run beside it.
  */
 const FIRST = [
   'test/e2e/04-restart-test.test.ts',
+  'test/e2e/08-09-backup-restore.test.ts',
   'test/e2e/01-03-main-path.test.ts',
-  'test/e2e/bad-inputs.test.ts',
   'test/e2e/05-scaling.test.ts',
   'test/e2e/06-ai-diagnostics.test.ts',
+  'test/e2e/bad-inputs.test.ts',
   'test/e2e/07-teardown.test.ts',
 ];
 const rank = (file) => (FIRST.includes(file) ? FIRST.indexOf(file) : FIRST.length);
@@ -68,7 +69,8 @@ if (files.length === 0) {
 // leaves gaps on each core: run three files at a time (each test uses its own simulated machine,
 // on its own loopback addresses).
 // The cluster lane's files share one node and build on each other: one at a time, in name order.
-const concurrency = lanes.includes('cluster') || named.some((f) => f.startsWith('test/cluster/')) ? '1' : (process.env.TEST_CONCURRENCY ?? '3');
+const concurrency =
+  lanes.includes('cluster') || named.some((f) => f.startsWith('test/cluster/')) ? '1' : (process.env.TEST_CONCURRENCY ?? '3');
 // What the e2e files share during this run (the prepared cluster of test/e2e/prepared.ts).
 const shared = mkdtempSync(join(tmpdir(), 'e2e-shared-'));
 const result = spawnSync(

@@ -55,7 +55,12 @@ const built = new Map<string, Promise<string>>();
 
 /** The folder holding one bundle per runbook, built from the current sources if it is not there yet. */
 export function runbookBundles(root: string): Promise<string> {
-  const inputs = [...filesUnder(join(root, 'src')), ...filesUnder(join(root, 'runbooks')), join(root, 'tsconfig.json'), fileURLToPath(import.meta.url)];
+  const inputs = [
+    ...filesUnder(join(root, 'src')),
+    ...filesUnder(join(root, 'runbooks')),
+    join(root, 'tsconfig.json'),
+    fileURLToPath(import.meta.url),
+  ];
   const hash = createHash('sha256').update(esbuildVersion);
   for (const file of inputs) hash.update(`${relative(root, file)}\0`).update(readFileSync(file));
   const dir = join(root, 'node_modules', '.cache', 'todo-runbooks', hash.digest('hex').slice(0, 16));
@@ -85,7 +90,10 @@ async function buildInto(root: string, dir: string): Promise<string> {
       {
         name: 'runbook-entry',
         setup(b) {
-          b.onResolve({ filter: /^runbook-entry:/ }, (args) => ({ path: args.path.slice('runbook-entry:'.length), namespace: 'runbook-entry' }));
+          b.onResolve({ filter: /^runbook-entry:/ }, (args) => ({
+            path: args.path.slice('runbook-entry:'.length),
+            namespace: 'runbook-entry',
+          }));
           b.onLoad({ filter: /.*/, namespace: 'runbook-entry' }, (args) => ({
             contents: entrySource(root, args.path),
             resolveDir: join(root, 'runbooks'),

@@ -26,7 +26,8 @@ const RUNBOOKS = [
 
 test('validate-all --simulate --yes: exit 0, every criterion with its figure, links to every report; 07 then leaves nothing', async () => {
   const stateDir = newStateDir();
-  const r = await runRunbook('validate-all', ['--yes'], { stateDir, env, timeoutMs: 480_000 });
+  // the entry point itself (through tsx), which loads every runbook's source as a user's run does
+  const r = await runRunbook('validate-all', ['--yes'], { stateDir, env, timeoutMs: 480_000, entry: 'source' });
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   const checks: Array<{ id: string; title: string; expected: string; measured: string; status: string }> = r.json.checks;
   for (const id of RUNBOOKS) {

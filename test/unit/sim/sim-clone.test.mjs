@@ -12,7 +12,11 @@ import { machine, installFixture, pods } from './helpers.mjs';
 
 const todos = async (ip) => (await (await fetch(`http://${ip}:30081/api/todos`)).json()).map((t) => t.title).sort();
 const addTodo = (ip, title) =>
-  fetch(`http://${ip}:30081/api/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }) });
+  fetch(`http://${ip}:30081/api/todos`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
 
 test('cloneMachine: the copy runs next to the original on its own addresses, with the same release and data', async () => {
   const m = await machine();
@@ -32,7 +36,11 @@ test('cloneMachine: the copy runs next to the original on its own addresses, wit
     const state = readFileSync(join(to, 'state.json'), 'utf8');
     assert.ok(!state.includes(`${block(ip)}.`), 'no address of the old block is left in the copy');
     assert.equal(JSON.parse(state).kubeconfig.contexts.minikube.server, `https://${nodeIP}:8443`);
-    assert.equal(readFileSync(join(tmpdir(), 'todo-chatbot-sim-addresses', block(nodeIP)), 'utf8'), to, 'the new block is registered to the copy');
+    assert.equal(
+      readFileSync(join(tmpdir(), 'todo-chatbot-sim-addresses', block(nodeIP)), 'utf8'),
+      to,
+      'the new block is registered to the copy',
+    );
 
     // the same pods, and the copy's own NodePort daemon (started by its first call) serves the copied data
     const names = (list) => list.map((p) => p.metadata.name).sort();
