@@ -3,7 +3,8 @@
 // IP is 127.a.b.1, further profiles take .2, .3, …), reserved in a registry shared by every state
 // dir of this machine ($TMPDIR/todo-chatbot-sim-addresses), so that test suites running at the
 // same time never bind the same address. A copy of a state dir is the same machine: it keeps the
-// addresses of the one it was copied from (images built for the node IP stay valid).
+// addresses of the one it was copied from (images built for the node IP stay valid); clone.mjs
+// moves a copy to a block of its own, to run next to its original.
 import { openSync, writeSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir, platform } from 'node:os';
