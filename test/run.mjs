@@ -42,25 +42,8 @@ function testFiles(dir) {
   return out;
 }
 
-/**
- * Files that start first, longest first: the suite's wall time is at least its longest file's, so
- * those must not start last. test/e2e/04-restart-test prepares the simulated 00 → 03 cluster that
- * 05, 06 and 07 clone (test/e2e/prepared.ts), so files that need nothing prepared run beside it.
- */
-const FIRST = [
-  'test/e2e/04-restart-test.test.ts',
-  'test/e2e/08-09-backup-restore.test.ts',
-  'test/e2e/01-03-main-path.test.ts',
-  'test/e2e/05-scaling.test.ts',
-  'test/e2e/06-ai-diagnostics.test.ts',
-  'test/e2e/bad-inputs.test.ts',
-  'test/e2e/07-teardown.test.ts',
-];
-const rank = (file) => (FIRST.includes(file) ? FIRST.indexOf(file) : FIRST.length);
-const files = [...lanes.flatMap((lane) => testFiles(join(root, 'test', lane))), ...named]
-  .map((file, i) => ({ file, i }))
-  .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
-  .map(({ file }) => file);
+// (node --test sorts the files it is given by path: their order here does not matter)
+const files = [...lanes.flatMap((lane) => testFiles(join(root, 'test', lane))), ...named];
 if (files.length === 0) {
   console.error(`test/run.mjs: no test files in ${args.join(' ') || lanes.join(', ')}`);
   process.exit(1);
