@@ -141,7 +141,11 @@ export const backup: RunbookDefinition = {
       const version = await ctx.tools.kubectl
         .execIn(target, dumpVersionCommand(), { timeoutMs: 60_000, why: 'the pg_dump version, for the manifest', remedy: '' })
         .then((out) => out.trim())
-        .catch(() => 'unknown');
+        // only a failed command is survivable here (the archive is already proven); Ctrl-C and bugs go on
+        .catch((e: unknown) => {
+          if (e instanceof CommandFailed) return 'unknown';
+          throw e;
+        });
       const sha256 = await sha256File(partial);
       renameSync(partial, archive);
       const manifest: BackupManifest = {
