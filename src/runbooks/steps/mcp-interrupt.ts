@@ -19,6 +19,22 @@ import { livePods } from './release.ts';
 const CALL_TIMEOUT_MS = 30_000;
 const REPLACEMENT_WAIT_MS = 120_000;
 
+/** A port-forward to one pod, tried three times: an API error on the way (TLS handshake timeout, 503) is transient. */
+async function forwardTo(
+  ctx: RunbookContext,
+  pod: string,
+  port: number,
+): Promise<Awaited<ReturnType<RunbookContext['tools']['kubectl']['portForward']>>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.tools.kubectl.portForward(`pod/${pod}`, port, ctx.settings.namespace, 30_000);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await ctx.clock.sleep(1000);
+    }
+  }
+}
+
 /** One line for the report: what the interrupted call came back with. */
 export function describeOutcome(o: HeldOutcome, tool: string): string {
   if (o.kind === 'failed') return `failed after ${Math.round(o.ms)} ms: ${o.error}`;
@@ -80,7 +96,7 @@ export async function interruptMcpCall(ctx: RunbookContext, todo: Todo): Promise
     });
   const port = pods.find((p) => p.metadata.name === victim)?.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? 8001;
   // A forward to that pod itself: the call must be served by the pod that is deleted.
-  const forward = await kubectl.portForward(`pod/${victim}`, port, s.namespace, 30_000);
+  const forward = await forwardTo(ctx, victim, port);
   ctx.onCleanup(`port-forward pod/${victim}`, () => forward.process.stop());
   const url = `http://127.0.0.1:${forward.localPort}/mcp`;
   const title = drillTodoTitle('04-interrupted-call', ctx.clock.now());
@@ -122,7 +138,7 @@ export async function interruptMcpCall(ctx: RunbookContext, todo: Todo): Promise
     });
     return;
   }
-  const fresh = await kubectl.portForward(`pod/${next}`, port, s.namespace, 30_000);
+  const fresh = await forwardTo(ctx, next, port);
   ctx.onCleanup(`port-forward pod/${next}`, () => fresh.process.stop());
   const nextUrl = `http://127.0.0.1:${fresh.localPort}/mcp`;
   const check = mcpDataCheck(nextUrl, s, 10_000);
