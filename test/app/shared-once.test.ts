@@ -17,8 +17,8 @@ function sources(dir: string): string[] {
   );
 }
 
-test('app/shared holds runtime, todos and service, and no service has a file of the same name', () => {
-  assert.deepEqual(sharedFiles.sort(), ['runtime.ts', 'service.ts', 'todos.ts']);
+test('app/shared holds runtime, todos, service and metrics, and no service has a file of the same name', () => {
+  assert.deepEqual(sharedFiles.sort(), ['metrics.ts', 'runtime.ts', 'service.ts', 'todos.ts']);
   for (const service of SERVICES) {
     const names = sources(join(app, service, 'src')).map((f) => f.split('/').pop());
     for (const shared of sharedFiles) assert.ok(!names.includes(shared), `app/${service}/src has its own ${shared}`);

@@ -125,6 +125,10 @@ async function runFakeRelease(kubectlAiAnswer: Canned): Promise<{ checks: CheckR
     exec.on(['kubectl', 'get', kind], { stdout: readFileSync(join(FIXTURES, `${kind}.json`), 'utf8') });
   }
   for (const kind of ['cronjobs', 'jobs']) exec.on(['kubectl', 'get', kind], { stdout: '{"items":[]}' });
+  // one Service by name (06 reads its port to reach GET /metrics through kubectl proxy)
+  exec.on(['kubectl', 'get', 'service'], {
+    stdout: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"todo-chatbot-frontend"},"spec":{"ports":[{"port":3000}]}}',
+  });
   const config = loadConfig(['--yes'], aiDiagnostics.flags, { GEMINI_API_KEY: '' }, mkdtempSync(join(tmpdir(), 'e2e-06-cwd-')));
   config.fileEnv.GEMINI_API_KEY = GEMINI_API_KEY;
   const tools: Tools = {

@@ -59,6 +59,11 @@ test('the images together: 500 MB (001 SC-006) unless SIZE_BUDGET_TOTAL says oth
   const total = (env: Record<string, string>) => totalBudget(loadConfig([], [], env, tmpdir()).settings.sizeBudgetTotal);
   assert.deepEqual(total({}), { bytes: 500 * MB, basis: 'default; SIZE_BUDGET_TOTAL overrides' });
   assert.deepEqual(total({ SIZE_BUDGET_TOTAL: '1g' }), { bytes: 1024 * MB, basis: 'SIZE_BUDGET_TOTAL=1024' });
+  // a stack with Python images: the example app's 700.7 MB fits its 800 MB default, not the Node 500
+  const python = totalBudget(undefined, ['node', 'python', 'python']);
+  assert.deepEqual(python, { bytes: 800 * MB, basis: 'python default; SIZE_BUDGET_TOTAL overrides' });
+  assert.ok(700.7 * MB <= python.bytes && 700.7 * MB > totalBudget(undefined, ['node', 'node', 'node']).bytes);
+  assert.equal(totalBudget(300, ['python']).bytes, 300 * MB, 'the setting wins over the runtime default');
   assert.throws(
     () => loadConfig([], [], { SIZE_BUDGET_TOTAL: 'lots' }, tmpdir()),
     (e: unknown) => e instanceof UsageError && e.message === 'SIZE_BUDGET_TOTAL "lots" is not an image size',
