@@ -139,8 +139,10 @@ test('03-install: every pod Ready by its own conditions, smoke checks answered b
   const secret = kubectlJson(['get', 'secret', 'todo-chatbot-secrets', '-n', NAMESPACE]);
   const configMaps = kubectl(['get', 'configmaps', '-n', NAMESPACE, '-o', 'json']).stdout;
   const podSpecs = JSON.stringify(pods.map((p: { spec: unknown }) => p.spec));
-  const reports = readdirSync(REPORT_DIR)
-    .map((f) => readFileSync(join(REPORT_DIR, f), 'utf8'))
+  // Every file under the report folder, backups/ included (validate-all writes one there on an earlier run).
+  const reports = readdirSync(REPORT_DIR, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath ?? entry.path, entry.name), 'latin1'))
     .join('\n');
   for (const [key, value] of Object.entries(SECRETS)) {
     const b64 = Buffer.from(value).toString('base64');
