@@ -7,7 +7,15 @@ import { UsageError } from '../errors.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DRIVERS = [
+/**
+ * The drivers minikube registers (pkg/minikube/registry/drvs/init.go imports one package per driver;
+ * the names are the constants of pkg/minikube/driver/driver.go), plus `qemu`, the alias minikube's
+ * qemu2 driver registers (registry/drvs/qemu2/qemu2.go, driver.AliasQEMU). Which of them runs on a
+ * given OS is minikube's own check (supportedDrivers in driver_<os>.go), not ours. The simulated
+ * minikube knows the same list (sim/lib/tools/minikube/start.mjs, KNOWN_DRIVERS);
+ * test/unit/minikube-drivers.test.ts keeps the two equal.
+ */
+export const MINIKUBE_DRIVERS: readonly string[] = [
   'docker',
   'podman',
   'kvm2',
@@ -16,6 +24,7 @@ const DRIVERS = [
   'virtualbox',
   'hyperkit',
   'vfkit',
+  'krunkit',
   'hyperv',
   'parallels',
   'vmware',
@@ -80,7 +89,7 @@ export function memory(raw: string, name: string): number {
 
 export function driver(raw: string, name: string): string {
   if (raw === '' || raw === 'auto') return '';
-  if (!DRIVERS.includes(raw)) throw new UsageError(`${name} "${raw}" is not a minikube driver`, `use one of: auto, ${DRIVERS.join(', ')}`);
+  if (!MINIKUBE_DRIVERS.includes(raw)) throw new UsageError(`${name} "${raw}" is not a minikube driver`, `use one of: auto, ${MINIKUBE_DRIVERS.join(', ')}`);
   return raw;
 }
 

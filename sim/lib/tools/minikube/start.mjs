@@ -20,6 +20,29 @@ import { startServer } from '../../server-control.mjs';
 import { ADDONS } from './addons.mjs';
 import { machineType } from './host.mjs';
 
+/**
+ * The drivers minikube registers (pkg/minikube/registry/drvs/init.go; names from
+ * pkg/minikube/driver/driver.go) and qemu2's alias `qemu`. The runbooks' MINIKUBE_DRIVER check
+ * (src/config/value-parsers.ts, MINIKUBE_DRIVERS) knows the same list; test/unit/minikube-drivers.test.ts
+ * keeps them equal.
+ */
+export const KNOWN_DRIVERS = [
+  'docker',
+  'podman',
+  'kvm2',
+  'qemu2',
+  'qemu',
+  'virtualbox',
+  'hyperkit',
+  'vfkit',
+  'krunkit',
+  'hyperv',
+  'parallels',
+  'vmware',
+  'none',
+  'ssh',
+];
+
 /** Parse --memory forms (4096, 4g, 4096mb, 4gb) to MiB. */
 function parseMemory(s) {
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(s.trim());
@@ -41,22 +64,6 @@ export async function start(ctx, p, profile) {
   const existing = state.minikube.profiles[profile];
   const out = (s) => ctx.out(s);
   out(`* minikube ${MINIKUBE_VERSION} on Debian 12.8\n`);
-  const KNOWN_DRIVERS = [
-    'docker',
-    'podman',
-    'kvm2',
-    'qemu2',
-    'qemu',
-    'virtualbox',
-    'hyperkit',
-    'vfkit',
-    'vmware',
-    'parallels',
-    'hyperv',
-    'none',
-    'ssh',
-    'krunkit',
-  ];
   if (driver && !KNOWN_DRIVERS.includes(driver)) {
     ctx.err(`\nX Exiting due to DRV_UNSUPPORTED_OS: The driver '${driver}' is not supported on linux/amd64\n\n`);
     return 56;
