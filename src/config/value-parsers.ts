@@ -89,7 +89,8 @@ export function memory(raw: string, name: string): number {
 
 export function driver(raw: string, name: string): string {
   if (raw === '' || raw === 'auto') return '';
-  if (!MINIKUBE_DRIVERS.includes(raw)) throw new UsageError(`${name} "${raw}" is not a minikube driver`, `use one of: auto, ${MINIKUBE_DRIVERS.join(', ')}`);
+  if (!MINIKUBE_DRIVERS.includes(raw))
+    throw new UsageError(`${name} "${raw}" is not a minikube driver`, `use one of: auto, ${MINIKUBE_DRIVERS.join(', ')}`);
   return raw;
 }
 
