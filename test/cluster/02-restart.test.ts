@@ -4,7 +4,7 @@
 // all app pods deleted and replaced by the real controllers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NAMESPACE, check, checks, kubectlJson, missingPrerequisite, recordFigure, runRunbook, tail } from './harness.ts';
+import { NAMESPACE, type RunOutcome, check, checks, kubectlJson, missingPrerequisite, recordFigure, runRunbook, tail } from './harness.ts';
 
 const why = missingPrerequisite();
 
@@ -49,4 +49,40 @@ test('04-restart-test: real stop/start, every pod Ready again within the target,
     (p: { metadata: { labels: Record<string, string> } }) => p.metadata.labels['app.kubernetes.io/component'] === 'postgresql',
   );
   assert.ok(pg.status.containerStatuses[0].restartCount >= 1, 'the database container was restarted by the node restart');
+  assertMcpInterrupt(r, pods);
 });
+
+/**
+ * 04's MCP pod deleted in the middle of a tool call, on the real node: the victim was a real MCP pod
+ * that the kubelet really killed (its Killing event), what the call returned is reported, and the
+ * next call was answered by the real replacement, which lists the drill's todo.
+ */
+function assertMcpInterrupt(r: RunOutcome, pods: any[]): void {
+  const interrupted = check(r, 'MCP-INTERRUPTED-CALL');
+  assert.equal(interrupted?.status, 'pass', `MCP-INTERRUPTED-CALL: ${interrupted?.measured}`);
+  const victim = / when (todo-chatbot-mcp-\S+) was deleted$/.exec(interrupted.title)?.[1];
+  assert.ok(victim, interrupted.title);
+  // What the call came back with: an answer (from the victim, which drains on SIGTERM) or the error the client saw.
+  assert.match(interrupted.measured, new RegExp(`^(HTTP \\d+ from ${victim} after \\d+ ms: |failed after \\d+ ms: )`));
+  assert.ok(!pods.some((p) => p.metadata.name === victim), `${victim} is gone`);
+  const killed = kubectlJson(['get', 'events', '-n', NAMESPACE, '--field-selector', `involvedObject.name=${victim}`]).items;
+  assert.ok(
+    killed.some((e: { reason: string }) => e.reason === 'Killing'),
+    `the kubelet killed ${victim}: ${killed.map((e: { reason: string }) => e.reason).join(', ')}`,
+  );
+  const after = check(r, 'MCP-AFTER-INTERRUPT');
+  assert.equal(after?.status, 'pass', `MCP-AFTER-INTERRUPT: ${after?.measured}`);
+  const fresh = /on the replacement (todo-chatbot-mcp-\S+)$/.exec(after.title)?.[1];
+  assert.ok(fresh && fresh !== victim, after.title);
+  assert.ok(
+    pods.some((p) => p.metadata.name === fresh),
+    `${fresh} is a pod now: ${pods.map((p) => p.metadata.name).join(', ')}`,
+  );
+  assert.match(
+    after.measured,
+    new RegExp(
+      `^answered from ${fresh}; task \\d+ "04-restart-test drill .+" among \\d+ task\\(s\\) listed by list_tasks; interrupted call's task `,
+    ),
+  );
+  recordFigure('04 MCP pod deleted mid-call', { victim, interrupted: interrupted.measured, replacement: fresh, after: after.measured });
+}

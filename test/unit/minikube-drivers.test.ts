@@ -8,7 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MINIKUBE_DRIVERS, driver } from '../../src/config/value-parsers.ts';
+// @ts-expect-error the simulator is plain JavaScript
 import { KNOWN_DRIVERS } from '../../sim/lib/tools/minikube/start.mjs';
+// @ts-expect-error the simulator is plain JavaScript
 import { prepareSimulation } from '../../sim/lib/setup.mjs';
 import { spawnSync } from 'node:child_process';
 
