@@ -27,7 +27,7 @@ export interface ImageSpec {
   budgetBasis?: string;
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__', '.venv', 'venv', '.pytest_cache', 'coverage']);
+export const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.next', '__pycache__', '.venv', 'venv', '.pytest_cache', 'coverage']);
 
 export function imageSpecs(settings: Settings, root: string): ImageSpec[] {
   const budget = (component: Component, dockerfile: string) => {

@@ -7,7 +7,7 @@ import { planImages, SECRET_PATTERNS, type PlannedImage } from '../images.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { formatDuration } from '../clock.ts';
 import { redact } from '../redact.ts';
-import { attempt } from '../errors.ts';
+import { buildImage } from './steps/image-build.ts';
 import { buildDaemon } from '../cluster/build-daemon.ts';
 import { publicAddress } from '../cluster/access.ts';
 import { MB, runtimeOf, totalBudget } from '../size-budgets.ts';
@@ -27,20 +27,9 @@ async function buildOne(
   if (existing && !rebuild) {
     ctx.note(`${image.ref} is already built from these exact inputs; not building again (--rebuild forces it)`);
   } else {
-    const started = ctx.clock.now();
-    const result = await attempt(
-      docker.build({
-        image: image.ref,
-        dockerfile: image.dockerfile,
-        context: image.context,
-        buildArgs: image.buildArgs,
-        labels: { 'org.opencontainers.image.revision': image.tag, 'io.todo-chatbot.component': image.component },
-        env,
-        timeoutMs: Math.max(ctx.settings.timeoutMs, 900_000),
-      }),
-    );
-    buildMs = ctx.clock.now() - started;
-    ctx.span('build', image.component, started, ctx.clock.now());
+    const built = await buildImage(ctx, image, env);
+    const result = built.outcome;
+    buildMs = built.ms;
     if (!result.ok) {
       ctx.evidence(`docker build ${image.ref} (last lines)`, result.error.stderr);
       ctx.require({

@@ -8,21 +8,7 @@ import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
 import { requirePrerequisite } from '../prereqs.ts';
 import { formatDuration } from '../clock.ts';
 import { publicAddress } from '../cluster/access.ts';
-import { attempt } from '../errors.ts';
-
-/**
- * The remedy for a failed `minikube image load`. "unable to calculate manifest: blob … not found"
- * is not a disk problem: minikube cannot export the image from Docker ≥ 25's image store
- * (minikube#18021, #20595, moby#47207); loading a `docker save` archive avoids that export.
- */
-export function loadRemedy(text: string, ref: string, profile: string): string {
-  if (/unable to calculate manifest|blob \S+ not found/.test(text)) {
-    const file = `${ref.replace(/[/:]/g, '_')}.tar`;
-    return `a known minikube/Docker ≥ 25 export bug, not disk space: docker save ${ref} -o ${file} && minikube image load ${file} -p ${profile}, then run this runbook again`;
-  }
-  if (/no space left|disk/i.test(text)) return `free disk space on the node (minikube ssh -p ${profile} -- df -h) and run again`;
-  return `minikube image load ${ref} -p ${profile} --alsologtostderr shows the cause; free disk space on the node if it is full (minikube ssh -p ${profile} -- df -h)`;
-}
+import { loadImage, loadRemedy } from './steps/image-build.ts';
 
 /**
  * Images that are neither on the node nor in the host's Docker need 01 first: offered once for all of
@@ -48,17 +34,15 @@ async function buildAbsent(ctx: RunbookContext, absent: PlannedImage[], images: 
 }
 
 async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {
-  const started = ctx.clock.now();
-  const result = await attempt(ctx.tools.minikube.imageLoad(image.ref, Math.max(ctx.settings.timeoutMs, 600_000)));
-  ctx.span('load', image.component, started, ctx.clock.now());
+  const { outcome: result, ms } = await loadImage(ctx, image);
   ctx.require({
     id: `LOAD-${image.component.toUpperCase()}`,
     title: `${image.component} image loaded`,
     expected: 'minikube image load exits 0',
-    measured: result.ok ? `loaded in ${formatDuration(ctx.clock.now() - started)}` : result.error.reason,
+    measured: result.ok ? `loaded in ${formatDuration(ms)}` : result.error.reason,
     pass: result.ok,
     remedy: loadRemedy(result.ok ? '' : result.error.stderr, image.ref, ctx.settings.profile),
-    value: ctx.clock.now() - started,
+    value: ms,
     unit: 'ms',
   });
 }

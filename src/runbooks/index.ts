@@ -15,6 +15,7 @@ const LOADERS = {
   '08-backup': async () => (await import('./08-backup.ts')).backup,
   '09-restore': async () => (await import('./09-restore.ts')).restore,
   access: async () => (await import('./access.ts')).access,
+  dev: async () => (await import('./dev.ts')).dev,
 } satisfies Record<string, () => Promise<RunbookDefinition>>;
 
 export type RunbookId = keyof typeof LOADERS;

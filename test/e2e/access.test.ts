@@ -5,12 +5,12 @@
 // forward; an unhealthy release stops it before any forward.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { latestReport, mutatingCalls, newStateDir, readCalls, ROOT, runRunbook, type RunOutcome } from './harness.ts';
+import { latestReport, mutatingCalls, newStateDir, readCalls, runRunbook, startRunbook, type RunOutcome } from './harness.ts';
 
 const env = {
   POSTGRES_PASSWORD: 'pg-Pa55word-access-77',
@@ -94,37 +94,7 @@ test('--replace-pod: the backend forward comes back on the same URL, bound to th
 
 test('left open: a pod deleted by someone else is followed on the same URL; Ctrl-C ends it, exit 0, ports closed, pods untouched', async () => {
   const reportDir = mkdtempSync(join(tmpdir(), 'e2e-access-'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'zx', 'build', 'cli.js'),
-      join(ROOT, 'runbooks', 'access.mjs'),
-      '--simulate',
-      '--yes',
-      '--report-dir',
-      reportDir,
-      ...ANY_PORTS,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '', NO_COLOR: '1', ENV_FILE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  const waitFor = async (pattern: RegExp, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const m = pattern.exec(out);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    child.kill('SIGKILL');
-    throw new Error(`no ${pattern} within ${ms} ms:\n${out.slice(-3000)}`);
-  };
+  const { child, exited, waitFor, out } = await startRunbook('access', ANY_PORTS, { stateDir, env, reportDir, entry: 'source' });
   const [, frontendUrl] = await waitFor(/frontend on localhost: (http:\/\/127\.0\.0\.1:\d+) → pod/, 180_000);
   const [, url, pod] = await waitFor(/backend on localhost: (http:\/\/127\.0\.0\.1:\d+) → pod (\S+)/, 60_000);
   await waitFor(/press Ctrl-C to end/, 60_000);
@@ -139,12 +109,12 @@ test('left open: a pod deleted by someone else is followed on the same URL; Ctrl
   const podsBefore = [...podNames('frontend'), ...podNames('backend'), ...podNames('mcp')].sort();
   const mark = readCalls(stateDir).length;
   child.kill('SIGINT');
-  assert.equal(await exited, 0, out.slice(-3000));
+  assert.equal(await exited, 0, out().slice(-3000));
   const { json } = latestReport(reportDir, 'access');
   assert.equal(json.result, 'passed');
   assert.equal(status({ json }, 'ACCESS-END')?.status, 'pass');
   assert.match(status({ json }, 'ACCESS-END').measured, /ports closed; changes by this run: none/);
-  assert.match(out, /ending: Ctrl-C/);
+  assert.match(out(), /ending: Ctrl-C/);
   for (const u of [url!, frontendUrl!]) await assert.rejects(fetch(u), `${u} is closed`);
   assert.deepEqual([...podNames('frontend'), ...podNames('backend'), ...podNames('mcp')].sort(), podsBefore);
   assert.deepEqual(

@@ -176,3 +176,37 @@ export function simTool(stateDir: string, tool: string, args: string[]): { code:
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** A runbook left running (access, dev): its screen read while it runs, ended by the test (SIGINT) or by itself. */
+export interface RunningRunbook {
+  child: ReturnType<typeof spawn>;
+  exited: Promise<number>;
+  /** Resolves with the first match on the screen so far; kills the run and throws after `ms`. */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
+  out(): string;
+}
+
+export async function startRunbook(id: string, args: string[], options: RunOptions & { reportDir: string }): Promise<RunningRunbook> {
+  const fromSource = (options.entry ?? (process.env.E2E_RUNBOOKS === 'source' ? 'source' : 'bundle')) === 'source';
+  const script = fromSource ? join(ROOT, 'runbooks', `${id}.mjs`) : join(await runbookBundles(ROOT), `${id}.mjs`);
+  const child = spawn(process.execPath, [ZX_CLI, script, '--simulate', '--yes', '--report-dir', options.reportDir, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env, SIM_STATE_DIR: options.stateDir, SIM_FAULTS: options.faults ?? '', NO_COLOR: '1', ENV_FILE: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const waitFor = async (pattern: RegExp, ms = 300_000) => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const m = pattern.exec(out);
+      if (m) return m;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    throw new Error(`no ${pattern} within ${ms} ms:\n${out.slice(-3000)}`);
+  };
+  return { child, exited, waitFor, out: () => out };
+}

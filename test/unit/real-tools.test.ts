@@ -10,7 +10,7 @@ import { agentAnswer } from '../../src/tools/kagent.ts';
 import { Gordon, gordonCommand } from '../../src/tools/gordon.ts';
 import { needsPortForward } from '../../src/cluster/access.ts';
 import { LOCAL_FORWARD_ADDRESS, publicUrls } from '../../src/images.ts';
-import { loadRemedy } from '../../src/runbooks/02-load.ts';
+import { loadRemedy } from '../../src/runbooks/steps/image-build.ts';
 import { UsageError, attempt } from '../../src/errors.ts';
 
 // 1. docker-env: -o json counts only with --shell none (cmd/minikube/cmd/docker-env.go dockerSetScript).
