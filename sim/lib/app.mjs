@@ -62,7 +62,10 @@ export async function handle(req, res, target) {
       const ready = listObjects(c, 'Pod', ns).filter((p) => p._sim.component === 'mcp' && isReadyAt(c, p, t, faults));
       const servedBy = target.pod ?? ready[Math.floor(Math.random() * ready.length)]?.metadata.name;
       if (servedBy) res.setHeader('x-served-by', servedBy);
-      return mcp(req, res, { stateDir, c, ns, t, faults, path, method, body });
+      // its DATABASE_URL decides whether the database lets it in (cluster/db-password.mjs)
+      const served = ready.find((p) => p.metadata.name === servedBy);
+      const env = served?._sim.runs[served._sim.runs.length - 1]?.env?.[served.spec.containers[0].name] ?? {};
+      return mcp(req, res, { stateDir, c, ns, t, faults, path, method, body, env });
     }
     default:
       return send(res, 404, { error: 'not found' });

@@ -18,6 +18,7 @@ const FLAGS = [
   'docker-desktop',
   'docker-rootless',
   'backup-job-fails',
+  'db-read-only',
 ];
 // Settings that pick which real version or configuration the simulator models (docs/simulator.md).
 const SETTINGS = ['helm-version', 'minikube-runtime', 'minikube-driver', 'kagent-version'];

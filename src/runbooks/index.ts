@@ -16,6 +16,7 @@ const LOADERS = {
   '09-restore': async () => (await import('./09-restore.ts')).restore,
   access: async () => (await import('./access.ts')).access,
   dev: async () => (await import('./dev.ts')).dev,
+  'rotate-secrets': async () => (await import('./rotate-secrets.ts')).rotateSecrets,
 } satisfies Record<string, () => Promise<RunbookDefinition>>;
 
 export type RunbookId = keyof typeof LOADERS;

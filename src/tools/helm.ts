@@ -197,16 +197,25 @@ export class Helm {
     return parseJson<Array<{ revision: number; status: string; description: string; updated: string }>>(r, 'helm history');
   }
 
-  async values(release: string, namespace: string, all = false): Promise<Record<string, unknown>> {
+  /** The release's values (`all`: computed, the chart's defaults included), of the last revision or of `revision`. */
+  async values(release: string, namespace: string, all = false, revision?: number): Promise<Record<string, unknown>> {
     const args = ['get', 'values', release, '-n', namespace, '-o', 'json'];
     if (all) args.push('--all');
+    if (revision !== undefined) args.push('--revision', String(revision));
     const r = await this.read(args);
     ensureOk(r, `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`);
     return parseJson<Record<string, unknown> | null>(r, 'helm get values') ?? {};
   }
 
-  async manifest(release: string, namespace: string): Promise<string> {
-    const r = await this.read(['get', 'manifest', release, '-n', namespace]);
+  async manifest(release: string, namespace: string, revision?: number): Promise<string> {
+    const r = await this.read([
+      'get',
+      'manifest',
+      release,
+      '-n',
+      namespace,
+      ...(revision === undefined ? [] : ['--revision', String(revision)]),
+    ]);
     return ensureOk(r, `check the release exists: helm list -n ${namespace} --kube-context ${this.options.kubeContext}`).stdout;
   }
 

@@ -23,6 +23,7 @@ export type ResourceKind =
   | 'pvc'
   | 'events'
   | 'configmaps'
+  | 'secrets'
   | 'cronjobs'
   | 'jobs'
   | 'nodes';
@@ -250,6 +251,15 @@ export class Kubectl {
     );
   }
 
+  /** Secrets by name; ones already gone are no error (--ignore-not-found). */
+  deleteSecrets(names: string[], namespace: string, why: string): Promise<void> {
+    return this.change(
+      ['delete', 'secret', ...names, '-n', namespace, '--ignore-not-found'],
+      why,
+      `list them: kubectl get secrets -n ${namespace} --context ${this.context}`,
+    );
+  }
+
   /** Claims that do not exist are no error (--ignore-not-found); anything else throws. */
   async deletePvcs(selector: string, namespace: string): Promise<void> {
     const r = await this.exec.run({
@@ -303,11 +313,11 @@ export class Kubectl {
   async execIn(
     target: { pod: string; container: string; namespace: string },
     command: string[],
-    options: { timeoutMs: number; why: string; remedy: string; stdinFile?: string; stdoutFile?: string },
+    options: { timeoutMs: number; why: string; remedy: string; stdinFile?: string; stdoutFile?: string; input?: string },
   ): Promise<string> {
     const { pod, container, namespace } = target;
     // -i only when something is sent: kubectl then streams stdin to the process and closes it at EOF.
-    const flags = options.stdinFile === undefined ? [] : ['-i'];
+    const flags = options.stdinFile === undefined && options.input === undefined ? [] : ['-i'];
     const r = await this.exec.run({
       tool: 'kubectl',
       args: [...this.cluster(['exec', ...flags, pod, '-c', container, '-n', namespace]), '--', ...command],
@@ -315,6 +325,8 @@ export class Kubectl {
       why: options.why,
       stdinFile: options.stdinFile,
       stdoutFile: options.stdoutFile,
+      // `input` (a secret sent to the pod on stdin) is never recorded, as no stdin is
+      input: options.input,
     });
     return ensureOk(r, options.remedy).stdout;
   }

@@ -12,7 +12,7 @@ export async function backend(req, res, x) {
       ? send(res, 200, { status: 'ok', service: 'backend', version: VERSION, uptimeSeconds: 42 })
       : send(res, 405, { error: 'method not allowed' });
   if (path === '/ready') {
-    const key = dataKey(c, ns, t, faults);
+    const key = dataKey(c, ns, t, faults, env);
     return key
       ? send(res, 200, { status: 'ready', database: 'ok', latencyMs: 1.2 })
       : send(res, 503, { status: 'not-ready', database: 'unreachable' });

@@ -68,10 +68,10 @@ const TOOLS = [
 ];
 
 export async function mcp(req, res, x) {
-  const { c, ns, t, faults, path, method, body, stateDir } = x;
+  const { c, ns, t, faults, path, method, body, stateDir, env } = x;
   if (path === '/health') return send(res, 200, { status: 'ok', service: 'mcp', version: VERSION, uptimeSeconds: 42 });
   if (path === '/ready')
-    return dataKey(c, ns, t, faults)
+    return dataKey(c, ns, t, faults, env)
       ? send(res, 200, { status: 'ready', database: 'ok' })
       : send(res, 503, { status: 'not-ready', database: 'unreachable' });
   if (path !== '/mcp') return send(res, 404, { error: 'not found; the MCP endpoint is POST /mcp' });
@@ -108,7 +108,7 @@ export async function mcp(req, res, x) {
       });
     } else if (m.method === 'ping') ok({});
     else if (m.method === 'tools/list') ok({ tools: TOOLS });
-    else if (m.method === 'tools/call') ok(await callTool(m.params ?? {}, { stateDir, c, ns, t, faults }));
+    else if (m.method === 'tools/call') ok(await callTool(m.params ?? {}, { stateDir, c, ns, t, faults, env }));
     else fail(-32601, 'Method not found');
   }
   if (!out.length) {
@@ -120,12 +120,12 @@ export async function mcp(req, res, x) {
 }
 
 async function callTool(params, x) {
-  const { stateDir, c, ns, t, faults } = x;
+  const { stateDir, c, ns, t, faults, env } = x;
   const name = params.name;
   const a = params.arguments ?? {};
   const tool = TOOLS.find((tl) => tl.name === name);
   if (!tool) return { content: [{ type: 'text', text: `MCP error -32602: Tool ${name} not found` }], isError: true };
-  const key = dataKey(c, ns, t, faults);
+  const key = dataKey(c, ns, t, faults, env);
   const unavailable = {
     content: [{ type: 'text', text: 'The todo database is unavailable right now; try again shortly.' }],
     isError: true,

@@ -5,9 +5,13 @@ import { withState } from '../state.mjs';
 import { readClock } from '../clock.mjs';
 import { listObjects, getObject } from '../model.mjs';
 import { isReadyAt } from '../cluster/lifecycle.mjs';
+import { clientAccepted } from '../cluster/db-password.mjs';
 
-/** Where the todos live: the PVC of a Ready postgresql pod, or the external database. */
-export function dataKey(c, ns, t, faults) {
+/**
+ * Where the todos live: the PVC of a Ready postgresql pod, or the external database. With `env`
+ * (the serving container's), null also when its DATABASE_URL's password is not the role's.
+ */
+export function dataKey(c, ns, t, faults, env = undefined) {
   const pg = listObjects(c, 'Pod', ns).filter((p) => p._sim.component === 'postgresql');
   const hasDb = listObjects(c, 'StatefulSet', ns).some((s) => s.metadata.labels?.['app.kubernetes.io/component'] === 'postgresql');
   if (!hasDb) return `external:${ns}`;
@@ -15,7 +19,8 @@ export function dataKey(c, ns, t, faults) {
   if (!ready) return null;
   const claim = (ready.spec.volumes ?? []).find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName;
   const pvc = claim && getObject(c, 'PersistentVolumeClaim', ns, claim);
-  return pvc ? pvc.metadata.uid : `pod:${ready.metadata.uid}`;
+  const key = pvc ? pvc.metadata.uid : `pod:${ready.metadata.uid}`;
+  return env && !clientAccepted(c, key, env, t) ? null : key;
 }
 
 export function backendService(c, ns) {
@@ -32,8 +37,8 @@ async function todoOp(stateDir, clusterName, key, fn) {
 }
 
 export async function todosApi(x, clusterName) {
-  const { stateDir, c, ns, t, faults, path, method, body } = x;
-  const key = dataKey(c, ns, t, faults);
+  const { stateDir, c, ns, t, faults, path, method, body, env } = x;
+  const key = dataKey(c, ns, t, faults, env);
   if (!key) return { status: 500, body: { error: 'database unavailable' } };
   const parse = () => {
     try {

@@ -9,6 +9,7 @@ import { podState } from './views.mjs';
 import { mainContainer } from './lifecycle.mjs';
 import { notImplemented } from '../common.mjs';
 import { isDatabaseCommand, readStdin, runDatabaseCommand } from './pg-exec.mjs';
+import { isRotationCommand, runRotationCommand } from './pg-role.mjs';
 import { withCluster } from '../tools/kubectl/with-cluster.mjs';
 
 export async function kubectlExec(K) {
@@ -48,7 +49,9 @@ export async function kubectlExec(K) {
     const run = pod._sim.runs[pod._sim.runs.length - 1];
     const base = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: name, HOME: '/root' };
     const env = { ...base, ...(run.env?.[cname] ?? {}), KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
-    if (database) return runDatabaseCommand(ctx, cmd, { c, ns, now, faults: ctx.faults, env, image: ct.image, stdin });
+    const x = { c, ns, now, faults: ctx.faults, env, image: ct.image, stdin };
+    if (isRotationCommand(cmd)) return runRotationCommand(ctx, cmd, x);
+    if (database) return runDatabaseCommand(ctx, cmd, x);
     return { env };
   });
   if (res.err) {

@@ -7,6 +7,7 @@ import { runTimes, crashRestarts } from './lifecycle.mjs';
 import { live } from './pods.mjs';
 import { resolveEnv, imageCheck } from './container-inputs.mjs';
 import { nodeImages } from './node.mjs';
+import { initOnFirstStart } from './db-password.mjs';
 
 /** Start a new sandbox (run) for a scheduled pod. */
 export function newRun(state, c, pod, start) {
@@ -86,6 +87,7 @@ export function kubelet(state, c, t, faults) {
     run.createAt = Math.max(pullUntil, run.block ? Math.max(t, run.block.since + 1000) : t);
     run.env = envs;
     run.imageID = imageID;
+    initOnFirstStart(c, p, envs[p.spec.containers[0].name], run.createAt);
     p.metadata.resourceVersion = nextRV(state);
   }
 }

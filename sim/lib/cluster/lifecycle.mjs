@@ -7,6 +7,7 @@
 // derived deterministically from the pod name + run index: container creation, start, readiness,
 // and for crashing containers the whole crash/back-off schedule.
 import { spread, sha256 } from '../util.mjs';
+import { acceptedSegments, volumeKey } from './db-password.mjs';
 
 export const APP_COMPONENTS = ['frontend', 'backend', 'mcp', 'postgresql'];
 
@@ -98,7 +99,7 @@ export function crashRestarts(times, t) {
   return crashAt(times, t).i;
 }
 
-/** Ready intervals [from, to) of the postgresql pods of a namespace (for the backend /ready dependency). */
+/** Ready intervals [from, to, data volume] of the postgresql pods of a namespace (for the /ready dependency). */
 export function dbReadyIntervals(cluster, ns, faults) {
   const out = [];
   const pods = [...cluster.graveyard, ...Object.values(cluster.objects).filter((o) => o.kind === 'Pod')].filter(
@@ -109,15 +110,19 @@ export function dbReadyIntervals(cluster, ns, faults) {
       const tm = runTimes(p, idx, faults);
       if (!tm || tm.ownReadyAt === Infinity) return;
       const end = Math.min(run.stop ?? Infinity, p._sim.deletionAt ?? Infinity, p._sim.finalizeAt ?? Infinity);
-      if (end > tm.ownReadyAt) out.push([tm.ownReadyAt, end]);
+      if (end > tm.ownReadyAt) out.push([tm.ownReadyAt, end, volumeKey(cluster, p)]);
     });
   }
   return out;
 }
 
-/** Does the backend depend on the database for readiness (readiness probe on /ready + in-chart postgresql)? */
+/**
+ * Does the pod's readiness depend on the database: an app service (backend, MCP) whose readiness
+ * probe is /ready (the demo app's /ready runs a query through its pool) with the in-chart
+ * PostgreSQL. The chart probes the MCP server on /health, so by default only the backend does.
+ */
 function dependsOnDb(cluster, pod) {
-  if (pod._sim.component !== 'backend') return false;
+  if (pod._sim.component !== 'backend' && pod._sim.component !== 'mcp') return false;
   const path = mainContainer(pod).readinessProbe?.httpGet?.path;
   if (path !== '/ready') return false;
   return Object.values(cluster.objects).some(
@@ -141,12 +146,16 @@ export function readyIntervals(cluster, pod, idx, faults) {
   if (!dependsOnDb(cluster, pod)) return [[tm.ownReadyAt, end]];
   const per = probePeriod(mainContainer(pod).readinessProbe);
   const lag = spread(pod.metadata.name + ':dblag' + idx, 300, Math.min(per, 3000));
+  // With the database Ready, /ready also needs the password of its DATABASE_URL to be the role's (db-password.mjs).
+  const env = run.env?.[mainContainer(pod).name];
   /** @type {[number, number][]} */
   const out = [];
-  for (const [a, b] of dbReadyIntervals(cluster, pod.metadata.namespace, faults)) {
-    const from = Math.max(a + lag, tm.ownReadyAt);
-    const to = Math.min(b + lag, end);
-    if (to > from) out.push([from, to]);
+  for (const [da, db, key] of dbReadyIntervals(cluster, pod.metadata.namespace, faults)) {
+    for (const [a, b] of acceptedSegments(cluster, key, env, da, db)) {
+      const from = Math.max(a + lag, tm.ownReadyAt);
+      const to = Math.min(b + lag, end);
+      if (to > from) out.push([from, to]);
+    }
   }
   return out.sort((x, y) => x[0] - y[0]);
 }

@@ -17,6 +17,8 @@ import { readFileSync } from 'node:fs';
 import { tokenize, simpleCommand, pipeline } from './pg-shell.mjs';
 import { dataKey } from '../app/todos.mjs';
 import { notImplemented } from '../common.mjs';
+import { passwordShaAt } from './db-password.mjs';
+import { sha256 } from '../util.mjs';
 
 const MAGIC = Buffer.from('PGDMP');
 /** archive version 1.15 (PostgreSQL 16), int size 4, offset size 8, format 1 = custom */
@@ -42,6 +44,8 @@ const OPTIONS = {
   },
   psql: {
     'no-psqlrc': 'bool',
+    quiet: 'bool',
+    file: 'value',
     'tuples-only': 'bool',
     'no-align': 'bool',
     set: 'value',
@@ -54,7 +58,7 @@ const OPTIONS = {
   },
 };
 
-class Failed extends Error {
+export class Failed extends Error {
   /** @param {number} code @param {string} stderr */
   constructor(code, stderr) {
     super(stderr);
@@ -68,7 +72,7 @@ export function isDatabaseCommand(/** @type {string[]} */ cmd) {
   return (cmd[0] === 'sh' && cmd[1] === '-c') || Object.hasOwn(OPTIONS, cmd[0]);
 }
 
-function parseOptions(/** @type {keyof typeof OPTIONS} */ prog, /** @type {string[]} */ args) {
+export function parseOptions(/** @type {keyof typeof OPTIONS} */ prog, /** @type {string[]} */ args) {
   /** @type {Record<string, string|boolean>} */
   const o = {};
   for (const a of args) {
@@ -87,7 +91,7 @@ const versionText = (prog, image) => `${prog} (PostgreSQL) ${/^(\d+)/.exec(image
  * Which data the connection reaches: the in-chart server (the pod's own credentials over TCP,
  * scram-sha-256) or an external DATABASE_URL. Throws Failed with the client's own text.
  */
-function connect(prog, o, env, x) {
+export function connect(prog, o, env, x) {
   const code = prog === 'psql' ? 2 : 1;
   const db = String(o.dbname ?? '');
   if (/^postgres(ql)?:\/\//.test(db)) return `external:${x.ns}`;
@@ -102,7 +106,11 @@ function connect(prog, o, env, x) {
     );
   if (o.host && !env.PGPASSWORD) throw new Failed(code, `${prog}: error: ${at}: fe_sendauth: no password supplied\n`);
   const user = String(o.username ?? 'root');
-  if (user !== x.env.POSTGRES_USER || (o.host && env.PGPASSWORD !== x.env.POSTGRES_PASSWORD))
+  // over TCP the password must be the role's: set at the volume's first start or by ALTER ROLE (db-password.mjs)
+  const role = passwordShaAt(x.c, key, x.now);
+  const given = String(env.PGPASSWORD ?? '');
+  const accepted = role === undefined ? given === x.env.POSTGRES_PASSWORD : sha256(given) === role;
+  if (user !== x.env.POSTGRES_USER || (o.host && !accepted))
     throw new Failed(code, `${prog}: error: ${at}: FATAL:  password authentication failed for user "${user}"\n`);
   if (db !== (x.env.POSTGRES_DB ?? user)) throw new Failed(code, `${prog}: error: ${at}: FATAL:  database "${db}" does not exist\n`);
   return key;

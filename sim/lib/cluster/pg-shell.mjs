@@ -2,7 +2,7 @@
 // Reads the `sh -c <script>` lines that runbooks 08/09 send into a PostgreSQL pod
 // (src/cluster/backup-commands.ts) the way a POSIX shell would split them: words, '…' and "…"
 // quoting, $NAME / "$1" expansion from the container's environment and the positional
-// parameters, and the operators | || ; { }. Only what those scripts use; anything else is
+// parameters, and the operators | || && ; { }. Only what those scripts use; anything else is
 // reported as not modelled by the caller, never guessed.
 
 /**
@@ -35,8 +35,8 @@ export function tokenize(script, env, params) {
       i++;
       continue;
     }
-    if (script.startsWith('||', i)) {
-      out.push({ op: '||' });
+    if (script.startsWith('||', i) || script.startsWith('&&', i)) {
+      out.push({ op: script.slice(i, i + 2) });
       i += 2;
       continue;
     }

@@ -52,6 +52,18 @@ export async function del(K) {
           .filter((o) => (r.kind === 'Namespace' || o.metadata.namespace === ns) && sel(o.metadata.labels ?? {}))
           .map((o) => o.metadata.name);
     for (const n of targets) {
+      // Helm keeps each revision of a release as a Secret sh.helm.release.v1.<release>.v<revision>
+      // (helm pkg/storage/storage.go makeKey, driver/secrets.go); the simulator keeps them aside in
+      // c.releases, so deleting one by name removes that revision from helm's history.
+      const record = r.kind === 'Secret' ? /^sh\.helm\.release\.v1\.(.+)\.v(\d+)$/.exec(n) : null;
+      const list = record && c.releases[`${ns}/${record[1]}`];
+      const at = list ? list.findIndex((x) => x.revision === Number(record?.[2])) : -1;
+      if (list && at >= 0) {
+        list.splice(at, 1);
+        if (!list.length) delete c.releases[`${ns}/${record?.[1]}`];
+        out.push(`secret "${n}" deleted`);
+        continue;
+      }
       const o = getObject(c, r.kind, scope, n);
       if (!o || (r.kind === 'Pod' && o._sim.deletionAt != null && false)) {
         if (!f['ignore-not-found']) errs.push(`Error from server (NotFound): ${qualified(r)} "${n}" not found`);
