@@ -251,13 +251,9 @@ export class Kubectl {
     );
   }
 
-  /** Secrets by name; ones already gone are no error (--ignore-not-found). */
+  /** Secrets by name; ones already gone are no error. */
   deleteSecrets(names: string[], namespace: string, why: string): Promise<void> {
-    return this.change(
-      ['delete', 'secret', ...names, '-n', namespace, '--ignore-not-found'],
-      why,
-      `list them: kubectl get secrets -n ${namespace} --context ${this.context}`,
-    );
+    return this.change(['delete', 'secret', ...names, '-n', namespace, '--ignore-not-found'], why, `kubectl get secrets -n ${namespace}`);
   }
 
   /** Claims that do not exist are no error (--ignore-not-found); anything else throws. */
@@ -325,7 +321,6 @@ export class Kubectl {
       why: options.why,
       stdinFile: options.stdinFile,
       stdoutFile: options.stdoutFile,
-      // `input` (a secret sent to the pod on stdin) is never recorded, as no stdin is
       input: options.input,
     });
     return ensureOk(r, options.remedy).stdout;
