@@ -4,12 +4,13 @@
 // change nothing (exit 2); the ALTER ROLE refused (nothing changes); the upgrade failing after the
 // ALTER (helm rolls the Secret back and the runbook puts the old password back in the database).
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
-import { readCalls, removedOnExit, runRunbook, type RunOutcome, simTool } from './harness.ts';
+import { ROOT, mutatingCalls, readCalls, removedOnExit, runRunbook, type RunOutcome, simTool } from './harness.ts';
 import { installedCluster, SECRETS } from './prepared.ts';
 import { createTodo, listTodos } from '../../src/cluster/todo-api.ts';
 import { passwordCheckCommand } from '../../src/cluster/rotation-commands.ts';
@@ -66,7 +67,6 @@ function dbTakes(stateDir: string, password: string): boolean {
   return r.status === 0 && r.stdout.trim() === '1';
 }
 
-import { spawnSync } from 'node:child_process';
 function spawnSim(stateDir: string, args: string[], input: string) {
   return spawnSync(join(stateDir, 'bin', 'kubectl'), args, {
     env: { ...process.env, SIM_STATE_DIR: stateDir, SIM_FAULTS: '' },
@@ -128,4 +128,122 @@ test('all three keys rotate: pods rolled with the new values, the database takes
     simTool(stateDir, 'helm', ['history', 'todo-chatbot', '-n', NS, '-o', 'json', '--kube-context', 'minikube']).stdout,
   );
   assert.equal(history.length, 1, 'only the rotation revision is kept');
+});
+
+test('refusals change nothing (exit 2): an unknown key, a "new" value the release already has, a value too short', async () => {
+  const { stateDir, envFile } = await machine();
+  const before = { data: secretData(stateDir), file: readFileSync(envFile, 'utf8') };
+  const cases: Array<{ args: string[]; env: Record<string, string>; says: RegExp }> = [
+    { args: ['--keys', 'POSTGRES_PASSWORD,NOPE'], env: {}, says: /--keys names a key this runbook does not rotate: NOPE/ },
+    {
+      args: ['--keys', 'POSTGRES_PASSWORD'],
+      env: {},
+      says: /POSTGRES_PASSWORD: the value from the env file is the one the release already has/,
+    },
+    { args: ['--keys', 'BETTER_AUTH_SECRET'], env: { BETTER_AUTH_SECRET: 'too-short' }, says: /BETTER_AUTH_SECRET is too short/ },
+  ];
+  for (const c of cases) {
+    const start = readCalls(stateDir).length;
+    const r = await runRunbook('rotate-secrets', ['--yes', '--settings-file', envFile, ...c.args], { stateDir, env: c.env });
+    assert.equal(r.exitCode, 2, show(r));
+    assert.match(`${r.stdout}${r.stderr}`, c.says);
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /at .*\.ts:\d+/, 'no stack trace');
+    assert.deepEqual(mutatingCalls(readCalls(stateDir).slice(start)), [], 'nothing changed');
+  }
+  assert.deepEqual(secretData(stateDir), before.data);
+  assert.equal(readFileSync(envFile, 'utf8'), before.file);
+  assert.ok(dbTakes(stateDir, SECRETS.POSTGRES_PASSWORD));
+});
+
+test('the database refuses ALTER ROLE (read-only): nothing changes, exit 1, the env file keeps its values', async () => {
+  const { stateDir, envFile } = await machine();
+  const before = { data: secretData(stateDir), file: readFileSync(envFile, 'utf8') };
+  const start = readCalls(stateDir).length;
+  const r = await runRunbook('rotate-secrets', ['--yes', '--generate', '--keys', 'POSTGRES_PASSWORD', '--settings-file', envFile], {
+    stateDir,
+    faults: 'db-read-only',
+  });
+  assert.equal(r.exitCode, 1, show(r));
+  assert.equal(status(r, 'ROTATE-DB-ALTER'), 'fail');
+  assert.match(measured(r, 'ROTATE-DB-ALTER'), /exit 3: .*cannot execute ALTER ROLE in a read-only transaction/);
+  assert.ok(
+    !readCalls(stateDir)
+      .slice(start)
+      .some((c) => c.argv[0] === 'helm' && c.argv[1] === 'upgrade'),
+    'no upgrade after a refused ALTER',
+  );
+  assert.deepEqual(secretData(stateDir), before.data);
+  assert.equal(readFileSync(envFile, 'utf8'), before.file, 'the generated value was taken back out of the env file');
+  assert.ok(dbTakes(stateDir, SECRETS.POSTGRES_PASSWORD));
+});
+
+test('the upgrade fails after the ALTER: helm rolls the Secret back, the runbook puts the old password back in the database', async () => {
+  const { stateDir, backend, envFile } = await machine();
+  const before = secretData(stateDir);
+  const r = await runRunbook('rotate-secrets', ['--yes', '--generate', '--timeout', '60s', '--settings-file', envFile], {
+    stateDir,
+    faults: 'helm-timeout',
+    env: { OPENAI_API_KEY: 'sk-e2e-never-used-key' },
+  });
+  assert.equal(r.exitCode, 1, show(r));
+  assert.equal(status(r, 'ROTATE-DB-ALTER'), 'pass');
+  assert.equal(status(r, 'ROTATE-UPGRADE'), 'fail');
+  assert.match(measured(r, 'ROTATE-UPGRADE'), /context deadline exceeded/);
+  assert.equal(status(r, 'ROTATE-DB-REVERTED'), 'pass', measured(r, 'ROTATE-DB-REVERTED'));
+  assert.deepEqual(secretData(stateDir), before, 'helm rolled the Secret back');
+  assert.ok(dbTakes(stateDir, SECRETS.POSTGRES_PASSWORD), 'the database takes the old password again');
+  assert.deepEqual(parse(readFileSync(envFile, 'utf8')), SECRETS, 'the env file has the old values again');
+  let ready = 0;
+  for (let i = 0; i < 30 && ready !== 200; i++) {
+    ready = (await fetch(`${backend}/ready`).catch(() => undefined))?.status ?? 0;
+    if (ready !== 200) await new Promise((res) => setTimeout(res, 1000));
+  }
+  assert.equal(ready, 200, 'the app works on the old values');
+});
+
+test('the database keeps its first password: a new POSTGRES_PASSWORD in the Secret alone (helm upgrade) locks the backend out', async () => {
+  const { stateDir } = await machine();
+  const file = join(removedOnExit(mkdtempSync(join(tmpdir(), 'e2e-rotate-values-'))), 'secrets.yaml');
+  writeFileSync(file, 'secrets:\n  POSTGRES_PASSWORD: e2e-a-new-password-not-in-the-database\n', { mode: 0o600 });
+  const chart = join(ROOT, 'helm', 'todo-chatbot');
+  const args = [
+    'upgrade',
+    'todo-chatbot',
+    chart,
+    '-n',
+    NS,
+    '--reuse-values',
+    '-f',
+    file,
+    '--wait',
+    '--timeout',
+    '90s',
+    '--kube-context',
+    'minikube',
+  ];
+  const upgrade = simTool(stateDir, 'helm', args);
+  assert.equal(upgrade.code, 1, 'the new backend pod never becomes Ready');
+  assert.match(upgrade.stderr, /context deadline exceeded/);
+  const pods = JSON.parse(
+    simTool(stateDir, 'kubectl', [
+      'get',
+      'pods',
+      '-n',
+      NS,
+      '-l',
+      'app.kubernetes.io/component=backend',
+      '-o',
+      'json',
+      '--context',
+      'minikube',
+    ]).stdout,
+  ).items;
+  const ready = (p: any) => p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+  // the rolling update keeps the old pod (old password, still accepted); the new one never gets Ready
+  const checksum = (p: any) => p.metadata.annotations?.['checksum/secret'];
+  const newest = [...pods].sort((a: any, b: any) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))[0];
+  assert.ok(pods.length === 2 && checksum(pods[0]) !== checksum(pods[1]), JSON.stringify(pods.map((p: any) => p.metadata.name)));
+  assert.ok(!ready(newest), `${newest.metadata.name} (the new Secret's password) is not Ready: /ready fails`);
+  assert.ok(dbTakes(stateDir, SECRETS.POSTGRES_PASSWORD), "the role still has the password of the volume's first start");
+  assert.ok(!dbTakes(stateDir, 'e2e-a-new-password-not-in-the-database'));
 });

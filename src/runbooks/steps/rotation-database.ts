@@ -6,6 +6,10 @@ import type { RunbookContext } from '../../runbook.ts';
 import type { DatabaseTarget } from '../../cluster/backup-target.ts';
 import { alterRoleCommand, alterRoleInput, passwordCheckCommand } from '../../cluster/rotation-commands.ts';
 import { CommandFailed, lastLine } from '../../errors.ts';
+import { podState } from '../../cluster/pods.ts';
+
+/** psql's own last line: kubectl adds "command terminated with exit code N" after it. */
+const psqlSaid = (stderr: string) => lastLine(stderr.replace(/^command terminated with exit code \d+\s*$/gm, '').trim());
 
 const target = (db: DatabaseTarget) => ({ pod: db.pod, container: db.container, namespace: db.namespace });
 
@@ -35,8 +39,19 @@ export async function passwordAccepted(ctx: RunbookContext, db: DatabaseTarget, 
     });
     return out.trim() === '1' ? { accepted: true } : { accepted: false, reason: `unexpected answer: ${out.trim().slice(0, 80)}` };
   } catch (error) {
-    if (error instanceof CommandFailed) return { accepted: false, reason: lastLine(error.stderr) || error.reason };
+    if (error instanceof CommandFailed) return { accepted: false, reason: psqlSaid(error.stderr) || error.reason };
     throw error;
+  }
+}
+
+/** Until the database pod is Ready and not terminating (it restarts when its template changes). */
+export async function waitDatabaseReady(ctx: RunbookContext, db: DatabaseTarget, timeoutMs: number): Promise<void> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  for (;;) {
+    const pod = await ctx.tools.kubectl.get('pod', db.pod, db.namespace);
+    const state = pod && podState(pod);
+    if ((state?.ready && !state.deleting) || ctx.clock.now() >= deadline) return;
+    await ctx.clock.sleep(1000);
   }
 }
 
@@ -71,7 +86,7 @@ export async function rotateRolePassword(ctx: RunbookContext, db: DatabaseTarget
       id: 'ROTATE-DB-ALTER',
       title: 'ALTER ROLE … PASSWORD inside the database',
       expected: 'psql exit 0',
-      measured: `exit ${error.exitCode}: ${lastLine(error.stderr)}`,
+      measured: `exit ${error.exitCode}: ${psqlSaid(error.stderr)}`,
       pass: false,
       remedy: 'nothing was changed: the database, the Secret and the pods keep the old password; fix what psql said and run again',
     });
@@ -112,12 +127,14 @@ export async function revertRolePassword(ctx: RunbookContext, db: DatabaseTarget
   let measured = 'ALTER ROLE back to the old password, exit 0';
   let pass = true;
   try {
+    // the rollback changed the StatefulSet's template back, so the database restarts first
+    await waitDatabaseReady(ctx, db, 180_000);
     await setRolePassword(ctx, db, oldPassword, 'put the old password back in the database: helm rolled the Secret back to it');
     const r = await passwordAccepted(ctx, db, oldPassword, 'old');
     if (!r.accepted) [measured, pass] = [`ALTER ROLE ran, but the old password is refused: ${r.reason}`, false];
   } catch (error) {
     if (!(error instanceof CommandFailed)) throw error;
-    [measured, pass] = [`exit ${error.exitCode}: ${lastLine(error.stderr)}`, false];
+    [measured, pass] = [`exit ${error.exitCode}: ${psqlSaid(error.stderr)}`, false];
   }
   ctx.check({
     id: 'ROTATE-DB-REVERTED',
