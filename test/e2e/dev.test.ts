@@ -112,7 +112,7 @@ test('a build error keeps the loop watching and the old pods; the next good save
   const dev = await startDev(['--component', 'backend']);
   await dev.waitFor(/watching backend: save a file/);
   writeFileSync(backendDockerfile, `${good}\nRUNN echo a typo\n`);
-  await dev.waitFor(/build of backend failed .*\n[^]*unknown instruction: RUNN/);
+  await dev.waitFor(/build of backend failed .*\n[\s\S]*unknown instruction: RUNN/);
   await dev.waitFor(/watching again/);
   assert.deepEqual(pods('backend'), before.backend, 'the running backend pods are untouched');
   assert.equal(image('backend'), before.image);
