@@ -192,7 +192,13 @@ export interface RunOutcome {
 export function runRunbook(
   id: string,
   args: string[] = [],
-  options: { env?: Record<string, string>; timeoutMs?: number; reportDir?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    reportDir?: string;
+    /** Called with the screen so far each time the run prints (the dev runbook waits for a save). */
+    onOutput?: (screen: string) => void;
+  } = {},
 ): Promise<RunOutcome> {
   const reportDir = options.reportDir ?? REPORT_DIR;
   mkdirSync(reportDir, { recursive: true });
@@ -205,7 +211,10 @@ export function runRunbook(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      options.onOutput?.(stdout);
+    });
     child.stderr.on('data', (d) => (stderr += d));
     const timeoutMs = options.timeoutMs ?? 900_000;
     const timer = setTimeout(() => {
@@ -218,6 +227,11 @@ export function runRunbook(
       resolve({ exitCode: code ?? -1, stdout, stderr, ms: Date.now() - started, markdown, json });
     });
   });
+}
+
+/** helm against the release's namespace and the lane's kube-context. */
+export function helm(args: string[]) {
+  return spawnSync('helm', [...args, '-n', NAMESPACE, '--kube-context', PROFILE], { env: laneEnv(), encoding: 'utf8' });
 }
 
 /** kubectl against the node, as the lane's admin. */

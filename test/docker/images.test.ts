@@ -26,8 +26,8 @@ import {
   daemonStatus,
   docker,
   dockerOk,
-  ensureLocalBase,
   history,
+  laneNodeBase,
   imageContains,
   imageSize,
   type Layer,
@@ -77,18 +77,7 @@ if (!status.ok) {
 
     before(async () => {
       work = mkdtempSync(join(tmpdir(), 'todo-docker-lane-'));
-      if (process.env.DOCKER_TEST_BASE_IMAGE) {
-        base = process.env.DOCKER_TEST_BASE_IMAGE;
-      } else if (process.platform !== 'linux') {
-        // The host's node binary would not run in a Linux container; pull the real default.
-        base = 'node:20-alpine';
-        await dockerOk(['pull', base], { timeoutMs: 300_000 });
-      } else {
-        const local = await ensureLocalBase();
-        base = local.ref;
-        baseMadeLocally = true;
-        console.log(`# base image ${base} (${local.created ? `made in ${local.ms} ms` : 'reused'})`);
-      }
+      ({ ref: base, madeLocally: baseMadeLocally } = await laneNodeBase());
 
       // Build context: a copy of app/ (each service and app/shared, the one shared copy), with a
       // planted .env and .npmrc holding the fake secrets in every folder, to prove the allow-lists

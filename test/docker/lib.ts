@@ -322,3 +322,18 @@ export async function runHardened(options: {
   );
   return options.name;
 }
+
+/**
+ * The node base the lane builds the demo Dockerfiles on: DOCKER_TEST_BASE_IMAGE when set, the real
+ * node:20-alpine off Linux (the host's node would not run in a Linux container), else the local base.
+ */
+export async function laneNodeBase(): Promise<{ ref: string; madeLocally: boolean }> {
+  if (process.env.DOCKER_TEST_BASE_IMAGE) return { ref: process.env.DOCKER_TEST_BASE_IMAGE, madeLocally: false };
+  if (process.platform !== 'linux') {
+    await dockerOk(['pull', 'node:20-alpine'], { timeoutMs: 300_000 });
+    return { ref: 'node:20-alpine', madeLocally: false };
+  }
+  const local = await ensureLocalBase();
+  console.log(`# base image ${local.ref} (${local.created ? `made in ${local.ms} ms` : 'reused'})`);
+  return { ref: local.ref, madeLocally: true };
+}
