@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { RUNBOOK_IDS, runbookById } from '../../src/runbooks/index.ts';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-/** Numbered runbooks, and the named ones that are not steps of the sequence (access, dev). */
-const RUNBOOK_FILE = /^(\d\d-[a-z-]+|access|dev)\.ts$/;
+/** Numbered runbooks, and the named ones that are not steps of the sequence (access, dev, rotate-secrets). */
+const RUNBOOK_FILE = /^(\d\d-[a-z-]+|access|dev|rotate-secrets)\.ts$/;
 
 /** Every .ts file under src/, relative to it. */
 function sources(dir = SRC, prefix = ''): string[] {
