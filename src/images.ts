@@ -138,6 +138,10 @@ export interface PlannedImage extends ImageSpec {
   tag: string;
   ref: string;
   buildArgs: Record<string, string>;
+  /** With IMAGE_REGISTRY: the repository in the registry (<prefix>/<repository>) the chart pulls from. */
+  registryRepository?: string;
+  /** With IMAGE_REGISTRY: the reference 01 pushes, <registryRepository>:<tag>. */
+  pushRef?: string;
 }
 
 export function planImages(settings: Settings, root: string, address: string | PublicAddress): PlannedImage[] {
@@ -145,7 +149,15 @@ export function planImages(settings: Settings, root: string, address: string | P
   return imageSpecs(settings, root).map((spec) => {
     const buildArgs = buildArgsFor(spec.component, urls);
     const tag = contentTag(spec, buildArgs);
-    return { ...spec, tag, ref: `${spec.repository}:${tag}`, buildArgs };
+    const registry = settings.imageRegistry;
+    const registryRepository = registry ? `${registry.prefix}/${spec.repository}` : undefined;
+    return {
+      ...spec,
+      tag,
+      ref: `${spec.repository}:${tag}`,
+      buildArgs,
+      ...(registryRepository ? { registryRepository, pushRef: `${registryRepository}:${tag}` } : {}),
+    };
   });
 }
 

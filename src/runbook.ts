@@ -19,6 +19,7 @@ import { checkReportFolder, writeReport } from './report/write.ts';
 import { imageSpecs } from './images.ts';
 import type { RunResult, TimelineEntry } from './report/model.ts';
 import { Docker } from './tools/docker.ts';
+import { DockerRegistry } from './tools/docker-registry.ts';
 import { Minikube } from './tools/minikube.ts';
 import { Kubectl } from './tools/kubectl.ts';
 import { Helm } from './tools/helm.ts';
@@ -275,6 +276,7 @@ export async function executeWithReport(definition: RunbookDefinition, argv: str
   const kubeContext = settings.context || settings.profile;
   const tools: Tools = {
     docker: new Docker(exec),
+    registry: new DockerRegistry(exec),
     minikube: new Minikube(exec, settings.profile),
     kubectl: new Kubectl(exec, { context: kubeContext, requestTimeoutS: settings.requestTimeoutS, clock }),
     helm: new Helm(exec, { kubeContext, clock }),

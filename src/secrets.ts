@@ -14,6 +14,7 @@ export const KNOWN_SECRET_KEYS = [
   'GEMINI_API_KEY',
   'AZURE_OPENAI_API_KEY',
   'GROK_API_KEY',
+  'REGISTRY_PASSWORD',
 ] as const;
 
 export function registerKnownSecrets(env: NodeJS.ProcessEnv, fileEnv: Record<string, string>): void {

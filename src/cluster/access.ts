@@ -3,6 +3,7 @@
 // not: the runbooks use bounded kubectl port-forwards and tell the user the forward commands, and
 // the frontend is built with public URLs on those local ports (images.ts LOCAL_FORWARD_ADDRESS).
 import { resolve } from 'node:path';
+import { clusterKind } from './cluster-kind.ts';
 import { PROJECT_ROOT, type RunbookContext } from '../runbook.ts';
 import type { BackgroundProcess } from '../exec.ts';
 import { currentOs, type Os } from '../platform.ts';
@@ -47,6 +48,10 @@ export function needsPortForward(input: ReachabilityInput): string | undefined {
 
 /** Whether this cluster's NodePorts are reachable from here; asks minikube and Docker what needsPortForward needs. */
 export async function reachability(ctx: RunbookContext): Promise<{ portForward: boolean; why: string }> {
+  // Another cluster's node addresses and firewall are unknown here (and minikube ip cannot tell):
+  // kubectl port-forward reaches the app on any cluster the kubeconfig reaches.
+  const kind = await clusterKind(ctx);
+  if (!kind.minikube) return { portForward: true, why: `${kind.why}; minikube ip and minikube service --url skipped` };
   const driver = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
   let dockerOs: string | undefined;
   let dockerSecurityOptions: string[] | undefined;

@@ -3,6 +3,7 @@
 import type { RunbookContext } from '../runbook.ts';
 import { CommandFailed } from '../errors.ts';
 import { dockerEnvUnsupported } from '../tools/minikube.ts';
+import { clusterKind } from './cluster-kind.ts';
 
 export interface BuildDaemon {
   /** minikube's docker-env, absent for the host's daemon. */
@@ -18,6 +19,12 @@ export interface BuildDaemon {
  * sees; any other runtime (containerd, minikube's coming default) takes the load path of 02.
  */
 export async function buildDaemon(ctx: RunbookContext): Promise<BuildDaemon> {
+  // Images a registry delivers are pushed from here; minikube's daemon is for images the node keeps.
+  const registry = ctx.settings.imageRegistry;
+  if (registry)
+    return { where: "the host's Docker", hostBecause: `IMAGE_REGISTRY is set: the images are pushed to ${registry.prefix} from here` };
+  const kind = await clusterKind(ctx);
+  if (!kind.minikube) return { where: "the host's Docker", hostBecause: `minikube docker-env skipped: ${kind.why}` };
   const config = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile);
   const unsupported = config ? dockerEnvUnsupported(config) : undefined;
   if (config?.runtime) ctx.fact('container runtime', config.runtime);

@@ -5,6 +5,7 @@ import { parseExtraSecretKeys } from '../runbooks/steps/extra-secrets.ts';
 import { argsTemplate, restPath, toolName } from '../cluster/data-check.ts';
 import { chatHeaders, chatSmokePath } from '../cluster/chat-smoke.ts';
 import { budgetSetting } from '../size-budgets.ts';
+import { registryPrefix } from '../registry/reference.ts';
 import type { Key, SettingSpec } from './settings-types.ts';
 import {
   text,
@@ -121,6 +122,29 @@ export const SETTINGS: SettingSpec[] = [
     default: '',
     description: "a kube-context other than the profile's that you explicitly allow the runbooks to act on",
     parse: text,
+  }),
+  spec({
+    key: 'imageRegistry',
+    env: 'IMAGE_REGISTRY',
+    flag: 'registry',
+    default: '',
+    description:
+      'push the images to this registry (host[:port][/namespace], e.g. ghcr.io/you) and let the cluster pull them; empty: the images stay on the minikube node',
+    parse: registryPrefix,
+  }),
+  spec({
+    key: 'registryUsername',
+    env: 'REGISTRY_USERNAME',
+    default: '',
+    description: 'registry user for docker login and the pull secret (the password: REGISTRY_PASSWORD, or asked); empty: no login',
+    parse: text,
+  }),
+  spec({
+    key: 'registryPullSecret',
+    env: 'REGISTRY_PULL_SECRET',
+    default: 'regcred',
+    description: "name of the docker-registry Secret 03 creates from the registry's credentials for the pods to pull with",
+    parse: dnsLabel,
   }),
   spec({
     key: 'appSource',

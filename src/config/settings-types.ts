@@ -2,6 +2,7 @@
 // came from, and how one setting is described (its variable, flag, default, help and parser).
 import type { ExtraSecretKey } from '../runbooks/steps/extra-secrets.ts';
 import type { ChatSmokeSettings } from '../cluster/chat-smoke.ts';
+import type { RegistryTarget } from '../registry/reference.ts';
 
 export interface Settings extends ChatSmokeSettings {
   profile: string;
@@ -22,6 +23,12 @@ export interface Settings extends ChatSmokeSettings {
   requestTimeoutS: number;
   /** A kube-context the user named explicitly, allowing runbooks to act on it. */
   context: string;
+  /** IMAGE_REGISTRY: where 01 pushes the images and the cluster pulls them from; undefined: the minikube node's own images. */
+  imageRegistry: RegistryTarget | undefined;
+  /** The registry user; '' means no docker login (anonymous, or the user's own earlier login). */
+  registryUsername: string;
+  /** The docker-registry Secret the pods pull with. */
+  registryPullSecret: string;
   appSource: 'demo' | 'custom';
   frontendDir: string;
   backendDir: string;

@@ -13,6 +13,7 @@ export function displaySetting(key: keyof Settings, value: Settings[keyof Settin
   if (key === 'timeoutMs') return formatDuration(value as number);
   if (key === 'extraSecretKeys') return formatExtraSecretKeys(value as ExtraSecretKey[]);
   if (key === 'driver' && value === '') return 'auto';
+  if (key === 'imageRegistry') return (value as Settings['imageRegistry'])?.prefix ?? '';
   if (value === undefined) return ''; // an optional setting left empty (the size budgets)
   // The data check's argument templates are JSON objects: show them as the user wrote them.
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return JSON.stringify(value);

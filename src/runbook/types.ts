@@ -4,6 +4,7 @@ import type { FlagSpec } from '../config.ts';
 import type { CheckRecord, CheckStatus } from '../events.ts';
 import type { ReportData } from '../report/model.ts';
 import type { Docker } from '../tools/docker.ts';
+import type { DockerRegistry } from '../tools/docker-registry.ts';
 import type { Minikube } from '../tools/minikube.ts';
 import type { Kubectl } from '../tools/kubectl.ts';
 import type { Helm } from '../tools/helm.ts';
@@ -14,6 +15,7 @@ import type { RunbookContext } from '../runbook.ts';
 
 export interface Tools {
   docker: Docker;
+  registry: DockerRegistry;
   minikube: Minikube;
   kubectl: Kubectl;
   helm: Helm;

@@ -3,6 +3,7 @@
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { installHint, dockerDownHint, currentOs } from '../platform.ts';
 import { guardContext } from '../cluster/guard.ts';
+import { clusterKind, skipMinikubeStep } from '../cluster/cluster-kind.ts';
 import { DELETE_LOSES, unreadableStatusText } from '../tools/minikube.ts';
 import { UsageError, attempt } from '../errors.ts';
 import { HELM_MINIMUM, helmVersionProblem } from '../tools/helm.ts';
@@ -31,9 +32,21 @@ async function toolVersion(ctx: RunbookContext, tool: (typeof REQUIRED)[number] 
 
 async function checkTools(ctx: RunbookContext): Promise<void> {
   const missing: string[] = [];
+  // Another cluster named with --context needs no minikube (cluster-kind.ts): present or not, it is not required.
+  const otherCluster = ctx.tools.kubectl.context !== ctx.settings.profile;
   for (const tool of REQUIRED) {
     const version = await toolVersion(ctx, tool);
     if (version) ctx.fact(tool, version);
+    if (tool === 'minikube' && otherCluster && !version) {
+      ctx.check({
+        id: 'SETUP-TOOL-MINIKUBE',
+        title: 'minikube installed',
+        expected: `not needed: --context ${ctx.tools.kubectl.context} is another cluster`,
+        measured: 'not found on PATH',
+        pass: 'skip',
+      });
+      continue;
+    }
     const helmProblem = tool === 'helm' && version ? helmVersionProblem(version) : undefined;
     if (
       !ctx.check({
@@ -267,13 +280,18 @@ export const setup: RunbookDefinition = {
       checkDocker(ctx),
     );
     await ctx.step('Guard the kube-context', 'nothing may change a cluster other than the minikube profile', () => guardContext(ctx));
-    await ctx.step('Start or validate the minikube cluster', 'start only when needed, with the configured CPUs, memory and driver', () =>
-      ensureCluster(ctx),
-    );
+    const kind = await clusterKind(ctx);
+    if (kind.minikube)
+      await ctx.step('Start or validate the minikube cluster', 'start only when needed, with the configured CPUs, memory and driver', () =>
+        ensureCluster(ctx),
+      );
+    else skipMinikubeStep(ctx, kind, 'minikube start and status (the cluster must already run)');
     await ctx.step('Check the node', 'pods need a Ready node with room for them', () => checkNode(ctx));
-    await ctx.step('Enable metrics-server', 'kubectl top and the diagnostics in 06 read resource use from it', () =>
-      ensureMetricsServer(ctx),
-    );
+    if (kind.minikube)
+      await ctx.step('Enable metrics-server', 'kubectl top and the diagnostics in 06 read resource use from it', () =>
+        ensureMetricsServer(ctx),
+      );
+    else skipMinikubeStep(ctx, kind, 'minikube addons enable metrics-server (06 reads resource use only if that cluster runs one)');
     await ctx.step('Create the namespace', 'the release lives in its own namespace', () => ensureNamespace(ctx));
   },
 };

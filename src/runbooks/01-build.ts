@@ -11,6 +11,9 @@ import { buildImage } from './steps/image-build.ts';
 import { buildDaemon } from '../cluster/build-daemon.ts';
 import { publicAddress } from '../cluster/access.ts';
 import { MB, runtimeOf, totalBudget } from '../size-budgets.ts';
+import { clusterKind, requireRegistryFor } from '../cluster/cluster-kind.ts';
+import { loginForRun, registryCredentials } from '../registry/session.ts';
+import { pushImage } from '../registry/push.ts';
 
 /** A build of one image should take under 5 minutes (the seeds' success criterion SC-001). */
 export const BUILD_TIME_TARGET_MS = 5 * 60_000;
@@ -125,9 +128,16 @@ export const build: RunbookDefinition = {
   id: '01-build',
   title: '01 · Build the images',
   summary:
-    "Builds the frontend, backend and MCP images with content-derived tags, into minikube's Docker when possible, and checks size budgets and layers for secrets.",
+    "Builds the frontend, backend and MCP images with content-derived tags, into minikube's Docker when possible, and checks size budgets and layers for secrets; with IMAGE_REGISTRY pushes them there and proves each digest.",
   flags: [{ name: 'rebuild', type: 'boolean', description: 'build even when an image with the same content tag exists' }],
   async run(ctx) {
+    requireRegistryFor(ctx, await clusterKind(ctx));
+    const registry = ctx.settings.imageRegistry;
+    const credentials = registry
+      ? await ctx.step('Read the registry credentials', 'before anything is built: a missing password stops the run first', () =>
+          registryCredentials(ctx, registry),
+        )
+      : undefined;
     await ctx.step('Check the cluster', "the build goes into the cluster's Docker and its URLs become build arguments", () =>
       requireCluster(ctx),
     );
@@ -154,7 +164,8 @@ export const build: RunbookDefinition = {
       'building inside minikube avoids the slow image load (minikube#7027)',
       async () => {
         const daemon = await buildDaemon(ctx);
-        if (daemon.hostBecause)
+        if (registry) ctx.note(`building into the host's Docker: ${daemon.hostBecause}; the cluster pulls them from there (no 02-load)`);
+        else if (daemon.hostBecause)
           ctx.note(
             `building into the host's Docker: ${daemon.hostBecause}; 02-load then copies the images onto the node (minikube image load)`,
             'warn',
@@ -171,5 +182,15 @@ export const build: RunbookDefinition = {
       sizes.push({ component: image.component, bytes, dockerfile: image.dockerfile });
     }
     checkTotalSize(ctx, sizes);
+    if (!registry) return;
+    const env = await ctx.step(
+      `Log in to ${registry.host}`,
+      'docker login --password-stdin, into a private DOCKER_CONFIG removed at the end',
+      () => loginForRun(ctx, registry, credentials),
+    );
+    for (const image of images)
+      await ctx.step(`Push ${image.component} (${image.pushRef})`, 'the cluster pulls this exact tag; its digest is proven', () =>
+        pushImage(ctx, registry, image, env),
+      );
   },
 };

@@ -1,6 +1,7 @@
 // Runbook 02: get the images onto the node. When 01 built them inside minikube there is nothing
 // to do; otherwise `minikube image load`, then the exact tags are verified with `minikube image ls`
-// (a load does not replace an image with the same name:tag, minikube#11276).
+// (a load does not replace an image with the same name:tag, minikube#11276). With IMAGE_REGISTRY the
+// push in 01 replaces the load: this runbook then only checks that each image was pushed.
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
 import { planImages, type PlannedImage } from '../images.ts';
@@ -9,6 +10,8 @@ import { requirePrerequisite } from '../prereqs.ts';
 import { formatDuration } from '../clock.ts';
 import { publicAddress } from '../cluster/access.ts';
 import { loadImage, loadRemedy } from './steps/image-build.ts';
+import { clusterKind, requireRegistryFor } from '../cluster/cluster-kind.ts';
+import { pushedDigest } from '../registry/push.ts';
 
 /**
  * Images that are neither on the node nor in the host's Docker need 01 first: offered once for all of
@@ -33,6 +36,24 @@ async function buildAbsent(ctx: RunbookContext, absent: PlannedImage[], images: 
   return missingOnNode(ctx, images); // 01 may have built straight into minikube
 }
 
+/** With IMAGE_REGISTRY there is nothing to load: 01 pushed the images and the cluster pulls them. */
+async function checkPushed(ctx: RunbookContext, images: PlannedImage[]): Promise<void> {
+  ctx.note(
+    `02-load is replaced by the push in 01-build: IMAGE_REGISTRY is ${ctx.settings.imageRegistry!.prefix} and the cluster pulls the images from there`,
+  );
+  for (const image of images) {
+    const digest = await pushedDigest(ctx, image);
+    ctx.require({
+      id: `PUSHED-${image.component.toUpperCase()}`,
+      title: `${image.component} image pushed`,
+      expected: `${image.pushRef} with a registry digest (docker image inspect: RepoDigests)`,
+      measured: digest ? `${image.registryRepository}@${digest}` : 'not pushed from this machine',
+      pass: Boolean(digest),
+      remedy: 'npx zx runbooks/01-build.mjs with the same IMAGE_REGISTRY builds and pushes it',
+    });
+  }
+}
+
 async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {
   const { outcome: result, ms } = await loadImage(ctx, image);
   ctx.require({
@@ -53,8 +74,15 @@ export const load: RunbookDefinition = {
   summary:
     'Puts the exact image tags onto the minikube node (minikube image load when they were built outside it) and verifies them with minikube image ls.',
   async run(ctx) {
+    requireRegistryFor(ctx, await clusterKind(ctx));
     await ctx.step('Check the cluster', 'images are loaded into the running node', () => requireCluster(ctx));
     const images = planImages(ctx.settings, PROJECT_ROOT, await publicAddress(ctx)); // the same tags 01 built
+    if (ctx.settings.imageRegistry) {
+      await ctx.step('Check the pushed images', 'no minikube image load: the cluster pulls from the registry', () =>
+        checkPushed(ctx, images),
+      );
+      return;
+    }
     let missing = await ctx.step('List the images on the node', 'minikube image ls shows the exact tags the node has', () =>
       missingOnNode(ctx, images),
     );

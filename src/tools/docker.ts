@@ -12,6 +12,8 @@ export interface DockerVersion {
 export interface ImageInfo {
   id: string;
   repoTags: string[];
+  /** <repository>@sha256:<manifest digest> for each registry the image was pushed to or pulled from. */
+  repoDigests: string[];
   sizeBytes: number;
   created: string;
 }
@@ -114,8 +116,11 @@ export class Docker {
     });
     if (r.exitCode !== 0 && /No such (image|object)/i.test(r.stderr)) return undefined;
     ensureOk(r, DAEMON_DOWN_REMEDY);
-    const raw = parseJson<{ Id: string; RepoTags: string[] | null; Size: number; Created: string }>(r, 'docker image inspect');
-    return { id: raw.Id, repoTags: raw.RepoTags ?? [], sizeBytes: raw.Size, created: raw.Created };
+    const raw = parseJson<{ Id: string; RepoTags: string[] | null; RepoDigests?: string[] | null; Size: number; Created: string }>(
+      r,
+      'docker image inspect',
+    );
+    return { id: raw.Id, repoTags: raw.RepoTags ?? [], repoDigests: raw.RepoDigests ?? [], sizeBytes: raw.Size, created: raw.Created };
   }
 
   async history(image: string, env?: Record<string, string>): Promise<HistoryLayer[]> {

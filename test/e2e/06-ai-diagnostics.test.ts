@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { EventBus, type CheckRecord } from '../../src/events.ts';
 import { Ui } from '../../src/ui.ts';
 import { Docker } from '../../src/tools/docker.ts';
+import { DockerRegistry } from '../../src/tools/docker-registry.ts';
 import { Minikube } from '../../src/tools/minikube.ts';
 import { Kubectl } from '../../src/tools/kubectl.ts';
 import { Helm } from '../../src/tools/helm.ts';
@@ -133,6 +134,7 @@ async function runFakeRelease(kubectlAiAnswer: Canned): Promise<{ checks: CheckR
   config.fileEnv.GEMINI_API_KEY = GEMINI_API_KEY;
   const tools: Tools = {
     docker: new Docker(exec),
+    registry: new DockerRegistry(exec),
     minikube: new Minikube(exec, 'minikube'),
     kubectl: new Kubectl(exec, { context: 'minikube', requestTimeoutS: 20, clock: instantClock }),
     helm: new Helm(exec, { kubeContext: 'minikube', clock: instantClock }),

@@ -3,6 +3,7 @@
 #
 #   bash test/tools/go-tool.sh actionlint     # lints .github/workflows (test/unit/workflow-lint.test.ts)
 #   bash test/tools/go-tool.sh kustomize      # renders deploy/kustomize overlays (test/chart/kustomize.test.ts)
+#   bash test/tools/go-tool.sh registry       # the Distribution registry the cluster lane pushes to and pulls from
 #
 # Each tool is `go install`ed from the Go module proxy at the version pinned below into
 # $TODO_CACHE_DIR/tools/<name>-<version>/ (default ~/.cache/todo-chatbot-k8s), outside the work
@@ -18,7 +19,8 @@ die() { printf 'go-tool: ERROR: %s\n' "$1" >&2; exit "${2:-1}"; }
 case "${1:-}" in
   actionlint) pkg=github.com/rhysd/actionlint/cmd/actionlint version=v1.7.12 ;;
   kustomize) pkg=sigs.k8s.io/kustomize/kustomize/v5 version=v5.8.1 ;;
-  *) die "unknown tool '${1:-}'; choose actionlint or kustomize" 2 ;;
+  registry) pkg=github.com/distribution/distribution/v3/cmd/registry version=v3.1.2 ;;
+  *) die "unknown tool '${1:-}'; choose actionlint, kustomize or registry" 2 ;;
 esac
 name=$1
 dir=${TODO_CACHE_DIR:-$HOME/.cache/todo-chatbot-k8s}/tools/$name-$version
