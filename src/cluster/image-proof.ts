@@ -63,3 +63,16 @@ export function proveImage(builtId: string, running: RunningContainer[], nodeIma
     };
   return { pass: true, measured: `${running.length} pod(s) run image ${short(want)}` };
 }
+
+/**
+ * For an image pulled from a registry: every container's imageID must be the pushed manifest, as
+ * `<repository>@sha256:<digest>` (containerd; cri-dockerd prefixes docker-pullable://). The digest
+ * is the registry's, so no list of the node's images is needed (another cluster has none to give).
+ */
+export function proveDigest(repository: string, digest: string, running: RunningContainer[]): ImageProof {
+  if (running.length === 0) return { pass: false, measured: 'no running pod' };
+  const want = `${repository}@${digest}`;
+  const wrong = running.filter((c) => c.imageID.replace(/^docker-pullable:\/\//, '') !== want);
+  if (wrong.length) return { pass: false, measured: wrong.map((c) => `${c.pod} runs ${c.imageID || 'no imageID'}`).join('; ') };
+  return { pass: true, measured: `${running.length} pod(s) run ${repository}@${digest.slice(0, 19)}…, pulled from the registry` };
+}

@@ -8,7 +8,9 @@ import type { PodState } from './pods.ts';
 import { COMPONENT_LABEL, releaseSelector } from './labels.ts';
 import { formatDuration } from '../clock.ts';
 import { errorLines } from './startup-logs.ts';
-import { proveImage } from './image-proof.ts';
+import { proveDigest, proveImage } from './image-proof.ts';
+import { clusterKind } from './cluster-kind.ts';
+import { pushedDigest } from '../registry/push.ts';
 import { buildDaemon } from './build-daemon.ts';
 import type { ContainerStatus } from './kube-types.ts';
 
@@ -74,20 +76,36 @@ export async function checkStartupLogs(ctx: RunbookContext, pods: PodState[]): P
 export async function proveRunningImages(ctx: RunbookContext, images: PlannedImage[]): Promise<void> {
   const { release, namespace } = ctx.settings;
   const daemon = await buildDaemon(ctx);
-  const nodeImages = await ctx.tools.minikube.images();
+  // Another cluster has no `minikube image ls`; its images come from the registry, proven by digest.
+  const nodeImages = (await clusterKind(ctx)).minikube ? await ctx.tools.minikube.images() : [];
   const pods = (await ctx.tools.kubectl.list('pods', namespace, releaseSelector(release))).filter(
     (p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running',
   );
   for (const image of images) {
-    const built = (await ctx.tools.docker.inspectImage(image.ref, daemon.env))?.id;
-    // Loaded with 02 from a daemon that is gone since, the node's copy of the tag is the build.
-    const fallback = nodeImages.find((i) => i.repoTags.includes(image.ref))?.id;
     const running = pods
       .filter((p) => p.metadata.labels?.[COMPONENT_LABEL] === image.component)
       .map((p) => ({
         pod: p.metadata.name,
         imageID: ((p.status?.containerStatuses ?? []) as ContainerStatus[]).find((c) => c.name === image.component)?.imageID ?? '',
       }));
+    if (image.registryRepository) {
+      const digest = await pushedDigest(ctx, image);
+      const proof = digest
+        ? proveDigest(image.registryRepository, digest, running)
+        : { pass: false, measured: `${image.pushRef} was not pushed from here` };
+      ctx.check({
+        id: `IMAGE-${image.component.toUpperCase()}`,
+        title: `every ${image.component} pod runs the image pushed as ${image.pushRef}`,
+        expected: `imageID ${image.registryRepository}@${digest ? `${digest.slice(0, 19)}…` : '(pushed digest)'} (the digest docker push reported)`,
+        measured: proof.measured,
+        pass: proof.pass,
+        remedy: `a pod on another image: kubectl rollout status deploy/<release>-${image.component} -n ${namespace}; an unpushed image: run 01-build again`,
+      });
+      continue;
+    }
+    const built = (await ctx.tools.docker.inspectImage(image.ref, daemon.env))?.id;
+    // Loaded with 02 from a daemon that is gone since, the node's copy of the tag is the build.
+    const fallback = nodeImages.find((i) => i.repoTags.includes(image.ref))?.id;
     const id = built ?? fallback;
     const proof = id
       ? proveImage(id, running, nodeImages)

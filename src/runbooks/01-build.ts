@@ -141,6 +141,12 @@ export const build: RunbookDefinition = {
     await ctx.step('Check the cluster', "the build goes into the cluster's Docker and its URLs become build arguments", () =>
       requireCluster(ctx),
     );
+    // Before any build: refused credentials stop the run before minutes of building.
+    const env = registry
+      ? await ctx.step(`Log in to ${registry.host}`, 'docker login --password-stdin, into a private DOCKER_CONFIG removed at the end', () =>
+          loginForRun(ctx, registry, credentials),
+        )
+      : undefined;
     const address = await ctx.step(
       'Decide the public address',
       'the public URLs baked into the frontend must be where the browser reaches the app',
@@ -183,11 +189,6 @@ export const build: RunbookDefinition = {
     }
     checkTotalSize(ctx, sizes);
     if (!registry) return;
-    const env = await ctx.step(
-      `Log in to ${registry.host}`,
-      'docker login --password-stdin, into a private DOCKER_CONFIG removed at the end',
-      () => loginForRun(ctx, registry, credentials),
-    );
     for (const image of images)
       await ctx.step(`Push ${image.component} (${image.pushRef})`, 'the cluster pulls this exact tag; its digest is proven', () =>
         pushImage(ctx, registry, image, env),

@@ -11,7 +11,7 @@ import { formatDuration } from '../clock.ts';
 import { publicAddress } from '../cluster/access.ts';
 import { loadImage, loadRemedy } from './steps/image-build.ts';
 import { clusterKind, requireRegistryFor } from '../cluster/cluster-kind.ts';
-import { pushedDigest } from '../registry/push.ts';
+import { requirePushed } from '../registry/install.ts';
 
 /**
  * Images that are neither on the node nor in the host's Docker need 01 first: offered once for all of
@@ -41,17 +41,7 @@ async function checkPushed(ctx: RunbookContext, images: PlannedImage[]): Promise
   ctx.note(
     `02-load is replaced by the push in 01-build: IMAGE_REGISTRY is ${ctx.settings.imageRegistry!.prefix} and the cluster pulls the images from there`,
   );
-  for (const image of images) {
-    const digest = await pushedDigest(ctx, image);
-    ctx.require({
-      id: `PUSHED-${image.component.toUpperCase()}`,
-      title: `${image.component} image pushed`,
-      expected: `${image.pushRef} with a registry digest (docker image inspect: RepoDigests)`,
-      measured: digest ? `${image.registryRepository}@${digest}` : 'not pushed from this machine',
-      pass: Boolean(digest),
-      remedy: 'npx zx runbooks/01-build.mjs with the same IMAGE_REGISTRY builds and pushes it',
-    });
-  }
+  await requirePushed(ctx, images);
 }
 
 async function loadOne(ctx: RunbookContext, image: PlannedImage): Promise<void> {

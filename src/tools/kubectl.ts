@@ -218,11 +218,18 @@ export class Kubectl {
     ensureOk(r, remedy);
   }
 
-  /** Creates or updates the objects of a manifest (JSON or YAML) sent on stdin: `kubectl apply -f -`. */
-  async apply(manifest: string, namespace: string, why: string): Promise<void> {
+  /** `kubectl apply -f -` of a manifest on stdin; `serverSide` for a Secret (no last-applied copy of its data). */
+  async apply(manifest: string, namespace: string, why: string, options: { serverSide?: boolean } = {}): Promise<void> {
+    const ssa = options.serverSide ? ['--server-side', '--field-manager=todo-chatbot-runbooks', '--force-conflicts'] : [];
     await runOk(
       this.exec,
-      { tool: 'kubectl', args: this.cluster(['apply', '-f', '-', '-n', namespace]), input: manifest, timeoutMs: this.timeoutMs(), why },
+      {
+        tool: 'kubectl',
+        args: this.cluster(['apply', ...ssa, '-f', '-', '-n', namespace]),
+        input: manifest,
+        timeoutMs: this.timeoutMs(),
+        why,
+      },
       `check your permissions in ${namespace}: kubectl auth can-i create pods -n ${namespace} --context ${this.context}`,
     );
   }
