@@ -74,7 +74,7 @@ export interface ContainerStatus {
 
 export interface Pod {
   metadata: ObjectMeta;
-  spec: { containers: ContainerSpec[]; initContainers?: ContainerSpec[] };
+  spec: { containers: ContainerSpec[]; initContainers?: ContainerSpec[]; imagePullSecrets?: Array<{ name: string }> };
   status?: {
     phase?: string;
     reason?: string;

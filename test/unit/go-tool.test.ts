@@ -21,7 +21,7 @@ function goTool(args: string[]) {
 test('an unknown tool: exit 2, one line naming the known ones', () => {
   const r = goTool(['golangci-lint']);
   assert.equal(r.status, 2);
-  assert.equal(r.stderr, "go-tool: ERROR: unknown tool 'golangci-lint'; choose actionlint or kustomize\n");
+  assert.equal(r.stderr, "go-tool: ERROR: unknown tool 'golangci-lint'; choose actionlint, kustomize or registry\n");
 });
 
 test('no cached binary and no Go: exit 2, one line with the remedy', {

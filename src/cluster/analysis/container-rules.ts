@@ -80,9 +80,17 @@ const imagePull: Rule<ContainerFacts> = (c) => {
     evidence: `${waitingMessage(c) || `cannot pull ${c.image}`} (pull policy ${c.spec.imagePullPolicy ?? 'default'})`,
     remedy: local
       ? c.remedies.localImageNotPullable(c.base.component, c.image)
-      : c.remedies.registryImageNotPullable(c.base.component, c.image),
+      : PULL_REFUSED.test(waitingMessage(c))
+        ? c.remedies.registryRefusedPull(
+            c.image,
+            (c.pod.spec.imagePullSecrets ?? []).map((s) => s.name),
+          )
+        : c.remedies.registryImageNotPullable(c.base.component, c.image),
   };
 };
+
+/** The registry refused the pull (containerd's "pulling from host … failed with status code …: 401 Unauthorized", docker's "unauthorized"/"denied"). */
+const PULL_REFUSED = /\b(401|403) (Unauthorized|Forbidden)|unauthorized|authentication required|no basic auth credentials|denied/i;
 
 const invalidImageName: Rule<ContainerFacts> = (c) => ({
   ...c.base,

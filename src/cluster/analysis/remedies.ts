@@ -118,6 +118,18 @@ export class Remedies {
     return `check ${componentPath(component, 'image.repository')} and ${componentPath(component, 'image.tag')}, and that the node can reach the registry (minikube ssh -p ${this.c.profile} -- docker pull ${image})`;
   }
 
+  /**
+   * The registry answered 401/403: the pods' imagePullSecrets (none, missing or wrong) do not let
+   * them pull. 03 with IMAGE_REGISTRY makes the Secret from REGISTRY_USERNAME / REGISTRY_PASSWORD.
+   */
+  registryRefusedPull(image: string, pullSecrets: string[]): string {
+    const host = image.split('/')[0];
+    const named = pullSecrets.length
+      ? `the pull secret ${pullSecrets.join(', ')} holds no valid login for ${host}`
+      : 'the pods have no imagePullSecrets';
+    return `${named}: set IMAGE_REGISTRY, REGISTRY_USERNAME and REGISTRY_PASSWORD (a token that may pull) and run ${this.runbook('03-install')}, which creates the docker-registry Secret (REGISTRY_PULL_SECRET) and names it in imagePullSecrets; check it with kubectl get secret ${pullSecrets[0] ?? 'regcred'} -n ${this.c.namespace} --context ${this.c.profile}`;
+  }
+
   invalidImageName(component: string | undefined): string {
     return `fix ${componentPath(component, 'image.repository')} / ${componentPath(component, 'image.tag')} (lowercase name, tag after ":") and run ${this.runbook('03-install')}`;
   }
