@@ -22,7 +22,18 @@ const FLAGS = [
 ];
 // Settings that pick which real version or configuration the simulator models (docs/simulator.md).
 const SETTINGS = ['helm-version', 'minikube-runtime', 'minikube-driver', 'kagent-version'];
-const KEYED = ['missing', 'context', 'image-missing', 'crashloop', 'oom', 'probe-fail', 'slow-start', 'never-ready', ...SETTINGS];
+const KEYED = [
+  'missing',
+  'context',
+  'image-missing',
+  'crashloop',
+  'oom',
+  'probe-fail',
+  'slow-start',
+  'never-ready',
+  'registry-auth',
+  ...SETTINGS,
+];
 export const RUNTIMES = ['docker', 'containerd'];
 export const DRIVERS = ['docker', 'podman', 'kvm2', 'qemu2', 'hyperkit', 'virtualbox', 'vfkit'];
 
@@ -72,6 +83,7 @@ export function validateFault(f) {
   if (key === 'kagent-version' && !/^(main|\d+\.\d+\.\d+)$/.test(val))
     throw new Error(`fault "${f}": expected kagent-version=<x.y.z|main>`);
   if (key === 'minikube-driver' && !DRIVERS.includes(val)) throw new Error(`fault "${f}": driver must be one of ${DRIVERS.join(', ')}`);
+  if (key === 'registry-auth' && !/^[^:]+:.+$/.test(val)) throw new Error(`fault "${key}": expected registry-auth=<user>:<password>`);
   if (key === 'slow-start' && !new RegExp(`^(${COMPONENTS.join('|')}):\\d+(\\.\\d+)?s$`).test(val)) {
     throw new Error(`fault "${f}": expected slow-start=<component>:<seconds>s`);
   }

@@ -277,10 +277,13 @@ export async function kubectlApply(K) {
     ctx.err('error: must specify one of -f and -k\n');
     return 1;
   }
-  if (p.flags['server-side'] || p.flags.prune || p.flags.kustomize) {
+  if (p.flags.prune || p.flags.kustomize) {
     const { notImplemented } = await import('../common.mjs');
-    notImplemented(ctx, 'kubectl', 'apply --server-side/--prune/-k');
+    notImplemented(ctx, 'kubectl', 'apply --prune/-k');
   }
+  // Server-side apply (the runbooks' pull secret): the same objects, reported as kubectl's
+  // PrintFlags does for it ("serverside-applied").
+  const serverSide = Boolean(p.flags['server-side']);
   const objs = [];
   for (const f of p.flags.filename) {
     let text;
@@ -311,7 +314,7 @@ export async function kubectlApply(K) {
   for (const x of dry && dry !== 'none'
     ? objs.map((o) => ({ ref: `${kindRef(o.kind)}/${o.metadata.name}`, action: 'created' }))
     : r.results)
-    ctx.out(`${x.ref} ${x.action}${suffix}\n`);
+    ctx.out(`${x.ref} ${serverSide && !suffix ? 'serverside-applied' : x.action}${suffix}\n`);
   void kubeJSON;
   return 0;
 }

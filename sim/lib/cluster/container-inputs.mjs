@@ -1,7 +1,8 @@
 // @ts-check
 // What a container needs before the kubelet can create it: its environment's Secret and ConfigMap
 // references, and its image on the node (pull policy, public images, the image-missing fault).
-import { getObject, normRef, repoOf, storeGet } from '../model.mjs';
+import { getObject, listObjects, normRef, repoOf, storeGet } from '../model.mjs';
+import { hostOf, manifestOf, podPullCredentials, accepted, pullError, splitRef } from '../registry.mjs';
 import { sha256 } from '../util.mjs';
 import { nodeImages } from './node.mjs';
 
@@ -80,8 +81,8 @@ export function resolveEnv(c, pod, ct) {
   return { env };
 }
 
-/** Is the image usable on the node, honouring pull policy and the image-missing fault? */
-export function imageCheck(state, c, ct, faults) {
+/** Is the image usable on the node, honouring pull policy, the pod's pull secrets and the image-missing fault? */
+export function imageCheck(state, c, ct, faults, pod) {
   const store = nodeImages(state, c);
   const blockedRepo = faults.values('image-missing').some((m) => repoOf(m) === repoOf(ct.image));
   const img = blockedRepo ? null : storeGet(store, ct.image);
@@ -92,6 +93,8 @@ export function imageCheck(state, c, ct, faults) {
   }
   if (policy === 'IfNotPresent' && img) return { img };
   if (img && img.system) return { img };
+  const pushed = pod && fromRegistry(state, c, ct.image, faults, pod);
+  if (pushed) return pushed;
   const pub = publicImage(ct.image);
   if (pub && !blockedRepo) return { pull: pub };
   const repo = repoOf(ct.image).replace(/^docker\.io\/(library\/)?/, '');
@@ -116,4 +119,20 @@ const PUBLIC = {
 export function publicImage(ref) {
   const size = PUBLIC[repoOf(ref)];
   return size ? { ref, size, id: 'sha256:' + sha256('public:' + normRef(ref)) } : null;
+}
+
+/**
+ * A pull from a simulated registry (sim/lib/registry.mjs) for an image whose repository was pushed
+ * there: refused without the login it demands (the pod's imagePullSecrets), not found for an
+ * unknown tag; else the image, named as the kubelet reports a pulled image (<repository>@<digest>).
+ */
+function fromRegistry(state, c, ref, faults, pod) {
+  const host = hostOf(ref);
+  const { repository, tag } = splitRef(ref);
+  if (!host || !state.registries?.[repository]) return undefined;
+  if (!accepted(faults, podPullCredentials(listObjects(c, 'Secret'), pod, host)))
+    return { reason: 'ErrImagePull', message: pullError(ref, host, tag, 401) };
+  const m = manifestOf(state, ref);
+  if (!m) return { reason: 'ErrImagePull', message: pullError(ref, host, tag, 404) };
+  return { pull: { ref, size: m.size, id: m.imageId, repoDigest: `${m.repository}@${m.digest}` } };
 }

@@ -56,7 +56,7 @@ export function kubelet(state, c, t, faults) {
     let imageID = null;
     let pullUntil = t;
     for (const ct of p.spec.containers) {
-      const ic = imageCheck(state, c, ct, faults);
+      const ic = imageCheck(state, c, ct, faults, p);
       if (ic.reason) {
         blocked = ic;
         break;
@@ -68,11 +68,21 @@ export function kubelet(state, c, t, faults) {
         pullUntil = Math.max(pullUntil, t + dur);
         storeAdd(
           nodeImages(state, c),
-          { id: ic.pull.id, repoTags: [], size: ic.pull.size, created: t - 20 * 86400_000, history: [], labels: {}, pulled: true },
+          {
+            id: ic.pull.id,
+            repoTags: [],
+            ...(ic.pull.repoDigest ? { repoDigests: [ic.pull.repoDigest] } : {}),
+            size: ic.pull.size,
+            created: t - 20 * 86400_000,
+            history: [],
+            labels: {},
+            pulled: true,
+          },
           ct.image,
         );
-        if (!imageID) imageID = ic.pull.id;
-      } else if (!imageID) imageID = ic.img.id;
+        // A pull from a registry is reported by its repo digest (cri-dockerd's docker-pullable://, pod-view.mjs).
+        if (!imageID) imageID = ic.pull.repoDigest ?? ic.pull.id;
+      } else if (!imageID) imageID = ic.img.repoDigests?.[0] ?? ic.img.id;
       const r = resolveEnv(c, p, ct);
       if (r.error) {
         blocked = { reason: 'CreateContainerConfigError', message: r.error };

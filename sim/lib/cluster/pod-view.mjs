@@ -92,7 +92,11 @@ export function podState(c, pod, t, faults) {
     }
   }
   for (const ct of pod.spec.containers) {
-    const base = { image: ct.image, imageID: run.imageID ? `docker://${run.imageID}` : '', name: ct.name };
+    const base = {
+      image: ct.image,
+      imageID: run.imageID ? `${run.imageID.includes('@') ? 'docker-pullable' : 'docker'}://${run.imageID}` : '',
+      name: ct.name,
+    };
     let state;
     let lastState = prevTerm ? { terminated: prevTerm } : {};
     let started = false;

@@ -1,5 +1,6 @@
 // @ts-check
-// Simulated docker CLI 28.2.2 with BuildKit (buildx) against the host daemon or minikube's daemon (docker-env):
+// Simulated docker CLI 28.2.2 with BuildKit (buildx) against the host daemon or minikube's daemon (docker-env),
+// and its registry commands (login, tag, push: docker/registry.mjs):
 // the entry point that finds the command (image ls, rmi and buildx build are aliases), checks its flags
 // against docker/flags.mjs and hands it to its handler in docker/.
 // A handler is imported when its command runs: every call is a new process, which then loads only
@@ -53,7 +54,10 @@ export async function run(ctx) {
       return 1;
     }
   } else if (top === 'rmi') cmd = 'image rm';
-  else if (top === 'buildx' && rest[0] === 'build') {
+  else if (top === 'context' && rest[0] === 'inspect') {
+    cmd = 'context inspect';
+    rest = rest.slice(1);
+  } else if (top === 'buildx' && rest[0] === 'build') {
     cmd = 'build';
     rest = rest.slice(1);
   }
@@ -94,6 +98,17 @@ export async function run(ctx) {
     case 'image rm':
       if (!p.args.length) return usageErr('requires at least 1 argument');
       return (await import('./docker/images.mjs')).imageRm(ctx, p);
+    case 'login':
+      if (p.args.length > 1) return usageErr('requires at most 1 argument');
+      return (await import('./docker/registry.mjs')).login(ctx, p);
+    case 'tag':
+      if (p.args.length !== 2) return usageErr('requires 2 arguments');
+      return (await import('./docker/registry.mjs')).tag(ctx, p);
+    case 'push':
+      if (p.args.length !== 1) return usageErr('requires 1 argument');
+      return (await import('./docker/registry.mjs')).push(ctx, p);
+    case 'context inspect':
+      return (await import('./docker/registry.mjs')).contextInspect(ctx, p);
   }
   return 0;
 }

@@ -74,6 +74,21 @@ export const CMDS = {
     spec: { force: { type: 'bool', short: 'f' }, 'no-prune': { type: 'bool' }, platform: { type: 'stringArray' } },
   },
   ai: { usage: '', spec: {} },
+  login: {
+    usage: '[OPTIONS] [SERVER]',
+    spec: { username: { type: 'string', short: 'u' }, password: { type: 'string', short: 'p' }, 'password-stdin': { type: 'bool' } },
+  },
+  tag: { usage: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]', spec: {} },
+  push: {
+    usage: '[OPTIONS] NAME[:TAG]',
+    spec: {
+      'all-tags': { type: 'bool', short: 'a' },
+      'disable-content-trust': { type: 'bool', def: true },
+      platform: { type: 'string' },
+      quiet: { type: 'bool', short: 'q' },
+    },
+  },
+  'context inspect': { usage: '[OPTIONS] [CONTEXT] [CONTEXT...]', spec: { format: { type: 'string', short: 'f' } } },
 };
 export const GLOBAL = {
   config: { type: 'string' },

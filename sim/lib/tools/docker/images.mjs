@@ -11,7 +11,7 @@ function inspectDoc(img) {
   return {
     Id: img.id,
     RepoTags: img.repoTags,
-    RepoDigests: [],
+    RepoDigests: img.repoDigests ?? [],
     Parent: '',
     Comment: 'buildkit.dockerfile.v0',
     Created: rfc3339Nano(img.created),
