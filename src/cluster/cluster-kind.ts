@@ -66,3 +66,9 @@ export function requireRegistryFor(ctx: RunbookContext, kind: ClusterKind): void
     'set IMAGE_REGISTRY (or --registry) to a registry the cluster can pull from, e.g. ghcr.io/you; 01-build pushes the images there (docs/remote-cluster.md)',
   );
 }
+
+/** The minikube profile's driver, or '' on another cluster (no minikube call then). */
+export async function minikubeDriver(ctx: RunbookContext): Promise<string> {
+  if (!(await clusterKind(ctx)).minikube) return '';
+  return (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
+}

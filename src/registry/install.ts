@@ -12,6 +12,8 @@ import type { RegistryTarget } from './reference.ts';
 import type { RegistryCredentials } from './session.ts';
 import { registerSecret } from '../redact.ts';
 import { pushedDigest } from './push.ts';
+import { missingOnNode } from '../cluster/prereq-checks.ts';
+import { requirePrerequisite } from '../prereqs.ts';
 
 /** The Secret manifest (JSON), never written to disk or argv. */
 export function pullSecretManifest(name: string, namespace: string, host: string, credentials: RegistryCredentials): string {
@@ -34,14 +36,8 @@ export async function ensurePullSecret(ctx: RunbookContext, target: RegistryTarg
   const { namespace, registryPullSecret: name } = ctx.settings;
   const { kubectl } = ctx.tools;
   if (!(await kubectl.get('namespace', namespace))) await kubectl.createNamespace(namespace);
-  await kubectl.apply(
-    pullSecretManifest(name, namespace, target.host, credentials),
-    namespace,
-    `the pods' pull secret for ${target.host}`,
-    {
-      serverSide: true,
-    },
-  );
+  const manifest = pullSecretManifest(name, namespace, target.host, credentials);
+  await kubectl.apply(manifest, namespace, `the pods' pull secret for ${target.host}`, true);
   const secret = await kubectl.get('secret', name, namespace);
   ctx.require({
     id: 'PULL-SECRET',
@@ -95,4 +91,36 @@ export function registryValues(images: PlannedImage[], pullSecret: string | unde
   }
   if (pullSecret) set['imagePullSecrets[0].name'] = pullSecret;
   return set;
+}
+
+/**
+ * 03's image precondition: with a registry every image must have been pushed (the kubelet pulls
+ * it); without one every exact tag must be on the node (pullPolicy Never), else 02-load is offered.
+ */
+export async function requireImagesForInstall(ctx: RunbookContext, images: PlannedImage[]): Promise<void> {
+  if (ctx.settings.imageRegistry) {
+    await requirePushed(ctx, images);
+    return;
+  }
+  const missing = await missingOnNode(ctx, images);
+  await requirePrerequisite(ctx, {
+    satisfied: missing.length === 0,
+    what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`,
+    id: '02-load',
+    recheck: async () => (await missingOnNode(ctx, images)).length === 0,
+  });
+}
+
+/** The pull secret when there are credentials; without them the registry must let the cluster pull anonymously. */
+export async function pullSecretFor(
+  ctx: RunbookContext,
+  target: RegistryTarget,
+  credentials: RegistryCredentials | undefined,
+): Promise<string | undefined> {
+  if (!credentials) {
+    ctx.note(`REGISTRY_USERNAME is not set: no pull secret; the pods pull from ${target.host} without credentials`, 'warn');
+    return undefined;
+  }
+  await ensurePullSecret(ctx, target, credentials);
+  return ctx.settings.registryPullSecret;
 }

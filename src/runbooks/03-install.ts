@@ -2,13 +2,16 @@
 // anything changes, helm upgrade --install --atomic --wait with secrets only in a 0600 values
 // file, every pod Ready with its time, smoke checks with response times, access URLs, secret
 // hygiene, and on failure a built-in diagnosis with events and log tails.
-// The steps live in steps/install-*.ts; this file is their sequence.
+// With IMAGE_REGISTRY the images come from the registry 01 pushed to, pulled with a pull secret
+// (src/registry/install.ts). The steps live in steps/install-*.ts; this file is their sequence.
 import { join, resolve } from 'node:path';
 import type { RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
 import { planImages } from '../images.ts';
-import { missingOnNode, requireCluster } from '../cluster/prereq-checks.ts';
-import { requirePrerequisite } from '../prereqs.ts';
+import { requireCluster } from '../cluster/prereq-checks.ts';
+import { clusterKind, minikubeDriver, requireRegistryFor } from '../cluster/cluster-kind.ts';
+import { registryCredentials } from '../registry/session.ts';
+import { pullSecretFor, registryValues, requireImagesForInstall } from '../registry/install.ts';
 import { establishAccess, publicAddress } from '../cluster/access.ts';
 import { nameValues } from '../cluster/release-values.ts';
 import { findChromium, screenshot } from '../cluster/screenshot.ts';
@@ -35,27 +38,33 @@ export const install: RunbookDefinition = {
     { name: 'no-screenshot', type: 'boolean', description: 'do not take a screenshot of the frontend' },
   ],
   async run(ctx) {
+    requireRegistryFor(ctx, await clusterKind(ctx));
     const { values: secrets, externalDatabase } = await ctx.step(
       'Gather and validate the secrets',
       'checked before anything changes; they will travel only in a 0600 values file',
       () => gatherSecrets(ctx),
     );
+    const registry = ctx.settings.imageRegistry;
+    const registryLogin = registry
+      ? await ctx.step('Read the registry credentials', 'the pull secret is made from them', () => registryCredentials(ctx, registry))
+      : undefined;
     await ctx.step('Check the cluster', 'the release goes into the running minikube profile', () => requireCluster(ctx));
     const address = await publicAddress(ctx);
     const images = planImages(ctx.settings, PROJECT_ROOT, address);
-    await ctx.step('Check the images on the node', 'pods with pullPolicy Never start only from images already on the node', async () => {
-      const missing = await missingOnNode(ctx, images);
-      await requirePrerequisite(ctx, {
-        satisfied: missing.length === 0,
-        what: `images not on the node: ${missing.map((i) => i.ref).join(', ')}`,
-        id: '02-load',
-        recheck: async () => (await missingOnNode(ctx, images)).length === 0,
-      });
-    });
+    await ctx.step(
+      registry ? 'Check the images in the registry' : 'Check the images on the node',
+      registry ? 'the kubelet pulls what 01 pushed' : 'pods with pullPolicy Never start only from images already on the node',
+      () => requireImagesForInstall(ctx, images),
+    );
+    const pullSecret = registry
+      ? await ctx.step('Create the pull secret', 'a docker-registry Secret from the same credentials, on stdin', () =>
+          pullSecretFor(ctx, registry, registryLogin),
+        )
+      : undefined;
     const valuesFile = writeSecretValues(ctx, secrets, externalDatabase);
     if (ctx.settings.valuesFiles.length)
       ctx.fact('your values files', `${ctx.settings.valuesFiles.join(', ')} (applied before the secrets file and the image tags)`);
-    const set = imageOverrides(images, address);
+    const set = { ...imageOverrides(images, address), ...registryValues(images, pullSecret) };
     const { revision, installStart } = await ctx.step(
       'Install or upgrade the release',
       `helm upgrade --install --atomic --wait --timeout ${formatDuration(ctx.settings.timeoutMs)}`,
@@ -74,7 +83,7 @@ export const install: RunbookDefinition = {
     await ctx.step('Prove the pods run the built images', "each pod's imageID against the id of the image built with its tag", () =>
       proveRunningImages(ctx, images),
     );
-    const driver = (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
+    const driver = await minikubeDriver(ctx);
     const access = await ctx.step(
       'Establish access',
       'NodePort where the node IP is reachable; port-forward otherwise and for the ClusterIP MCP service',

@@ -112,12 +112,8 @@ export class Kubectl {
       timeoutMs: 20_000,
       quiet: true,
     });
-    return r.exitCode === 0
-      ? r.stdout
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean)
-      : [];
+    const names = r.exitCode === 0 ? r.stdout.split('\n') : [];
+    return names.map((l) => l.trim()).filter(Boolean);
   }
 
   async nodes(): Promise<KubeObject[]> {
@@ -219,17 +215,11 @@ export class Kubectl {
   }
 
   /** `kubectl apply -f -` of a manifest on stdin; `serverSide` for a Secret (no last-applied copy of its data). */
-  async apply(manifest: string, namespace: string, why: string, options: { serverSide?: boolean } = {}): Promise<void> {
-    const ssa = options.serverSide ? ['--server-side', '--field-manager=todo-chatbot-runbooks', '--force-conflicts'] : [];
+  async apply(manifest: string, namespace: string, why: string, serverSide = false): Promise<void> {
+    const args = ['apply', ...(serverSide ? ['--server-side', '--field-manager=todo-chatbot-runbooks', '--force-conflicts'] : [])];
     await runOk(
       this.exec,
-      {
-        tool: 'kubectl',
-        args: this.cluster(['apply', ...ssa, '-f', '-', '-n', namespace]),
-        input: manifest,
-        timeoutMs: this.timeoutMs(),
-        why,
-      },
+      { tool: 'kubectl', args: this.cluster([...args, '-f', '-', '-n', namespace]), input: manifest, timeoutMs: this.timeoutMs(), why },
       `check your permissions in ${namespace}: kubectl auth can-i create pods -n ${namespace} --context ${this.context}`,
     );
   }
