@@ -89,8 +89,8 @@ const imagePull: Rule<ContainerFacts> = (c) => {
   };
 };
 
-/** The registry refused the pull (containerd's "pulling from host … failed with status code …: 401 Unauthorized", docker's "unauthorized"/"denied"). */
-const PULL_REFUSED = /\b(401|403) (Unauthorized|Forbidden)|unauthorized|authentication required|no basic auth credentials|denied/i;
+/** The registry refused the pull (containerd: "pulling from host … failed with status code …: 401 Unauthorized"). Not Docker Hub's bare "denied", which it also says for a repository that does not exist. */
+const PULL_REFUSED = /\b(401|403) (Unauthorized|Forbidden)|unauthorized|authentication required|no basic auth credentials/i;
 
 const invalidImageName: Rule<ContainerFacts> = (c) => ({
   ...c.base,

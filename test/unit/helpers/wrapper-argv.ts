@@ -4,6 +4,7 @@
 // code. Every public method of a wrapper must be driven here: a new one fails `recordWrapperArgv`.
 import type { ExecRequest } from '../../../src/exec.ts';
 import { Docker } from '../../../src/tools/docker.ts';
+import { DockerRegistry } from '../../../src/tools/docker-registry.ts';
 import { Helm } from '../../../src/tools/helm.ts';
 import { Kubectl, type ResourceKind } from '../../../src/tools/kubectl.ts';
 import { RecordingExec, instantClock } from './fake-exec.ts';
@@ -41,7 +42,8 @@ function answers(exec: RecordingExec): RecordingExec {
     .on(['helm', 'get', 'values'], { stdout: '{}' })
     .on(['docker', 'version'], { stdout: '{"Client":{"Version":"28.2.2"},"Server":{"Version":"28.2.2","Os":"linux"}}' })
     .on(['docker', 'info'], { stdout: '{"ServerVersion":"28.2.2","NCPU":2,"MemTotal":8000000000,"OperatingSystem":"Debian"}' })
-    .on(['docker', 'image', 'inspect'], { stdout: '{"Id":"sha256:abc","RepoTags":["x:y"],"Size":1,"Created":"2026-01-01T00:00:00Z"}' });
+    .on(['docker', 'image', 'inspect'], { stdout: '{"Id":"sha256:abc","RepoTags":["x:y"],"Size":1,"Created":"2026-01-01T00:00:00Z"}' })
+    .on(['docker', 'push'], { stdout: `t: digest: sha256:${'0'.repeat(64)} size: 1\n` });
 }
 
 /** Records which methods ran (directly or through another method) on a wrapper instance. */
@@ -112,6 +114,7 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   await k.execIn(target, ['pg_dump', '--version'], { timeoutMs: 10_000, why: 'w', remedy: 'r' });
   await k.execIn(target, ['pg_restore', '--version'], { timeoutMs: 10_000, why: 'w', remedy: 'r', stdinFile: valuesFile });
   await k.apply('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"argv-probe"}}', ns, 'w');
+  await k.apply('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"argv-probe"}}', ns, 'w', true);
   await k.podMetrics(ns);
   await k.portForward(`svc/${release}-mcp`, 8001, ns, 10_000);
   await k.proxy(10_000);
@@ -171,6 +174,14 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   await d.inspectImage(t.image);
   await d.history(t.image);
   requireAllDriven('Docker', Docker.prototype, dockerCalled);
+
+  const registryCalled = new Set<string>();
+  const r = tracked(new DockerRegistry(exec), registryCalled);
+  await r.login('registry.test:5000', 'argv-probe', 'argv-probe-password', {});
+  await r.daemonHost();
+  await r.tag(t.image, `registry.test:5000/team/${t.image}`);
+  await r.push(`registry.test:5000/team/${t.image}`, 'registry.test:5000', undefined, 60_000);
+  requireAllDriven('DockerRegistry', DockerRegistry.prototype, registryCalled);
 
   return { kubectl: argvOf(exec.calls, 'kubectl'), helm: argvOf(exec.calls, 'helm'), docker: argvOf(exec.calls, 'docker') };
 }
