@@ -23,7 +23,7 @@ export async function guardContext(ctx: RunbookContext): Promise<string | undefi
   ctx.fact('kube-context', current ?? '(none)');
   ctx.require({
     id: 'SAFE-CONTEXT',
-    title: "kube-context is the minikube profile's",
+    title: context ? `kube-context is the minikube profile's or the one named with --context` : "kube-context is the minikube profile's",
     expected: context ? `"${profile}" or "${context}"` : `"${profile}"`,
     measured: current ? `"${current}" — ${verdict.reason}` : verdict.reason,
     pass: verdict.allowed,

@@ -22,6 +22,7 @@ import {
   REPORT_DIR,
   adapter,
   check,
+  kubectl,
   checks,
   ensureNodeBase,
   kubectlJson,
@@ -33,6 +34,8 @@ import {
   type RunOutcome,
 } from './harness.ts';
 import { startRegistry, type LocalRegistry } from './local-registry.ts';
+import { analyze } from '../../src/cluster/analyzers.ts';
+import type { ClusterSnapshot } from '../../src/cluster/snapshot.ts';
 
 const why = missingPrerequisite();
 const REMOTE = 'lane-remote';
@@ -238,4 +241,61 @@ test('03 installs from the registry: pull secret, the node pulls by itself, ever
     .map((f) => readFileSync(f, 'utf8'));
   for (const text of reports) assert.ok(!text.includes(registry!.password), 'no report of the lane holds the registry password');
   recordFigure('registry 03', Object.fromEntries(checks(r, 'READY-').map((c: { id: string; measured: string }) => [c.id, c.measured])));
+});
+
+test("a pod that must pull without the pull secret: the kubelet's real ErrImagePull / ImagePullBackOff text (the one the simulator copies) and the analyzers' remedy", {
+  skip: why,
+  timeout: 300_000,
+}, async () => {
+  const p = pushed.frontend!;
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'lane-no-pull-secret', namespace: NAMESPACE, labels: { 'app.kubernetes.io/component': 'frontend' } },
+    // Always: the node has the image since 03, so only a forced pull meets the registry's login.
+    spec: { containers: [{ name: 'frontend', image: p.ref, imagePullPolicy: 'Always' }], restartPolicy: 'Never' },
+  };
+  const created = spawnSync(join(NODE_BIN, 'kubectl'), ['--kubeconfig', KUBECONFIG, '--context', REMOTE, 'apply', '-f', '-'], {
+    input: JSON.stringify(pod),
+    encoding: 'utf8',
+  });
+  assert.equal(created.status, 0, created.stderr);
+  try {
+    const seen = new Set<string>();
+    let live: any;
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline && !seen.has('ImagePullBackOff'); ) {
+      live = kubectlJson(['get', 'pod', pod.metadata.name, '-n', NAMESPACE]);
+      const waiting = live.status?.containerStatuses?.[0]?.state?.waiting;
+      if (waiting?.reason) seen.add(waiting.reason);
+      if (waiting?.reason === 'ErrImagePull')
+        assert.match(
+          waiting.message,
+          new RegExp(
+            `failed to pull and unpack image "${p.ref}": failed to resolve reference "${p.ref}": pulling from host ${registry!.host} failed with status code \\[manifests ${p.tag}\\]: 401 Unauthorized`,
+          ),
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(seen.has('ErrImagePull') && seen.has('ImagePullBackOff'), `seen: ${[...seen].join(', ')}`);
+    const snapshot = {
+      namespace: NAMESPACE,
+      pods: [live],
+      nodes: [],
+      deployments: [],
+      replicasets: [],
+      statefulsets: [],
+      services: [],
+      endpoints: [],
+      pvcs: [],
+      events: [],
+      cronjobs: [],
+      jobs: [],
+      metrics: { available: false, items: [] },
+    };
+    const finding = analyze(snapshot as unknown as ClusterSnapshot).find((f) => f.object === `pod/${pod.metadata.name}`);
+    assert.equal(finding?.reason, 'ImagePullBackOff');
+    assert.match(finding!.remedy, /^the pods have no imagePullSecrets: set IMAGE_REGISTRY, REGISTRY_USERNAME and REGISTRY_PASSWORD/);
+  } finally {
+    kubectl(['delete', 'pod', pod.metadata.name, '-n', NAMESPACE, '--wait=false']);
+  }
 });

@@ -1,6 +1,7 @@
 // The registry path on the simulated toolchain (sim/lib/registry.mjs: registries that demand the
 // login of SIM_FAULTS=registry-auth=<user>:<password>, a kubelet that pulls with the pods'
-// imagePullSecrets): 01 logs in with the password on stdin and pushes, 02 has nothing to load, 03
+// imagePullSecrets), on a cluster that is not a minikube profile (context=gke_prod): no minikube
+// step runs, 01 logs in with the password on stdin and pushes, 02 has nothing to load, 03
 // creates the pull secret and the pods run the pushed digest; bad settings are refused (exit 2)
 // before anything changes; a wrong password and a missing pull secret fail with their cause and a
 // remedy. The same path on a real registry and node: test/cluster/08-registry.test.ts.
@@ -23,6 +24,13 @@ const COMPONENTS = ['frontend', 'backend', 'mcp'];
 const check = (r: RunOutcome, id: string) => r.json?.checks?.find((c: { id: string }) => c.id === id);
 const run = (id: string, stateDir: string, extra: Record<string, string> = {}, args: string[] = []) =>
   runRunbook(id, ['--yes', ...args], { stateDir, faults: FAULTS, env: { ...env, ...extra } });
+/** The simulator's other cluster (context=gke_prod: its own always-up cluster, current), named with --context as the guard wants. */
+const OTHER = 'gke_prod';
+const onOther = (id: string, stateDir: string, extra: Record<string, string> = {}, args: string[] = []) =>
+  runRunbook(id, ['--yes', '--context', OTHER, ...args], { stateDir, faults: `context=${OTHER},${FAULTS}`, env: { ...env, ...extra } });
+/** minikube commands other than the read-only version and profile list (which tells another cluster from a profile). */
+const minikubeSteps = (r: RunOutcome) =>
+  r.calls.filter((c) => c.argv[0] === 'minikube' && !['version', 'profile'].includes(c.argv[1]!)).map((c) => c.argv.join(' '));
 
 /** The password, and the base64 forms docker and Kubernetes keep it in, appear in no argv, output or report. */
 function assertHidden(r: RunOutcome, password = PASSWORD): void {
@@ -34,14 +42,17 @@ function assertHidden(r: RunOutcome, password = PASSWORD): void {
   }
 }
 
-test('with IMAGE_REGISTRY: 01 pushes with the password on stdin, 02 loads nothing, 03 pulls through the pull secret and every pod runs the pushed digest', {
+test('another cluster with IMAGE_REGISTRY: no minikube step, 01 pushes with the password on stdin, 02 loads nothing, 03 pulls through the pull secret and every pod runs the pushed digest', {
   timeout: 1_800_000,
 }, async () => {
   const stateDir = newStateDir();
-  assert.equal((await run('00-setup', stateDir)).exitCode, 0);
+  const setup = await onOther('00-setup', stateDir);
+  assert.equal(setup.exitCode, 0, setup.stdout.slice(-3000));
+  assert.ok(setup.json.notes.some((n: string) => n.startsWith(`skipped on ${OTHER}: minikube start and status`)));
+  assert.deepEqual(minikubeSteps(setup), []);
 
   const wrong = 'not-the-password-0000';
-  const refused = await run('01-build', stateDir, { REGISTRY_PASSWORD: wrong });
+  const refused = await onOther('01-build', stateDir, { REGISTRY_PASSWORD: wrong });
   assert.equal(refused.exitCode, 1, refused.stdout.slice(-3000));
   assert.match(
     check(refused, 'REGISTRY-LOGIN').measured,
@@ -51,7 +62,7 @@ test('with IMAGE_REGISTRY: 01 pushes with the password on stdin, 02 loads nothin
   assert.equal(refused.calls.filter((c) => c.argv[1] === 'build').length, 0, 'refused before any build');
   assertHidden(refused, wrong);
 
-  const built = await run('01-build', stateDir);
+  const built = await onOther('01-build', stateDir);
   assert.equal(built.exitCode, 0, built.stdout.slice(-3000));
   const login = built.calls.find((c) => c.argv[1] === 'login');
   assert.deepEqual(login?.argv, ['docker', 'login', HOST, '--username', USER, '--password-stdin']);
@@ -64,15 +75,12 @@ test('with IMAGE_REGISTRY: 01 pushes with the password on stdin, 02 loads nothin
   }
   assertHidden(built);
 
-  const loaded = await run('02-load', stateDir);
+  const loaded = await onOther('02-load', stateDir);
   assert.equal(loaded.exitCode, 0, loaded.stdout.slice(-3000));
   assert.ok(loaded.json.notes.some((n: string) => n.startsWith('02-load is replaced by the push in 01-build')));
-  assert.deepEqual(
-    loaded.calls.filter((c) => c.argv[0] === 'minikube' && c.argv[1] === 'image'),
-    [],
-  );
+  for (const r of [built, loaded]) assert.deepEqual(minikubeSteps(r), []);
 
-  const installed = await run('03-install', stateDir, {}, ['--no-screenshot']);
+  const installed = await onOther('03-install', stateDir, {}, ['--no-screenshot']);
   assert.equal(installed.exitCode, 0, installed.stdout.slice(-4000));
   assert.equal(check(installed, 'PULL-SECRET')?.status, 'pass');
   for (const c of COMPONENTS) assert.match(check(installed, `IMAGE-${c.toUpperCase()}`).measured, /pulled from the registry/);
@@ -88,9 +96,9 @@ test('with IMAGE_REGISTRY: 01 pushes with the password on stdin, 02 loads nothin
     '-n',
   ]);
   assertHidden(installed);
-  const pods = JSON.parse(
-    simTool(stateDir, 'kubectl', ['get', 'pods', '-n', 'todo-app', '-o', 'json', '--context', 'minikube']).stdout,
-  ).items;
+  assert.deepEqual(minikubeSteps(installed), [], 'no minikube status, image ls, ip or service on another cluster');
+  assert.ok(installed.json.notes.some((n: string) => /kubectl port-forward .*minikube ip and minikube service --url skipped/.test(n)));
+  const pods = JSON.parse(simTool(stateDir, 'kubectl', ['get', 'pods', '-n', 'todo-app', '-o', 'json', '--context', OTHER]).stdout).items;
   for (const c of COMPONENTS) {
     const pod = pods.find((p: any) => p.metadata.labels['app.kubernetes.io/component'] === c);
     assert.equal(pod.spec.imagePullSecrets[0].name, 'regcred');
