@@ -3,8 +3,8 @@
 // masked prompt (as 03 reads them), or are generated (--generate); every refusal comes before any
 // change (exit 2). The database password is changed inside the database first (ALTER ROLE: the
 // server reads POSTGRES_PASSWORD only on its first start), then the Secret through the same path
-// 03 uses (helm upgrade --reuse-values with the new values in a 0600 values file, --atomic
-// --wait), which rolls every workload whose pod template checksum covers a changed key. If the
+// 03 uses (helm upgrade with the release's values and the new secrets in a 0600 values file,
+// --atomic --wait), which rolls every workload whose pod template checksum covers a changed key. If the
 // upgrade fails, helm rolls the Secret back and the runbook puts the old password back in the
 // database. Then: the pods rolled, each sees the new value, the database takes only the new
 // password, the app answers and reads a todo written before, helm's older revisions (which hold
@@ -139,21 +139,23 @@ async function checkApp(ctx: RunbookContext, driver: string, todo: Todo): Promis
   }
 }
 
-/** helm upgrade --reuse-values -f <0600 file with the new secrets.*> --atomic --wait. */
+/**
+ * helm upgrade with the release's own values (`helm get values`) and the new secrets.* in a 0600
+ * file, --atomic --wait. Not --reuse-values: helm then stores the old computed values, old secrets
+ * and all, as the new revision's chart defaults (helm v3 pkg/action/upgrade.go reuseValues:
+ * `chart.Values = oldVals`), so the record of the new revision would keep the old values.
+ */
 async function upgradeSecret(ctx: RunbookContext, values: NewValue[]) {
   const { release, namespace, timeoutMs, chartDir } = ctx.settings;
-  const file = writePrivateValues(ctx, { secrets: Object.fromEntries(values.map((v) => [v.key, v.value])) });
+  const config = await ctx.tools.helm.values(release, namespace);
+  const secrets = {
+    ...((config.secrets as Record<string, unknown> | undefined) ?? {}),
+    ...Object.fromEntries(values.map((v) => [v.key, v.value])),
+  };
+  const file = writePrivateValues(ctx, { ...config, secrets });
   const started = ctx.clock.now();
   const r = await attempt(
-    ctx.tools.helm.upgrade({
-      release,
-      chart: resolve(PROJECT_ROOT, chartDir),
-      namespace,
-      timeoutMs,
-      atomic: true,
-      reuseValues: true,
-      valuesFiles: [file],
-    }),
+    ctx.tools.helm.upgrade({ release, chart: resolve(PROJECT_ROOT, chartDir), namespace, timeoutMs, atomic: true, valuesFiles: [file] }),
   );
   ctx.span('rotation', 'helm upgrade', started, ctx.clock.now());
   return r;
@@ -214,7 +216,7 @@ export const rotateSecrets: RunbookDefinition = {
   id: 'rotate-secrets',
   title: 'Rotate secrets: auth secret, API key and the database password, with proof',
   summary:
-    "Gives BETTER_AUTH_SECRET, OPENAI_API_KEY and the in-chart PostgreSQL's password new values (from the environment, .env, a masked prompt, or --generate): ALTER ROLE inside the database, the Secret through helm upgrade --reuse-values, then proves the pods rolled and see the new values, the app works, and the old values are nowhere.",
+    "Gives BETTER_AUTH_SECRET, OPENAI_API_KEY and the in-chart PostgreSQL's password new values (from the environment, .env, a masked prompt, or --generate): ALTER ROLE inside the database, the Secret through helm upgrade, then proves the pods rolled and see the new values, the app works, and the old values are nowhere.",
   flags: [
     {
       name: 'keys',
@@ -275,7 +277,7 @@ export const rotateSecrets: RunbookDefinition = {
         });
     const upgraded = await ctx.step(
       'Update the Secret and roll the pods',
-      'helm upgrade --reuse-values, new values in a 0600 file, --atomic --wait',
+      "helm upgrade with the release's values and the new secrets in a 0600 file, --atomic --wait",
       () => upgradeSecret(ctx, values),
     );
     if (!upgraded.ok) {

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import {
@@ -116,7 +116,8 @@ test('rotate-secrets on the real node: new values in every pod and in PostgreSQL
   skip: why,
   timeout: 1_500_000,
 }, async () => {
-  rmSync(SETTINGS, { force: true });
+  // the user's env file: the lane passes its values in the environment, so it starts empty
+  writeFileSync(SETTINGS, '', { mode: 0o600 });
   let created = await createTodo(BACKEND, 'lane: written before the rotation');
   for (let i = 0; !created.ok && i < 30; i++) {
     await new Promise((r) => setTimeout(r, 2000));

@@ -122,7 +122,12 @@ test('all three keys rotate: pods rolled with the new values, the database takes
   assert.ok(todos.ok && todos.todos.some((t) => t.title === 'written before the rotation'), JSON.stringify(todos));
   // No value, old or new, on any command line, in the report or on the screen.
   const values = [...Object.values(SECRETS), saved.POSTGRES_PASSWORD!, saved.BETTER_AUTH_SECRET!, newKey];
-  for (const c of readCalls(stateDir).slice(start)) for (const v of values) assert.ok(!c.argv.join(' ').includes(v), c.argv.join(' '));
+  const calls = readCalls(stateDir).slice(start);
+  for (const c of calls) for (const v of values) assert.ok(!c.argv.join(' ').includes(v), c.argv.join(' '));
+  // Not --reuse-values: real helm would store the old values as the new revision's chart defaults (found on the real node).
+  const upgrades = calls.filter((c) => c.argv[0] === 'helm' && c.argv[1] === 'upgrade');
+  assert.equal(upgrades.length, 1);
+  assert.ok(!upgrades[0]!.argv.includes('--reuse-values'), upgrades[0]!.argv.join(' '));
   for (const text of [r.markdown, JSON.stringify(r.json), r.stdout, r.stderr]) for (const v of values) assert.ok(!text.includes(v));
   const history = JSON.parse(
     simTool(stateDir, 'helm', ['history', 'todo-chatbot', '-n', NS, '-o', 'json', '--kube-context', 'minikube']).stdout,

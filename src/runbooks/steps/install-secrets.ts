@@ -1,9 +1,6 @@
 // 03's secrets: gathered and validated before anything changes, written only to a 0600 values
 // file in a private temp folder, and afterwards proven to live only in the cluster's Secret.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { resolve } from 'node:path';
 import type { RunbookContext } from '../../runbook.ts';
 import { PROJECT_ROOT } from '../../runbook.ts';
 import { resolveSecrets, saveToEnvFile, type ResolvedSecret } from '../../secrets.ts';
@@ -11,6 +8,7 @@ import { secretSpecs } from './app-secrets.ts';
 import { resolveExtraSecrets, secretKeyLists } from './extra-secrets.ts';
 import { componentName } from '../../cluster/names.ts';
 import { nameValues } from '../../cluster/release-values.ts';
+import { writePrivateValues } from './private-values.ts';
 
 export async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Record<string, ResolvedSecret>; externalDatabase: boolean }> {
   const env = process.env;
@@ -57,10 +55,7 @@ export async function gatherSecrets(ctx: RunbookContext): Promise<{ values: Reco
 
 /** The only place secret values are written: a 0600 file in a private temp dir, removed in cleanup. */
 export function writeSecretValues(ctx: RunbookContext, secrets: Record<string, ResolvedSecret>, externalDatabase: boolean): string {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-'));
-  ctx.onCleanup('remove the secret values file', async () => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'secrets.yaml');
-  const values = {
+  return writePrivateValues(ctx, {
     postgresql: { enabled: !externalDatabase },
     secrets: Object.fromEntries(
       Object.entries(secrets)
@@ -69,9 +64,7 @@ export function writeSecretValues(ctx: RunbookContext, secrets: Record<string, R
     ),
     // The components that read an extra key get it added to their secretKeys (key names only).
     ...secretKeyLists(ctx.settings.extraSecretKeys, resolve(PROJECT_ROOT, ctx.settings.chartDir), ctx.settings.valuesFiles),
-  };
-  writeFileSync(file, stringify(values), { mode: 0o600 });
-  return file;
+  });
 }
 
 export async function checkSecretHygiene(ctx: RunbookContext, secrets: Record<string, ResolvedSecret>): Promise<void> {
