@@ -121,6 +121,8 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
   await k.deletePod(pod, ns);
   await k.deletePods('app.kubernetes.io/component=frontend', ns);
   await k.deletePvcs(`app.kubernetes.io/instance=${release}`, ns);
+  await k.deleteSecrets([`sh.helm.release.v1.${release}.v1`, `${release}-secrets`], ns, 'w');
+  await k.execIn(target, ['sh', '-c', 'read -r X'], { timeoutMs: 10_000, why: 'w', remedy: 'r', input: 'x\n' });
   await k.deleteNamespace(ns, 120_000);
   requireAllDriven('Kubectl', Kubectl.prototype, kubectlCalled);
 
