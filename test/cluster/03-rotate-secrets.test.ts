@@ -31,28 +31,12 @@ import {
 import { createTodo, listTodos } from '../../src/cluster/todo-api.ts';
 import { envDigestCommand, parseDigests, passwordCheckCommand } from '../../src/cluster/rotation-commands.ts';
 import { decodeHelmRecord, forms } from '../../src/runbooks/steps/rotation-proof.ts';
+import { ROTATION_PROOF_CHECKS } from '../e2e/rotation-checks.ts';
 
 const why = missingPrerequisite();
 const BACKEND = `http://127.0.0.1:${NODE_PORTS.backend}`;
 const SETTINGS = join(LANE_DIR, 'rotate-secrets.env');
 const sha = (v: string) => createHash('sha256').update(v).digest('hex');
-const CHECKS = [
-  'ROTATE-DB-BEFORE',
-  'ROTATE-DB-ALTER',
-  'ROTATE-UPGRADE',
-  'ROTATE-ROLLED-FRONTEND',
-  'ROTATE-ROLLED-BACKEND',
-  'ROTATE-ROLLED-MCP',
-  'ROTATE-ROLLED-POSTGRESQL',
-  'ROTATE-DATABASE-URL',
-  'ROTATE-POD-VALUES',
-  'ROTATE-DB-PASSWORD',
-  'ROTATE-APP-HEALTH',
-  'ROTATE-APP-READY',
-  'ROTATE-TODO-AFTER',
-  'ROTATE-HISTORY',
-  'ROTATE-OLD-GONE',
-];
 
 function kubectlIn(args: string[], input?: string) {
   const kubeconfig = join(NODE_STATE, 'pki', 'admin.kubeconfig');
@@ -134,7 +118,7 @@ test('rotate-secrets on the real node: new values in every pod and in PostgreSQL
   });
   const outage = await ready();
   assert.equal(r.exitCode, 0, tail(r));
-  for (const id of CHECKS) assert.equal(check(r, id)?.status, 'pass', `${id}: ${check(r, id)?.measured}`);
+  for (const id of ROTATION_PROOF_CHECKS) assert.equal(check(r, id)?.status, 'pass', `${id}: ${check(r, id)?.measured}`);
   const fresh = { ...parse(readFileSync(SETTINGS, 'utf8')), OPENAI_API_KEY: newKey } as Record<string, string>;
   assert.notEqual(fresh.POSTGRES_PASSWORD, SECRETS.POSTGRES_PASSWORD);
   assert.notEqual(fresh.BETTER_AUTH_SECRET, SECRETS.BETTER_AUTH_SECRET);
@@ -187,7 +171,7 @@ test('rotate-secrets on the real node: new values in every pod and in PostgreSQL
   // Back to the lane's own values (a second rotation, from the environment), for the files after this one.
   const back = await runRunbook('rotate-secrets', ['--settings-file', SETTINGS], { timeoutMs: 1_200_000 });
   assert.equal(back.exitCode, 0, tail(back));
-  for (const id of CHECKS) assert.equal(check(back, id)?.status, 'pass', `back: ${id}: ${check(back, id)?.measured}`);
+  for (const id of ROTATION_PROOF_CHECKS) assert.equal(check(back, id)?.status, 'pass', `back: ${id}: ${check(back, id)?.measured}`);
   assert.ok(dbTakes(SECRETS.POSTGRES_PASSWORD) && !dbTakes(fresh.POSTGRES_PASSWORD!));
   const textBack = namespaceText();
   for (const v of Object.values(fresh)) for (const f of forms(v)) assert.ok(!textBack.includes(f), 'a rotated-out value is left');
