@@ -13,6 +13,7 @@ import { parse } from 'dotenv';
 import { ROOT, mutatingCalls, readCalls, removedOnExit, runRunbook, type RunOutcome, simTool } from './harness.ts';
 import { installedCluster, SECRETS } from './prepared.ts';
 import { ROTATION_PROOF_CHECKS } from './rotation-checks.ts';
+import { PtySession, plain } from './pty.ts';
 import { createTodo, listTodos } from '../../src/cluster/todo-api.ts';
 import { passwordCheckCommand } from '../../src/cluster/rotation-commands.ts';
 
@@ -235,4 +236,35 @@ test('the database keeps its first password: a new POSTGRES_PASSWORD in the Secr
   assert.ok(!ready(newest), `${newest.metadata.name} (the new Secret's password) is not Ready: /ready fails`);
   assert.ok(dbTakes(stateDir, SECRETS.POSTGRES_PASSWORD), "the role still has the password of the volume's first start");
   assert.ok(!dbTakes(stateDir, 'e2e-a-new-password-not-in-the-database'));
+});
+
+test('interactively: the new API key is typed masked, never echoed, asked about before anything changes', async () => {
+  const { stateDir, envFile } = await machine();
+  const reports = removedOnExit(mkdtempSync(join(tmpdir(), 'pty-reports-')));
+  const key = 'sk-typed-R0tat3dK3yK3yK3y';
+  const s = new PtySession(
+    'rotate-secrets',
+    ['--simulate', '--report-dir', reports, '--keys', 'OPENAI_API_KEY', '--settings-file', envFile],
+    {
+      SIM_STATE_DIR: stateDir,
+      SIM_FAULTS: '',
+      ENV_FILE: '',
+      OPENAI_API_KEY: '',
+    },
+  );
+  try {
+    let at = await s.waitFor(/new OPENAI_API_KEY[^\n]*Enter keeps the value from the env file[^\n]*:/);
+    s.type(`${key}\r`);
+    at = await s.waitFor(/Rotate OPENAI_API_KEY of todo-chatbot now\? backend restart/, 60_000, at);
+    s.type('y\r');
+    at = await s.waitFor(/Write the new OPENAI_API_KEY to .* before the cluster changes\?/, 60_000, at);
+    s.type('y\r');
+    assert.equal(await s.exited, 0, plain(s.output).slice(-4000));
+    assert.match(plain(s.output), /\*{8,}/, 'typed characters show as *');
+    assert.ok(!s.output.includes(key), 'the key appeared on screen');
+    assert.equal(parse(readFileSync(envFile, 'utf8')).OPENAI_API_KEY, key);
+    assert.equal(secretData(stateDir).OPENAI_API_KEY, key);
+  } finally {
+    s.kill();
+  }
 });
