@@ -10,6 +10,7 @@
 // the context is minikube's when it is the configured profile's name.
 import type { RunbookContext } from '../runbook.ts';
 import { UsageError, attempt } from '../errors.ts';
+import type { ClusterStatus } from '../tools/minikube.ts';
 
 export interface ClusterKind {
   /** The context is the configured minikube profile's: the minikube steps apply. */
@@ -71,4 +72,36 @@ export function requireRegistryFor(ctx: RunbookContext, kind: ClusterKind): void
 export async function minikubeDriver(ctx: RunbookContext): Promise<string> {
   if (!(await clusterKind(ctx)).minikube) return '';
   return (await ctx.tools.minikube.profiles()).find((p) => p.name === ctx.settings.profile)?.driver ?? '';
+}
+
+/**
+ * minikube status for the profile's context; for another cluster, what can be known of it: it
+ * exists (it was named), and it "runs" when its API server answers `kubectl get nodes`.
+ */
+export async function clusterStatus(ctx: RunbookContext): Promise<ClusterStatus> {
+  const kind = await clusterKind(ctx);
+  if (kind.minikube) return ctx.tools.minikube.status();
+  skipMinikubeStep(ctx, kind, 'minikube status');
+  const up = (await attempt(ctx.tools.kubectl.nodes())).ok;
+  const state = up ? 'Running' : 'Unreachable';
+  return {
+    exists: true,
+    unreadable: false,
+    host: state,
+    kubelet: state,
+    apiServer: state,
+    kubeconfig: 'Configured',
+    running: up,
+    exitCode: 0,
+  };
+}
+
+/** A runbook part that acts on minikube itself (stop/start, delete) has no meaning on another cluster: exit 2 before anything changes. */
+export async function refuseOnOtherCluster(ctx: RunbookContext, what: string, instead: string): Promise<void> {
+  const kind = await clusterKind(ctx);
+  if (kind.minikube) return;
+  throw new UsageError(
+    `${what} acts on the minikube cluster "${ctx.settings.profile}", and kube-context "${kind.context}" is another cluster`,
+    instead,
+  );
 }

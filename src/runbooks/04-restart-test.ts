@@ -4,6 +4,7 @@
 // measured, and why they are within 0.5 s: docs/runbooks/04-restart-test.md.
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
+import { refuseOnOtherCluster } from '../cluster/cluster-kind.ts';
 import type { Access } from '../cluster/access.ts';
 import { dockerEnvUnsupported, type ProfileConfig } from '../tools/minikube.ts';
 import { formatDuration } from '../clock.ts';
@@ -155,6 +156,11 @@ export const restartTest: RunbookDefinition = {
     },
   ],
   async run(ctx) {
+    await refuseOnOtherCluster(
+      ctx,
+      "04's restart drill (minikube stop and start)",
+      '04 is for the minikube cluster; on another cluster 05-scaling drills the pod replacements and 06 diagnoses',
+    );
     const replacementMs = parseTarget(ctx.flag('replacement-target'), 'replacement-target', TARGETS.replacementMs);
     ctx.fact('targets', `restart ≤ ${formatDuration(TARGETS.restartMs)}, replacement ≤ ${formatDuration(replacementMs)}`);
     await ctx.step(

@@ -6,6 +6,7 @@ import { guardContext } from '../cluster/guard.ts';
 import { releaseSelector } from '../cluster/labels.ts';
 import { CommandFailed, attempt, lastLine } from '../errors.ts';
 import { unreadableStatusText } from '../tools/minikube.ts';
+import { clusterKind, clusterStatus, refuseOnOtherCluster } from '../cluster/cluster-kind.ts';
 
 /** Namespaces Kubernetes itself needs: never deleted, whatever --namespace says. */
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
@@ -20,9 +21,9 @@ interface Inventory {
 }
 
 async function takeInventory(ctx: RunbookContext): Promise<Inventory> {
-  const { minikube, helm, kubectl } = ctx.tools;
+  const { helm, kubectl } = ctx.tools;
   const { release, namespace } = ctx.settings;
-  const status = await minikube.status();
+  const status = await clusterStatus(ctx);
   const inventory: Inventory = { clusterExists: status.exists, clusterRunning: status.running, release: false, namespace: false, pvcs: [] };
   if (status.running) {
     inventory.release = (await helm.status(release, namespace)) !== undefined;
@@ -120,7 +121,7 @@ async function deleteData(ctx: RunbookContext, inventory: Inventory, removed: st
 
 async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed: string[]): Promise<boolean> {
   const { profile } = ctx.settings;
-  if (!inventory.clusterExists) return false;
+  if (!inventory.clusterExists || !(await clusterKind(ctx)).minikube) return false;
   const wanted =
     ctx.flag('delete-cluster') === true ||
     (await ctx.confirm(`Also delete the whole minikube cluster "${profile}" (every namespace in it and every image loaded into it)?`, {
@@ -150,7 +151,7 @@ async function deleteCluster(ctx: RunbookContext, inventory: Inventory, removed:
 /** The checks that prove the teardown: asked of the cluster, not inferred from what was run. */
 async function prove(ctx: RunbookContext, outcome: { dataDeleted: boolean; clusterDeleted: boolean }): Promise<void> {
   const { release, namespace, profile } = ctx.settings;
-  const status = await ctx.tools.minikube.status();
+  const status = await clusterStatus(ctx);
   if (outcome.clusterDeleted) {
     ctx.check({
       id: 'TEARDOWN-CLUSTER',
@@ -235,6 +236,12 @@ export const teardown: RunbookDefinition = {
     },
   ],
   async run(ctx) {
+    if (ctx.flag('delete-cluster') === true)
+      await refuseOnOtherCluster(
+        ctx,
+        '--delete-cluster',
+        'run 07 without --delete-cluster: it removes the release, namespace and claims there; delete that cluster with its own tools',
+      );
     await ctx.step('Guard the kube-context', 'nothing may be deleted in a cluster other than the minikube profile', () =>
       guardContext(ctx),
     );

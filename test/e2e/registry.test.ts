@@ -7,7 +7,7 @@
 // remedy. The same path on a real registry and node: test/cluster/08-registry.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mutatingCalls, newStateDir, runRunbook, simTool, type RunOutcome } from './harness.ts';
+import { mutatingCalls, newStateDir, readCalls, runRunbook, simTool, type RunOutcome } from './harness.ts';
 
 const USER = 'ci-pusher';
 const PASSWORD = 'reg-Pa55-word-0123456789';
@@ -104,6 +104,24 @@ test('another cluster with IMAGE_REGISTRY: no minikube step, 01 pushes with the 
     assert.equal(pod.spec.imagePullSecrets[0].name, 'regcred');
     assert.equal(pod.status.containerStatuses[0].imageID, `docker-pullable://${HOST}/team/todo-${c}@${digests[c]}`);
   }
+
+  // What only minikube can do is refused on another cluster, before any change; 07 still tears the release down there.
+  // The state folder's calls.jsonl holds every run's calls: each refusal is judged on its own.
+  const callsBefore = readCalls(stateDir).length;
+  const restart = await onOther('04-restart-test', stateDir);
+  assert.equal(restart.exitCode, 2, restart.stdout.slice(-2000));
+  assert.match(
+    restart.json.reason,
+    /^04's restart drill \(minikube stop and start\) acts on the minikube cluster "minikube", and kube-context "gke_prod" is another cluster/,
+  );
+  assert.deepEqual(mutatingCalls(restart.calls.slice(callsBefore)), []);
+  const deleteCluster = await onOther('07-teardown', stateDir, {}, ['--delete-cluster']);
+  assert.equal(deleteCluster.exitCode, 2);
+  assert.deepEqual(mutatingCalls(deleteCluster.calls.slice(callsBefore)), []);
+  const teardown = await onOther('07-teardown', stateDir);
+  assert.equal(teardown.exitCode, 0, teardown.stdout.slice(-3000));
+  for (const id of ['TEARDOWN-RELEASE', 'TEARDOWN-NAMESPACE', 'TEARDOWN-PVC']) assert.equal(check(teardown, id)?.status, 'pass', id);
+  assert.deepEqual(minikubeSteps(teardown), []);
 });
 
 test('refused before anything changes (exit 2): a URL as IMAGE_REGISTRY, a user without a password under --yes, another cluster without a registry', {
