@@ -6,7 +6,7 @@
 // report; the release is left as the last turn made it.
 import type { RunbookContext, RunbookDefinition } from '../runbook.ts';
 import { PROJECT_ROOT } from '../runbook.ts';
-import { imageSpecs, type Component } from '../images.ts';
+import { imageSpecs, planImages, type Component } from '../images.ts';
 import { APP_COMPONENTS } from '../cluster/labels.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { publicAddress } from '../cluster/access.ts';
@@ -169,8 +169,16 @@ export const dev: RunbookDefinition = {
         const running = {} as LoopState['running'];
         for (const c of APP_COMPONENTS)
           running[c] = deployedTag(await ctx.tools.kubectl.get('deployment', objectName(ctx, c), ctx.settings.namespace));
-        for (const c of options.components) ctx.fact(`running ${c}`, running[c] ?? 'no tag');
-        return { daemon, address: await publicAddress(ctx), running } satisfies LoopState;
+        const address = await publicAddress(ctx);
+        // Sources changed since the last install are not rolled until they are saved again: say so.
+        for (const image of planImages(ctx.settings, PROJECT_ROOT, address).filter((i) => options.components.includes(i.component))) {
+          ctx.fact(`running ${image.component}`, running[image.component] ?? 'no tag');
+          if (running[image.component] !== image.tag)
+            ctx.note(
+              `${image.component}: the release runs ${running[image.component] ?? 'no tag'}, the sources give ${image.tag}; the next save of it rebuilds and rolls it`,
+            );
+        }
+        return { daemon, address, running } satisfies LoopState;
       },
     );
     ctx.fact('build target', state.daemon.where);

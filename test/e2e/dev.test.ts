@@ -71,6 +71,11 @@ test('a burst of saves to the backend: one build, one helm upgrade, only the bac
   const mark = readCalls(stateDir).length;
   const dev = await startDev(['--once']);
   await dev.waitFor(/watching frontend, backend, mcp: save a file/);
+  // the copied app is not what 03 installed: the run says so before any save
+  assert.match(
+    dev.out(),
+    /backend: the release runs [0-9a-f]{12}, the sources give [0-9a-f]{12}; the next save of it rebuilds and rolls it/,
+  );
   // an editor's save, a formatter's rewrite and a second save: one change
   for (const line of ['# one', '# two', '# three']) appendFileSync(join(appDir, 'backend', 'main.py'), `\n${line}\n`);
   writeFileSync(join(appDir, 'backend', '.main.py.swp'), 'editor swap file: ignored');
