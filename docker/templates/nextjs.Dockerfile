@@ -28,6 +28,26 @@ RUN if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; \
     elif [ -f yarn.lock ]; then corepack enable yarn && yarn install --frozen-lockfile; \
     else echo "no lockfile in the build context: commit package-lock.json so builds are reproducible" >&2; exit 1; fi
 
+# ---- dev (only with --target dev): `next dev` with hot reload, for working without a cluster.
+# Mount the source folders you edit (app/, src/, components/, public/ …, never node_modules or
+# .next) so every save reaches the browser through Fast Refresh; .next/ is written at run time, so
+# the root filesystem stays writable, unlike the chart's pods. On Docker Desktop (macOS, Windows)
+# file events may not cross the mount: add -e WATCHPACK_POLLING=true. A package.json change needs
+# a rebuild. BuildKit skips this stage for the runtime image; the legacy builder builds it too (a
+# copy of the sources, no install).
+#   docker build -f docker/templates/nextjs.Dockerfile --target dev -t my-frontend:dev ../todo-chatbot/frontend
+#   docker run --rm -p 3000:3000 -v "$PWD/../todo-chatbot/frontend/app:/src/app:ro" my-frontend:dev
+FROM deps AS dev
+ENV NODE_ENV=development \
+    NEXT_TELEMETRY_DISABLED=1 \
+    PORT=3000 \
+    HOSTNAME=0.0.0.0
+COPY . .
+RUN mkdir -p .next && chown -R 10001:10001 .next
+USER 10001:10001
+EXPOSE 3000
+CMD ["node", "node_modules/next/dist/bin/next", "dev"]
+
 # ---- build: next build with the public URLs
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

@@ -1,11 +1,13 @@
 // Opt-in (DOCKER_TEST_TEMPLATES=1): builds docker/templates/nextjs.Dockerfile for real, on a
 // minimal Next.js app (test/docker/fixtures/nextjs-app), and runs the result read-only. Not part
 // of the default docker lane because `npm ci` + `next build` take a few minutes. All three
-// templates are built on a real app by example-app.test.ts, which is part of the lane.
+// templates are built on a real app by example-app.test.ts, which is part of the lane. The
+// template's `dev` stage (`next dev`) is built too and run with the app's folder mounted: a saved
+// change to the page is served without a restart.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,7 @@ import { daemonStatus, docker, dockerOk, ensureLocalBase, imageContains, imageSi
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const IMAGE = 'todo-template-nextjs:test';
+const DEV_IMAGE = 'todo-template-nextjs:dev-test';
 const FAKE_SECRET = `fake-next-secret-${randomBytes(8).toString('hex')}`;
 const wanted = process.env.DOCKER_TEST_TEMPLATES === '1';
 const status = wanted ? await daemonStatus() : undefined;
@@ -27,6 +30,7 @@ if (!wanted || !status?.ok) {
   describe('docker/templates/nextjs.Dockerfile on a minimal Next.js app', () => {
     let work = '';
     let container = '';
+    let devContainer = '';
     let base = '';
     before(async () => {
       base = process.env.DOCKER_TEST_BASE_IMAGE ?? (process.platform === 'linux' ? (await ensureLocalBase()).ref : 'node:20-alpine');
@@ -57,6 +61,8 @@ if (!wanted || !status?.ok) {
     });
     after(async () => {
       if (container) await docker(['rm', '-f', container]);
+      if (devContainer) await docker(['rm', '-f', devContainer]);
+      await docker(['image', 'rm', DEV_IMAGE]);
       if (work) rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     });
 
@@ -98,6 +104,49 @@ if (!wanted || !status?.ok) {
       await dockerOk(['stop', '-t', '15', container]);
       assert.equal((await dockerOk(['inspect', '--format', '{{.State.ExitCode}}', container])).trim(), '0');
       assert.deepEqual(await imageContains(IMAGE, [FAKE_SECRET]), []);
+    });
+    test('--target dev: next dev serves the page, and a saved change to the mounted app/ without a restart', async (t) => {
+      const context = join(work, 'app');
+      await dockerOk(
+        ['build', '--force-rm', '--network', 'host', '--build-arg', `NODE_IMAGE=${base}`, '--target', 'dev'].concat([
+          '-f',
+          join(repoRoot, 'docker/templates/nextjs.Dockerfile'),
+          '-t',
+          DEV_IMAGE,
+          context,
+        ]),
+        { timeoutMs: 600_000 },
+      );
+      const port = await freePort();
+      devContainer = `todo-lane-next-dev-${process.pid}`;
+      await dockerOk([
+        'run',
+        '-d',
+        '--name',
+        devContainer,
+        '--network',
+        'host',
+        '-e',
+        `PORT=${port}`,
+        '-v',
+        `${join(context, 'app')}:/src/app:ro`,
+        DEV_IMAGE,
+      ]);
+      await waitForHttp(`http://127.0.0.1:${port}/`, undefined, 180_000);
+      assert.match(await (await fetch(`http://127.0.0.1:${port}/`)).text(), /<h1>Todo<\/h1>/);
+      const page = join(context, 'app', 'page.js');
+      writeFileSync(page, readFileSync(page, 'utf8').replace('<h1>Todo</h1>', '<h1>Todo, saved again</h1>'));
+      const saved = Date.now();
+      let html = '';
+      while (Date.now() - saved < 120_000 && !html.includes('Todo, saved again')) {
+        await new Promise((r) => setTimeout(r, 500));
+        html = await fetch(`http://127.0.0.1:${port}/`)
+          .then((r) => r.text())
+          .catch(() => '');
+      }
+      assert.match(html, /<h1>Todo, saved again<\/h1>/, 'the saved page is served');
+      t.diagnostic(`next dev: save → new page served in ${Date.now() - saved} ms`);
+      assert.equal((await dockerOk(['inspect', '--format', '{{.RestartCount}}', devContainer])).trim(), '0');
     });
   });
 }
