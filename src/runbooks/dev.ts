@@ -11,6 +11,7 @@ import { APP_COMPONENTS } from '../cluster/labels.ts';
 import { requireCluster } from '../cluster/prereq-checks.ts';
 import { publicAddress } from '../cluster/access.ts';
 import { buildDaemon } from '../cluster/build-daemon.ts';
+import { clusterKind } from '../cluster/cluster-kind.ts';
 import { parseTarget } from '../cluster/timing.ts';
 import { formatDuration } from '../clock.ts';
 import { UsageError } from '../errors.ts';
@@ -40,7 +41,22 @@ function readOptions(ctx: RunbookContext): Options {
       );
     components = names as Component[];
   }
+  if (ctx.settings.imageRegistry)
+    throw new UsageError(
+      'the dev loop puts each image on the local minikube node; with IMAGE_REGISTRY set the cluster pulls from the registry instead, which the loop does not push to',
+      'unset IMAGE_REGISTRY to loop on a minikube profile, or rebuild and roll through the registry with 01-build and 03-install (docs/remote-cluster.md)',
+    );
   return { components, once: ctx.flag('once') === true, quietMs: parseTarget(ctx.flag('debounce'), 'debounce', DEFAULT_QUIET_MS) };
+}
+
+/** The loop loads images onto a minikube node: another cluster (a named kube-context) cannot run them. */
+async function requireMinikube(ctx: RunbookContext): Promise<void> {
+  const kind = await clusterKind(ctx);
+  if (!kind.minikube)
+    throw new UsageError(
+      `the dev loop needs a minikube profile: ${kind.why}`,
+      'run it against your minikube profile (--profile, --context); on another cluster rebuild and roll with 01-build and 03-install through IMAGE_REGISTRY (docs/remote-cluster.md)',
+    );
 }
 
 const ms = (value: number) => formatDuration(value);
@@ -155,6 +171,7 @@ export const dev: RunbookDefinition = {
   async run(ctx) {
     const options = readOptions(ctx);
     const specs = imageSpecs(ctx.settings, PROJECT_ROOT).filter((s) => options.components.includes(s.component));
+    await requireMinikube(ctx);
     await ctx.step('Check the cluster and the release', 'the loop rolls a deployed release', async () => {
       await requireCluster(ctx);
       const status = await requireRelease(ctx);

@@ -134,7 +134,7 @@ test('a build error keeps the loop watching and the old pods; the next good save
   assert.match(check(json, 'DEV-SAVE-TO-READY').measured, /^1 of 2 loop\(s\) Ready/);
 });
 
-test('an unknown component or a bad debounce: exit 2 before anything is watched or changed', async () => {
+test('an unknown component, a bad debounce, a registry or another cluster: exit 2 before anything is watched or changed', async () => {
   const mark = readCalls(stateDir).length;
   const r = await runRunbook('dev', ['--once', '--component', 'database'], { stateDir, env });
   assert.equal(r.exitCode, 2, r.stdout + r.stderr);
@@ -143,5 +143,12 @@ test('an unknown component or a bad debounce: exit 2 before anything is watched 
   const slow = await runRunbook('dev', ['--once', '--debounce', 'soon'], { stateDir, env });
   assert.equal(slow.exitCode, 2);
   assert.match(slow.stdout + slow.stderr, /--debounce "soon" is not a duration/);
+  const registry = await runRunbook('dev', ['--once'], { stateDir, env: { ...env, IMAGE_REGISTRY: 'localhost:5000/me' } });
+  assert.equal(registry.exitCode, 2, registry.stdout + registry.stderr);
+  assert.match(registry.stdout + registry.stderr, /with IMAGE_REGISTRY set the cluster pulls from the registry/);
   assert.deepEqual(readCalls(stateDir).slice(mark), [], 'not one tool call');
+  const other = await runRunbook('dev', ['--once', '--context', 'gke_prod'], { stateDir, env });
+  assert.equal(other.exitCode, 2, other.stdout + other.stderr);
+  assert.match(other.stdout + other.stderr, /the dev loop needs a minikube profile: "gke_prod" is not a minikube profile/);
+  assert.deepEqual(mutatingCalls(readCalls(stateDir).slice(mark)), [], 'nothing changed');
 });
