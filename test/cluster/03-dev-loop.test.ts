@@ -49,6 +49,7 @@ test('dev --once: a saved edit to the backend → new image in containerd → on
   const revision = JSON.parse(helm(['status', RELEASE, '-o', 'json']).stdout).version;
   const before = { frontend: pods('frontend'), mcp: pods('mcp'), backend: pods('backend'), images: SERVICES.map(image) };
   let built = '';
+  const marker = `backend-dev-loop-${Date.now().toString(36)}`;
   try {
     const env = copyContexts(work);
     const appTs = join(work, 'backend', 'backend', 'src', 'app.ts');
@@ -59,7 +60,8 @@ test('dev --once: a saved edit to the backend → new image in containerd → on
       onOutput: (screen) => {
         if (saved || !/watching backend: save a file/.test(screen)) return;
         saved = true;
-        writeFileSync(appTs, readFileSync(appTs, 'utf8').replace("service: 'backend',", "service: 'backend-dev-loop',"));
+        // a marker of this run: new content, so the build really compiles (an earlier run's layers cannot serve it)
+        writeFileSync(appTs, readFileSync(appTs, 'utf8').replace("service: 'backend',", `service: '${marker}',`));
       },
     });
     assert.equal(r.exitCode, 0, lane.tail(r));
@@ -82,7 +84,7 @@ test('dev --once: a saved edit to the backend → new image in containerd → on
     assert.deepEqual([pods('frontend'), pods('mcp')], [before.frontend, before.mcp], 'frontend and MCP pods untouched');
     assert.deepEqual([image('frontend'), image('mcp')], [before.images[0], before.images[2]]);
     const health = await (await fetch(`http://127.0.0.1:${NODE_PORTS.backend}/health`)).json();
-    assert.equal(health.service, 'backend-dev-loop', 'the running pod serves the edited code');
+    assert.equal(health.service, marker, 'the running pod serves the edited code');
     const status = JSON.parse(helm(['status', RELEASE, '-o', 'json']).stdout);
     assert.equal(status.version, revision + 1, 'one helm upgrade');
   } finally {
