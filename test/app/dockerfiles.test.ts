@@ -58,13 +58,18 @@ for (const [file, rules] of Object.entries(dockerfiles)) {
     const all = stages(instructions);
     const final = all.at(-1)!;
 
-    test(`the base image is ARG ${rules.baseArg} with a default, used by every FROM`, () => {
+    test(`the base image is ARG ${rules.baseArg} with a default, the root of every FROM`, () => {
       const firstFrom = instructions.findIndex((i) => i.op === 'FROM');
       const arg = instructions.slice(0, firstFrom).find((i) => i.op === 'ARG' && i.args.startsWith(`${rules.baseArg}=`));
       assert.ok(arg, `ARG ${rules.baseArg}=… before the first FROM`);
       assert.match(arg!.args, /=\S+:\S+/, 'the default names an image and tag');
+      // A stage starts from the base, or from a stage above it in the same file (which does).
+      const earlier: string[] = [];
       for (const from of instructions.filter((i) => i.op === 'FROM')) {
-        assert.match(from.args, new RegExp(`^\\$\\{${rules.baseArg}\\}( AS \\S+)?$`, 'i'), from.args);
+        const [image, , name] = from.args.split(/\s+/);
+        assert.ok(image === `\${${rules.baseArg}}` || earlier.includes(image!.toLowerCase()), `FROM ${from.args}`);
+        assert.match(from.args, /^\S+( AS \S+)?$/i, from.args);
+        if (name) earlier.push(name.toLowerCase());
       }
     });
 
