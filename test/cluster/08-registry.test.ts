@@ -299,3 +299,19 @@ test("a pod that must pull without the pull secret: the kubelet's real ErrImageP
     kubectl(['delete', 'pod', pod.metadata.name, '-n', NAMESPACE, '--wait=false']);
   }
 });
+
+test('07 on the other cluster removes the release, namespace and claims; --delete-cluster and 04 are refused there', {
+  skip: why,
+  timeout: 600_000,
+}, async () => {
+  const restart = await runRunbook('04-restart-test', [], { env: env() });
+  assert.equal(restart.exitCode, 2, tail(restart));
+  assert.match(restart.json.reason, /acts on the minikube cluster "minikube", and kube-context "lane-remote" is another cluster/);
+  const refused = await runRunbook('07-teardown', ['--delete-cluster'], { env: env() });
+  assert.equal(refused.exitCode, 2, tail(refused));
+  const r = await runRunbook('07-teardown', [], { env: env() });
+  assert.equal(r.exitCode, 0, tail(r));
+  for (const id of ['TEARDOWN-RELEASE', 'TEARDOWN-NAMESPACE', 'TEARDOWN-PVC']) assert.equal(check(r, id)?.status, 'pass', id);
+  assert.equal(kubectl(['get', 'namespace', NAMESPACE]).status, 1, 'the namespace is gone');
+  assert.equal(adapter(['status', '-p', PROFILE, '-o', 'json']).status, 0, 'the node itself still runs');
+});
