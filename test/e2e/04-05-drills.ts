@@ -56,8 +56,12 @@ export function podOf(truth: Truth, label: string) {
   return pod!;
 }
 
-/** |reported − true| for every pod bar of a section: the reported end is the Ready estimate. */
-export function compareWithTruth(truth: Truth, bars: Span[], t: { diagnostic(m: string): void }): number[] {
+/**
+ * |reported − true| for every pod bar of a section: the reported end is the Ready estimate. The
+ * watcher narrows a Ready time between two polls; where polls fail (api-flaky) the window can be as
+ * wide as the API's one-second timestamps, so such a run passes a wider tolerance.
+ */
+export function compareWithTruth(truth: Truth, bars: Span[], t: { diagnostic(m: string): void }, toleranceMs = 500): number[] {
   const errors: number[] = [];
   for (const bar of bars) {
     const pod = podOf(truth, bar.label);
@@ -68,7 +72,7 @@ export function compareWithTruth(truth: Truth, bars: Span[], t: { diagnostic(m: 
     t.diagnostic(
       `${bar.section} | ${pod.name}: measured ${(measured / 1000).toFixed(2)} s, true ${(real / 1000).toFixed(2)} s, off by ${((measured - real) / 1000).toFixed(3)} s`,
     );
-    assert.ok(Math.abs(measured - real) <= 500, `${pod.name}: measured ${measured} ms, true ${real} ms`);
+    assert.ok(Math.abs(measured - real) <= toleranceMs, `${pod.name}: measured ${measured} ms, true ${real} ms`);
   }
   return errors;
 }

@@ -179,7 +179,7 @@ test('04 with api-flaky: transient API errors are retried and the drill complete
   assert.equal(r.exitCode, 0, r.stdout.slice(-4000));
   const truth: Truth = readTruth(stateDir);
   const bars = spans(r).filter((b) => !/^(minikube|kubectl) /.test(b.label));
-  compareWithTruth(truth, bars, t);
+  compareWithTruth(truth, bars, t, 1000);
 });
 
 test('04 with never-ready=backend: exit 1 naming the backend and why, with evidence, within a bounded time', async (t) => {
