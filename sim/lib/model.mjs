@@ -285,7 +285,15 @@ export function createCluster(state, name, o) {
 
 const GENERATION = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Pod', 'Job', 'StorageClass']);
 export const objKey = (kind, ns, name) => `${kind}|${ns ?? ''}|${name}`;
-export const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding']);
+export const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'StorageClass',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+]);
 
 /** Create or replace an object (keeps uid/creationTimestamp on replace, bumps generation when spec changes). */
 export function putObject(state, cluster, obj, at) {

@@ -26,7 +26,9 @@ export type ResourceKind =
   | 'secrets'
   | 'cronjobs'
   | 'jobs'
-  | 'nodes';
+  | 'nodes'
+  /** the Prometheus Operator's kind: listed only once its CRD is known to be served (06) */
+  | 'servicemonitors.monitoring.coreos.com';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -132,12 +134,12 @@ export class Kubectl {
 
   /** One object, or undefined when it does not exist. */
   async get(
-    kind: 'namespace' | 'secret' | 'configmap' | 'deployment' | 'pod' | 'service',
+    kind: 'namespace' | 'secret' | 'configmap' | 'deployment' | 'pod' | 'service' | 'customresourcedefinition',
     name: string,
     namespace?: string,
   ): Promise<KubeObject | undefined> {
     const args = ['get', kind, name, '-o', 'json'];
-    if (namespace && kind !== 'namespace') args.push('-n', namespace);
+    if (namespace && kind !== 'namespace' && kind !== 'customresourcedefinition') args.push('-n', namespace);
     const r = await this.read(args);
     if (r.exitCode !== 0) {
       if (NOT_FOUND.test(r.stderr)) return undefined;

@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { APP_COMPONENTS, BASE_SECRETS, render } from './helm.ts';
+import { SERVICE_MONITOR_CRD, SERVICE_MONITOR_VERSION } from '../../src/cluster/service-monitor.ts';
 
-const SERVICE_MONITOR = 'monitoring.coreos.com/v1/ServiceMonitor';
+// The API version the chart's gate asks for, from the CRD name and version 03 checks: the two cannot drift.
+const SERVICE_MONITOR = `${SERVICE_MONITOR_CRD.split('.').slice(1).join('.')}/${SERVICE_MONITOR_VERSION}/ServiceMonitor`;
 const scrapeKeys = (o: { spec?: any }) =>
   Object.keys(o.spec.template.metadata.annotations ?? {}).filter((k) => k.startsWith('prometheus.io/'));
 
@@ -40,4 +42,13 @@ test('metrics.serviceMonitor.enabled: rendered only when the cluster serves Serv
     values: [...APP_COMPONENTS],
   });
   assert.deepEqual(monitor.spec.namespaceSelector, { matchNames: ['todo-app'] });
+});
+
+test('the gate wants the ServiceMonitor kind itself: its group/version alone (another kind of the group) is not enough', () => {
+  const values = [BASE_SECRETS, { metrics: { serviceMonitor: { enabled: true } } }];
+  assert.equal(SERVICE_MONITOR, 'monitoring.coreos.com/v1/ServiceMonitor');
+  assert.equal(
+    render({ values, apiVersions: ['monitoring.coreos.com/v1', 'monitoring.coreos.com/v1/PodMonitor'] }).all('ServiceMonitor').length,
+    0,
+  );
 });

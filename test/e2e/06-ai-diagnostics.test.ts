@@ -126,6 +126,13 @@ async function runFakeRelease(kubectlAiAnswer: Canned): Promise<{ checks: CheckR
     exec.on(['kubectl', 'get', kind], { stdout: readFileSync(join(FIXTURES, `${kind}.json`), 'utf8') });
   }
   for (const kind of ['cronjobs', 'jobs']) exec.on(['kubectl', 'get', kind], { stdout: '{"items":[]}' });
+  // no Prometheus Operator: 06 reports the ServiceMonitor CRD absent and the release's values not asking for one
+  exec.on(['kubectl', 'get', 'customresourcedefinition'], {
+    exitCode: 1,
+    stderr:
+      'Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "servicemonitors.monitoring.coreos.com" not found\n',
+  });
+  exec.on(['helm', 'get', 'values'], { stdout: '{"metrics":{"serviceMonitor":{"enabled":false}}}' });
   // one Service by name (06 reads its port to reach GET /metrics through kubectl proxy)
   exec.on(['kubectl', 'get', 'service'], {
     stdout: '{"apiVersion":"v1","kind":"Service","metadata":{"name":"todo-chatbot-frontend"},"spec":{"ports":[{"port":3000}]}}',

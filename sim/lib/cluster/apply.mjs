@@ -8,6 +8,7 @@ import { sha256, kubeJSON } from '../util.mjs';
 import { reconcile } from './controllers.mjs';
 import { requestPodDeletion, createPod } from './pods.mjs';
 import { withCluster } from '../tools/kubectl/with-cluster.mjs';
+import { crdStatus } from './crds.mjs';
 
 const GROUPS = {
   Deployment: 'apps',
@@ -23,6 +24,8 @@ const GROUPS = {
   Role: 'rbac.authorization.k8s.io',
   RoleBinding: 'rbac.authorization.k8s.io',
   StorageClass: 'storage.k8s.io',
+  CustomResourceDefinition: 'apiextensions.k8s.io',
+  ServiceMonitor: 'monitoring.coreos.com',
 };
 export const kindRef = (kind) => `${kind.toLowerCase()}${GROUPS[kind] ? '.' + GROUPS[kind] : ''}`;
 const typeName = (kind) => `${kind}${GROUPS[kind] ? '.' + GROUPS[kind] : ''}`;
@@ -156,6 +159,7 @@ export function applyObjects(state, c, objs, o) {
       };
     }
     delete obj.status;
+    if (obj.kind === 'CustomResourceDefinition') obj.status = crdStatus(obj, o.now);
     const ex = getObject(c, obj.kind, ns, obj.metadata.name);
     const ref = `${kindRef(obj.kind)}/${obj.metadata.name}`;
     if (obj.kind === 'Secret') {

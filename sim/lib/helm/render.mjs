@@ -69,7 +69,9 @@ export function runRealHelm(stateDir, args, input) {
 
 /**
  * Render a release.
- * @param {{ stateDir: string, release: string, namespace: string, chartDir: string, valueArgs: string[], isUpgrade: boolean, kubeVersion: string }} o
+ * The cluster's own API versions (its CRDs) are passed as --api-versions, so .Capabilities.APIVersions
+ * answers as helm's discovery of the cluster would (the built-in ones are helm's defaults).
+ * @param {{ stateDir: string, release: string, namespace: string, chartDir: string, valueArgs: string[], isUpgrade: boolean, kubeVersion: string, apiVersions?: string[] }} o
  * @returns {Promise<{ ok: true, docs: { source: string, obj: any, text: string, hook: boolean }[], manifest: string, notes: string, chart: { name: string, version: string, appVersion: string }, defaults: any } | { ok: false, stderr: string, code: number }>}
  */
 export async function render(o) {
@@ -106,6 +108,7 @@ export async function render(o) {
       '--kube-version',
       o.kubeVersion,
       ...(o.isUpgrade ? ['--is-upgrade'] : []),
+      ...(o.apiVersions ?? []).flatMap((v) => ['--api-versions', v]),
       ...o.valueArgs,
     ];
     const r = runRealHelm(o.stateDir, args);

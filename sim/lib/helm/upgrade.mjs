@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, unlinkSync, existsSync, mkdirSync } from '
 import { join, resolve } from 'node:path';
 import { getObject, putObject } from '../model.mjs';
 import { render } from './render.mjs';
+import { customApiVersions } from '../cluster/crds.mjs';
 import { coalesce, userValues } from './values.mjs';
 import { applyObjects, deleteObjects } from '../cluster/apply.mjs';
 import { notImplemented } from '../common.mjs';
@@ -108,7 +109,13 @@ export async function upgrade(ctx, p, pos, cmd) {
   // phase 1: read the current release
   const cur = await onCluster(ctx, p, (c, state, ns) => {
     const hist = c.releases[key(ns, name)] ?? [];
-    return { ns, hist: structuredClone(hist), k8s: c.k8sVersion, nsExists: !!getObject(c, 'Namespace', '', ns) };
+    return {
+      ns,
+      hist: structuredClone(hist),
+      k8s: c.k8sVersion,
+      nsExists: !!getObject(c, 'Namespace', '', ns),
+      apiVersions: customApiVersions(c),
+    };
   });
   const ns = cur.ns;
   const hist = cur.hist;
@@ -158,6 +165,7 @@ export async function upgrade(ctx, p, pos, cmd) {
       valueArgs: valueArgs(p, reuseFile),
       isUpgrade: !installing,
       kubeVersion: cur.k8s,
+      apiVersions: cur.apiVersions,
     });
   } finally {
     if (reuseFile)

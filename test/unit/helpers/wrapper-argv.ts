@@ -102,6 +102,8 @@ export async function recordWrapperArgv(t: ArgvTargets): Promise<RecordedArgv> {
     }[kind];
     await k.get(kind, name, kind === 'namespace' ? undefined : ns);
   }
+  await k.get('customresourcedefinition', 'servicemonitors.monitoring.coreos.com');
+  await k.list('servicemonitors.monitoring.coreos.com', ns, `app.kubernetes.io/instance=${release}`);
   await k.createNamespace(ns);
   await k.waitPodsReady(ns, `app.kubernetes.io/instance=${release}`, 300_000);
   await k.rolloutStatus(`${release}-frontend`, ns, 300_000);

@@ -21,6 +21,7 @@ import { allEvents, eventJSON } from '../../cluster/events.mjs';
 import { cronJobStatus, derivedJobs } from '../../cluster/cronjobs.mjs';
 import { resolveRes, qualified, nameRef } from './resources.mjs';
 import { withCluster } from './with-cluster.mjs';
+import { customResource } from '../../cluster/crds.mjs';
 import { printTable } from './get-table.mjs';
 
 /** JSON view of any object at t */
@@ -108,7 +109,8 @@ export async function get(K) {
     );
     return 1;
   }
-  /** @type {{ r: any, names: string[] }[]} */
+  // A type kubectl does not know built in may be a custom resource: resolved against the cluster's CRDs.
+  /** @type {{ r: any, type?: string, names: string[] }[]} */
   const reqs = [];
   if (pos[0].includes('/')) {
     for (const a of pos) {
@@ -118,13 +120,9 @@ export async function get(K) {
         return 1;
       }
       const r = resolveRes(t);
-      if (!r) {
-        ctx.err(`error: the server doesn't have a resource type "${t}"\n`);
-        return 1;
-      }
-      const ex = reqs.find((x) => x.r === r);
+      const ex = reqs.find((x) => (r ? x.r === r : x.type === t));
       if (ex) ex.names.push(n);
-      else reqs.push({ r, names: [n] });
+      else reqs.push({ r, type: t, names: [n] });
     }
   } else {
     const types = pos[0].split(',');
@@ -134,12 +132,7 @@ export async function get(K) {
           reqs.push({ r: resolveRes(k), names: [] });
         continue;
       }
-      const r = resolveRes(t);
-      if (!r) {
-        ctx.err(`error: the server doesn't have a resource type "${t}"\n`);
-        return 1;
-      }
-      reqs.push({ r, names: pos.slice(1) });
+      reqs.push({ r: resolveRes(t), type: t, names: pos.slice(1) });
     }
     if (types.length > 1 && pos.length > 1) {
       ctx.err(`error: you must specify only one resource\n`);
@@ -153,9 +146,12 @@ export async function get(K) {
     ctx.err(`error: ${/** @type {Error} */ (e).message}\n`);
     return 1;
   }
-  if (reqs.some((x) => x.r.kind === 'Endpoints'))
+  if (reqs.some((x) => x.r?.kind === 'Endpoints'))
     ctx.err('Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n');
   const result = await withCluster(K, (c, state, ns, now) => {
+    for (const req of reqs) req.r ??= customResource(c, req.type ?? '');
+    const unknown = reqs.find((x) => !x.r)?.type;
+    if (unknown !== undefined) return { unknown };
     const allNs = f['all-namespaces'];
     const blocks = [];
     const errors = [];
@@ -173,6 +169,10 @@ export async function get(K) {
     }
     return { blocks, errors, ns, now, allNs, c: { name: c.name, node: c.node } };
   });
+  if (result.unknown !== undefined) {
+    ctx.err(`error: the server doesn't have a resource type "${result.unknown}"\n`);
+    return 1;
+  }
   const { blocks, errors, ns, now, allNs } = result;
   const all = blocks.flatMap((b) => b.items);
   const single =

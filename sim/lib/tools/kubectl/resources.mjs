@@ -27,6 +27,12 @@ const RES = [
   { kind: 'ServiceAccount', plural: 'serviceaccounts', group: '', names: ['sa', 'serviceaccount', 'serviceaccounts'] },
   { kind: 'CronJob', plural: 'cronjobs', group: 'batch', names: ['cj', 'cronjob', 'cronjobs'] },
   { kind: 'Job', plural: 'jobs', group: 'batch', names: ['job', 'jobs'] },
+  {
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    group: 'apiextensions.k8s.io',
+    names: ['crd', 'customresourcedefinition', 'customresourcedefinitions', 'crds'],
+  },
 ];
 /** @param {string} word */
 export function resolveRes(word) {
