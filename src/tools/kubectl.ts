@@ -1,6 +1,5 @@
 // kubectl: one function per operation. Every call carries --request-timeout; every cluster call
-// carries --context, so a change of the user's current context mid-run cannot redirect us.
-// Argv: sim/ARGV-CONTRACT.md.
+// carries --context, so a change of the user's current context mid-run cannot redirect us. Argv: sim/ARGV-CONTRACT.md.
 import type { BackgroundProcess, Exec, ExecResult } from '../exec.ts';
 import type { Clock } from '../clock.ts';
 import { CommandFailed } from '../errors.ts';
@@ -27,7 +26,6 @@ export type ResourceKind =
   | 'cronjobs'
   | 'jobs'
   | 'nodes'
-  /** the Prometheus Operator's kind: listed only once its CRD is known to be served (06) */
   | 'servicemonitors.monitoring.coreos.com';
 
 export interface KubeObject {
@@ -139,7 +137,7 @@ export class Kubectl {
     namespace?: string,
   ): Promise<KubeObject | undefined> {
     const args = ['get', kind, name, '-o', 'json'];
-    if (namespace && kind !== 'namespace' && kind !== 'customresourcedefinition') args.push('-n', namespace);
+    if (namespace && kind !== 'namespace') args.push('-n', namespace);
     const r = await this.read(args);
     if (r.exitCode !== 0) {
       if (NOT_FOUND.test(r.stderr)) return undefined;
