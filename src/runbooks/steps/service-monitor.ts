@@ -18,10 +18,15 @@ function enabledBy(chartDir: string, valuesFiles: string[]): string {
   return setting ?? resolve(chartDir, 'values.yaml');
 }
 
+/** Whether the chart's values and the user's values files turn the ServiceMonitor on. */
+export function serviceMonitorEnabled(ctx: RunbookContext): boolean {
+  return serviceMonitorWanted(effectiveValues(resolve(PROJECT_ROOT, ctx.settings.chartDir), ctx.settings.valuesFiles));
+}
+
 /** 03, before helm: with metrics.serviceMonitor.enabled the cluster must serve ServiceMonitor, or the run stops (exit 2). */
 export async function requireServiceMonitorCrd(ctx: RunbookContext): Promise<void> {
   const chartDir = resolve(PROJECT_ROOT, ctx.settings.chartDir);
-  if (!serviceMonitorWanted(effectiveValues(chartDir, ctx.settings.valuesFiles))) return;
+  if (!serviceMonitorEnabled(ctx)) return;
   const crd = await ctx.tools.kubectl.get('customresourcedefinition', SERVICE_MONITOR_CRD);
   const { serves, why } = crdServes(crd);
   if (!serves)
