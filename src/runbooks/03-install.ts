@@ -18,6 +18,7 @@ import { findChromium, screenshot } from '../cluster/screenshot.ts';
 import { formatDuration } from '../clock.ts';
 import { reportStamp } from '../report/write.ts';
 import { drawSystem } from './steps/system-picture.ts';
+import { requireServiceMonitorCrd, serviceMonitorEnabled } from './steps/service-monitor.ts';
 import { showKubectlAiPrompt } from './steps/ai-prompt.ts';
 import { checkInstallTime, checkStartupLogs, proveRunningImages } from '../cluster/install-criteria.ts';
 import { checkSecretHygiene, gatherSecrets, writeSecretValues } from './steps/install-secrets.ts';
@@ -49,6 +50,12 @@ export const install: RunbookDefinition = {
       ? await ctx.step('Read the registry credentials', 'the pull secret is made from them', () => registryCredentials(ctx, registry))
       : undefined;
     await ctx.step('Check the cluster', 'the release goes into the running minikube profile', () => requireCluster(ctx));
+    if (serviceMonitorEnabled(ctx))
+      await ctx.step(
+        'Check the cluster serves ServiceMonitor',
+        "metrics.serviceMonitor.enabled: without the Prometheus Operator's CRD helm would leave it out without a word",
+        () => requireServiceMonitorCrd(ctx),
+      );
     const address = await publicAddress(ctx);
     const images = planImages(ctx.settings, PROJECT_ROOT, address);
     await ctx.step(

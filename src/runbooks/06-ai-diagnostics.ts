@@ -9,6 +9,7 @@ import { collectSnapshot, type ClusterSnapshot } from '../cluster/snapshot.ts';
 import { analyze, podLogTails, type Finding } from '../cluster/analyzers.ts';
 import { askKagentResources, reportResourceUse } from './steps/resource-advice.ts';
 import { readAppMetrics } from './steps/app-metrics.ts';
+import { reportServiceMonitor } from './steps/service-monitor.ts';
 
 /** Every prompt id this runbook loads from the library (a test checks each exists and fills in). */
 export const PROMPT_IDS = [
@@ -130,6 +131,11 @@ export const aiDiagnostics: RunbookDefinition = {
     );
     await ctx.step("Read the app's own metrics", 'GET /metrics of each app Service through the API server, when the app exposes it', () =>
       readAppMetrics(ctx),
+    );
+    await ctx.step(
+      'Report the ServiceMonitor',
+      "whether the cluster serves the Prometheus Operator's CRD and the release has the ServiceMonitor it asked for",
+      () => reportServiceMonitor(ctx),
     );
     if (ctx.flag('skip-ai') === true) {
       ctx.skip('Ask the AI tools', '--skip-ai: built-in analyzers only');

@@ -63,12 +63,15 @@ test('03 with metrics.serviceMonitor.enabled and no CRD: refused before helm (ex
 test('with the CRD applied: 03 installs the ServiceMonitor and 06 reports the CRD and the object', async () => {
   const applied = kubectl(['apply', '-f', CRD]);
   assert.equal(applied.code, 0, applied.stderr);
+  // The clone has a node address of its own, and the frontend's image tag carries it: build and load first.
+  for (const id of ['01-build', '02-load']) {
+    const step = await runRunbook(id, ['--yes'], { stateDir, env });
+    assert.equal(step.exitCode, 0, show(step));
+  }
   const r = await runRunbook('03-install', ['--yes', '--no-screenshot'], { stateDir, env });
   // (a response-time target can be missed on a busy machine; the release is what matters here)
-  assert.ok(
-    r.exitCode === 0 || r.json.checks.every((c: { id: string; status: string }) => c.status !== 'fail' || c.id.startsWith('SMOKE-')),
-    show(r),
-  );
+  const failed = (r.json.checks as Array<{ id: string; status: string }>).filter((c) => c.status === 'fail').map((c) => c.id);
+  assert.ok(r.exitCode === 0 || (failed.length > 0 && failed.every((id) => id.startsWith('SMOKE-'))), show(r));
   assert.match(
     r.markdown,
     /ServiceMonitor enabled and the cluster serves it \(servicemonitors\.monitoring\.coreos\.com Established, serving v1\)/,
