@@ -93,6 +93,9 @@ after(async () => {
   // pushed image names in Docker, the registry and its folder.
   adapter(['delete', '-p', PROFILE]);
   kubeconfig(['delete-context', REMOTE]);
+  // delete-context leaves current-context naming the context it removed: the next file's 00 would
+  // find the lane on a context that is not the profile's, and its guard would refuse.
+  kubeconfig(['unset', 'current-context']);
   for (const p of Object.values(pushed)) spawnSync('docker', ['rmi', p.ref], { stdio: 'ignore' });
   await registry?.stop();
 });
