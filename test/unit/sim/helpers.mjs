@@ -1,6 +1,6 @@
 // Shared helpers for the simulated toolchain's tests: a fresh machine per test, tool runner.
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -78,7 +78,15 @@ export async function machine(o = {}) {
         }
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
       }
-      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      // The clock daemon may still append to its log in there: moved out of its path first, the
+      // folder can no longer gain files (the daemon sees its dir gone and exits), then it is removed.
+      const doomed = `${dir}.removed`;
+      try {
+        renameSync(dir, doomed);
+      } catch {
+        /* already gone */
+      }
+      rmSync(doomed, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
   return m;
