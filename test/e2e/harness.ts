@@ -1,7 +1,7 @@
 // Runs a runbook as a real process (`zx runbooks/<id>.mjs`) on the simulated toolchain and
 // collects what a user and an auditor would look at: exit code, screen, reports, calls.jsonl.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +77,22 @@ export function stopNodePortDaemon(stateDir: string): void {
 function cleanUpOnExit(code: number): void {
   for (const dir of made.stateDirs) stopNodePortDaemon(dir);
   if (code !== 0) return;
-  for (const dir of [...made.stateDirs, ...made.otherDirs]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...made.stateDirs, ...made.otherDirs]) removeMachineDir(dir);
+}
+
+/**
+ * A machine's clock daemon can still append to its log while the folder is being removed: moved
+ * out of its path first, the folder gains no more files (the daemon sees it gone and exits). A
+ * folder that still cannot be removed is left in /tmp rather than failing a file whose tests passed.
+ */
+function removeMachineDir(dir: string): void {
+  const doomed = `${dir}.removed`;
+  try {
+    renameSync(dir, doomed);
+    rmSync(doomed, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  } catch {
+    /* gone already, or left for the OS's /tmp cleaning */
+  }
 }
 process.on('exit', cleanUpOnExit);
 
