@@ -37,12 +37,36 @@ export function checkInstallTime(ctx: RunbookContext, installStart: number, pods
   });
 }
 
-/** The current container of every pod, from its start; one check per component. */
-export async function checkStartupLogs(ctx: RunbookContext, pods: PodState[]): Promise<void> {
+/**
+ * The start-up logs of the pods this run started: the current container of every pod created since
+ * `startedSince`, one check per component. A pod helm left alone (an upgrade that did not change
+ * it) started under an earlier run, which judged its start-up; what it logged since belongs to
+ * other events (a rotation's clients still using the old password, say), not to this start-up.
+ */
+export async function checkStartupLogs(ctx: RunbookContext, pods: PodState[], startedSince: number): Promise<void> {
   const { namespace } = ctx.settings;
-  const byComponent = new Map<string, PodState[]>();
-  for (const p of pods) if (p.component) byComponent.set(p.component, [...(byComponent.get(p.component) ?? []), p]);
-  for (const [component, list] of byComponent) {
+  const byComponent = new Map<string, { started: PodState[]; before: number }>();
+  for (const p of pods) {
+    if (!p.component) continue;
+    const entry = byComponent.get(p.component) ?? { started: [], before: 0 };
+    // creationTimestamp has whole seconds: a pod made in the second helm was called counts as started by it.
+    if (p.createdAt >= startedSince - 1000) entry.started.push(p);
+    else entry.before++;
+    byComponent.set(p.component, entry);
+  }
+  for (const [component, { started: list, before }] of byComponent) {
+    const title = `no error line in the ${component} start-up logs`;
+    const untouched = before ? `; ${before} pod(s) from before this run not read (an earlier run judged their start-up)` : '';
+    if (!list.length) {
+      ctx.check({
+        id: `STARTUP-LOGS-${component.toUpperCase()}`,
+        title,
+        expected: 'the start-up logs of the pods this run started',
+        measured: `no ${component} pod started by this run${untouched}`,
+        pass: 'skip',
+      });
+      continue;
+    }
     const found: string[] = [];
     const unread: string[] = [];
     for (const pod of list) {
@@ -56,13 +80,13 @@ export async function checkStartupLogs(ctx: RunbookContext, pods: PodState[]): P
     if (found.length) ctx.evidence(`error lines in the ${component} start-up logs`, found.join('\n'));
     ctx.check({
       id: `STARTUP-LOGS-${component.toUpperCase()}`,
-      title: `no error line in the ${component} start-up logs`,
-      expected: `no error, fatal or panic line in ${list.length} pod(s)`,
+      title,
+      expected: `no error, fatal or panic line in the ${list.length} pod(s) this run started`,
       measured: found.length
         ? `${found.length} error line(s); first: ${found[0]}`
         : unread.length
           ? `could not read: ${unread.join(', ')}`
-          : `${list.length} pod(s) clean`,
+          : `${list.length} pod(s) clean${untouched}`,
       pass: found.length ? false : unread.length ? 'warn' : true,
       remedy: `read the lines in the evidence; kubectl logs -l ${COMPONENT_LABEL}=${component} -n ${namespace} --context ${ctx.tools.kubectl.context}`,
     });

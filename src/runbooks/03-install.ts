@@ -85,7 +85,7 @@ export const install: RunbookDefinition = {
     );
     checkInstallTime(ctx, installStart, pods);
     await ctx.step('Check the start-up logs', 'a Ready pod can still have logged that something it needs is broken', () =>
-      checkStartupLogs(ctx, pods),
+      checkStartupLogs(ctx, pods, installStart),
     );
     await ctx.step('Prove the pods run the built images', "each pod's imageID against the id of the image built with its tag", () =>
       proveRunningImages(ctx, images),
