@@ -25,8 +25,10 @@ const EXTERNAL = '--dbname="$DATABASE_URL"';
 
 export type DatabaseSource = 'in-chart' | 'external';
 
-// TCP to 127.0.0.1 rather than the socket: the images trust the socket without a password, while
-// TCP asks for it (scram-sha-256), so the pod's own credentials are what is used and proven.
+// TCP to 127.0.0.1 with the pod's own user and password (PGPASSWORD, expanded inside the pod). Whether
+// the server checks that password depends on the image: the lane's Debian-based image asks for it
+// (scram-sha-256), while the official image's initdb runs without --auth, so its pg_hba.conf trusts
+// 127.0.0.1 before the POSTGRES_HOST_AUTH_METHOD line docker-entrypoint.sh appends for other hosts.
 const connection = (source: DatabaseSource) =>
   source === 'in-chart' ? { env: 'PGPASSWORD="$POSTGRES_PASSWORD" ', args: IN_CHART } : { env: '', args: EXTERNAL };
 
