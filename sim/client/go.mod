@@ -1,0 +1,3 @@
+module todo-chatbot/simclient
+
+go 1.22
