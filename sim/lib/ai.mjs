@@ -79,11 +79,9 @@ export async function kubectlAi(ctx, p) {
     ctx.err(`Error: only one query argument is allowed (got ${p.args.length}); quote the whole question\n`);
     return 1;
   }
-  if (!process.stdin.isTTY) {
+  if (!ctx.tty.stdin) {
     // like the real tool: a non-terminal stdin is read to EOF and appended to the query
-    const chunks = [];
-    for await (const ch of process.stdin) chunks.push(ch);
-    const extra = Buffer.concat(chunks).toString('utf8').trim();
+    const extra = (await ctx.readStdin()).toString('utf8').trim();
     if (extra) query = query ? `${query}\n${extra}` : extra;
   }
   if (f.quiet && !query) {
@@ -259,7 +257,7 @@ export async function kagentInvoke(ctx, p) {
 
 /** docker ai (Gordon), present when SIM_GORDON=1 */
 export async function gordon(ctx, args) {
-  let dir = process.cwd();
+  let dir = ctx.cwd;
   const rest = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -291,10 +289,7 @@ export async function gordon(ctx, args) {
   }
   // `docker ai ["<prompt>"]` opens Gordon's terminal UI, left with /exit or Ctrl+C
   // (docs.docker.com/ai/gordon/how-to/cli). Without a terminal it never answers: it waits until killed.
-  if (!process.stdin.isTTY)
-    return new Promise(() => {
-      setInterval(() => {}, 1 << 30);
-    });
+  if (!ctx.tty.stdin) return ctx.untilKilled();
   if (rest.length) {
     await ctx.clock.sleep(5000);
     ctx.out(gordonReview(dir));
@@ -302,15 +297,16 @@ export async function gordon(ctx, args) {
   ctx.out('\n(Gordon) type a question, or /exit to leave\n> ');
   return new Promise((done) => {
     let buffer = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (chunk) => {
+    const stdin = ctx.stdin();
+    stdin.setEncoding('utf8');
+    stdin.on('data', (/** @type {string} */ chunk) => {
       buffer += chunk;
       if (/(^|\n|\r)\/exit\s*[\r\n]/.test(buffer) || buffer.includes('\u0003')) {
-        process.stdin.destroy();
+        /** @type {any} */ (stdin).destroy();
         done(0);
       } else if (/[\r\n]/.test(chunk)) ctx.out('> ');
     });
-    process.stdin.on('end', () => done(0));
+    stdin.on('end', () => done(0));
   });
 }
 

@@ -1,8 +1,9 @@
 // @ts-check
 // Shared entry point of every stand-in executable: resolves the state dir, faults and clock,
 // runs the tool, and appends one line per call to <stateDir>/calls.jsonl.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isatty } from 'node:tty';
 import { stateDirFromEnv, ensureState } from './state.mjs';
 import { parseFaults } from './faults.mjs';
 import { joinAsCall, HOLD_ENV } from './clock.mjs';
@@ -16,11 +17,56 @@ export class Exit extends Error {
 }
 
 /**
- * @typedef {{ tool: string, argv: string[], env: NodeJS.ProcessEnv, stateDir: string,
+ * Where a call's input and output go, and how it learns of signals: the process's own (a tool run as
+ * its own Node process, processIo) or a client connection of the call server (sim/lib/simd.mjs).
+ * Tool code reaches all of these through its Ctx only, never through `process`, so that one server
+ * process can run many calls at once.
+ * @typedef {{ env: NodeJS.ProcessEnv, cwd: string, tty: { stdin: boolean, stdout: boolean },
+ *   out: (s: string|Uint8Array) => void, err: (s: string|Uint8Array) => void,
+ *   readStdin: () => Promise<Buffer>, stdin: () => NodeJS.ReadableStream,
+ *   onSignal: (fn: (sig: string) => void) => void, exitNow: (code: number) => void,
+ *   untilKilled: () => Promise<number>, onAbandon: (fn: () => void) => void }} CallIo
+ */
+
+/**
+ * @typedef {{ tool: string, argv: string[], env: NodeJS.ProcessEnv, cwd: string, stateDir: string,
  *   faults: import('./faults.mjs').Faults, clock: import('./clock.mjs').Clock & { passive(): void },
- *   out: (s: string) => void, err: (s: string) => void, fail: (code: number, msg?: string) => never,
+ *   out: (s: string|Uint8Array) => void, err: (s: string|Uint8Array) => void, fail: (code: number, msg?: string) => never,
+ *   tty: { stdin: boolean, stdout: boolean }, readStdin: () => Promise<Buffer>, stdin: () => NodeJS.ReadableStream,
+ *   onSignal: (fn: (sig: string) => void) => void, exitNow: (code: number) => void, untilKilled: () => Promise<number>,
  *   onExit: (fn: () => void) => void, record: (code: number) => void }} Ctx
  */
+
+/** @returns {CallIo} the calling process's own stdio, environment and signals */
+export function processIo() {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    tty: { stdin: isatty(0), stdout: isatty(1) },
+    out: (s) => {
+      process.stdout.write(s);
+    },
+    err: (s) => {
+      process.stderr.write(s);
+    },
+    readStdin: async () => readFileSync(0),
+    stdin: () => process.stdin,
+    onSignal: (fn) => {
+      process.once('SIGTERM', () => fn('SIGTERM'));
+      process.once('SIGINT', () => fn('SIGINT'));
+    },
+    exitNow: (code) => {
+      setImmediate(() => process.exit(code));
+    },
+    // a pending promise alone would let Node exit: a timer keeps the process until a signal kills it
+    untilKilled: () =>
+      new Promise(() => {
+        setInterval(() => {}, 1 << 30);
+      }),
+    // a process killed mid-call leaves nothing behind: its sockets (the clock's) close with it
+    onAbandon: () => {},
+  };
+}
 
 const RECORDED_ENV = ['DOCKER_HOST', 'MINIKUBE_ACTIVE_DOCKERD'];
 
@@ -31,19 +77,37 @@ const RECORDED_ENV = ['DOCKER_HOST', 'MINIKUBE_ACTIVE_DOCKERD'];
  */
 export const CALL_COST_MS = 200;
 
-/** @param {string} tool @param {string[]} [argv] */
-export async function main(tool, argv = process.argv.slice(2)) {
+/**
+ * Runs one call; resolves with its exit code (a process of its own also sets process.exitCode).
+ * @param {string} tool @param {string[]} [argv] @param {CallIo} [io]
+ */
+export async function main(tool, argv = process.argv.slice(2), io = processIo()) {
+  const code = await runCall(tool, argv, io);
+  if (io.env.SIM_CLIENT_FALLBACK === '1') {
+    // the fast client found no call server for this machine: start one for the next calls
+    try {
+      const { ensureCallServer } = await import('./simd-control.mjs');
+      await ensureCallServer(stateDirFromEnv(io.env), io.env, io.cwd);
+    } catch {
+      /* best effort: calls keep working as processes of their own */
+    }
+  }
+  return code;
+}
+
+/** @param {string} tool @param {string[]} argv @param {CallIo} io @returns {Promise<number>} */
+async function runCall(tool, argv, io) {
   const t0 = performance.now();
-  const env = process.env;
+  const env = io.env;
   const stateDir = stateDirFromEnv(env);
   /** @type {import('./faults.mjs').Faults} */
   let faults;
   try {
     faults = parseFaults(env.SIM_FAULTS);
   } catch (e) {
-    process.stderr.write(`sim: SIM_FAULTS: ${/** @type {Error} */ (e).message}\n`);
+    io.err(`sim: SIM_FAULTS: ${/** @type {Error} */ (e).message}\n`);
     process.exitCode = 2;
-    return;
+    return 2;
   }
   mkdirSync(stateDir, { recursive: true });
   let recorded = false;
@@ -72,13 +136,15 @@ export async function main(tool, argv = process.argv.slice(2)) {
     }
   };
   if (faults.values('missing').includes(tool)) {
-    process.stderr.write(`sim: ${tool}: command not found (SIM_FAULTS=missing=${tool})\n`);
+    io.err(`sim: ${tool}: command not found (SIM_FAULTS=missing=${tool})\n`);
     record(127, { missing: true });
     process.exitCode = 127;
-    return;
+    return 127;
   }
   ensureState(stateDir, { faults, speed: env.SIM_SPEED ? Number(env.SIM_SPEED) : undefined });
   clock = await joinAsCall(stateDir, { hold: env[HOLD_ENV] });
+  const session = clock;
+  io.onAbandon(() => session.close());
   await clock.sleep(CALL_COST_MS / 2);
   vStart = clock.now();
   /** @type {(() => void)[]} */
@@ -88,17 +154,20 @@ export async function main(tool, argv = process.argv.slice(2)) {
     tool,
     argv,
     env,
+    cwd: io.cwd,
     stateDir,
     faults,
     clock,
-    out: (s) => {
-      process.stdout.write(s);
-    },
-    err: (s) => {
-      process.stderr.write(s);
-    },
+    out: io.out,
+    err: io.err,
+    tty: io.tty,
+    readStdin: io.readStdin,
+    stdin: io.stdin,
+    onSignal: io.onSignal,
+    exitNow: io.exitNow,
+    untilKilled: io.untilKilled,
     fail: (code, msg) => {
-      if (msg) process.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+      if (msg) io.err(msg.endsWith('\n') ? msg : msg + '\n');
       throw new Exit(code);
     },
     onExit: (fn) => {
@@ -113,7 +182,7 @@ export async function main(tool, argv = process.argv.slice(2)) {
   } catch (e) {
     if (e instanceof Exit) code = e.code;
     else {
-      process.stderr.write(`sim: internal error in simulated ${tool}: ${/** @type {Error} */ (e).stack}\n`);
+      io.err(`sim: internal error in simulated ${tool}: ${/** @type {Error} */ (e).stack}\n`);
       code = 70;
     }
   }
@@ -140,4 +209,5 @@ export async function main(tool, argv = process.argv.slice(2)) {
   record(code);
   clock.close();
   process.exitCode = code;
+  return code;
 }

@@ -120,11 +120,19 @@ export async function kubectlPortForward(K) {
     );
   });
   const servers = [];
+  // Its connections end with the forward, as they do when its process exits (a call server
+  // outlives the call: closing the listeners alone would leave kept-alive connections answering).
+  /** @type {Set<import('node:net').Socket>} */
+  const open = new Set();
   for (const m of res.mapped) {
     for (const a of addrs) {
       const hosts = a === 'localhost' ? ['127.0.0.1', '::1'] : [a];
       for (const h of hosts) {
-        const srv = createNet((sock) => http.emit('connection', sock));
+        const srv = createNet((sock) => {
+          open.add(sock);
+          sock.on('close', () => open.delete(sock));
+          http.emit('connection', sock);
+        });
         const port = await new Promise((resolve) => {
           srv.once('error', () => resolve(-1));
           srv.listen(m.local, h, () => resolve(/** @type {any} */ (srv.address()).port));
@@ -150,6 +158,7 @@ export async function kubectlPortForward(K) {
       clearInterval(timer);
       for (const s of servers) s.close();
       http.close();
+      for (const sock of open) sock.destroy();
       resolve(code);
     };
     const timer = setInterval(() => {
@@ -170,7 +179,7 @@ export async function kubectlPortForward(K) {
           // like a signal: a passive server ends here, not in the shared clock's end-of-call step
           ctx.record(1);
           stop(1);
-          setImmediate(() => process.exit(1));
+          ctx.exitNow(1);
         }
       } catch {
         stop(1);
@@ -183,9 +192,8 @@ export async function kubectlPortForward(K) {
       const code = sig === 'SIGINT' ? 0 : 143;
       ctx.record(code);
       stop(code);
-      setImmediate(() => process.exit(code));
+      ctx.exitNow(code);
     };
-    process.once('SIGTERM', () => onSig('SIGTERM'));
-    process.once('SIGINT', () => onSig('SIGINT'));
+    ctx.onSignal(onSig);
   });
 }

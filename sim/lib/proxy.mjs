@@ -86,10 +86,10 @@ export async function kubectlProxy(K) {
       const code = sig === 'SIGINT' ? 130 : 143;
       ctx.record(code);
       server.close();
+      server.closeAllConnections(); // as the process's exit would (a call server outlives the call)
       resolve(code);
-      setImmediate(() => process.exit(code));
+      ctx.exitNow(code);
     };
-    process.once('SIGTERM', () => onSig('SIGTERM'));
-    process.once('SIGINT', () => onSig('SIGINT'));
+    ctx.onSignal(onSig);
   });
 }

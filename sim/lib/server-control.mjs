@@ -28,7 +28,7 @@ export async function startServer(ctx) {
   const s = readState(ctx.stateDir);
   if (s.server && alive(s.server.pid)) return s.server.pid;
   const log = openSync(join(ctx.stateDir, 'server.log'), 'a');
-  const child = spawn(process.execPath, [SERVER, ctx.stateDir], { detached: true, stdio: ['ignore', log, log], env: { ...process.env } });
+  const child = spawn(process.execPath, [SERVER, ctx.stateDir], { detached: true, stdio: ['ignore', log, log], env: { ...ctx.env } });
   closeSync(log);
   child.unref();
   await withState(ctx.stateDir, (st) => {

@@ -2,7 +2,8 @@
 // Programmatic control of the simulated toolchain (used by the product in --simulate mode and by tests).
 import { mkdirSync, writeFileSync, chmodSync, rmSync, existsSync, readdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseFaults, TOOLS } from './faults.mjs';
 import { ensureState, readState } from './state.mjs';
@@ -11,6 +12,7 @@ import { truthOf } from './truth.mjs';
 import { shq } from './util.mjs';
 
 const SIM_BIN = fileURLToPath(new URL('../bin/', import.meta.url));
+const SIM_CLIENT_SRC = fileURLToPath(new URL('../client/', import.meta.url));
 
 /**
  * Create (or reuse) a simulated machine.
@@ -27,16 +29,19 @@ export async function prepareSimulation(opts = {}) {
   const binDir = join(stateDir, 'bin');
   mkdirSync(binDir, { recursive: true });
   const missing = new Set(faults.values('missing'));
+  const client = findSimClient();
   for (const tool of TOOLS) {
     const path = join(binDir, tool);
     if (missing.has(tool)) {
       rmSync(path, { force: true });
       continue;
     }
-    writeFileSync(
-      path,
-      `#!/bin/sh\n# simulated ${tool} (sim); state: ${stateDir}\nexec ${shq(process.execPath)} ${shq(join(SIM_BIN, tool))} "$@"\n`,
-    );
+    // With the fast client (sim/client), the call goes to the machine's call server, and runs as
+    // the same Node process as without it whenever there is none.
+    const run = client
+      ? `exec ${shq(client)} ${tool} ${shq(process.execPath)} ${shq(join(SIM_BIN, tool))} "$@"`
+      : `exec ${shq(process.execPath)} ${shq(join(SIM_BIN, tool))} "$@"`;
+    writeFileSync(path, `#!/bin/sh\n# simulated ${tool} (sim); state: ${stateDir}\n${run}\n`);
     chmodSync(path, 0o755);
   }
   return {
@@ -72,6 +77,25 @@ export async function drivingClock(stateDir) {
  */
 export function readTruth(stateDir) {
   return truthOf(readState(stateDir), readClockImpl(stateDir).now());
+}
+
+/**
+ * The fast client's binary (sim/client/build.sh builds it into the cache) when it is there: by
+ * SIM_CLIENT (a path; `0` turns it off), else the cache entry for the client's current source.
+ * @returns {string | null}
+ */
+export function findSimClient(env = process.env) {
+  if (env.SIM_CLIENT === '0') return null;
+  if (env.SIM_CLIENT) return existsSync(env.SIM_CLIENT) ? env.SIM_CLIENT : null;
+  try {
+    const hash = createHash('sha256');
+    for (const f of ['go.mod', 'main.go']) hash.update(readFileSync(join(SIM_CLIENT_SRC, f)));
+    const cache = env.TODO_CACHE_DIR || join(env.HOME || homedir(), '.cache', 'todo-chatbot-k8s');
+    const bin = join(cache, 'sim-client', hash.digest('hex').slice(0, 16), 'simc');
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
 }
 
 export { SIM_BIN };

@@ -62,8 +62,18 @@ export function ensureState(stateDir, opts) {
  * @returns {Promise<T>}
  */
 export async function withState(stateDir, fn) {
-  const release = acquireLock(stateDir);
+  // Calls served by one process (sim/lib/simd.mjs) queue here first: the file lock below waits
+  // synchronously, which would stall the holder itself if it were another call of this process.
+  const previous = inProcess.get(stateDir) ?? Promise.resolve();
+  /** @type {() => void} */
+  let done = () => {};
+  const mine = new Promise((/** @type {(v?: unknown) => void} */ r) => (done = r));
+  const tail = previous.then(() => mine);
+  inProcess.set(stateDir, tail);
+  await previous;
+  let release = () => {};
   try {
+    release = acquireLock(stateDir);
     const before = readFileSync(join(stateDir, 'state.json'), 'utf8');
     const state = JSON.parse(before);
     const result = await fn(state);
@@ -72,5 +82,10 @@ export async function withState(stateDir, fn) {
     return result;
   } finally {
     release();
+    if (inProcess.get(stateDir) === tail) inProcess.delete(stateDir);
+    done();
   }
 }
+
+/** The tail of each state dir's queue of withState sections in this process. @type {Map<string, Promise<unknown>>} */
+const inProcess = new Map();

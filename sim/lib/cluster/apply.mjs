@@ -3,6 +3,7 @@
 // validation that matters here: namespaces exist, NodePorts free and in range, immutable fields,
 // Helm ownership metadata.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { getObject, putObject, listObjects, CLUSTER_SCOPED, deleteObject } from '../model.mjs';
 import { sha256, kubeJSON } from '../util.mjs';
 import { reconcile } from './controllers.mjs';
@@ -292,7 +293,7 @@ export async function kubectlApply(K) {
   for (const f of p.flags.filename) {
     let text;
     try {
-      text = readFileSync(f === '-' ? 0 : f, 'utf8');
+      text = f === '-' || f === '/dev/stdin' ? (await ctx.readStdin()).toString('utf8') : readFileSync(resolve(ctx.cwd, f), 'utf8');
     } catch {
       ctx.err(`error: the path "${f}" does not exist\n`);
       return 1;

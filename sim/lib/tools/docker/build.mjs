@@ -17,13 +17,13 @@ export async function build(ctx, p) {
   const ctxArg = p.args[0];
   if (ctxArg === '-' || /^(https?|git):\/\//.test(ctxArg)) notImplemented(ctx, 'docker', 'build from stdin/URL', 125);
   const d = daemon(ctx, state);
-  const ctxDir = resolve(ctxArg);
+  const ctxDir = resolve(ctx.cwd, ctxArg);
   if (!existsSync(ctxDir) || !statSync(ctxDir).isDirectory()) {
     ctx.err(`ERROR: failed to build: unable to prepare context: path "${ctxArg}" not found\n`);
     return 1;
   }
   const dfArg = f.file ?? join(ctxArg, 'Dockerfile');
-  const dfPath = isAbsolute(dfArg) ? dfArg : resolve(dfArg);
+  const dfPath = isAbsolute(dfArg) ? dfArg : resolve(ctx.cwd, dfArg);
   let text;
   try {
     text = readFileSync(dfPath, 'utf8');
@@ -367,7 +367,7 @@ export async function build(ctx, p) {
   if (f.quiet) ctx.out(id + '\n');
   if (f.iidfile) {
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(f.iidfile, id);
+    writeFileSync(resolve(ctx.cwd, f.iidfile), id);
   }
   return 0;
 }

@@ -39,7 +39,7 @@ export async function login(ctx, p) {
     return 1;
   }
   let password = p.flags.password ?? '';
-  if (p.flags['password-stdin']) password = readFileSync(0, 'utf8').replace(/\n$/, '').replace(/\r$/, '');
+  if (p.flags['password-stdin']) password = (await ctx.readStdin()).toString('utf8').replace(/\n$/, '').replace(/\r$/, '');
   else if (password) ctx.err('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
   if (!p.flags.username || !password) {
     ctx.err('Error: Cannot perform an interactive login from a non TTY device\n');

@@ -56,7 +56,7 @@ export async function createData(K) {
     return 1;
   }
   const { readFileSync } = await import('node:fs');
-  const { basename } = await import('node:path');
+  const { basename, resolve } = await import('node:path');
   /** @type {Record<string,string>} */
   const data = {};
   for (const lit of p.flags['from-literal']) {
@@ -71,7 +71,7 @@ export async function createData(K) {
     const eq = src.indexOf('=');
     const [k, path] = eq > 0 ? [src.slice(0, eq), src.slice(eq + 1)] : [basename(src), src];
     try {
-      data[k] = readFileSync(path === '-' ? 0 : path, 'utf8');
+      data[k] = path === '-' ? (await ctx.readStdin()).toString('utf8') : readFileSync(resolve(ctx.cwd, path), 'utf8');
     } catch {
       ctx.err(`error: error reading ${path}: no such file or directory\n`);
       return 1;
@@ -80,7 +80,7 @@ export async function createData(K) {
   for (const path of p.flags['from-env-file']) {
     let text;
     try {
-      text = readFileSync(path === '/dev/stdin' || path === '-' ? 0 : path, 'utf8');
+      text = path === '/dev/stdin' || path === '-' ? (await ctx.readStdin()).toString('utf8') : readFileSync(resolve(ctx.cwd, path), 'utf8');
     } catch {
       ctx.err(`error: error reading ${path}: no such file or directory\n`);
       return 1;

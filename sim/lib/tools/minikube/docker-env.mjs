@@ -22,7 +22,7 @@ export function dockerEnv(ctx, p, profile) {
     else ctx.out(`unset ${names.join(' ')};\n`);
     return 0;
   }
-  const captured = !process.stdout.isTTY;
+  const captured = !ctx.tty.stdout;
   const { prof } = requireRunning(ctx, profile, { dockerEnv: captured });
   const refuse = (message) => {
     ctx.err(`\nX Exiting due to MK_USAGE: ${message}\n\n`);
