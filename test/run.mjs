@@ -56,13 +56,27 @@ const concurrency =
   lanes.includes('cluster') || named.some((f) => f.startsWith('test/cluster/')) ? '1' : (process.env.TEST_CONCURRENCY ?? '3');
 // What the e2e files share during this run (the prepared cluster of test/e2e/prepared.ts).
 const shared = mkdtempSync(join(tmpdir(), 'e2e-shared-'));
+// The simulator's fast client (sim/client; docs/simulator.md, "The call server"): built once into
+// the cache where Go is installed. Without it every simulated call runs as a Node process of its
+// own, as a user's do: the same results, several times the CPU.
+const simClient = process.env.SIM_CLIENT ?? (files.some((f) => !/^test\/(cluster|docker)\//.test(f)) ? buildSimClient() : '');
+
+function buildSimClient() {
+  const r = spawnSync('bash', [join(root, 'sim', 'client', 'build.sh')], { encoding: 'utf8' });
+  const path = r.status === 0 ? r.stdout.trim().split('\n').pop() : '';
+  if (!path) {
+    const why = (r.stderr || r.error?.message || '').trim().split('\n').pop();
+    console.error(`test/run.mjs: simulated calls run as Node processes of their own (${why})`);
+  }
+  return path ?? '';
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, FORCE_COLOR: '0', E2E_SHARED_DIR: shared },
+    env: { ...process.env, FORCE_COLOR: '0', E2E_SHARED_DIR: shared, SIM_CLIENT: simClient || '0' },
   },
 );
 // only a cache (a failed test keeps its own clone to read); removing it also ends its clock daemon

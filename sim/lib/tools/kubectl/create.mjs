@@ -80,7 +80,8 @@ export async function createData(K) {
   for (const path of p.flags['from-env-file']) {
     let text;
     try {
-      text = path === '/dev/stdin' || path === '-' ? (await ctx.readStdin()).toString('utf8') : readFileSync(resolve(ctx.cwd, path), 'utf8');
+      text =
+        path === '/dev/stdin' || path === '-' ? (await ctx.readStdin()).toString('utf8') : readFileSync(resolve(ctx.cwd, path), 'utf8');
     } catch {
       ctx.err(`error: error reading ${path}: no such file or directory\n`);
       return 1;
