@@ -25,7 +25,7 @@ export class Exit extends Error {
  *   out: (s: string|Uint8Array) => void, err: (s: string|Uint8Array) => void,
  *   readStdin: () => Promise<Buffer>, stdin: () => NodeJS.ReadableStream,
  *   onSignal: (fn: (sig: string) => void) => void, exitNow: (code: number) => void,
- *   untilKilled: () => Promise<number>, onAbandon: (fn: () => void) => void }} CallIo
+ *   untilKilled: () => Promise<number>, onAbandon: (fn: () => void) => void, server?: boolean }} CallIo
  */
 
 /**
@@ -127,6 +127,7 @@ async function runCall(tool, argv, io) {
       ms: Math.round(performance.now() - t0),
       virtualMs: clock ? Math.round(clock.now() - vStart) : undefined,
       env: e,
+      ...(io.server ? { server: true } : {}),
       ...extra,
     };
     try {

@@ -142,6 +142,7 @@ function begin(sock, hello) {
   };
   /** @type {import('./cli.mjs').CallIo} */
   const io = {
+    server: true,
     env: hello.env,
     cwd: hello.cwd,
     tty: { stdin: Boolean(hello.tty?.stdin), stdout: Boolean(hello.tty?.stdout) },

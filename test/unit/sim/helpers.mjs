@@ -14,11 +14,18 @@ export const CHART = join(FIXTURES, 'chart');
  * A fresh simulated machine. Speed 0: virtual time moves only by events (each call's cost, the
  * blocking commands' sleeps, `m.sleep`), never with real time, so the tests see the same
  * instants however busy the machine is.
- * @param {{ faults?: string, speed?: number, extraEnv?: Record<string,string> }} [o]
+ * `client` names the fast client's binary for the wrappers, or `false` for none; by default
+ * whatever SIM_CLIENT says (test/run.mjs sets it).
+ * @param {{ faults?: string, speed?: number, extraEnv?: Record<string,string>, client?: string|false }} [o]
  */
 export async function machine(o = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sim-test-'));
-  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 0 });
+  const saved = process.env.SIM_CLIENT;
+  if (o.client !== undefined) process.env.SIM_CLIENT = o.client || '0';
+  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 0 }).finally(() => {
+    if (saved === undefined) delete process.env.SIM_CLIENT;
+    else process.env.SIM_CLIENT = saved;
+  });
   const baseEnv = { PATH: `${sim.binDir}:${process.env.PATH}`, HOME: dir, ...sim.env, ...(o.extraEnv ?? {}) };
   const m = {
     dir,
