@@ -107,7 +107,11 @@ func main() {
 			if n != 4 {
 				wentAway()
 			}
-			os.Exit(int(int32(binary.BigEndian.Uint32(payload))) & 0xff)
+			code := int(int32(binary.BigEndian.Uint32(payload)))
+			if code < 0 {
+				dieOf(syscall.Signal(-code))
+			}
+			os.Exit(code & 0xff)
 		}
 		// Unknown frame types are skipped: a newer server may say more than this client knows.
 	}
@@ -219,6 +223,17 @@ func (c *conn) selfServe(node, shim string, args []string) {
 		syscall.Tgkill(os.Getpid(), syscall.Gettid(), s.(syscall.Signal))
 	}
 	fallback(node, shim, args)
+}
+
+// dieOf ends this process by the signal the call died of (X with -N), as the call's own process
+// would have ended: its parent sees the signal, not an exit code. A signal that does not kill
+// (ignored when we started) falls back to the shell's convention, 128 + N.
+func dieOf(s syscall.Signal) {
+	os.Stdout.Sync()
+	signal.Reset()
+	runtime.LockOSThread()
+	syscall.Tgkill(os.Getpid(), syscall.Gettid(), s)
+	os.Exit((128 + int(s)) & 0xff)
 }
 
 // fallback becomes `node shim args...` with this process's fds, cwd and environment, plus

@@ -266,24 +266,29 @@ test('stdout and stderr: written in the order sent, each at once (unbuffered)', 
   assert.equal(r.stdout, '1-out 2-err 3-out 4-err\nvisible before the exit');
 });
 
-test('X sets the exit code (low 8 bits of the int32); unknown frame types are skipped', opts, async () => {
-  for (const [code, expected] of [
-    [7, 7],
-    [-1, 255],
-    [259, 3],
-  ]) {
-    const p = place();
-    const server = await fakeServer(sockFor(p), async (c) => {
-      await c.next();
-      c.send('Z', 'from a newer server');
-      c.send('O', 'ok');
-      c.exit(code);
-    });
-    const r = await startClient(p).result;
-    await server.close();
-    assert.deepEqual([r.code, r.stdout, r.stderr], [expected, 'ok', '']);
-  }
-});
+test(
+  'X sets the exit code (low 8 bits of the int32), a negative one the signal it died of; unknown frame types are skipped',
+  opts,
+  async () => {
+    for (const [code, expected] of [
+      [7, 7],
+      [259, 3],
+      [-15, 'SIGTERM'],
+      [-2, 'SIGINT'],
+    ]) {
+      const p = place();
+      const server = await fakeServer(sockFor(p), async (c) => {
+        await c.next();
+        c.send('Z', 'from a newer server');
+        c.send('O', 'ok');
+        c.exit(code);
+      });
+      const r = await startClient(p).result;
+      await server.close();
+      assert.deepEqual([typeof expected === 'string' ? r.signal : r.code, r.stdout, r.stderr], [expected, 'ok', '']);
+    }
+  },
+);
 
 test('stdin is not read until the server sends W: the next reader of the pipe gets it all', opts, async () => {
   const p = place();
