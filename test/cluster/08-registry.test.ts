@@ -35,7 +35,7 @@ import {
 } from './harness.ts';
 import { startRegistry, type LocalRegistry } from './local-registry.ts';
 import { analyze } from '../../src/cluster/analyzers.ts';
-import type { ClusterSnapshot } from '../../src/cluster/snapshot.ts';
+import { emptySnapshot, type ClusterSnapshot } from '../../src/cluster/snapshot.ts';
 
 const why = missingPrerequisite();
 const REMOTE = 'lane-remote';
@@ -280,22 +280,8 @@ test("a pod that must pull without the pull secret: the kubelet's real ErrImageP
       await new Promise((r) => setTimeout(r, 1000));
     }
     assert.ok(seen.has('ErrImagePull') && seen.has('ImagePullBackOff'), `seen: ${[...seen].join(', ')}`);
-    const snapshot = {
-      namespace: NAMESPACE,
-      pods: [live],
-      nodes: [],
-      deployments: [],
-      replicasets: [],
-      statefulsets: [],
-      services: [],
-      endpoints: [],
-      pvcs: [],
-      events: [],
-      cronjobs: [],
-      jobs: [],
-      metrics: { available: false, items: [] },
-    };
-    const finding = analyze(snapshot as unknown as ClusterSnapshot).find((f) => f.object === `pod/${pod.metadata.name}`);
+    const snapshot: ClusterSnapshot = { ...emptySnapshot(NAMESPACE), pods: [live as ClusterSnapshot['pods'][number]] };
+    const finding = analyze(snapshot).find((f) => f.object === `pod/${pod.metadata.name}`);
     assert.equal(finding?.reason, 'ImagePullBackOff');
     assert.match(finding!.remedy, /^the pods have no imagePullSecrets: set IMAGE_REGISTRY, REGISTRY_USERNAME and REGISTRY_PASSWORD/);
   } finally {
