@@ -25,11 +25,14 @@ if (!dir) {
   process.stderr.write('usage: simd.mjs <state dir>\n');
   process.exit(2);
 }
+// Its log sits beside its socket, not in the state dir: a server starts as the first call ends,
+// and a test removing the machine right then must not find a file appearing under it.
+const LOG = callSocketPath(dir).replace(/\.sock$/, '.log');
 const log = (/** @type {string} */ s) => {
   try {
-    appendFileSync(join(dir, 'simd.log'), `${new Date().toISOString()} ${s}\n`);
+    appendFileSync(LOG, `${new Date().toISOString()} ${s}\n`);
   } catch {
-    /* dir gone */
+    /* tmpdir gone */
   }
 };
 // A dir removed and made again at the same path is another machine (as for the clock daemon).
