@@ -96,6 +96,10 @@ if (!status.ok) {
     test('backend: a saved change to its code, then to app/shared, restarts it with the new code', async () => {
       const { url, src, name } = await runDev('backend');
       assert.equal(JSON.parse((await get(`${url}/health`))!.body).service, 'backend');
+      // The image's compiled code answers before tsc --watch has finished its first pass: a save
+      // made during that pass is read by it, or not, and then no change event follows (seen in CI).
+      // A person saves after the watcher says it watches; so does the test.
+      await until('tsc watching the sources', async () => count(name, /Watching for file changes/g) >= 1, name, 60_000);
       const appTs = join(src, 'src', 'app.ts');
       writeFileSync(appTs, readFileSync(appTs, 'utf8').replace("service: 'backend',", "service: 'backend-reloaded',"));
       const saved = Date.now();
