@@ -117,7 +117,7 @@ func main() {
 	}
 }
 
-// socketPath is the server's socket, the scheme of clockSocketPath in sim/lib/clock.mjs:
+// socketPath is the server's socket, the scheme of daemonSocketPath in sim/lib/machine-daemon.mjs:
 // <os.tmpdir()>/todo-chatbot-sim-call-<first 20 hex of sha256(path.resolve(stateDir))>.sock,
 // with the state dir of stateDirFromEnv in sim/lib/state.mjs.
 func socketPath(cwd string) string {

@@ -7,10 +7,9 @@ import { readFileSync, writeFileSync, renameSync, existsSync, unlinkSync } from 
 import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { acquireLock } from './lock.mjs';
+import { daemonSocketPath, stateDirHash } from './machine-daemon.mjs';
 
 const CLOCKD = fileURLToPath(new URL('./clockd.mjs', import.meta.url));
 /** The environment variable that tells a simulated tool which hold of its parent it takes over. */
@@ -20,15 +19,10 @@ export const HOLD_ENV = 'SIM_CLOCK_HOLD';
  * @typedef {{ now(): number, sleep(virtualMs: number): Promise<void>, speed: number }} Clock
  */
 
-/**
- * Outside the state dir, so that a state dir can be copied (a socket file cannot) and its path
- * may be long (sun_path holds 104–108 bytes).
- * @param {string} dir
- */
+/** @param {string} dir */
 export function clockSocketPath(dir) {
-  const hash = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 20);
-  if (process.platform === 'win32') return `\\\\.\\pipe\\todo-chatbot-sim-clock-${hash}`;
-  return join(tmpdir(), `todo-chatbot-sim-clock-${hash}.sock`);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\todo-chatbot-sim-clock-${stateDirHash(dir)}`;
+  return daemonSocketPath(dir, 'clock');
 }
 
 /** @param {string} dir @returns {{ now: number, speed: number, rate: number }} */

@@ -13,9 +13,10 @@
 // Time moves when nothing is busy and no hold is open: to the earliest wake-up. With nobody
 // connected at all (a person typing commands by hand) it flows with real time × speed instead.
 import { createServer } from 'node:net';
-import { existsSync, appendFileSync, unlinkSync, statSync } from 'node:fs';
+import { appendFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { clockSocketPath, readClockFile, writeClockFile } from './clock.mjs';
+import { sameMachine } from './machine-daemon.mjs';
 
 const IDLE_EXIT_MS = 60_000;
 
@@ -32,16 +33,8 @@ const log = (/** @type {string} */ s) => {
   }
 };
 
-// The socket's name comes from the state dir's path: a dir removed and made again at the same
-// path is another machine, which this daemon must not serve.
-const dirInode = statSync(dir).ino;
-const sameDir = () => {
-  try {
-    return statSync(dir).ino === dirInode && existsSync(join(dir, 'clock.json'));
-  } catch {
-    return false;
-  }
-};
+// a dir removed and made again at the same path is another machine, which this daemon must not serve
+const sameDir = sameMachine(dir, 'clock.json');
 const initial = readClockFile(dir);
 const speed = initial.speed;
 let now = initial.now;

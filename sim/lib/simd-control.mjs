@@ -3,21 +3,16 @@
 // (sim/client) computes the same socket path from SIM_STATE_DIR; a call that finds no server runs
 // as a Node process of its own and then starts one here, for the calls after it.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { daemonSocketPath } from './machine-daemon.mjs';
 import { fileURLToPath } from 'node:url';
 
 const SIMD = fileURLToPath(new URL('./simd.mjs', import.meta.url));
 
-/**
- * Outside the state dir for the clock socket's reasons (a state dir can be copied; sun_path is short).
- * @param {string} dir
- */
+/** @param {string} dir */
 export function callSocketPath(dir) {
-  const hash = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 20);
-  return join(tmpdir(), `todo-chatbot-sim-call-${hash}.sock`);
+  return daemonSocketPath(dir, 'call');
 }
 
 /** @param {string} path @returns {Promise<boolean>} */

@@ -11,12 +11,13 @@
 // X with a negative code -N: the call died of signal N (the client kills itself with it).
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { appendFileSync, existsSync, statSync, unlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { constants } from 'node:os';
 import { main } from './cli.mjs';
 import { stateDirFromEnv } from './state.mjs';
 import { answers, callSocketPath } from './simd-control.mjs';
+import { sameMachine } from './machine-daemon.mjs';
 
 const IDLE_EXIT_MS = 60_000;
 
@@ -35,15 +36,7 @@ const log = (/** @type {string} */ s) => {
     /* tmpdir gone */
   }
 };
-// A dir removed and made again at the same path is another machine (as for the clock daemon).
-const dirInode = statSync(dir).ino;
-const sameDir = () => {
-  try {
-    return statSync(dir).ino === dirInode && existsSync(join(dir, 'state.json'));
-  } catch {
-    return false;
-  }
-};
+const sameDir = sameMachine(dir, 'state.json');
 const cwd = process.cwd();
 let active = 0;
 let lastActivity = Date.now();
