@@ -15,8 +15,9 @@ const SIM_BIN = fileURLToPath(new URL('../bin/', import.meta.url));
 const SIM_CLIENT_SRC = fileURLToPath(new URL('../client/', import.meta.url));
 
 /**
- * Create (or reuse) a simulated machine.
- * @param {{ stateDir?: string, faults?: string|string[], speed?: number }} [opts]
+ * Create (or reuse) a simulated machine. `client`: the fast client's binary for its wrappers, or
+ * `false` for none; by default the one findSimClient finds.
+ * @param {{ stateDir?: string, faults?: string|string[], speed?: number, client?: string|false }} [opts]
  * @returns {Promise<{ stateDir: string, binDir: string, env: { SIM_STATE_DIR: string, SIM_SPEED: string, SIM_FAULTS: string } }>}
  */
 export async function prepareSimulation(opts = {}) {
@@ -29,7 +30,7 @@ export async function prepareSimulation(opts = {}) {
   const binDir = join(stateDir, 'bin');
   mkdirSync(binDir, { recursive: true });
   const missing = new Set(faults.values('missing'));
-  const client = findSimClient();
+  const client = opts.client === undefined ? findSimClient() : opts.client;
   for (const tool of TOOLS) {
     const path = join(binDir, tool);
     if (missing.has(tool)) {

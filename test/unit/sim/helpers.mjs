@@ -20,12 +20,7 @@ export const CHART = join(FIXTURES, 'chart');
  */
 export async function machine(o = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sim-test-'));
-  const saved = process.env.SIM_CLIENT;
-  if (o.client !== undefined) process.env.SIM_CLIENT = o.client || '0';
-  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 0 }).finally(() => {
-    if (saved === undefined) delete process.env.SIM_CLIENT;
-    else process.env.SIM_CLIENT = saved;
-  });
+  const sim = await prepareSimulation({ stateDir: join(dir, 'state'), faults: o.faults ?? '', speed: o.speed ?? 0, client: o.client });
   const baseEnv = { PATH: `${sim.binDir}:${process.env.PATH}`, HOME: dir, ...sim.env, ...(o.extraEnv ?? {}) };
   const m = {
     dir,

@@ -34,6 +34,14 @@ async function serverUp(m) {
   assert.fail('the call server did not come up');
 }
 
+/** A machine with the client, its cluster started and its call server up. */
+async function runningWithServer() {
+  const m = await clientMachine(true);
+  assert.equal(m.run('minikube', ['start', '-p', 'minikube']).code, 0);
+  await serverUp(m);
+  return m;
+}
+
 const SAME = [
   ['minikube', ['status', '-p', 'minikube', '-o', 'json']],
   ['kubectl', ['config', 'current-context']],
@@ -69,10 +77,8 @@ test('calls after the first are run by the call server, and answer exactly as ca
 });
 
 test('stdin is read only when the call asks for it, and reaches it whole', { skip }, async () => {
-  const m = await clientMachine(true);
+  const m = await runningWithServer();
   try {
-    assert.equal(m.run('minikube', ['start', '-p', 'minikube']).code, 0);
-    await serverUp(m);
     const ns = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-stdin\n';
     const r = m.run('kubectl', ['apply', '-f', '-'], { input: ns });
     assert.equal(r.code, 0, r.stderr);
@@ -94,11 +100,9 @@ test('stdin is read only when the call asks for it, and reaches it whole', { ski
 });
 
 test('a relative path is read from the call’s working folder; a call from another folder runs as a process', { skip }, async () => {
-  const m = await clientMachine(true);
+  const m = await runningWithServer();
   const other = mkdtempSync(join(tmpdir(), 'sim-callsrv-cwd-'));
   try {
-    assert.equal(m.run('minikube', ['start', '-p', 'minikube']).code, 0);
-    await serverUp(m);
     writeFileSync(join(other, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: relative\n');
     const r = m.run('kubectl', ['apply', '-f', 'ns.yaml'], { cwd: other });
     assert.equal(r.code, 0, r.stderr);
@@ -162,10 +166,8 @@ test('a port-forward run by the server: Ctrl-C exits 0, SIGTERM 143, and its por
 });
 
 test('a call killed while it waits dies of the signal and lets the clock go: the next call answers', { skip }, async () => {
-  const m = await clientMachine(true);
+  const m = await runningWithServer();
   try {
-    assert.equal(m.run('minikube', ['start', '-p', 'minikube']).code, 0);
-    await serverUp(m);
     // Gordon without a terminal waits until it is killed, holding its call open (and, unless
     // released, virtual time still: the next call's sleeps would never end).
     const ai = m.spawn('docker', ['ai', 'hello'], { env: { SIM_GORDON: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
